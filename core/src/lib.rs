@@ -1,0 +1,54 @@
+//! # lambdasim
+//!
+//! A deterministic, embeddable model of AWS Lambda: execution environments
+//! and their lifecycle, concurrency accounting (account limit, reserved and
+//! provisioned concurrency, scaling and request rates), with more to come
+//! (memory→CPU, pricing, metrics). The rules and AWS's numbers are in the
+//! project's SPEC; each module cites the section it models.
+//!
+//! The crate is `#![no_std]`, allocates nothing, reads no clock and no
+//! entropy, and never panics on any input: time is an argument (`now`), every
+//! table has a fixed capacity, and every bad input is an error value.
+//!
+//! ```
+//! use lambdasim::{FunctionConfig, Instant, Invoked, Region, RegionConfig, ThrottleReason};
+//!
+//! let mut region: Region = Region::new(RegionConfig::default())?;
+//! let config = FunctionConfig { reserved: Some(0), ..FunctionConfig::default() };
+//! let f = region.create_function(Instant::ZERO, &config)?;
+//! // Reserved concurrency 0 throttles every invocation.
+//! assert_eq!(
+//!     region.invoke(Instant::ZERO, f)?,
+//!     Invoked::Throttled(ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded)
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
+
+pub mod concurrency;
+pub mod environment;
+pub mod error;
+pub mod function;
+pub mod memory;
+pub mod region;
+pub mod rng;
+pub mod time;
+mod timer;
+
+pub use concurrency::{ScalingRule, ThrottleReason};
+pub use environment::{EnvKind, EnvState};
+pub use error::{ConfigError, FinishError, InvokeError, TimeError};
+pub use function::{ColdStartProfile, FunctionConfig, ProvisionedStatus};
+pub use memory::{MemoryMb, MemoryRule};
+pub use region::{
+    EnvId, Finished, FunctionCounts, FunctionId, InvocationId, Invoked, Outcome, Region, RegionConfig, StartKind,
+    Started, Stats, Violation, WarmPick,
+};
+pub use rng::Rng;
+pub use time::{Duration, Instant};

@@ -1,0 +1,141 @@
+//! `check_invariants`: SPEC §2's invariants, recounted from the tables.
+
+use super::lists::{ListTag, NIL};
+use super::{Region, StateCounts, Violation};
+use crate::environment::{EnvKind, EnvState};
+
+/// What a recount of one function's environments finds.
+#[derive(Clone, Copy, Default)]
+struct Recount {
+    states: StateCounts,
+    attached: u32,
+    attached_pc: u32,
+    pc_allocated: u32,
+    pc_warming: u32,
+    serving_pc: u32,
+    lists: [u32; 5],
+}
+
+fn list_index(tag: ListTag) -> Option<usize> {
+    match tag {
+        ListTag::None => None,
+        ListTag::Idle => Some(0),
+        ListTag::IdlePc => Some(1),
+        ListTag::WarmingPc => Some(2),
+        ListTag::BusyPc => Some(3),
+        ListTag::Shutting => Some(4),
+    }
+}
+
+/// Whether an environment in `state` may sit in list `tag`.
+fn list_fits(state: EnvState, kind: EnvKind, attached: bool, tag: ListTag) -> bool {
+    use EnvState as S;
+    match (kind, tag) {
+        (_, ListTag::Shutting) => state == S::ShuttingDown,
+        (EnvKind::OnDemand, ListTag::Idle) => state == S::Idle,
+        (EnvKind::OnDemand, ListTag::None) => attached,
+        (EnvKind::Provisioned, ListTag::IdlePc) => state == S::Idle,
+        (EnvKind::Provisioned, ListTag::WarmingPc) => !attached && state != S::Busy,
+        (EnvKind::Provisioned, ListTag::BusyPc) => attached,
+        // A retired busy provisioned environment has left the allocation's lists.
+        (EnvKind::Provisioned, ListTag::None) => attached,
+        _ => false,
+    }
+}
+
+impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+    /// Recounts the environment table and checks SPEC §2's invariants 1–4
+    /// and 7 (5, 6 and 8 are properties of operation sequences, checked by
+    /// the property tests). O(environments + functions): for tests and
+    /// debugging, not for hot paths.
+    ///
+    /// # Errors
+    /// The first [`Violation`] found.
+    pub fn check_invariants(&self) -> Result<(), Violation> {
+        let mut counts = [Recount::default(); FUNCTIONS];
+        let mut live = 0u32;
+        for (i, slot) in self.envs.iter().enumerate() {
+            let env = slot.env;
+            if env.state() == EnvState::Terminated {
+                continue;
+            }
+            let bad_list = Violation::List { env: i as u32 };
+            let c = counts.get_mut(slot.function as usize).ok_or(bad_list)?;
+            if !list_fits(env.state(), env.kind(), env.is_attached(), slot.list) {
+                return Err(bad_list);
+            }
+            if let Some(k) = list_index(slot.list) {
+                if let Some(n) = c.lists.get_mut(k) {
+                    *n += 1;
+                }
+            }
+            c.states.moved(None, env.state());
+            if env.is_live() {
+                live += 1;
+            }
+            let pc = env.kind() == EnvKind::Provisioned;
+            if env.is_attached() {
+                c.attached += 1;
+                c.attached_pc += u32::from(pc);
+            }
+            if pc && env.is_live() && !slot.retire {
+                c.pc_allocated += 1;
+                if !env.is_attached() && matches!(env.state(), EnvState::Creating | EnvState::Initializing) {
+                    c.pc_warming += 1;
+                }
+            }
+            if pc && matches!(slot.list, ListTag::IdlePc | ListTag::BusyPc | ListTag::None) && env.is_live() {
+                c.serving_pc += 1;
+            }
+        }
+        if live != self.live {
+            return Err(Violation::Counter { function: u32::MAX });
+        }
+        let mut busy = 0u64;
+        let mut unreserved = 0u64;
+        for (fi, (f, c)) in self.functions.iter().zip(counts.iter()).enumerate() {
+            let fi = fi as u32;
+            self.check_function(fi, f, c)?;
+            busy += u64::from(c.attached);
+            if f.config.reserved.is_none() {
+                unreserved += u64::from(c.attached - c.attached_pc);
+            }
+        }
+        if busy != self.ledger.busy_total() || unreserved != self.ledger.unreserved_in_use() {
+            return Err(Violation::Counter { function: u32::MAX });
+        }
+        if busy > u64::from(self.config.account_limit) {
+            return Err(Violation::AccountLimit);
+        }
+        if unreserved > self.ledger.unreserved_pool() && !self.unreserved_draining {
+            return Err(Violation::UnreservedPool);
+        }
+        Ok(())
+    }
+
+    fn check_function(&self, fi: u32, f: &super::FunctionSlot, c: &Recount) -> Result<(), Violation> {
+        let counter = Violation::Counter { function: fi };
+        if !f.in_use {
+            return if c.states.live() + c.states.shutting_down == 0 { Ok(()) } else { Err(counter) };
+        }
+        let lists = [f.idle, f.idle_pc, f.warming_pc, f.busy_pc, f.shutting];
+        for (list, &n) in lists.iter().zip(c.lists.iter()) {
+            if list.len != n || (n == 0) != (list.head == NIL) || (n == 0) != (list.tail == NIL) {
+                return Err(counter);
+            }
+        }
+        if c.states != f.states || c.attached != f.attached || c.attached_pc != f.attached_pc {
+            return Err(counter);
+        }
+        if c.pc_allocated != f.pc.allocated || c.pc_warming != f.pc.warming {
+            return Err(counter);
+        }
+        if f.config.reserved.is_some_and(|rc| f.attached > rc) && !f.draining {
+            return Err(Violation::ReservedLimit { function: fi });
+        }
+        if f.attached_pc > c.serving_pc {
+            return Err(Violation::ProvisionedBusy { function: fi });
+        }
+        Ok(())
+    }
+}

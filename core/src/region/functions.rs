@@ -1,0 +1,337 @@
+//! Function configuration: create, update, reserved and provisioned
+//! concurrency, delete; and the provisioned allocator (SPEC §2).
+
+use super::events::End;
+use super::lists::{List, ListTag};
+use super::provisioned::Provisioning;
+use super::{ConfigError, FunctionId, FunctionSlot, Region, StateCounts, Stats};
+use crate::concurrency::{ConcurrencySettings, ScalingRule, TokenBucket};
+use crate::environment::{EnvEvent, EnvKind, EnvState};
+use crate::error::TimeError;
+use crate::function::{FunctionConfig, ProvisionedStatus};
+use crate::time::Duration;
+use crate::Instant;
+
+impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+    /// Creates a function. Provisioned concurrency in `config` starts
+    /// allocating at once (status `InProgress`).
+    ///
+    /// # Errors
+    /// The configuration is invalid ([`FunctionConfig::validate`]), would
+    /// break the unreserved minimum, the function table is full, or `now` is
+    /// before the region's clock.
+    pub fn create_function(&mut self, now: Instant, config: &FunctionConfig) -> Result<FunctionId, ConfigError> {
+        self.advance(now)?;
+        config.validate(self.config.memory_rule)?;
+        let settings = ConcurrencySettings { reserved: config.reserved, provisioned: config.provisioned };
+        self.ledger.check_change(ConcurrencySettings::default(), settings)?;
+        let vacant = self.functions.iter().position(|f| !f.in_use);
+        if vacant.is_none() && self.functions.len() >= FUNCTIONS {
+            return Err(ConfigError::CapacityExceeded);
+        }
+        let scaling = TokenBucket::new(
+            u64::from(ScalingRule::PER_FUNCTION_BURST),
+            u64::from(ScalingRule::PER_FUNCTION_PER_SECOND),
+            Duration::from_secs(1),
+            now,
+        )?;
+        let mut slot = FunctionSlot {
+            generation: 1,
+            in_use: true,
+            config: FunctionConfig { provisioned: 0, ..*config },
+            version: 0,
+            idle: List::EMPTY,
+            idle_pc: List::EMPTY,
+            warming_pc: List::EMPTY,
+            busy_pc: List::EMPTY,
+            shutting: List::EMPTY,
+            states: StateCounts::default(),
+            attached: 0,
+            attached_pc: 0,
+            draining: false,
+            scaling,
+            pc: Provisioning::default(),
+            stats: Stats::default(),
+        };
+        let fi = match vacant {
+            Some(v) => {
+                let old = self.functions.get_mut(v).ok_or(ConfigError::Internal)?;
+                slot.generation = old.generation;
+                *old = slot;
+                v as u32
+            }
+            None => {
+                self.functions.push(slot).map_err(|_| ConfigError::CapacityExceeded)?;
+                self.functions.len().saturating_sub(1) as u32
+            }
+        };
+        let without_pc = ConcurrencySettings { provisioned: 0, ..settings };
+        self.ledger.apply_change(ConcurrencySettings::default(), without_pc, 0);
+        let id = FunctionId { index: fi, generation: self.fn_slot(fi)?.generation };
+        self.set_concurrency(fi, settings)?;
+        Ok(id)
+    }
+
+    /// Replaces a function's configuration.
+    ///
+    /// A change of memory, timeout or cold-start profile is a new version of
+    /// the function: as on AWS, new invocations go to new environments. Idle
+    /// environments of the old version are reclaimed now, busy ones when they
+    /// finish, and provisioned concurrency is allocated again for the new
+    /// version. A change of only reserved or provisioned concurrency keeps
+    /// every environment (see [`Region::put_reserved`] and
+    /// [`Region::put_provisioned`]).
+    ///
+    /// # Errors
+    /// As [`Region::create_function`], or [`ConfigError::UnknownFunction`].
+    /// Nothing changes on error.
+    pub fn update_function(&mut self, now: Instant, f: FunctionId, config: &FunctionConfig) -> Result<(), ConfigError> {
+        self.advance(now)?;
+        let fi = self.function_index(f).ok_or(ConfigError::UnknownFunction)?;
+        config.validate(self.config.memory_rule)?;
+        let old = *self.fn_slot(fi)?;
+        let settings = ConcurrencySettings { reserved: config.reserved, provisioned: config.provisioned };
+        self.ledger.check_change(old.settings(), settings)?;
+        let code_changed = config.memory_mb != old.config.memory_mb
+            || config.timeout_ms != old.config.timeout_ms
+            || config.cold_start != old.config.cold_start;
+        if code_changed {
+            self.new_version(fi)?;
+        }
+        let slot = self.fn_slot_mut(fi)?;
+        slot.config = FunctionConfig { reserved: slot.config.reserved, provisioned: slot.config.provisioned, ..*config };
+        self.set_concurrency(fi, settings)?;
+        Ok(())
+    }
+
+    /// Sets (`Some`) or removes (`None`) a function's reserved concurrency
+    /// (AWS `PutFunctionConcurrency` / `DeleteFunctionConcurrency`).
+    ///
+    /// Lowering RC below the current busy count lets running invocations
+    /// finish and throttles new ones until the function is back under.
+    ///
+    /// # Errors
+    /// [`ConfigError::ProvisionedExceedsReserved`],
+    /// [`ConfigError::UnreservedBelowMinimum`], [`ConfigError::UnknownFunction`],
+    /// [`ConfigError::TimeWentBackwards`]. Nothing changes on error.
+    pub fn put_reserved(&mut self, now: Instant, f: FunctionId, reserved: Option<u32>) -> Result<(), ConfigError> {
+        self.advance(now)?;
+        let fi = self.function_index(f).ok_or(ConfigError::UnknownFunction)?;
+        let old = self.fn_slot(fi)?.settings();
+        let new = ConcurrencySettings { reserved, ..old };
+        self.ledger.check_change(old, new)?;
+        self.set_concurrency(fi, new)?;
+        Ok(())
+    }
+
+    /// Sets a function's provisioned concurrency (AWS
+    /// `PutProvisionedConcurrencyConfig`; 0 removes it).
+    ///
+    /// Raising allocates only the difference after the preparation delay
+    /// (ready environments keep serving; new ones serve once the whole
+    /// request is initialized); changing it while `InProgress` restarts the
+    /// remaining allocation after a new delay; lowering releases idle
+    /// provisioned environments at once and busy ones when they finish.
+    ///
+    /// # Errors
+    /// As [`Region::put_reserved`]. Nothing changes on error.
+    pub fn put_provisioned(&mut self, now: Instant, f: FunctionId, provisioned: u32) -> Result<(), ConfigError> {
+        self.advance(now)?;
+        let fi = self.function_index(f).ok_or(ConfigError::UnknownFunction)?;
+        let old = self.fn_slot(fi)?.settings();
+        let new = ConcurrencySettings { provisioned, ..old };
+        self.ledger.check_change(old, new)?;
+        self.set_concurrency(fi, new)?;
+        Ok(())
+    }
+
+    /// Deletes a function. Its idle, warming and shutting-down environments
+    /// are terminated at once; its reserved and provisioned concurrency
+    /// return to the account. The handle (and any copy) becomes stale.
+    ///
+    /// # Errors
+    /// [`ConfigError::FunctionBusy`] while invocations are running (nothing
+    /// changes), [`ConfigError::UnknownFunction`], [`ConfigError::TimeWentBackwards`].
+    pub fn delete_function(&mut self, now: Instant, f: FunctionId) -> Result<(), ConfigError> {
+        self.advance(now)?;
+        let fi = self.function_index(f).ok_or(ConfigError::UnknownFunction)?;
+        let slot = *self.fn_slot(fi)?;
+        if slot.attached > 0 {
+            return Err(ConfigError::FunctionBusy);
+        }
+        for tag in [ListTag::Idle, ListTag::IdlePc, ListTag::WarmingPc, ListTag::Shutting] {
+            while let Some(i) = self.list_take(fi, tag, End::Newest)? {
+                self.terminate_now(i)?;
+            }
+        }
+        self.fn_timers.cancel(fi);
+        self.ledger.apply_change(slot.settings(), ConcurrencySettings::default(), 0);
+        let f = self.fn_slot_mut(fi)?;
+        f.in_use = false;
+        f.generation = f.generation.wrapping_add(1).max(1);
+        f.pc = Provisioning::default();
+        Ok(())
+    }
+
+    /// Terminates an unattached environment immediately, skipping the
+    /// shutdown delay (its function is being deleted).
+    fn terminate_now(&mut self, i: u32) -> Result<(), TimeError> {
+        let state = self.env_slot(i)?.env.state();
+        if state != EnvState::ShuttingDown {
+            self.transition(i, EnvEvent::Reclaim)?;
+        }
+        self.config_shutdown_now(i)
+    }
+
+    fn config_shutdown_now(&mut self, i: u32) -> Result<(), TimeError> {
+        let shutdown = self.config.shutdown;
+        self.config.shutdown = Duration::ZERO;
+        let r = self.begin_shutdown(i);
+        self.config.shutdown = shutdown;
+        r
+    }
+
+    /// Starts a new version: idle on-demand environments are reclaimed now,
+    /// busy ones when they finish (their version no longer matches), and the
+    /// provisioned allocation starts over for the new version.
+    fn new_version(&mut self, fi: u32) -> Result<(), TimeError> {
+        let f = self.fn_slot_mut(fi)?;
+        f.version = f.version.wrapping_add(1);
+        let pc = f.config.provisioned;
+        while let Some(i) = self.list_take(fi, ListTag::Idle, End::Oldest)? {
+            self.reclaim(i)?;
+        }
+        if pc > 0 {
+            self.release_provisioned(fi, u32::MAX)?;
+            let f = self.fn_slot_mut(fi)?;
+            f.pc.status = ProvisionedStatus::None;
+        }
+        Ok(())
+    }
+
+    /// Applies checked concurrency settings: the ledger sums, the draining
+    /// flags, and the provisioned allocation's target.
+    fn set_concurrency(&mut self, fi: u32, new: ConcurrencySettings) -> Result<(), TimeError> {
+        let f = *self.fn_slot(fi)?;
+        let old = f.settings();
+        let busy_on_demand = u64::from(f.attached.saturating_sub(f.attached_pc));
+        self.ledger.apply_change(old, new, busy_on_demand);
+        let slot = self.fn_slot_mut(fi)?;
+        slot.config.reserved = new.reserved;
+        slot.config.provisioned = new.provisioned;
+        slot.draining = new.reserved.is_some_and(|rc| slot.attached > rc);
+        if self.ledger.unreserved_in_use() > self.ledger.unreserved_pool() {
+            self.unreserved_draining = true;
+        }
+        let have = f.pc.allocated.saturating_add(f.pc.pending);
+        if new.provisioned < have {
+            self.release_provisioned(fi, have - new.provisioned)?;
+        } else if new.provisioned > have {
+            self.request_provisioned_after_delay(fi, new.provisioned - have)?;
+        }
+        let at = self.now.saturating_add(self.config.provisioned_delay);
+        let slot = self.fn_slot_mut(fi)?;
+        if new.provisioned == 0 {
+            slot.pc.status = ProvisionedStatus::None;
+        } else if slot.pc.pending > 0 {
+            // A change while in progress restarts the remainder after a new delay.
+            slot.pc.status = ProvisionedStatus::InProgress;
+            self.set_fn_timer(fi, at);
+        }
+        self.maybe_ready(fi)
+    }
+
+    fn request_provisioned_after_delay(&mut self, fi: u32, n: u32) -> Result<(), TimeError> {
+        let f = self.fn_slot_mut(fi)?;
+        f.pc.pending = f.pc.pending.saturating_add(n);
+        f.pc.status = ProvisionedStatus::InProgress;
+        Ok(())
+    }
+
+    /// Asks the allocator for `n` replacement environments without a new
+    /// preparation delay (a provisioned environment was lost).
+    pub(super) fn request_provisioned(&mut self, fi: u32, n: u32) -> Result<(), TimeError> {
+        let f = self.fn_slot_mut(fi)?;
+        f.pc.pending = f.pc.pending.saturating_add(n);
+        if self.fn_timers.get(fi).is_none() {
+            let at = self.now.saturating_add(self.config.provisioned_interval());
+            self.set_fn_timer(fi, at);
+        }
+        Ok(())
+    }
+
+    /// Releases up to `n` provisioned environments: not-yet-created ones
+    /// first, then warming, then idle, then busy ones (when they finish).
+    fn release_provisioned(&mut self, fi: u32, mut n: u32) -> Result<(), TimeError> {
+        let f = self.fn_slot_mut(fi)?;
+        let from_pending = n.min(f.pc.pending);
+        f.pc.pending -= from_pending;
+        n -= from_pending;
+        if f.pc.pending == 0 {
+            self.fn_timers.cancel(fi);
+        }
+        for tag in [ListTag::WarmingPc, ListTag::IdlePc] {
+            while n > 0 {
+                let Some(i) = self.list_take(fi, tag, End::Newest)? else { break };
+                self.release_unattached(fi, i)?;
+                n -= 1;
+            }
+        }
+        while n > 0 {
+            let Some(i) = self.list_take(fi, ListTag::BusyPc, End::Newest)? else { break };
+            // Busy ones leave the allocation now and shut down when they finish.
+            self.env_slot_mut(i)?.retire = true;
+            let f = self.fn_slot_mut(fi)?;
+            f.pc.allocated = f.pc.allocated.saturating_sub(1);
+            n -= 1;
+        }
+        Ok(())
+    }
+
+    /// The allocator's timer: creates the next provisioned environment of
+    /// function `fi` and schedules the one after (6000 per minute).
+    pub(super) fn allocate_provisioned_env(&mut self, fi: u32) -> Result<(), TimeError> {
+        let f = *self.fn_slot(fi)?;
+        if f.pc.pending == 0 || !f.in_use {
+            return Ok(());
+        }
+        let Some(i) = self.alloc_env(fi, EnvKind::Provisioned, false)? else {
+            // No slot for it: the allocation fails, as AWS reports a failed one.
+            let f = self.fn_slot_mut(fi)?;
+            f.pc.status = ProvisionedStatus::Failed;
+            f.pc.pending = 0;
+            return Ok(());
+        };
+        let now = self.now;
+        let create = f.config.cold_start.create();
+        let (init, fails) = Self::provisioned_init(&f.config, f.config.cold_start.init());
+        self.list_push(fi, i, ListTag::WarmingPc)?;
+        let slot = self.env_slot_mut(i)?;
+        slot.ready_at = now.saturating_add(create).saturating_add(init);
+        slot.init_fails = fails;
+        self.set_env_timer(i, now.saturating_add(create));
+        let f = self.fn_slot_mut(fi)?;
+        f.pc.pending -= 1;
+        f.pc.allocated = f.pc.allocated.saturating_add(1);
+        f.pc.warming = f.pc.warming.saturating_add(1);
+        if f.pc.pending > 0 {
+            let at = now.saturating_add(self.config.provisioned_interval());
+            self.set_fn_timer(fi, at);
+        }
+        Ok(())
+    }
+
+    /// An allocation in progress becomes Ready once every environment it
+    /// asked for is initialized; its waiting environments then serve.
+    pub(super) fn maybe_ready(&mut self, fi: u32) -> Result<(), TimeError> {
+        let f = self.fn_slot(fi)?;
+        if f.pc.status != ProvisionedStatus::InProgress || !f.pc.complete() {
+            return Ok(());
+        }
+        self.fn_slot_mut(fi)?.pc.status = ProvisionedStatus::Ready;
+        while let Some(i) = self.list_take(fi, ListTag::WarmingPc, End::Oldest)? {
+            self.list_push(fi, i, ListTag::IdlePc)?;
+        }
+        Ok(())
+    }
+}

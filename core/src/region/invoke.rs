@@ -1,0 +1,242 @@
+//! `invoke` and `finish`: SPEC §2's decision order and the end of an invocation.
+
+use super::events::End;
+use super::lists::ListTag;
+use super::{
+    EnvId, FinishError, Finished, FunctionId, InvocationId, InvokeError, Invoked, Outcome, Region, StartKind, Started,
+    Stats, WarmPick,
+};
+use crate::concurrency::ThrottleReason;
+use crate::environment::{EnvEvent, EnvKind, EnvState};
+use crate::error::TimeError;
+use crate::function::FunctionConfig;
+use crate::time::{Duration, Instant};
+
+impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+    /// A synchronous invoke of `f` at `now`, with the function's configured
+    /// init duration.
+    ///
+    /// Follows SPEC §2's decision order: request rate, reserved
+    /// concurrency, account limit, an idle provisioned environment, the
+    /// unreserved pool, an idle on-demand environment (most or least
+    /// recently used, per [`RegionConfig::warm_pick`](super::RegionConfig::warm_pick)),
+    /// then a scaling token for a new environment.
+    ///
+    /// # Errors
+    /// [`InvokeError::UnknownFunction`] (no token spent),
+    /// [`InvokeError::TimeWentBackwards`], or
+    /// [`InvokeError::CapacityExceeded`] when a new environment is needed and
+    /// the table is full (no token spent). A throttle is `Ok(Invoked::Throttled)`.
+    pub fn invoke(&mut self, now: Instant, f: FunctionId) -> Result<Invoked, InvokeError> {
+        let init = self.function(f).map_or(Duration::ZERO, |s| s.config.cold_start.init());
+        self.invoke_with_init(now, f, init)
+    }
+
+    /// Like [`Region::invoke`], with this request's init duration in place of
+    /// the profile's (a driver drawing init times from a distribution). It
+    /// is used only if the request cold-starts.
+    ///
+    /// # Errors
+    /// As [`Region::invoke`].
+    pub fn invoke_with_init(&mut self, now: Instant, f: FunctionId, init: Duration) -> Result<Invoked, InvokeError> {
+        self.advance(now)?;
+        let fi = self.function_index(f).ok_or(InvokeError::UnknownFunction)?;
+        let took_request_token = match self.request_rate.as_mut().map(|bucket| bucket.try_take(now)) {
+            Some(false) => return self.throttle(fi, ThrottleReason::RequestRateExceeded),
+            Some(true) => true,
+            None => false,
+        };
+        let slot = *self.fn_slot(fi)?;
+        if slot.config.reserved.is_some_and(|rc| slot.attached >= rc) {
+            return self.throttle(fi, ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded);
+        }
+        if self.ledger.account_full() {
+            return self.throttle(fi, ThrottleReason::ConcurrentInvocationLimitExceeded);
+        }
+        let end = match self.config.warm_pick {
+            WarmPick::MostRecentlyUsed => End::Newest,
+            WarmPick::LeastRecentlyUsed => End::Oldest,
+        };
+        if let Some(i) = self.list_take(fi, ListTag::IdlePc, end)? {
+            return Ok(self.start_on_idle(fi, i, init)?);
+        }
+        if slot.config.reserved.is_none() && self.ledger.unreserved_full() {
+            return self.throttle(fi, ThrottleReason::ConcurrentInvocationLimitExceeded);
+        }
+        if let Some(i) = self.list_take(fi, ListTag::Idle, end)? {
+            return Ok(self.start_on_idle(fi, i, init)?);
+        }
+        if !self.has_free_env() {
+            if took_request_token {
+                if let Some(bucket) = self.request_rate.as_mut() {
+                    bucket.give_back();
+                }
+            }
+            return Err(InvokeError::CapacityExceeded);
+        }
+        let token = match self.legacy_scaling.as_mut() {
+            Some(account) => account.try_take(now),
+            None => self.fn_slot_mut(fi)?.scaling.try_take(now),
+        };
+        if !token {
+            return self.throttle(fi, ThrottleReason::ScalingRateExceeded);
+        }
+        Ok(self.start_cold(fi, init)?)
+    }
+
+    fn throttle(&mut self, fi: u32, reason: ThrottleReason) -> Result<Invoked, InvokeError> {
+        self.stats.throttled(reason);
+        self.fn_slot_mut(fi)?.stats.throttled(reason);
+        Ok(Invoked::Throttled(reason))
+    }
+
+    /// An on-demand init over 10 s is cut at the limit and retried inside
+    /// the invoke (SPEC §1): returns (init phase, suppressed init).
+    fn on_demand_init(init: Duration) -> (Duration, Duration) {
+        if init > FunctionConfig::ON_DEMAND_INIT_LIMIT {
+            (FunctionConfig::ON_DEMAND_INIT_LIMIT, init)
+        } else {
+            (init, Duration::ZERO)
+        }
+    }
+
+    /// Starts an invocation on idle environment `i`, already taken out of
+    /// its list: warm, provisioned, or partial cold when the env is reset.
+    fn start_on_idle(&mut self, fi: u32, i: u32, init: Duration) -> Result<Invoked, TimeError> {
+        let now = self.now;
+        let env = self.env_slot(i)?.env;
+        let on_pc = env.kind() == EnvKind::Provisioned;
+        let config = self.fn_slot(fi)?.config;
+        let next = self.transition(i, EnvEvent::Invoke)?;
+        let (phase, suppressed) = match next {
+            EnvState::Initializing => Self::on_demand_init(init),
+            _ => (Duration::ZERO, Duration::ZERO),
+        };
+        let kind = match (next, on_pc) {
+            (EnvState::Initializing, _) => StartKind::PartialCold,
+            (_, true) => StartKind::Provisioned,
+            (_, false) => StartKind::Warm,
+        };
+        if on_pc {
+            self.list_push(fi, i, ListTag::BusyPc)?;
+        }
+        let ready_at = now.saturating_add(phase);
+        // A partial cold start's init runs inside the invoke: the timeout counts from now.
+        let timeout_at = now.saturating_add(config.timeout());
+        let started = self.attach(fi, i, kind, on_pc, phase, ready_at, timeout_at, suppressed)?;
+        let timer = if next == EnvState::Initializing { ready_at } else { timeout_at };
+        self.set_env_timer(i, timer);
+        Ok(Invoked::Started(started))
+    }
+
+    /// Starts an invocation on a new on-demand environment: a full cold start.
+    fn start_cold(&mut self, fi: u32, init: Duration) -> Result<Invoked, TimeError> {
+        let now = self.now;
+        let config = self.fn_slot(fi)?.config;
+        let i = self.alloc_env(fi, EnvKind::OnDemand, true)?.ok_or(TimeError::Internal)?;
+        let create = config.cold_start.create();
+        let (phase, suppressed) = Self::on_demand_init(init);
+        let total = create.saturating_add(phase);
+        let ready_at = now.saturating_add(total);
+        let timeout_at = ready_at.saturating_add(config.timeout());
+        let started = self.attach(fi, i, StartKind::FullCold, false, total, ready_at, timeout_at, suppressed)?;
+        self.set_env_timer(i, now.saturating_add(create));
+        Ok(Invoked::Started(started))
+    }
+
+    /// Counts a starting invocation everywhere and builds its answer.
+    #[allow(clippy::too_many_arguments)]
+    fn attach(
+        &mut self,
+        fi: u32,
+        i: u32,
+        start: StartKind,
+        on_pc: bool,
+        init: Duration,
+        ready_at: Instant,
+        timeout_at: Instant,
+        suppressed_init: Duration,
+    ) -> Result<Started, TimeError> {
+        let f = self.fn_slot_mut(fi)?;
+        let unreserved = f.uses_unreserved(on_pc);
+        f.attached = f.attached.saturating_add(1);
+        if on_pc {
+            f.attached_pc = f.attached_pc.saturating_add(1);
+        }
+        let spillover = !on_pc && f.config.provisioned > 0;
+        f.stats.started(start, on_pc, spillover);
+        self.stats.started(start, on_pc, spillover);
+        self.ledger.start(unreserved);
+        let slot = self.env_slot_mut(i)?;
+        slot.seq = slot.seq.wrapping_add(1).max(1);
+        slot.timed_out = false;
+        slot.ready_at = ready_at;
+        slot.timeout_at = timeout_at;
+        let env = EnvId { index: i, generation: slot.generation };
+        Ok(Started {
+            invocation: InvocationId { env, seq: slot.seq },
+            env,
+            start,
+            on_provisioned: on_pc,
+            init,
+            ready_at,
+            suppressed_init,
+        })
+    }
+
+    /// Ends an invocation at `now` with `outcome`.
+    ///
+    /// A success or function error leaves the environment idle and warm; a
+    /// timeout or crash leaves it idle but reset (its next use is a partial
+    /// cold start). A failure reported before the cold start completed ends
+    /// the init: an on-demand environment is then shut down.
+    ///
+    /// # Errors
+    /// [`FinishError::UnknownInvocation`] for a stale or finished handle;
+    /// [`FinishError::TimedOut`] when the region already ended it at its
+    /// timeout; [`FinishError::NotReady`] for a success before `ready_at`;
+    /// [`FinishError::TimeWentBackwards`].
+    pub fn finish(&mut self, now: Instant, invocation: InvocationId, outcome: Outcome) -> Result<Finished, FinishError> {
+        self.advance(now)?;
+        let i = invocation.env.index;
+        let slot = *self.envs.get(i as usize).ok_or(FinishError::UnknownInvocation)?;
+        if slot.generation != invocation.env.generation || slot.seq != invocation.seq {
+            return Err(FinishError::UnknownInvocation);
+        }
+        if !slot.env.is_attached() {
+            return Err(if slot.timed_out { FinishError::TimedOut } else { FinishError::UnknownInvocation });
+        }
+        let fi = slot.function;
+        let function = FunctionId { index: fi, generation: self.fn_slot(fi)?.generation };
+        let env = invocation.env;
+        if slot.env.state() == EnvState::Busy {
+            self.end_invocation(i, outcome)?;
+            let duration = now.saturating_since(slot.ready_at);
+            let env_kept = self.env_state(env).is_some_and(|s| matches!(s, EnvState::Idle));
+            return Ok(Finished { function, env, duration, env_kept });
+        }
+        if outcome == Outcome::Success {
+            return Err(FinishError::NotReady);
+        }
+        self.abort_init(i, outcome)?;
+        Ok(Finished { function, env, duration: Duration::ZERO, env_kept: false })
+    }
+
+    /// The attached invocation failed during its cold start: the init fails
+    /// and the environment shuts down (a provisioned one is replaced).
+    fn abort_init(&mut self, i: u32, outcome: Outcome) -> Result<(), TimeError> {
+        let slot = *self.env_slot(i)?;
+        let fi = slot.function;
+        let on_pc = slot.env.kind() == EnvKind::Provisioned;
+        self.detach(fi, on_pc, outcome)?;
+        self.transition(i, EnvEvent::InitFailed)?;
+        Stats::bump(&mut self.stats.init_failures);
+        Stats::bump(&mut self.fn_slot_mut(fi)?.stats.init_failures);
+        if on_pc && !slot.retire {
+            let f = self.fn_slot_mut(fi)?;
+            f.pc.allocated = f.pc.allocated.saturating_sub(1);
+            self.request_provisioned(fi, 1)?;
+        }
+        self.begin_shutdown(i)
+    }
+}

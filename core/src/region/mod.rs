@@ -1,0 +1,369 @@
+//! The region façade: functions, their environments and the concurrency
+//! ledger of one AWS account in one region (SPEC §1–§2).
+//!
+//! A [`Region`] is sans-IO: every operation takes `now`, applies the
+//! time-driven events due at or before it (cold-start phases, timeouts, idle
+//! expiry, recycling, provisioned allocation) in the order they were
+//! scheduled, then does its work. [`Region::next_deadline`] says when the next
+//! such event is due, so a driver can call [`Region::advance`] exactly then.
+//!
+//! # Guarantees
+//! - Every invoke follows SPEC §2's decision order, so the same request is
+//!   throttled for the same reason in every implementation.
+//! - O(log n) per `invoke`, `finish` and due event: idle environments sit in
+//!   intrusive per-function lists, deadlines in indexed heaps; nothing on
+//!   those paths scans all environments or functions.
+//! - Fixed capacity: `ENVS` environment slots and `FUNCTIONS` function
+//!   slots; a full table is [`InvokeError::CapacityExceeded`] or
+//!   [`ConfigError::CapacityExceeded`], never a panic.
+//! - Handles carry a generation: a stale one is an error, never another object.
+//! - An operation that returns an error changes nothing beyond applying the
+//!   events that were due anyway.
+//! - Invocations that outlive their function timeout are ended by the region
+//!   at the timeout (counted as timeouts); a later `finish` says
+//!   [`FinishError::TimedOut`].
+
+mod check;
+mod config;
+mod events;
+mod functions;
+mod invoke;
+mod lists;
+mod provisioned;
+mod types;
+
+pub use config::{RegionConfig, WarmPick};
+pub use types::{
+    EnvId, Finished, FunctionCounts, FunctionId, InvocationId, Invoked, Outcome, StartKind, Started, Stats,
+    Violation,
+};
+
+use crate::concurrency::{ConcurrencySettings, Ledger, ScalingRule, TokenBucket};
+use crate::environment::{EnvState, Environment};
+use crate::error::{ConfigError, FinishError, InvokeError};
+use crate::function::FunctionConfig;
+use crate::time::{Duration, Instant};
+use crate::timer::TimerHeap;
+use lists::{List, ListTag, NIL};
+use provisioned::Provisioning;
+
+/// Environment slots of [`Region`]'s default capacity.
+pub const DEFAULT_ENVS: usize = 4_096;
+/// Function slots of [`Region`]'s default capacity.
+pub const DEFAULT_FUNCTIONS: usize = 64;
+
+/// One environment slot of the table.
+#[derive(Clone, Copy, Debug)]
+struct EnvSlot {
+    env: Environment,
+    generation: u32,
+    function: u32,
+    /// The function's configuration version the environment was made with.
+    version: u32,
+    /// Sequence number of the current or last invocation.
+    seq: u32,
+    prev: u32,
+    next: u32,
+    list: ListTag,
+    /// Reclaim instead of going idle when the invocation ends.
+    retire: bool,
+    /// The last invocation was ended by the region at its timeout.
+    timed_out: bool,
+    /// The init in progress will fail at its timer (PC init over its limit).
+    init_fails: bool,
+    /// When the attached invocation times out (set when it starts).
+    timeout_at: Instant,
+    /// When the current cold start ends (the handler starts, or a
+    /// provisioned environment becomes idle).
+    ready_at: Instant,
+}
+
+impl EnvSlot {
+    const VACANT: EnvSlot = EnvSlot {
+        env: Environment::terminated(),
+        generation: 1,
+        function: NIL,
+        version: 0,
+        seq: 0,
+        prev: NIL,
+        next: NIL,
+        list: ListTag::None,
+        retire: false,
+        timed_out: false,
+        init_fails: false,
+        timeout_at: Instant::ZERO,
+        ready_at: Instant::ZERO,
+    };
+}
+
+/// Per-state counts of one function's environments, kept on every transition.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct StateCounts {
+    creating: u32,
+    initializing: u32,
+    idle: u32,
+    busy: u32,
+    shutting_down: u32,
+}
+
+impl StateCounts {
+    fn slot(&mut self, s: EnvState) -> Option<&mut u32> {
+        match s {
+            EnvState::Creating => Some(&mut self.creating),
+            EnvState::Initializing => Some(&mut self.initializing),
+            EnvState::Idle => Some(&mut self.idle),
+            EnvState::Busy => Some(&mut self.busy),
+            EnvState::ShuttingDown => Some(&mut self.shutting_down),
+            EnvState::Terminated => None,
+        }
+    }
+    fn moved(&mut self, from: Option<EnvState>, to: EnvState) {
+        if let Some(c) = from.and_then(|s| self.slot(s)) {
+            *c = c.saturating_sub(1);
+        }
+        if let Some(c) = self.slot(to) {
+            *c = c.saturating_add(1);
+        }
+    }
+    fn live(&self) -> u32 {
+        self.creating.saturating_add(self.initializing).saturating_add(self.idle).saturating_add(self.busy)
+    }
+}
+
+/// One function slot.
+#[derive(Clone, Copy, Debug)]
+struct FunctionSlot {
+    generation: u32,
+    in_use: bool,
+    config: FunctionConfig,
+    version: u32,
+    idle: List,
+    idle_pc: List,
+    warming_pc: List,
+    busy_pc: List,
+    shutting: List,
+    states: StateCounts,
+    /// Invocations attached (busy, including cold-starting ones).
+    attached: u32,
+    /// Attached invocations on provisioned environments.
+    attached_pc: u32,
+    /// RC was lowered below the busy count: busy may exceed RC while it drains.
+    draining: bool,
+    scaling: TokenBucket,
+    pc: Provisioning,
+    stats: Stats,
+}
+
+impl FunctionSlot {
+    fn settings(&self) -> ConcurrencySettings {
+        ConcurrencySettings { reserved: self.config.reserved, provisioned: self.config.provisioned }
+    }
+    fn uses_unreserved(&self, on_pc: bool) -> bool {
+        !on_pc && self.config.reserved.is_none()
+    }
+    fn list_mut(&mut self, tag: ListTag) -> Option<&mut List> {
+        match tag {
+            ListTag::None => None,
+            ListTag::Idle => Some(&mut self.idle),
+            ListTag::IdlePc => Some(&mut self.idle_pc),
+            ListTag::WarmingPc => Some(&mut self.warming_pc),
+            ListTag::BusyPc => Some(&mut self.busy_pc),
+            ListTag::Shutting => Some(&mut self.shutting),
+        }
+    }
+}
+
+/// An AWS region's Lambda service for one account: functions, environments,
+/// concurrency and rates.
+///
+/// `ENVS` and `FUNCTIONS` are the fixed capacities of its tables. The value
+/// is large (about 100 bytes per environment slot): keep it in a `static`, a
+/// `Box` or a long-lived owner rather than moving it around.
+///
+/// # Examples
+/// ```
+/// use lambdasim::{Duration, FunctionConfig, Instant, Invoked, Outcome, Region, RegionConfig, StartKind};
+///
+/// let mut region: Region = Region::new(RegionConfig::default())?;
+/// let f = region.create_function(Instant::ZERO, &FunctionConfig::default())?;
+/// let Invoked::Started(first) = region.invoke(Instant::ZERO, f)? else { unreachable!() };
+/// assert_eq!(first.start, StartKind::FullCold);
+/// region.finish(first.ready_at.saturating_add(Duration::from_millis(100)), first.invocation, Outcome::Success)?;
+///
+/// let Invoked::Started(second) = region.invoke(Instant::from_secs(2), f)? else { unreachable!() };
+/// assert_eq!((second.start, second.env), (StartKind::Warm, first.env));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEFAULT_FUNCTIONS> {
+    config: RegionConfig,
+    now: Instant,
+    ledger: Ledger,
+    request_rate: Option<TokenBucket>,
+    legacy_scaling: Option<TokenBucket>,
+    functions: heapless::Vec<FunctionSlot, FUNCTIONS>,
+    envs: heapless::Vec<EnvSlot, ENVS>,
+    free_head: u32,
+    env_timers: TimerHeap<ENVS>,
+    fn_timers: TimerHeap<FUNCTIONS>,
+    timer_seq: u64,
+    live: u32,
+    /// A configuration change left unreserved in use above the pool.
+    unreserved_draining: bool,
+    stats: Stats,
+}
+
+impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+    /// Environment slots of this region type.
+    pub const ENV_CAPACITY: usize = ENVS;
+    /// Function slots of this region type.
+    pub const FUNCTION_CAPACITY: usize = FUNCTIONS;
+    const CAPACITY_OK: () = assert!(ENVS < NIL as usize && FUNCTIONS < NIL as usize && ENVS > 0 && FUNCTIONS > 0);
+
+    /// A region with no functions, its clock at [`Instant::ZERO`].
+    ///
+    /// # Errors
+    /// [`ConfigError::AccountLimitTooLow`] or [`ConfigError::InvalidSetting`]
+    /// for a configuration [`RegionConfig::validate`] rejects.
+    pub fn new(config: RegionConfig) -> Result<Self, ConfigError> {
+        let () = Self::CAPACITY_OK;
+        config.validate()?;
+        let now = Instant::ZERO;
+        let ledger = Ledger::new(config.account_limit, config.unreserved_min)?;
+        let request_rate = match config.request_rate_per_limit {
+            0 => None,
+            k => {
+                let per_second = u64::from(config.account_limit).saturating_mul(u64::from(k));
+                Some(TokenBucket::new(per_second, per_second, Duration::from_secs(1), now)?)
+            }
+        };
+        let legacy_scaling = match config.scaling {
+            ScalingRule::PerFunction => None,
+            ScalingRule::LegacyAccount { burst } => Some(TokenBucket::new(
+                u64::from(burst),
+                u64::from(ScalingRule::LEGACY_PER_MINUTE),
+                Duration::from_mins(1),
+                now,
+            )?),
+        };
+        Ok(Region {
+            config,
+            now,
+            ledger,
+            request_rate,
+            legacy_scaling,
+            functions: heapless::Vec::new(),
+            envs: heapless::Vec::new(),
+            free_head: NIL,
+            env_timers: TimerHeap::new(),
+            fn_timers: TimerHeap::new(),
+            timer_seq: 0,
+            live: 0,
+            unreserved_draining: false,
+            stats: Stats::default(),
+        })
+    }
+
+    /// The region's configuration.
+    pub const fn config(&self) -> &RegionConfig {
+        &self.config
+    }
+
+    /// The region's clock: the latest `now` it was given.
+    pub const fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// When the next time-driven event is due, if any. Call
+    /// [`Region::advance`] with it (or any later operation) to apply it.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        match (self.env_timers.peek(), self.fn_timers.peek()) {
+            (Some(a), Some(b)) => Some(a.at.min(b.at)),
+            (a, b) => a.or(b).map(|t| t.at),
+        }
+    }
+
+    /// Region-wide counters.
+    pub const fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// One function's counters, or `None` for an unknown or stale handle.
+    pub fn function_stats(&self, f: FunctionId) -> Option<&Stats> {
+        self.function(f).map(|s| &s.stats)
+    }
+
+    /// One function's configuration, or `None` for an unknown or stale handle.
+    pub fn function_config(&self, f: FunctionId) -> Option<&FunctionConfig> {
+        self.function(f).map(|s| &s.config)
+    }
+
+    /// One function's environment counts, or `None` for an unknown or stale handle.
+    pub fn function_counts(&self, f: FunctionId) -> Option<FunctionCounts> {
+        let s = self.function(f)?;
+        let c = &s.states;
+        Some(FunctionCounts {
+            busy: s.attached,
+            busy_provisioned: s.attached_pc,
+            idle: c.idle,
+            idle_provisioned: s.idle_pc.len,
+            creating: c.creating,
+            initializing: c.initializing,
+            live: c.live(),
+            shutting_down: c.shutting_down,
+            provisioned: s.config.provisioned,
+            provisioned_allocated: s.pc.allocated,
+            provisioned_status: s.pc.status,
+            reserved: s.config.reserved,
+        })
+    }
+
+    /// Busy environments in the account (`ConcurrentExecutions`).
+    pub const fn busy(&self) -> u64 {
+        self.ledger.busy_total()
+    }
+
+    /// Live environments in the account (not shutting down or terminated).
+    pub const fn live(&self) -> u32 {
+        self.live
+    }
+
+    /// Busy on-demand environments of functions without RC
+    /// (`UnreservedConcurrentExecutions`).
+    pub const fn unreserved_in_use(&self) -> u64 {
+        self.ledger.unreserved_in_use()
+    }
+
+    /// The unreserved pool: `limit − ΣRC − ΣPC(functions without RC)`.
+    pub const fn unreserved_pool(&self) -> u64 {
+        self.ledger.unreserved_pool()
+    }
+
+    /// Claimed account concurrency (`ClaimedAccountConcurrency`):
+    /// unreserved in use + ΣRC + ΣPC(functions without RC).
+    pub const fn claimed_concurrency(&self) -> u64 {
+        self.ledger.claimed()
+    }
+
+    /// The state of an environment, or `None` for an unknown or stale handle.
+    pub fn env_state(&self, e: EnvId) -> Option<EnvState> {
+        let slot = self.envs.get(e.index as usize)?;
+        (slot.generation == e.generation && slot.env.state() != EnvState::Terminated).then_some(slot.env.state())
+    }
+
+    /// The function an environment belongs to, or `None` for an unknown or stale handle.
+    pub fn env_function(&self, e: EnvId) -> Option<FunctionId> {
+        self.env_state(e)?;
+        let slot = self.envs.get(e.index as usize)?;
+        let f = self.functions.get(slot.function as usize)?;
+        Some(FunctionId { index: slot.function, generation: f.generation })
+    }
+
+    fn function(&self, f: FunctionId) -> Option<&FunctionSlot> {
+        self.functions.get(f.index as usize).filter(|s| s.in_use && s.generation == f.generation)
+    }
+
+    fn function_index(&self, f: FunctionId) -> Option<u32> {
+        self.function(f).map(|_| f.index)
+    }
+}

@@ -1,0 +1,1 @@
+//! Test support for lambdasim (work in progress).
