@@ -58,9 +58,11 @@ impl fmt::Display for ThrottleReason {
 /// Which scaling-rate rule applies to new environments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
+#[derive(Default)]
 pub enum ScalingRule {
     /// Since 2023-11-27: per function, 1000 new environments per 10 s,
     /// refilled continuously at 100 per second. The default.
+    #[default]
     PerFunction,
     /// Before: an account-wide initial burst, then +500 per minute.
     LegacyAccount {
@@ -68,12 +70,6 @@ pub enum ScalingRule {
         /// (see [`ScalingRule::legacy_burst_for`]).
         burst: u32,
     },
-}
-
-impl Default for ScalingRule {
-    fn default() -> Self {
-        ScalingRule::PerFunction
-    }
 }
 
 impl ScalingRule {
@@ -251,10 +247,10 @@ impl Ledger {
     /// [`ConfigError::UnreservedBelowMinimum`] when the unreserved pool
     /// would drop below the minimum.
     pub fn check_change(&self, old: ConcurrencySettings, new: ConcurrencySettings) -> Result<(), ConfigError> {
-        if let Some(rc) = new.reserved {
-            if new.provisioned > rc {
-                return Err(ConfigError::ProvisionedExceedsReserved);
-            }
+        if let Some(rc) = new.reserved
+            && new.provisioned > rc
+        {
+            return Err(ConfigError::ProvisionedExceedsReserved);
         }
         let (old_rc, old_pc) = Self::contribution(old);
         let (new_rc, new_pc) = Self::contribution(new);

@@ -96,10 +96,10 @@ impl FunctionConfig {
         if self.cold_start.package_mb > ColdStartProfile::MAX_PACKAGE_MB {
             return Err(ConfigError::PackageTooLarge);
         }
-        if let Some(rc) = self.reserved {
-            if self.provisioned > rc {
-                return Err(ConfigError::ProvisionedExceedsReserved);
-            }
+        if let Some(rc) = self.reserved
+            && self.provisioned > rc
+        {
+            return Err(ConfigError::ProvisionedExceedsReserved);
         }
         Ok(())
     }

@@ -77,7 +77,7 @@ impl MemoryMb {
         match rule {
             MemoryRule::Current if mb > Self::MAX.0 => Err(MemoryError::AboveMaximum),
             MemoryRule::Legacy64 if mb > Self::LEGACY_MAX.0 => Err(MemoryError::AboveMaximum),
-            MemoryRule::Legacy64 if mb % 64 != 0 => Err(MemoryError::NotOnStep),
+            MemoryRule::Legacy64 if !mb.is_multiple_of(64) => Err(MemoryError::NotOnStep),
             _ => Ok(MemoryMb(mb)),
         }
     }

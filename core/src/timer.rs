@@ -139,10 +139,10 @@ impl<const N: usize> TimerHeap<N> {
         loop {
             let mut best = i;
             for child in [2 * i + 1, 2 * i + 2] {
-                if let (Some(c), Some(b)) = (self.heap.get(child), self.heap.get(best)) {
-                    if c.before(b) {
-                        best = child;
-                    }
+                if let (Some(c), Some(b)) = (self.heap.get(child), self.heap.get(best))
+                    && c.before(b)
+                {
+                    best = child;
                 }
             }
             if best == i {
@@ -213,11 +213,7 @@ mod tests {
                     model[key as usize] = None;
                 }
             }
-            let best = model
-                .iter()
-                .enumerate()
-                .filter_map(|(k, v)| v.map(|(t, s)| (t, s, k as u32)))
-                .min();
+            let best = model.iter().enumerate().filter_map(|(k, v)| v.map(|(t, s)| (t, s, k as u32))).min();
             assert_eq!(h.peek().map(|t| (t.at.as_micros(), t.seq, t.key)), best);
         }
     }

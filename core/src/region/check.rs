@@ -64,10 +64,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             if !list_fits(env.state(), env.kind(), env.is_attached(), slot.list) {
                 return Err(bad_list);
             }
-            if let Some(k) = list_index(slot.list) {
-                if let Some(n) = c.lists.get_mut(k) {
-                    *n += 1;
-                }
+            if let Some(k) = list_index(slot.list)
+                && let Some(n) = c.lists.get_mut(k)
+            {
+                *n += 1;
             }
             c.states.moved(None, env.state());
             if env.is_live() {

@@ -207,10 +207,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if on_pc {
             f.attached_pc = f.attached_pc.saturating_sub(1);
         }
-        if let Some(rc) = f.config.reserved {
-            if f.attached <= rc {
-                f.draining = false;
-            }
+        if let Some(rc) = f.config.reserved
+            && f.attached <= rc
+        {
+            f.draining = false;
         }
         f.stats.ended(outcome);
         self.stats.ended(outcome);

@@ -5,12 +5,12 @@ use super::events::End;
 use super::lists::{List, ListTag};
 use super::provisioned::Provisioning;
 use super::{ConfigError, FunctionId, FunctionSlot, Region, StateCounts, Stats};
+use crate::Instant;
 use crate::concurrency::{ConcurrencySettings, ScalingRule, TokenBucket};
 use crate::environment::{EnvEvent, EnvKind, EnvState};
 use crate::error::TimeError;
 use crate::function::{FunctionConfig, ProvisionedStatus};
 use crate::time::Duration;
-use crate::Instant;
 
 impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// Creates a function. Provisioned concurrency in `config` starts
@@ -99,7 +99,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             self.new_version(fi)?;
         }
         let slot = self.fn_slot_mut(fi)?;
-        slot.config = FunctionConfig { reserved: slot.config.reserved, provisioned: slot.config.provisioned, ..*config };
+        slot.config =
+            FunctionConfig { reserved: slot.config.reserved, provisioned: slot.config.provisioned, ..*config };
         self.set_concurrency(fi, settings)?;
         Ok(())
     }

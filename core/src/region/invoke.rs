@@ -67,10 +67,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             return Ok(self.start_on_idle(fi, i, init)?);
         }
         if !self.has_free_env() {
-            if took_request_token {
-                if let Some(bucket) = self.request_rate.as_mut() {
-                    bucket.give_back();
-                }
+            if took_request_token && let Some(bucket) = self.request_rate.as_mut() {
+                bucket.give_back();
             }
             return Err(InvokeError::CapacityExceeded);
         }
@@ -196,7 +194,12 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// [`FinishError::TimedOut`] when the region already ended it at its
     /// timeout; [`FinishError::NotReady`] for a success before `ready_at`;
     /// [`FinishError::TimeWentBackwards`].
-    pub fn finish(&mut self, now: Instant, invocation: InvocationId, outcome: Outcome) -> Result<Finished, FinishError> {
+    pub fn finish(
+        &mut self,
+        now: Instant,
+        invocation: InvocationId,
+        outcome: Outcome,
+    ) -> Result<Finished, FinishError> {
         self.advance(now)?;
         let i = invocation.env.index;
         let slot = *self.envs.get(i as usize).ok_or(FinishError::UnknownInvocation)?;

@@ -34,8 +34,7 @@ mod types;
 
 pub use config::{RegionConfig, WarmPick};
 pub use types::{
-    EnvId, Finished, FunctionCounts, FunctionId, InvocationId, Invoked, Outcome, StartKind, Started, Stats,
-    Violation,
+    EnvId, Finished, FunctionCounts, FunctionId, InvocationId, Invoked, Outcome, StartKind, Started, Stats, Violation,
 };
 
 use crate::concurrency::{ConcurrencySettings, Ledger, ScalingRule, TokenBucket};
@@ -367,3 +366,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.function(f).map(|_| f.index)
     }
 }
+
+#[cfg(test)]
+mod tests;

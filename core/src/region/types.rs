@@ -290,7 +290,9 @@ impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Violation::AccountLimit => f.write_str("busy environments exceed the account limit"),
-            Violation::ReservedLimit { function } => write!(f, "function {function} busier than its reserved concurrency"),
+            Violation::ReservedLimit { function } => {
+                write!(f, "function {function} busier than its reserved concurrency")
+            }
             Violation::UnreservedPool => f.write_str("unreserved in use exceeds the unreserved pool"),
             Violation::ProvisionedBusy { function } => {
                 write!(f, "function {function} has more busy provisioned environments than allocated")

@@ -1,0 +1,321 @@
+//! Unit tests of the region façade; the SPEC's examples live as shared
+//! vectors in `tests/vectors/`, these pin the mechanics.
+
+use super::*;
+use crate::concurrency::ThrottleReason;
+use crate::environment::EnvState;
+use crate::function::{ColdStartProfile, ProvisionedStatus};
+
+type Small = Region<64, 8>;
+
+fn s(secs: u64) -> Instant {
+    Instant::from_secs(secs)
+}
+
+fn ms(m: u64) -> Instant {
+    Instant::from_millis(m)
+}
+
+fn instant_profile() -> ColdStartProfile {
+    ColdStartProfile { sandbox_us: 0, download_us_per_mb: 0, package_mb: 0, init_us: 0 }
+}
+
+fn region(config: RegionConfig) -> Small {
+    Region::new(config).unwrap()
+}
+
+fn started(r: Result<Invoked, InvokeError>) -> Started {
+    match r.unwrap() {
+        Invoked::Started(s) => s,
+        Invoked::Throttled(t) => panic!("throttled: {t}"),
+    }
+}
+
+fn throttled(r: Result<Invoked, InvokeError>) -> ThrottleReason {
+    match r.unwrap() {
+        Invoked::Throttled(t) => t,
+        Invoked::Started(s) => panic!("started: {s:?}"),
+    }
+}
+
+#[test]
+fn full_cold_start_phases_follow_the_profile() {
+    let mut r = region(RegionConfig::default());
+    let cfg = FunctionConfig {
+        cold_start: ColdStartProfile {
+            sandbox_us: 125_000,
+            download_us_per_mb: 1_000,
+            package_mb: 10,
+            init_us: 300_000,
+        },
+        ..FunctionConfig::default()
+    };
+    let f = r.create_function(s(0), &cfg).unwrap();
+    let a = started(r.invoke(s(0), f));
+    assert_eq!(a.start, StartKind::FullCold);
+    assert_eq!(a.init, Duration::from_millis(435));
+    assert_eq!(a.ready_at, ms(435));
+    assert_eq!(r.env_state(a.env), Some(EnvState::Creating));
+    assert_eq!(r.next_deadline(), Some(ms(135)));
+    r.advance(ms(135)).unwrap();
+    assert_eq!(r.env_state(a.env), Some(EnvState::Initializing));
+    r.advance(ms(435)).unwrap();
+    assert_eq!(r.env_state(a.env), Some(EnvState::Busy));
+    assert_eq!(r.finish(ms(400), a.invocation, Outcome::Success), Err(FinishError::TimeWentBackwards));
+    let done = r.finish(ms(535), a.invocation, Outcome::Success).unwrap();
+    assert_eq!(done.duration, Duration::from_millis(100));
+    assert!(done.env_kept);
+    assert_eq!(r.finish(ms(535), a.invocation, Outcome::Success), Err(FinishError::UnknownInvocation));
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn success_before_ready_is_refused_and_failure_ends_the_init() {
+    let mut r = region(RegionConfig::default());
+    let f = r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    let a = started(r.invoke(s(0), f));
+    assert_eq!(r.finish(ms(1), a.invocation, Outcome::Success), Err(FinishError::NotReady));
+    let done = r.finish(ms(2), a.invocation, Outcome::Crash).unwrap();
+    assert!(!done.env_kept);
+    assert_eq!(r.env_state(a.env), None, "shutdown takes 0 ms by default");
+    assert_eq!(r.stats().init_failures, 1);
+    assert_eq!(r.stats().errors, 1);
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn timeout_and_crash_reset_the_env_for_a_partial_cold_start() {
+    let mut r = region(RegionConfig::default());
+    let f = r
+        .create_function(s(0), &FunctionConfig { cold_start: instant_profile(), ..FunctionConfig::default() })
+        .unwrap();
+    let a = started(r.invoke(s(0), f));
+    r.finish(s(1), a.invocation, Outcome::Crash).unwrap();
+    let b = started(r.invoke(s(2), f));
+    assert_eq!((b.start, b.env), (StartKind::PartialCold, a.env));
+    r.finish(s(3), b.invocation, Outcome::FunctionError).unwrap();
+    let c = started(r.invoke(s(4), f));
+    assert_eq!(c.start, StartKind::Warm, "a function error keeps the env warm");
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn the_region_enforces_the_timeout() {
+    let mut r = region(RegionConfig::default());
+    let cfg = FunctionConfig { timeout_ms: 1_000, cold_start: instant_profile(), ..FunctionConfig::default() };
+    let f = r.create_function(s(0), &cfg).unwrap();
+    let a = started(r.invoke(s(0), f));
+    // Zero-length cold-start phases are events due now, applied by the next call.
+    assert_eq!(r.next_deadline(), Some(s(0)));
+    r.advance(s(0)).unwrap();
+    assert_eq!(r.next_deadline(), Some(s(1)));
+    assert_eq!(r.finish(s(5), a.invocation, Outcome::Success), Err(FinishError::TimedOut));
+    assert_eq!(r.stats().timeouts, 1);
+    assert_eq!(r.function_counts(f).unwrap().busy, 0);
+    let b = started(r.invoke(s(6), f));
+    assert_eq!(b.start, StartKind::PartialCold);
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn on_demand_init_over_ten_seconds_is_suppressed_into_the_invoke() {
+    let mut r = region(RegionConfig::default());
+    let cold_start = ColdStartProfile { init_us: 12_000_000, ..instant_profile() };
+    let f = r
+        .create_function(s(0), &FunctionConfig { timeout_ms: 60_000, cold_start, ..FunctionConfig::default() })
+        .unwrap();
+    let a = started(r.invoke(s(0), f));
+    assert_eq!(a.init, Duration::from_secs(10));
+    assert_eq!(a.suppressed_init, Duration::from_secs(12));
+}
+
+#[test]
+fn idle_env_expires_exactly_at_idle_timeout() {
+    let mut r = region(RegionConfig::default());
+    let f = r
+        .create_function(s(0), &FunctionConfig { cold_start: instant_profile(), ..FunctionConfig::default() })
+        .unwrap();
+    let a = started(r.invoke(s(0), f));
+    r.finish(s(1), a.invocation, Outcome::Success).unwrap();
+    assert_eq!(r.next_deadline(), Some(s(601)));
+    r.advance(Instant::from_micros(601_000_000 - 1)).unwrap();
+    assert_eq!(r.env_state(a.env), Some(EnvState::Idle));
+    r.advance(s(601)).unwrap();
+    assert_eq!(r.env_state(a.env), None);
+    assert_eq!(r.live(), 0);
+    let b = started(r.invoke(s(602), f));
+    assert_eq!(b.start, StartKind::FullCold);
+    assert_ne!(b.env, a.env, "a reused slot has a new generation");
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn warm_pick_mru_and_lru() {
+    for (pick, expect_first) in [(WarmPick::MostRecentlyUsed, false), (WarmPick::LeastRecentlyUsed, true)] {
+        let mut r = region(RegionConfig { warm_pick: pick, ..RegionConfig::default() });
+        let f = r
+            .create_function(s(0), &FunctionConfig { cold_start: instant_profile(), ..FunctionConfig::default() })
+            .unwrap();
+        let a = started(r.invoke(s(0), f));
+        let b = started(r.invoke(s(0), f));
+        r.finish(s(1), a.invocation, Outcome::Success).unwrap();
+        r.finish(s(2), b.invocation, Outcome::Success).unwrap();
+        let c = started(r.invoke(s(3), f));
+        assert_eq!(c.env == a.env, expect_first, "{pick:?}");
+    }
+}
+
+#[test]
+fn max_lifetime_recycles_idle_and_busy_envs() {
+    let cfg = RegionConfig { max_lifetime: Duration::from_secs(100), ..RegionConfig::default() };
+    let mut r = region(cfg);
+    let f = r
+        .create_function(
+            s(0),
+            &FunctionConfig { timeout_ms: 900_000, cold_start: instant_profile(), ..FunctionConfig::default() },
+        )
+        .unwrap();
+    let a = started(r.invoke(s(0), f));
+    // Busy past the lifetime: it finishes, then shuts down.
+    let done = r.finish(s(150), a.invocation, Outcome::Success).unwrap();
+    assert!(!done.env_kept);
+    let b = started(r.invoke(s(151), f));
+    assert_eq!(b.start, StartKind::FullCold);
+    r.finish(s(152), b.invocation, Outcome::Success).unwrap();
+    // Idle: reclaimed at birth + lifetime, before the idle timeout.
+    assert_eq!(r.next_deadline(), Some(s(251)));
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn reserved_zero_throttles_and_reserved_caps() {
+    let mut r = region(RegionConfig::default());
+    let zero = r.create_function(s(0), &FunctionConfig { reserved: Some(0), ..FunctionConfig::default() }).unwrap();
+    assert_eq!(throttled(r.invoke(s(0), zero)), ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded);
+    let two = r.create_function(s(0), &FunctionConfig { reserved: Some(2), ..FunctionConfig::default() }).unwrap();
+    started(r.invoke(s(0), two));
+    started(r.invoke(s(0), two));
+    assert_eq!(throttled(r.invoke(s(0), two)), ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded);
+    assert_eq!(r.stats().throttles_total(), 2);
+    assert_eq!(r.stats().requests, 4);
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn provisioned_allocation_ramps_and_serves_only_when_ready() {
+    let mut r = region(RegionConfig::default());
+    let cfg = FunctionConfig { provisioned: 3, cold_start: instant_profile(), ..FunctionConfig::default() };
+    let f = r.create_function(s(0), &cfg).unwrap();
+    assert_eq!(r.function_counts(f).unwrap().provisioned_status, ProvisionedStatus::InProgress);
+    assert_eq!(r.next_deadline(), Some(s(60)));
+    r.advance(ms(60_010)).unwrap();
+    let c = r.function_counts(f).unwrap();
+    assert_eq!((c.provisioned_allocated, c.provisioned_status), (2, ProvisionedStatus::InProgress));
+    let od = started(r.invoke(ms(60_010), f));
+    assert!(!od.on_provisioned, "not usable before the whole allocation is ready");
+    r.advance(ms(60_020)).unwrap();
+    assert_eq!(r.function_counts(f).unwrap().provisioned_status, ProvisionedStatus::Ready);
+    let p = started(r.invoke(ms(60_020), f));
+    assert_eq!((p.start, p.on_provisioned), (StartKind::Provisioned, true));
+    assert_eq!(r.stats().spillover, 1);
+    // Lowering releases idle provisioned envs at once, busy ones when they finish.
+    r.put_provisioned(ms(60_030), f, 0).unwrap();
+    let c = r.function_counts(f).unwrap();
+    assert_eq!((c.provisioned_allocated, c.idle_provisioned, c.busy_provisioned), (0, 0, 1));
+    r.finish(ms(60_040), p.invocation, Outcome::Success).unwrap();
+    assert_eq!(r.env_state(p.env), None);
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn provisioned_init_over_its_limit_fails_the_allocation() {
+    let mut r = region(RegionConfig::default());
+    let cold_start = ColdStartProfile { init_us: 131_000_000, ..instant_profile() };
+    let f =
+        r.create_function(s(0), &FunctionConfig { provisioned: 2, cold_start, ..FunctionConfig::default() }).unwrap();
+    r.advance(s(300)).unwrap();
+    let c = r.function_counts(f).unwrap();
+    assert_eq!(c.provisioned_status, ProvisionedStatus::Failed);
+    assert_eq!(c.live, 0);
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn config_errors_change_nothing() {
+    let mut r = region(RegionConfig::default());
+    let f = r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    assert_eq!(r.put_reserved(s(0), f, Some(901)), Err(ConfigError::UnreservedBelowMinimum));
+    assert_eq!(r.put_provisioned(s(0), f, 901), Err(ConfigError::UnreservedBelowMinimum));
+    r.put_reserved(s(0), f, Some(5)).unwrap();
+    assert_eq!(r.put_provisioned(s(0), f, 6), Err(ConfigError::ProvisionedExceedsReserved));
+    assert_eq!(r.unreserved_pool(), 995);
+    let bad = FunctionConfig { memory_mb: 10_241, ..FunctionConfig::default() };
+    assert_eq!(r.create_function(s(0), &bad), Err(ConfigError::MemoryAboveMaximum));
+    assert_eq!(r.update_function(s(0), f, &bad), Err(ConfigError::MemoryAboveMaximum));
+    assert_eq!(r.advance(ms(0)), Ok(()));
+    r.advance(s(1)).unwrap();
+    assert_eq!(r.create_function(s(0), &FunctionConfig::default()), Err(ConfigError::TimeWentBackwards));
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn capacity_exceeded_spends_no_token() {
+    let mut r: Region<2, 2> = Region::new(RegionConfig::default()).unwrap();
+    let f = r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    started(r.invoke(s(0), f));
+    started(r.invoke(s(0), f));
+    assert_eq!(r.invoke(s(0), f), Err(InvokeError::CapacityExceeded));
+    assert_eq!(r.stats().requests, 2);
+    r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    assert_eq!(r.create_function(s(0), &FunctionConfig::default()), Err(ConfigError::CapacityExceeded));
+}
+
+#[test]
+fn deleted_function_handles_are_stale() {
+    let mut r = region(RegionConfig::default());
+    let f = r.create_function(s(0), &FunctionConfig { reserved: Some(10), ..FunctionConfig::default() }).unwrap();
+    let a = started(r.invoke(s(0), f));
+    assert_eq!(r.delete_function(s(0), f), Err(ConfigError::FunctionBusy));
+    r.advance(a.ready_at).unwrap();
+    r.finish(a.ready_at, a.invocation, Outcome::Success).unwrap();
+    r.delete_function(a.ready_at, f).unwrap();
+    assert_eq!(r.invoke(a.ready_at, f), Err(InvokeError::UnknownFunction));
+    assert_eq!(r.unreserved_pool(), 1000);
+    let g = r.create_function(a.ready_at, &FunctionConfig::default()).unwrap();
+    assert_eq!(g.index, f.index);
+    assert_ne!(g, f);
+    assert_eq!(r.live(), 0);
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn update_starts_a_new_version() {
+    let mut r = region(RegionConfig::default());
+    let cfg = FunctionConfig { cold_start: instant_profile(), ..FunctionConfig::default() };
+    let f = r.create_function(s(0), &cfg).unwrap();
+    let a = started(r.invoke(s(0), f));
+    let b = started(r.invoke(s(0), f));
+    r.finish(s(1), a.invocation, Outcome::Success).unwrap();
+    r.update_function(s(2), f, &FunctionConfig { memory_mb: 1_024, ..cfg }).unwrap();
+    assert_eq!(r.env_state(a.env), None, "idle env of the old version reclaimed");
+    let done = r.finish(s(2), b.invocation, Outcome::Success).unwrap();
+    assert!(!done.env_kept, "busy env of the old version retires");
+    assert_eq!(started(r.invoke(s(3), f)).start, StartKind::FullCold);
+    // A concurrency-only change keeps the envs.
+    r.put_reserved(s(4), f, Some(50)).unwrap();
+    assert_eq!(r.function_counts(f).unwrap().live, 1);
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn legacy_scaling_is_account_wide() {
+    let cfg = RegionConfig { scaling: ScalingRule::LegacyAccount { burst: 2 }, ..RegionConfig::default() };
+    let mut r = region(cfg);
+    let f = r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    let g = r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    started(r.invoke(s(0), f));
+    started(r.invoke(s(0), g));
+    assert_eq!(throttled(r.invoke(s(0), f)), ThrottleReason::ScalingRateExceeded);
+    // One token every 120 ms.
+    started(r.invoke(ms(120), g));
+}
