@@ -29,10 +29,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod concurrency;
+pub mod cpu;
 pub mod environment;
 pub mod error;
 pub mod function;
 pub mod memory;
+pub mod money;
+pub mod pricing;
 pub mod region;
 pub mod rng;
 pub mod time;
