@@ -40,6 +40,7 @@ pub mod region;
 pub mod rng;
 pub mod time;
 mod timer;
+pub mod tuning;
 
 pub use concurrency::{ScalingRule, ThrottleReason};
 pub use environment::{EnvKind, EnvState};
