@@ -1,1 +1,71 @@
-//! C ABI for lambdasim (work in progress).
+//! # lambdasim-ffi
+//!
+//! The C ABI of [`lambdasim`]: a region handle, by-value function,
+//! environment and invocation handles, `#[repr(C)]` configs and results, and
+//! integer status codes. `include/lambdasim.h` is generated from this crate
+//! by `scripts/gen-header.sh` (cbindgen); DESIGN §3 states the conventions:
+//!
+//! - every fallible function returns `lsim_status` (`LSIM_STATUS_OK` = 0) and
+//!   writes its out-parameters (always last) only on success;
+//! - every pointer is checked for NULL first (`LSIM_STATUS_NULL_POINTER`);
+//! - `lsim_region *` is an opaque value looked up in a registry, never
+//!   dereferenced, so NULL, freed, stale and made-up handles are errors
+//!   (`LSIM_STATUS_STALE_HANDLE`), never undefined behaviour;
+//! - enumerations arrive as `uint32_t` and go through `TryFrom`
+//!   (`LSIM_STATUS_INVALID_ARGUMENT` for unknown values); config structs
+//!   start with `struct_size`, which must equal the struct's size;
+//! - a panic is caught at the boundary (`LSIM_STATUS_PANIC`) and poisons the
+//!   region (`LSIM_STATUS_POISONED` afterwards).
+//!
+//! The Rust functions are `unsafe` exactly when they read or write through a
+//! caller's pointer; their `# Safety` sections say what the caller promises.
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks, missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+pub mod api;
+pub mod registry;
+pub mod status;
+pub mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use api::*;
+pub use registry::lsim_region;
+pub use status::{lsim_status, lsim_status_str};
+pub use types::*;
+
+// The C codes are the core's discriminants: `as u32` casts rely on it.
+const _: () = {
+    use lambdasim::{EnvState, Outcome, ProvisionedStatus, StartKind, ThrottleReason, WarmPick};
+    assert!(StartKind::Warm as u32 == LSIM_START_KIND_WARM);
+    assert!(StartKind::Provisioned as u32 == LSIM_START_KIND_PROVISIONED);
+    assert!(StartKind::PartialCold as u32 == LSIM_START_KIND_PARTIAL_COLD);
+    assert!(StartKind::FullCold as u32 == LSIM_START_KIND_FULL_COLD);
+    assert!(
+        ThrottleReason::ConcurrentInvocationLimitExceeded as u32 == LSIM_THROTTLE_CONCURRENT_INVOCATION_LIMIT_EXCEEDED
+    );
+    assert!(
+        ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded as u32
+            == LSIM_THROTTLE_RESERVED_FUNCTION_CONCURRENT_INVOCATION_LIMIT_EXCEEDED
+    );
+    assert!(ThrottleReason::RequestRateExceeded as u32 == LSIM_THROTTLE_REQUEST_RATE_EXCEEDED);
+    assert!(ThrottleReason::ScalingRateExceeded as u32 == LSIM_THROTTLE_SCALING_RATE_EXCEEDED);
+    assert!(ThrottleReason::ALL.len() == LSIM_THROTTLE_REASON_COUNT);
+    assert!(Outcome::Success as u32 == LSIM_OUTCOME_SUCCESS);
+    assert!(Outcome::FunctionError as u32 == LSIM_OUTCOME_FUNCTION_ERROR);
+    assert!(Outcome::Timeout as u32 == LSIM_OUTCOME_TIMEOUT);
+    assert!(Outcome::Crash as u32 == LSIM_OUTCOME_CRASH);
+    assert!(ProvisionedStatus::None as u32 == LSIM_PROVISIONED_STATUS_NONE);
+    assert!(ProvisionedStatus::InProgress as u32 == LSIM_PROVISIONED_STATUS_IN_PROGRESS);
+    assert!(ProvisionedStatus::Ready as u32 == LSIM_PROVISIONED_STATUS_READY);
+    assert!(ProvisionedStatus::Failed as u32 == LSIM_PROVISIONED_STATUS_FAILED);
+    assert!(EnvState::Creating as u32 == LSIM_ENV_STATE_CREATING);
+    assert!(EnvState::Initializing as u32 == LSIM_ENV_STATE_INITIALIZING);
+    assert!(EnvState::Idle as u32 == LSIM_ENV_STATE_IDLE);
+    assert!(EnvState::Busy as u32 == LSIM_ENV_STATE_BUSY);
+    assert!(EnvState::ShuttingDown as u32 == LSIM_ENV_STATE_SHUTTING_DOWN);
+    assert!(EnvState::Terminated as u32 == LSIM_ENV_STATE_TERMINATED);
+    assert!(WarmPick::MostRecentlyUsed as u32 == LSIM_WARM_PICK_MRU);
+    assert!(WarmPick::LeastRecentlyUsed as u32 == LSIM_WARM_PICK_LRU);
+};

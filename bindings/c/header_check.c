@@ -1,0 +1,34 @@
+/*
+ * header_check.c: include/lambdasim.h compiles cleanly as C11 and C++17
+ * (-Wall -Wextra -Werror -pedantic), twice in one unit (include guard), and
+ * its structs have the sizes the library checks in struct_size.
+ */
+#include "lambdasim.h"
+#include "lambdasim.h"
+
+#include <stdio.h>
+
+#ifdef __cplusplus
+#define LSIM_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define LSIM_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
+LSIM_STATIC_ASSERT(sizeof(lsim_status) == 4, "lsim_status is a uint32_t");
+LSIM_STATIC_ASSERT(sizeof(lsim_function) == 8, "lsim_function is two uint32_t");
+LSIM_STATIC_ASSERT(sizeof(lsim_env) == 8, "lsim_env is two uint32_t");
+LSIM_STATIC_ASSERT(sizeof(lsim_invocation) == 12, "lsim_invocation is env + seq");
+LSIM_STATIC_ASSERT(sizeof(((lsim_stats *)0)->throttles) == LSIM_THROTTLE_REASON_COUNT * sizeof(uint64_t),
+                   "one throttle counter per reason");
+LSIM_STATIC_ASSERT(LSIM_ABI_VERSION == 1, "this header is ABI version 1");
+
+int main(void) {
+    lsim_region_config rc;
+    lsim_function_config fc;
+    if (lsim_abi_version() != LSIM_ABI_VERSION) return 1;
+    if (lsim_region_config_default(&rc) != LSIM_STATUS_OK || rc.struct_size != sizeof rc) return 1;
+    if (lsim_function_config_default(&fc) != LSIM_STATUS_OK || fc.struct_size != sizeof fc) return 1;
+    printf("header ok: lambdasim %s, sizeof(lsim_region_config) = %u, sizeof(lsim_function_config) = %u\n",
+           lsim_version(), (unsigned)sizeof rc, (unsigned)sizeof fc);
+    return 0;
+}

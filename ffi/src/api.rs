@@ -1,0 +1,704 @@
+//! The entry points. Each body runs inside `guard` (a panic becomes
+//! `LSIM_STATUS_PANIC`), checks every pointer for NULL before anything else,
+//! and writes its out-parameters only once everything has succeeded.
+
+use crate::registry::{self, CoreRegion, guard, lsim_region, with_region};
+use crate::status::lsim_status;
+use crate::types::{
+    Code, LSIM_ABI_VERSION, flag, lsim_env, lsim_finish_result, lsim_function, lsim_function_config,
+    lsim_function_counts, lsim_invocation, lsim_invoke_result, lsim_region_config, lsim_region_counts, lsim_stats,
+};
+use core::ffi::{CStr, c_char};
+use lambdasim::{
+    Duration, EnvState, FunctionConfig, Instant, Invoked, Outcome, ProvisionedStatus, RegionConfig, StartKind,
+    ThrottleReason,
+};
+
+// ---- pointer helpers -------------------------------------------------------
+
+/// `LSIM_STATUS_NULL_POINTER` for a NULL pointer.
+fn non_null<T>(p: *const T) -> Result<(), lsim_status> {
+    if p.is_null() { Err(lsim_status::NullPointer) } else { Ok(()) }
+}
+
+/// Reads a config struct whose first field is `uint32_t struct_size`,
+/// after checking that field is exactly `size_of::<T>()`.
+///
+/// # Safety
+/// `p` is NULL, or points to at least 4 readable bytes, and to
+/// `size_of::<T>()` readable bytes when those 4 bytes say so. `T` must be a
+/// `#[repr(C)]` struct of integers starting with a `u32` (any bits valid).
+unsafe fn read_config<T: Copy>(p: *const T) -> Result<T, lsim_status> {
+    non_null(p)?;
+    // SAFETY: `p` is non-null and the caller promises the struct_size field is readable.
+    let struct_size = unsafe { p.cast::<u32>().read_unaligned() };
+    if usize::try_from(struct_size).ok() != Some(size_of::<T>()) {
+        return Err(lsim_status::InvalidArgument);
+    }
+    // SAFETY: struct_size says the caller's struct is a whole `T`; every bit
+    // pattern is a valid `T` (integers only); unaligned reads are allowed.
+    Ok(unsafe { p.read_unaligned() })
+}
+
+/// Writes an out-parameter already checked non-null.
+///
+/// # Safety
+/// `p` is non-null and valid for writes of `T`.
+unsafe fn write_out<T>(p: *mut T, value: T) {
+    // SAFETY: guaranteed by the caller; unaligned writes are allowed.
+    unsafe { p.write_unaligned(value) }
+}
+
+fn at(now_us: u64) -> Instant {
+    Instant::from_micros(now_us)
+}
+
+// ---- versions and names ----------------------------------------------------
+
+/// The ABI version of the loaded library; compare with `LSIM_ABI_VERSION`.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_abi_version() -> u32 {
+    LSIM_ABI_VERSION
+}
+
+const VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+    Ok(v) => v,
+    Err(_) => c"unknown",
+};
+
+/// The library's version ("0.1.0"): a static NUL-terminated string.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_version() -> *const c_char {
+    VERSION.as_ptr()
+}
+
+/// The AWS name of a throttle reason (`LSIM_THROTTLE_*`), e.g.
+/// "ReservedFunctionConcurrentInvocationLimitExceeded": a static string,
+/// never NULL; "unknown" for an unknown code.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_throttle_reason_str(reason: u32) -> *const c_char {
+    let name = match ThrottleReason::try_from(Code(reason)) {
+        Ok(ThrottleReason::ConcurrentInvocationLimitExceeded) => c"ConcurrentInvocationLimitExceeded",
+        Ok(ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded) => {
+            c"ReservedFunctionConcurrentInvocationLimitExceeded"
+        }
+        Ok(ThrottleReason::RequestRateExceeded) => c"RequestRateExceeded",
+        Ok(ThrottleReason::ScalingRateExceeded) => c"ScalingRateExceeded",
+        Err(_) => c"unknown",
+    };
+    name.as_ptr()
+}
+
+/// The name of a start kind (`LSIM_START_KIND_*`): "Warm", "Provisioned",
+/// "PartialCold" or "FullCold"; "unknown" for an unknown code. Never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_start_kind_str(kind: u32) -> *const c_char {
+    let name = match StartKind::try_from(Code(kind)) {
+        Ok(StartKind::Warm) => c"Warm",
+        Ok(StartKind::Provisioned) => c"Provisioned",
+        Ok(StartKind::PartialCold) => c"PartialCold",
+        Ok(StartKind::FullCold) => c"FullCold",
+        Err(_) => c"unknown",
+    };
+    name.as_ptr()
+}
+
+/// The name of an environment state (`LSIM_ENV_STATE_*`): "Creating",
+/// "Initializing", "Idle", "Busy", "ShuttingDown" or "Terminated";
+/// "unknown" for an unknown code. Never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_env_state_str(state: u32) -> *const c_char {
+    let name = match EnvState::try_from(Code(state)) {
+        Ok(EnvState::Creating) => c"Creating",
+        Ok(EnvState::Initializing) => c"Initializing",
+        Ok(EnvState::Idle) => c"Idle",
+        Ok(EnvState::Busy) => c"Busy",
+        Ok(EnvState::ShuttingDown) => c"ShuttingDown",
+        Ok(EnvState::Terminated) => c"Terminated",
+        Err(_) => c"unknown",
+    };
+    name.as_ptr()
+}
+
+/// The AWS name of a provisioned status (`LSIM_PROVISIONED_STATUS_*`):
+/// "NONE", "IN_PROGRESS", "READY" or "FAILED"; "unknown" for an unknown
+/// code. Never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_provisioned_status_str(status: u32) -> *const c_char {
+    let name = match ProvisionedStatus::try_from(Code(status)) {
+        Ok(ProvisionedStatus::None) => c"NONE",
+        Ok(ProvisionedStatus::InProgress) => c"IN_PROGRESS",
+        Ok(ProvisionedStatus::Ready) => c"READY",
+        Ok(ProvisionedStatus::Failed) => c"FAILED",
+        Err(_) => c"unknown",
+    };
+    name.as_ptr()
+}
+
+// ---- configs -----------------------------------------------------------------
+
+/// Fills `*out` with the default region settings (today's AWS rules) and
+/// sets `out->struct_size`.
+///
+/// # Errors
+/// `LSIM_STATUS_NULL_POINTER` when `out` is NULL.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_region_config`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_region_config_default(out: *mut lsim_region_config) -> lsim_status {
+    guard(|| {
+        non_null(out)?;
+        // SAFETY: non-null, and valid for writes per the contract.
+        unsafe { write_out(out, lsim_region_config::defaults()) };
+        Ok(())
+    })
+}
+
+/// Fills `*out` with the default function configuration (128 MB, 3 s, no
+/// reserved or provisioned concurrency, default cold-start profile) and sets
+/// `out->struct_size`.
+///
+/// # Errors
+/// `LSIM_STATUS_NULL_POINTER` when `out` is NULL.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_function_config`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_function_config_default(out: *mut lsim_function_config) -> lsim_status {
+    guard(|| {
+        non_null(out)?;
+        // SAFETY: non-null, and valid for writes per the contract.
+        unsafe { write_out(out, lsim_function_config::defaults()) };
+        Ok(())
+    })
+}
+
+// ---- region lifecycle ----------------------------------------------------------
+
+/// Builds a region on a helper thread with a stack large enough for it.
+///
+/// The core returns the 1.7 MB region by value, so it sits on the stack
+/// before it is boxed: that overflows a 256 KB caller stack even in release
+/// builds, and debug builds keep about four copies (measured: 3x the size
+/// overflows, 4x does not). The helper's stack is 8x + 1 MB, reserved
+/// lazily by the OS, so any caller thread (Go, Node workers, small C
+/// threads) can create regions.
+fn build_region(config: RegionConfig) -> Result<Box<CoreRegion>, lsim_status> {
+    config.validate()?;
+    let stack = size_of::<CoreRegion>().saturating_mul(8).saturating_add(1 << 20);
+    let worker = std::thread::Builder::new()
+        .name("lsim-region-new".into())
+        .stack_size(stack)
+        .spawn(move || CoreRegion::new(config).map(Box::new))
+        .map_err(|_| lsim_status::Internal)?;
+    match worker.join() {
+        Ok(Ok(region)) => Ok(region),
+        Ok(Err(e)) => Err(e.into()),
+        Err(_) => Err(lsim_status::Panic),
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn build_region_for_tests(config: RegionConfig) -> Box<CoreRegion> {
+    build_region(config).unwrap()
+}
+
+/// Creates a region (no functions, clock at 0) and writes its handle to
+/// `*out`. Free it with `lsim_region_free`.
+///
+/// # Errors
+/// `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` (bad
+/// `struct_size`, unknown `scaling_rule`, `warm_pick` or `memory_rule`);
+/// `LSIM_STATUS_ACCOUNT_LIMIT_TOO_LOW`; `LSIM_STATUS_INVALID_SETTING` (zero
+/// legacy burst, provisioned ramp of 0 or above 60 000 000 per minute);
+/// `LSIM_STATUS_CAPACITY_EXCEEDED` (too many live regions).
+///
+/// # Safety
+/// `config` is NULL or points to a readable `lsim_region_config` (at least
+/// its `struct_size` field, and as many bytes as that field says); `out` is
+/// NULL or valid for writes of one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_region_new(config: *const lsim_region_config, out: *mut *mut lsim_region) -> lsim_status {
+    guard(|| {
+        non_null(config)?;
+        non_null(out)?;
+        // SAFETY: non-null, readable per the contract.
+        let c = unsafe { read_config(config) }?;
+        let region = build_region(RegionConfig::try_from(&c)?)?;
+        let handle = registry::insert(region)?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, handle) };
+        Ok(())
+    })
+}
+
+/// Frees a region. Every copy of its handle becomes stale: later calls with
+/// it return `LSIM_STATUS_STALE_HANDLE` (so does a second free). A poisoned
+/// region can still be freed. NULL is a no-op returning `LSIM_STATUS_OK`.
+///
+/// # Errors
+/// `LSIM_STATUS_STALE_HANDLE` for a freed or made-up handle (nothing happens).
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_region_free(region: *mut lsim_region) -> lsim_status {
+    guard(|| if region.is_null() { Ok(()) } else { registry::remove(region) })
+}
+
+// ---- functions -----------------------------------------------------------------
+
+/// Creates a function at `now_us` and writes its handle to `*out`.
+/// Provisioned concurrency in `config` starts allocating at once.
+///
+/// # Errors
+/// `LSIM_STATUS_NULL_POINTER`, `LSIM_STATUS_STALE_HANDLE`,
+/// `LSIM_STATUS_POISONED`, `LSIM_STATUS_INVALID_ARGUMENT` (bad
+/// `struct_size`, `has_reserved` not 0/1), `LSIM_STATUS_MEMORY_*`,
+/// `LSIM_STATUS_TIMEOUT_OUT_OF_RANGE`, `LSIM_STATUS_PACKAGE_TOO_LARGE`,
+/// `LSIM_STATUS_PROVISIONED_EXCEEDS_RESERVED`,
+/// `LSIM_STATUS_UNRESERVED_BELOW_MINIMUM`, `LSIM_STATUS_CAPACITY_EXCEEDED`,
+/// `LSIM_STATUS_TIME_WENT_BACKWARDS`.
+///
+/// # Safety
+/// `config` as for `lsim_region_new`; `out` is NULL or valid for writes of
+/// one `lsim_function`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_function_create(
+    region: *mut lsim_region,
+    now_us: u64,
+    config: *const lsim_function_config,
+    out: *mut lsim_function,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(config)?;
+        non_null(out)?;
+        // SAFETY: non-null, readable per the contract.
+        let c = unsafe { read_config(config) }?;
+        let config = FunctionConfig::try_from(&c)?;
+        let f = with_region(region, |r| Ok(r.create_function(at(now_us), &config)?))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, f.into()) };
+        Ok(())
+    })
+}
+
+/// Replaces a function's configuration at `now_us`. A change of memory,
+/// timeout or cold-start profile is a new version: new invocations go to new
+/// environments, and provisioned concurrency is allocated again.
+///
+/// # Errors
+/// As `lsim_function_create`, plus `LSIM_STATUS_UNKNOWN_FUNCTION`. Nothing
+/// changes on error.
+///
+/// # Safety
+/// `config` as for `lsim_region_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_function_update(
+    region: *mut lsim_region,
+    now_us: u64,
+    function: lsim_function,
+    config: *const lsim_function_config,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(config)?;
+        // SAFETY: non-null, readable per the contract.
+        let c = unsafe { read_config(config) }?;
+        let config = FunctionConfig::try_from(&c)?;
+        with_region(region, |r| Ok(r.update_function(at(now_us), function.into(), &config)?))
+    })
+}
+
+/// Sets (`has_reserved` = 1) or removes (`has_reserved` = 0, `reserved`
+/// ignored) a function's reserved concurrency (AWS `PutFunctionConcurrency`
+/// / `DeleteFunctionConcurrency`).
+///
+/// # Errors
+/// `LSIM_STATUS_NULL_POINTER`, `LSIM_STATUS_STALE_HANDLE`,
+/// `LSIM_STATUS_POISONED`, `LSIM_STATUS_INVALID_ARGUMENT` (`has_reserved`
+/// not 0/1), `LSIM_STATUS_UNKNOWN_FUNCTION`,
+/// `LSIM_STATUS_PROVISIONED_EXCEEDS_RESERVED`,
+/// `LSIM_STATUS_UNRESERVED_BELOW_MINIMUM`, `LSIM_STATUS_TIME_WENT_BACKWARDS`.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_function_put_reserved(
+    region: *mut lsim_region,
+    now_us: u64,
+    function: lsim_function,
+    has_reserved: u32,
+    reserved: u32,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        let reserved = flag(has_reserved)?.then_some(reserved);
+        with_region(region, |r| Ok(r.put_reserved(at(now_us), function.into(), reserved)?))
+    })
+}
+
+/// Sets a function's provisioned concurrency (AWS
+/// `PutProvisionedConcurrencyConfig`; 0 removes it).
+///
+/// # Errors
+/// As `lsim_function_put_reserved`.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_function_put_provisioned(
+    region: *mut lsim_region,
+    now_us: u64,
+    function: lsim_function,
+    provisioned: u32,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        with_region(region, |r| Ok(r.put_provisioned(at(now_us), function.into(), provisioned)?))
+    })
+}
+
+/// Deletes a function; its handle (and every copy) becomes stale
+/// (`LSIM_STATUS_UNKNOWN_FUNCTION`).
+///
+/// # Errors
+/// `LSIM_STATUS_FUNCTION_BUSY` while invocations run (nothing changes),
+/// `LSIM_STATUS_UNKNOWN_FUNCTION`, `LSIM_STATUS_TIME_WENT_BACKWARDS`, and the
+/// handle errors.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_function_delete(region: *mut lsim_region, now_us: u64, function: lsim_function) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        with_region(region, |r| Ok(r.delete_function(at(now_us), function.into())?))
+    })
+}
+
+// ---- invoke, finish, time ----------------------------------------------------------
+
+fn invoke_result(invoked: Invoked) -> lsim_invoke_result {
+    match invoked {
+        Invoked::Started(s) => s.into(),
+        Invoked::Throttled(reason) => lsim_invoke_result::throttled(reason),
+    }
+}
+
+/// A synchronous invoke of `function` at `now_us` with the function's
+/// configured init duration. A throttle is `LSIM_STATUS_OK` with
+/// `out->throttled` = 1 and its AWS reason.
+///
+/// # Errors
+/// `LSIM_STATUS_UNKNOWN_FUNCTION`, `LSIM_STATUS_TIME_WENT_BACKWARDS`,
+/// `LSIM_STATUS_CAPACITY_EXCEEDED` (environment table full), and the
+/// handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_invoke_result`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_invoke(
+    region: *mut lsim_region,
+    now_us: u64,
+    function: lsim_function,
+    out: *mut lsim_invoke_result,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let invoked = with_region(region, |r| Ok(r.invoke(at(now_us), function.into())?))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, invoke_result(invoked)) };
+        Ok(())
+    })
+}
+
+/// Like `lsim_invoke`, with this request's init duration (`init_us`) in
+/// place of the configured one; used only if the request cold-starts.
+///
+/// # Errors
+/// As `lsim_invoke`.
+///
+/// # Safety
+/// As `lsim_invoke`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_invoke_with_init(
+    region: *mut lsim_region,
+    now_us: u64,
+    function: lsim_function,
+    init_us: u64,
+    out: *mut lsim_invoke_result,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let init = Duration::from_micros(init_us);
+        let invoked = with_region(region, |r| Ok(r.invoke_with_init(at(now_us), function.into(), init)?))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, invoke_result(invoked)) };
+        Ok(())
+    })
+}
+
+/// Ends an invocation at `now_us` with `outcome` (`LSIM_OUTCOME_*`).
+///
+/// # Errors
+/// `LSIM_STATUS_INVALID_ARGUMENT` (unknown outcome),
+/// `LSIM_STATUS_UNKNOWN_INVOCATION` (stale or already finished),
+/// `LSIM_STATUS_TIMED_OUT` (the region ended it at its timeout),
+/// `LSIM_STATUS_NOT_READY` (success before `ready_at_us`),
+/// `LSIM_STATUS_TIME_WENT_BACKWARDS`, and the handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_finish_result`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_finish(
+    region: *mut lsim_region,
+    now_us: u64,
+    invocation: lsim_invocation,
+    outcome: u32,
+    out: *mut lsim_finish_result,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let outcome = Outcome::try_from(Code(outcome))?;
+        let finished = with_region(region, |r| Ok(r.finish(at(now_us), invocation.into(), outcome)?))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, finished.into()) };
+        Ok(())
+    })
+}
+
+/// Applies every time-driven event due at or before `now_us` and moves the
+/// region's clock there.
+///
+/// # Errors
+/// `LSIM_STATUS_TIME_WENT_BACKWARDS` (nothing changes), and the handle errors.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_advance(region: *mut lsim_region, now_us: u64) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        with_region(region, |r| Ok(r.advance(at(now_us))?))
+    })
+}
+
+/// When the next time-driven event is due: `*has_deadline` = 1 and
+/// `*deadline_us` = its time, or `*has_deadline` = 0 and `*deadline_us` = 0
+/// when nothing is scheduled. Call `lsim_advance` with it.
+///
+/// # Errors
+/// The handle/pointer errors.
+///
+/// # Safety
+/// `has_deadline` and `deadline_us` are NULL or valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_next_deadline(
+    region: *const lsim_region,
+    has_deadline: *mut u32,
+    deadline_us: *mut u64,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(has_deadline)?;
+        non_null(deadline_us)?;
+        let next = with_region(region, |r| Ok(r.next_deadline()))?;
+        // SAFETY: both non-null, writable per the contract.
+        unsafe {
+            write_out(has_deadline, u32::from(next.is_some()));
+            write_out(deadline_us, next.map_or(0, Instant::as_micros));
+        }
+        Ok(())
+    })
+}
+
+/// The region's clock (the latest `now_us` it was given), in us.
+///
+/// # Errors
+/// The handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `uint64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_region_now(region: *const lsim_region, out: *mut u64) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let now = with_region(region, |r| Ok(r.now().as_micros()))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, now) };
+        Ok(())
+    })
+}
+
+// ---- observation -------------------------------------------------------------------
+
+/// One function's environment counts.
+///
+/// # Errors
+/// `LSIM_STATUS_UNKNOWN_FUNCTION`, and the handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_function_counts`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_function_get_counts(
+    region: *const lsim_region,
+    function: lsim_function,
+    out: *mut lsim_function_counts,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let counts = with_region(region, |r| r.function_counts(function.into()).ok_or(lsim_status::UnknownFunction))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, counts.into()) };
+        Ok(())
+    })
+}
+
+/// One function's counters since it was created.
+///
+/// # Errors
+/// `LSIM_STATUS_UNKNOWN_FUNCTION`, and the handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_stats`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_function_stats(
+    region: *const lsim_region,
+    function: lsim_function,
+    out: *mut lsim_stats,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let stats = with_region(region, |r| {
+            r.function_stats(function.into()).map(lsim_stats::from).ok_or(lsim_status::UnknownFunction)
+        })?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, stats) };
+        Ok(())
+    })
+}
+
+/// Region-wide counters since the region was created.
+///
+/// # Errors
+/// The handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_stats`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_region_stats(region: *const lsim_region, out: *mut lsim_stats) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let stats = with_region(region, |r| Ok(lsim_stats::from(r.stats())))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, stats) };
+        Ok(())
+    })
+}
+
+/// Account-wide concurrency counts: busy, live, unreserved in use, the
+/// unreserved pool and claimed concurrency.
+///
+/// # Errors
+/// The handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_region_counts`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_region_get_counts(
+    region: *const lsim_region,
+    out: *mut lsim_region_counts,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let counts = with_region(region, |r| {
+            Ok(lsim_region_counts {
+                busy: r.busy(),
+                live: u64::from(r.live()),
+                unreserved_in_use: r.unreserved_in_use(),
+                unreserved_pool: r.unreserved_pool(),
+                claimed: r.claimed_concurrency(),
+            })
+        })?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, counts) };
+        Ok(())
+    })
+}
+
+/// An environment's state (`LSIM_ENV_STATE_*`). A handle the region no
+/// longer knows (the environment terminated and its slot was freed or
+/// reused), or never knew, reads as `LSIM_ENV_STATE_TERMINATED`.
+///
+/// # Errors
+/// The handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `uint32_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_env_state(region: *const lsim_region, env: lsim_env, out: *mut u32) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let state = with_region(region, |r| Ok(r.env_state(env.into()).unwrap_or(EnvState::Terminated)))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, state as u32) };
+        Ok(())
+    })
+}
+
+// ---- invariants ----------------------------------------------------------------------
+
+/// Recounts the region's tables and checks its invariants (O(environments);
+/// for tests and debugging).
+///
+/// # Errors
+/// `LSIM_STATUS_INVARIANT_VIOLATED` (read the text with
+/// `lsim_region_check_message`), and the handle errors.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_region_check(region: *const lsim_region) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        with_region(region, |r| r.check_invariants().map_err(|_| lsim_status::InvariantViolated))
+    })
+}
+
+/// Writes the text of the invariant `lsim_region_check` finds broken ("" when
+/// all hold) into `buf` as a NUL-terminated string.
+///
+/// `*out_len` receives the size the text needs, including the NUL: on
+/// `LSIM_STATUS_OK` the bytes written, on `LSIM_STATUS_BUFFER_TOO_SMALL`
+/// (`buf_len` smaller than that; `buf` untouched and may be NULL) the size
+/// to allocate.
+///
+/// # Errors
+/// `LSIM_STATUS_BUFFER_TOO_SMALL`; `LSIM_STATUS_NULL_POINTER` when `out_len`
+/// is NULL, or `buf` is NULL while `buf_len` would suffice; the handle errors.
+///
+/// # Safety
+/// `buf` is NULL or valid for writes of `buf_len` bytes; `out_len` is NULL
+/// or valid for writes of one `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_region_check_message(
+    region: *const lsim_region,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out_len)?;
+        let text = with_region(region, |r| Ok(r.check_invariants().err().map(|v| v.to_string()).unwrap_or_default()))?;
+        let needed = text.len().saturating_add(1);
+        if buf_len < needed {
+            // SAFETY: non-null, writable per the contract.
+            unsafe { write_out(out_len, needed) };
+            return Err(lsim_status::BufferTooSmall);
+        }
+        non_null(buf)?;
+        // SAFETY: `buf` is non-null and writable for `buf_len` >= `needed`
+        // bytes; `text` is a separate Rust allocation, so they do not overlap.
+        unsafe {
+            core::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), text.len());
+            buf.cast::<u8>().add(text.len()).write(0);
+            write_out(out_len, needed);
+        }
+        Ok(())
+    })
+}

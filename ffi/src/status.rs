@@ -1,0 +1,208 @@
+//! Status codes: what every fallible entry point returns.
+
+use core::ffi::{CStr, c_char};
+use lambdasim::{ConfigError, FinishError, InvokeError, TimeError};
+
+/// The result of a fallible call. `LSIM_STATUS_OK` (0) is success; every
+/// other value is an error and the call wrote none of its out-parameters
+/// (except `*out_len` with `LSIM_STATUS_BUFFER_TOO_SMALL`).
+///
+/// The numbers are stable forever: new codes are only appended, retired
+/// ones stay reserved. `lsim_status_str` names each one.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum lsim_status {
+    /// Success.
+    Ok = 0,
+    /// A required pointer argument (handle, config or out-parameter) was NULL.
+    NullPointer = 1,
+    /// The region handle was freed, or never came from `lsim_region_new`.
+    StaleHandle = 2,
+    /// An earlier call on this region panicked inside lambdasim; the region
+    /// is unusable. Free it (`lsim_region_free` still works).
+    Poisoned = 3,
+    /// This call panicked inside lambdasim (a bug; please report). The region
+    /// is now poisoned.
+    Panic = 4,
+    /// An integer enumeration value is unknown, a 0/1 flag is neither, or a
+    /// config's `struct_size` is not `sizeof` the struct of this ABI version.
+    InvalidArgument = 5,
+    /// The output buffer is too small: `*out_len` holds the size needed
+    /// (including the terminating NUL).
+    BufferTooSmall = 6,
+    /// `now_us` is earlier than the region's clock. Nothing changed.
+    TimeWentBackwards = 7,
+    /// The function table (256) or environment table (16384) is full, or
+    /// too many regions are live.
+    CapacityExceeded = 8,
+    /// The function handle is unknown or stale (the function was deleted).
+    UnknownFunction = 9,
+    /// The invocation handle is unknown, stale or already finished.
+    UnknownInvocation = 10,
+    /// A successful finish before the cold start completed (`ready_at_us`).
+    /// Finish later, or report a failure, which ends the init.
+    NotReady = 11,
+    /// The region already ended this invocation at its function timeout
+    /// (it was counted as a timeout). Nothing to do.
+    TimedOut = 12,
+    /// The function still has invocations running; finish them first.
+    FunctionBusy = 13,
+    /// Memory below 128 MB.
+    MemoryBelowMinimum = 14,
+    /// Memory above 10240 MB (3008 MB under the legacy memory rule).
+    MemoryAboveMaximum = 15,
+    /// Memory not a multiple of 64 MB under the legacy memory rule.
+    MemoryNotOnStep = 16,
+    /// Function timeout outside 1..=900000 ms.
+    TimeoutOutOfRange = 17,
+    /// Deployment package above 10240 MB.
+    PackageTooLarge = 18,
+    /// The change would leave less than the unreserved minimum unreserved
+    /// (AWS `InvalidParameterValueException`).
+    UnreservedBelowMinimum = 19,
+    /// Provisioned concurrency above the function's reserved concurrency.
+    ProvisionedExceedsReserved = 20,
+    /// The account limit is zero or below the unreserved minimum.
+    AccountLimitTooLow = 21,
+    /// A rate or ramp setting is zero (or out of range) where a positive
+    /// value is required.
+    InvalidSetting = 22,
+    /// An internal consistency check failed (a lambdasim bug; please report).
+    Internal = 23,
+    /// `lsim_region_check` found a broken invariant; read it with
+    /// `lsim_region_check_message`.
+    InvariantViolated = 24,
+}
+
+/// Every code, in numeric order.
+pub(crate) const ALL_STATUSES: [lsim_status; 25] = [
+    lsim_status::Ok,
+    lsim_status::NullPointer,
+    lsim_status::StaleHandle,
+    lsim_status::Poisoned,
+    lsim_status::Panic,
+    lsim_status::InvalidArgument,
+    lsim_status::BufferTooSmall,
+    lsim_status::TimeWentBackwards,
+    lsim_status::CapacityExceeded,
+    lsim_status::UnknownFunction,
+    lsim_status::UnknownInvocation,
+    lsim_status::NotReady,
+    lsim_status::TimedOut,
+    lsim_status::FunctionBusy,
+    lsim_status::MemoryBelowMinimum,
+    lsim_status::MemoryAboveMaximum,
+    lsim_status::MemoryNotOnStep,
+    lsim_status::TimeoutOutOfRange,
+    lsim_status::PackageTooLarge,
+    lsim_status::UnreservedBelowMinimum,
+    lsim_status::ProvisionedExceedsReserved,
+    lsim_status::AccountLimitTooLow,
+    lsim_status::InvalidSetting,
+    lsim_status::Internal,
+    lsim_status::InvariantViolated,
+];
+
+impl lsim_status {
+    /// The code's name as the header spells it.
+    pub const fn name(self) -> &'static CStr {
+        match self {
+            lsim_status::Ok => c"LSIM_STATUS_OK",
+            lsim_status::NullPointer => c"LSIM_STATUS_NULL_POINTER",
+            lsim_status::StaleHandle => c"LSIM_STATUS_STALE_HANDLE",
+            lsim_status::Poisoned => c"LSIM_STATUS_POISONED",
+            lsim_status::Panic => c"LSIM_STATUS_PANIC",
+            lsim_status::InvalidArgument => c"LSIM_STATUS_INVALID_ARGUMENT",
+            lsim_status::BufferTooSmall => c"LSIM_STATUS_BUFFER_TOO_SMALL",
+            lsim_status::TimeWentBackwards => c"LSIM_STATUS_TIME_WENT_BACKWARDS",
+            lsim_status::CapacityExceeded => c"LSIM_STATUS_CAPACITY_EXCEEDED",
+            lsim_status::UnknownFunction => c"LSIM_STATUS_UNKNOWN_FUNCTION",
+            lsim_status::UnknownInvocation => c"LSIM_STATUS_UNKNOWN_INVOCATION",
+            lsim_status::NotReady => c"LSIM_STATUS_NOT_READY",
+            lsim_status::TimedOut => c"LSIM_STATUS_TIMED_OUT",
+            lsim_status::FunctionBusy => c"LSIM_STATUS_FUNCTION_BUSY",
+            lsim_status::MemoryBelowMinimum => c"LSIM_STATUS_MEMORY_BELOW_MINIMUM",
+            lsim_status::MemoryAboveMaximum => c"LSIM_STATUS_MEMORY_ABOVE_MAXIMUM",
+            lsim_status::MemoryNotOnStep => c"LSIM_STATUS_MEMORY_NOT_ON_STEP",
+            lsim_status::TimeoutOutOfRange => c"LSIM_STATUS_TIMEOUT_OUT_OF_RANGE",
+            lsim_status::PackageTooLarge => c"LSIM_STATUS_PACKAGE_TOO_LARGE",
+            lsim_status::UnreservedBelowMinimum => c"LSIM_STATUS_UNRESERVED_BELOW_MINIMUM",
+            lsim_status::ProvisionedExceedsReserved => c"LSIM_STATUS_PROVISIONED_EXCEEDS_RESERVED",
+            lsim_status::AccountLimitTooLow => c"LSIM_STATUS_ACCOUNT_LIMIT_TOO_LOW",
+            lsim_status::InvalidSetting => c"LSIM_STATUS_INVALID_SETTING",
+            lsim_status::Internal => c"LSIM_STATUS_INTERNAL",
+            lsim_status::InvariantViolated => c"LSIM_STATUS_INVARIANT_VIOLATED",
+        }
+    }
+
+    /// The code with this number, if any.
+    pub fn from_code(code: u32) -> Option<lsim_status> {
+        ALL_STATUSES.iter().copied().find(|s| *s as u32 == code)
+    }
+}
+
+/// The name of a status code ("LSIM_STATUS_OK", ...): a static
+/// NUL-terminated string, never NULL; "unknown status" for an unknown code.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_status_str(code: u32) -> *const c_char {
+    lsim_status::from_code(code).map_or(c"unknown status", lsim_status::name).as_ptr()
+}
+
+impl From<ConfigError> for lsim_status {
+    fn from(e: ConfigError) -> Self {
+        match e {
+            ConfigError::MemoryBelowMinimum => lsim_status::MemoryBelowMinimum,
+            ConfigError::MemoryAboveMaximum => lsim_status::MemoryAboveMaximum,
+            ConfigError::MemoryNotOnStep => lsim_status::MemoryNotOnStep,
+            ConfigError::TimeoutOutOfRange => lsim_status::TimeoutOutOfRange,
+            ConfigError::PackageTooLarge => lsim_status::PackageTooLarge,
+            ConfigError::UnreservedBelowMinimum => lsim_status::UnreservedBelowMinimum,
+            ConfigError::ProvisionedExceedsReserved => lsim_status::ProvisionedExceedsReserved,
+            ConfigError::AccountLimitTooLow => lsim_status::AccountLimitTooLow,
+            ConfigError::InvalidSetting => lsim_status::InvalidSetting,
+            ConfigError::UnknownFunction => lsim_status::UnknownFunction,
+            ConfigError::TimeWentBackwards => lsim_status::TimeWentBackwards,
+            ConfigError::FunctionBusy => lsim_status::FunctionBusy,
+            ConfigError::CapacityExceeded => lsim_status::CapacityExceeded,
+            ConfigError::Internal => lsim_status::Internal,
+            // A variant added to the core later: not silently OK.
+            _ => lsim_status::Internal,
+        }
+    }
+}
+
+impl From<InvokeError> for lsim_status {
+    fn from(e: InvokeError) -> Self {
+        match e {
+            InvokeError::UnknownFunction => lsim_status::UnknownFunction,
+            InvokeError::TimeWentBackwards => lsim_status::TimeWentBackwards,
+            InvokeError::CapacityExceeded => lsim_status::CapacityExceeded,
+            InvokeError::Internal => lsim_status::Internal,
+            _ => lsim_status::Internal,
+        }
+    }
+}
+
+impl From<FinishError> for lsim_status {
+    fn from(e: FinishError) -> Self {
+        match e {
+            FinishError::UnknownInvocation => lsim_status::UnknownInvocation,
+            FinishError::TimedOut => lsim_status::TimedOut,
+            FinishError::NotReady => lsim_status::NotReady,
+            FinishError::TimeWentBackwards => lsim_status::TimeWentBackwards,
+            FinishError::Internal => lsim_status::Internal,
+            _ => lsim_status::Internal,
+        }
+    }
+}
+
+impl From<TimeError> for lsim_status {
+    fn from(e: TimeError) -> Self {
+        match e {
+            TimeError::WentBackwards => lsim_status::TimeWentBackwards,
+            TimeError::Internal => lsim_status::Internal,
+            _ => lsim_status::Internal,
+        }
+    }
+}
