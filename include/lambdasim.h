@@ -12,7 +12,11 @@
  *    which must equal sizeof the struct as compiled from this header: fill
  *    them with lsim_*_config_default first.
  *  - Times are microseconds (uint64_t) of simulated time; the region never
- *    reads a clock.
+ *    reads a clock. A call taking now_us first applies the region's
+ *    time-driven events due by now_us and moves its clock there; an error
+ *    found after that (a rejected config, a busy function, a finish that is
+ *    not ready) leaves everything else unchanged. An earlier now_us gives
+ *    LSIM_STATUS_TIME_WENT_BACKWARDS and changes nothing.
  *  - Check lsim_abi_version() == LSIM_ABI_VERSION at load.
  */
 
@@ -827,8 +831,9 @@ lsim_status lsim_function_create(struct lsim_region *region, uint64_t now_us, co
  * environments, and provisioned concurrency is allocated again.
  *
  * # Errors
- * As `lsim_function_create`, plus `LSIM_STATUS_UNKNOWN_FUNCTION`. Nothing
- * changes on error.
+ * As `lsim_function_create`, plus `LSIM_STATUS_UNKNOWN_FUNCTION`. On error
+ * the function is unchanged; as for every call given a valid `now_us`, the
+ * region's clock still moves to `now_us` and events due by then are applied.
  *
  * # Safety
  * `config` as for `lsim_region_new`.
@@ -863,7 +868,8 @@ lsim_status lsim_function_put_provisioned(struct lsim_region *region, uint64_t n
  * (`LSIM_STATUS_UNKNOWN_FUNCTION`).
  *
  * # Errors
- * `LSIM_STATUS_FUNCTION_BUSY` while invocations run (nothing changes),
+ * `LSIM_STATUS_FUNCTION_BUSY` while invocations run (the function is kept;
+ * the clock still moves to `now_us`),
  * `LSIM_STATUS_UNKNOWN_FUNCTION`, `LSIM_STATUS_TIME_WENT_BACKWARDS`, and the
  * handle errors.
  */

@@ -287,8 +287,9 @@ pub unsafe extern "C" fn lsim_function_create(
 /// environments, and provisioned concurrency is allocated again.
 ///
 /// # Errors
-/// As `lsim_function_create`, plus `LSIM_STATUS_UNKNOWN_FUNCTION`. Nothing
-/// changes on error.
+/// As `lsim_function_create`, plus `LSIM_STATUS_UNKNOWN_FUNCTION`. On error
+/// the function is unchanged; as for every call given a valid `now_us`, the
+/// region's clock still moves to `now_us` and events due by then are applied.
 ///
 /// # Safety
 /// `config` as for `lsim_region_new`.
@@ -356,7 +357,8 @@ pub extern "C" fn lsim_function_put_provisioned(
 /// (`LSIM_STATUS_UNKNOWN_FUNCTION`).
 ///
 /// # Errors
-/// `LSIM_STATUS_FUNCTION_BUSY` while invocations run (nothing changes),
+/// `LSIM_STATUS_FUNCTION_BUSY` while invocations run (the function is kept;
+/// the clock still moves to `now_us`),
 /// `LSIM_STATUS_UNKNOWN_FUNCTION`, `LSIM_STATUS_TIME_WENT_BACKWARDS`, and the
 /// handle errors.
 #[unsafe(no_mangle)]
