@@ -1,0 +1,931 @@
+/*
+ * test_vectors.c: runs every conformance vector of the top-level JSON files of tests/vectors/
+ * (the format of tests/vectors/README.md) against the C ABI, with the
+ * semantics of the Rust runner (tests/src/vectors.rs): strict keys, env
+ * labels, error names as the Rust variant names, and lsim_region_check
+ * after the setup and after every step.
+ *
+ *   test_vectors [DIR]     DIR defaults to ../../tests/vectors
+ *
+ * Prints one line per vector ("ok   name (...)" or "FAIL file: step i: what
+ * differed"); the last line is "N passed, M failed" and the exit status is
+ * non-zero on any failure (or when DIR holds no vector). A few built-in
+ * vectors that must fail check first that the runner can fail at all.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "json.h"
+#include "lambdasim.h"
+#include "vector_config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static void out_of_memory(void) {
+    fputs("test_vectors: out of memory\n", stderr);
+    exit(2);
+}
+
+/* Room for item `len` of an array of `*cap` items; exits when out of memory. */
+static void *grow(void *items, size_t *cap, size_t len, size_t size) {
+    if (len < *cap) return items;
+    size_t n = *cap ? *cap * 2 : 8;
+    void *q = n > SIZE_MAX / size ? NULL : realloc(items, n * size);
+    if (q == NULL) out_of_memory();
+    *cap = n;
+    return q;
+}
+
+/* A growable NUL-terminated string. */
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+} sbuf;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
+static void sb_vprintf(sbuf *b, const char *fmt, va_list ap) {
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0) return;
+    size_t need = b->len + (size_t)n + 1;
+    if (need > b->cap) {
+        size_t c = b->cap ? b->cap : 128;
+        while (c < need) c *= 2;
+        char *q = realloc(b->p, c);
+        if (q == NULL) out_of_memory();
+        b->p = q;
+        b->cap = c;
+    }
+    vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    b->len += (size_t)n;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void sb_printf(sbuf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- names ------------------------------------------------------------------- */
+
+/* The Rust variant name of an error status (what vectors write in "error");
+ * statuses only the C ABI has keep their C name, so they never match. */
+static const char *error_name(lsim_status s) {
+    switch (s) {
+    case LSIM_STATUS_TIME_WENT_BACKWARDS: return "TimeWentBackwards";
+    case LSIM_STATUS_CAPACITY_EXCEEDED: return "CapacityExceeded";
+    case LSIM_STATUS_UNKNOWN_FUNCTION: return "UnknownFunction";
+    case LSIM_STATUS_UNKNOWN_INVOCATION: return "UnknownInvocation";
+    case LSIM_STATUS_NOT_READY: return "NotReady";
+    case LSIM_STATUS_TIMED_OUT: return "TimedOut";
+    case LSIM_STATUS_FUNCTION_BUSY: return "FunctionBusy";
+    case LSIM_STATUS_MEMORY_BELOW_MINIMUM: return "MemoryBelowMinimum";
+    case LSIM_STATUS_MEMORY_ABOVE_MAXIMUM: return "MemoryAboveMaximum";
+    case LSIM_STATUS_MEMORY_NOT_ON_STEP: return "MemoryNotOnStep";
+    case LSIM_STATUS_TIMEOUT_OUT_OF_RANGE: return "TimeoutOutOfRange";
+    case LSIM_STATUS_PACKAGE_TOO_LARGE: return "PackageTooLarge";
+    case LSIM_STATUS_UNRESERVED_BELOW_MINIMUM: return "UnreservedBelowMinimum";
+    case LSIM_STATUS_PROVISIONED_EXCEEDS_RESERVED: return "ProvisionedExceedsReserved";
+    case LSIM_STATUS_ACCOUNT_LIMIT_TOO_LOW: return "AccountLimitTooLow";
+    case LSIM_STATUS_INVALID_SETTING: return "InvalidSetting";
+    case LSIM_STATUS_INTERNAL: return "Internal";
+    default: return lsim_status_str(s);
+    }
+}
+
+/* Code of a throttle reason / start kind by name; -1 when unknown. */
+static int throttle_code(const char *name) {
+    for (uint32_t r = 0; r < LSIM_THROTTLE_REASON_COUNT; r++)
+        if (strcmp(lsim_throttle_reason_str(r), name) == 0) return (int)r;
+    return -1;
+}
+
+static int start_code(const char *name) {
+    for (uint32_t k = LSIM_START_KIND_WARM; k <= LSIM_START_KIND_FULL_COLD; k++)
+        if (strcmp(lsim_start_kind_str(k), name) == 0) return (int)k;
+    return -1;
+}
+
+static int outcome_code(const char *name) {
+    static const char *const names[] = {"Success", "FunctionError", "Timeout", "Crash"};
+    static const int codes[] = {LSIM_OUTCOME_SUCCESS, LSIM_OUTCOME_FUNCTION_ERROR, LSIM_OUTCOME_TIMEOUT,
+                                LSIM_OUTCOME_CRASH};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(names[i], name) == 0) return codes[i];
+    return -1;
+}
+
+/* Every key of `obj` is a throttle reason name. */
+static int reason_keys(const json_value *obj, const char *ctx, vc_error *e) {
+    for (size_t i = 0; i < obj->as.object.len; i++)
+        if (throttle_code(obj->as.object.members[i].key) < 0)
+            return vc_fail(e, "%s: unknown reason `%s`", ctx, obj->as.object.members[i].key);
+    return 0;
+}
+
+/* ---- the runner -------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    lsim_function f;
+} fn_entry;
+
+typedef struct {
+    const char *id;
+    lsim_invocation inv;
+} inv_entry;
+
+typedef struct {
+    const char *function;
+    lsim_invocation *items;
+    size_t len, cap;
+} many_entry;
+
+typedef struct {
+    const char *label;
+    lsim_env env;
+} label_entry;
+
+typedef struct runner {
+    lsim_region *region;
+    fn_entry *fns;
+    size_t n_fns, cap_fns;
+    inv_entry *invs; /* invocations started with an `id` */
+    size_t n_invs, cap_invs;
+    many_entry *many; /* invocations started by invoke_many, by function */
+    size_t n_many, cap_many;
+    label_entry *labels;
+    size_t n_labels, cap_labels;
+    sbuf found;       /* this step's mismatches, "; "-separated */
+    size_t compared;  /* values this step compared */
+    size_t assertions;
+    vc_error err; /* why the vector itself (or a call it needs) failed */
+} runner;
+
+/* A handle no function has: what a name never created stands for. */
+static const lsim_function UNKNOWN_FUNCTION = {UINT32_MAX, 0};
+
+static const fn_entry *find_fn(const runner *r, const char *name) {
+    for (size_t i = 0; i < r->n_fns; i++)
+        if (strcmp(r->fns[i].name, name) == 0) return &r->fns[i];
+    return NULL;
+}
+
+static lsim_function function_handle(const runner *r, const char *name) {
+    const fn_entry *f = find_fn(r, name);
+    return f != NULL ? f->f : UNKNOWN_FUNCTION;
+}
+
+static void add_fn(runner *r, const char *name, lsim_function f) {
+    r->fns = grow(r->fns, &r->cap_fns, r->n_fns, sizeof *r->fns);
+    r->fns[r->n_fns++] = (fn_entry){name, f};
+}
+
+static int same_env(lsim_env a, lsim_env b) {
+    return a.index == b.index && a.generation == b.generation;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void mismatch(runner *r, const char *fmt, ...) {
+    va_list ap;
+    if (r->found.len > 0) sb_printf(&r->found, "; ");
+    va_start(ap, fmt);
+    sb_vprintf(&r->found, fmt, ap);
+    va_end(ap);
+}
+
+static void eq_u64(runner *r, const char *what, uint64_t got, uint64_t want) {
+    r->compared++;
+    if (got != want) mismatch(r, "%s: got %" PRIu64 ", expected %" PRIu64, what, got, want);
+}
+
+static void eq_str(runner *r, const char *what, const char *got, const char *want) {
+    r->compared++;
+    if (strcmp(got, want) != 0) mismatch(r, "%s: got \"%s\", expected \"%s\"", what, got, want);
+}
+
+/* A 0/1 flag of the C ABI against a JSON boolean. */
+static void eq_flag(runner *r, const char *what, uint32_t got, int want) {
+    r->compared++;
+    if (got != (uint32_t)want)
+        mismatch(r, "%s: got %s%" PRIu32 ", expected %s", what, got > 1 ? "non-flag " : "", got,
+                 want ? "true (1)" : "false (0)");
+}
+
+static void env_label(runner *r, const char *label, lsim_env env) {
+    const label_entry *bound = NULL, *other = NULL;
+    r->compared++;
+    for (size_t i = 0; i < r->n_labels; i++) {
+        if (strcmp(r->labels[i].label, label) == 0) bound = &r->labels[i];
+        if (same_env(r->labels[i].env, env)) other = &r->labels[i];
+    }
+    if (bound != NULL && same_env(bound->env, env)) return;
+    if (bound != NULL) {
+        mismatch(r, "env: label `%s` is bound to environment %" PRIu32 "/%" PRIu32
+                    ", but the request was served by %" PRIu32 "/%" PRIu32 "%s%s%s",
+                 label, bound->env.index, bound->env.generation, env.index, env.generation,
+                 other ? " (label `" : "", other ? other->label : "", other ? "`)" : "");
+    } else if (other != NULL) {
+        mismatch(r, "env: label `%s` is new, but environment %" PRIu32 "/%" PRIu32 " already has label `%s`", label,
+                 env.index, env.generation, other->label);
+    } else {
+        r->labels = grow(r->labels, &r->cap_labels, r->n_labels, sizeof *r->labels);
+        r->labels[r->n_labels++] = (label_entry){label, env};
+    }
+}
+
+/* ---- ops --------------------------------------------------------------------- */
+
+static int op_invoke(runner *r, const json_value *s, uint64_t at, const json_value *ex, const char *ctx) {
+    vc_error *e = &r->err;
+    const char *fname, *id = NULL, *want_error = NULL, *want_throttle = NULL, *want_start = NULL, *want_env = NULL;
+    uint64_t init = 0, want_init = 0, want_ready = 0;
+    int want_onp = 0;
+    if (vc_req_str(s, "function", ctx, &fname, e) != 0) return -1;
+    int has_id = vc_opt_str(s, "id", ctx, &id, e);
+    int has_init = vc_opt_u64(s, "init_us", ctx, &init, e);
+    if (has_id < 0 || has_init < 0) return -1;
+    lsim_function f = function_handle(r, fname);
+    lsim_invoke_result res;
+    memset(&res, 0, sizeof res);
+    lsim_status st = has_init ? lsim_invoke_with_init(r->region, at, f, init, &res) : lsim_invoke(r->region, at, f, &res);
+    if (st == LSIM_STATUS_OK && !res.throttled && has_id) {
+        size_t i = 0; /* a reused id now names the new invocation */
+        while (i < r->n_invs && strcmp(r->invs[i].id, id) != 0) i++;
+        if (i == r->n_invs) r->invs = grow(r->invs, &r->cap_invs, r->n_invs++, sizeof *r->invs);
+        r->invs[i] = (inv_entry){id, res.invocation};
+    }
+    if (ex == NULL) {
+        if (st != LSIM_STATUS_OK) return vc_fail(e, "invoke %s failed: %s", fname, error_name(st));
+        return 0;
+    }
+    char ectx[96];
+    snprintf(ectx, sizeof ectx, "%s expect", ctx);
+    int h_err = vc_opt_str(ex, "error", ectx, &want_error, e);
+    int h_thr = vc_opt_str(ex, "throttle", ectx, &want_throttle, e);
+    int h_start = vc_opt_str(ex, "start", ectx, &want_start, e);
+    int h_env = vc_opt_str(ex, "env", ectx, &want_env, e);
+    int h_onp = vc_opt_bool(ex, "on_provisioned", ectx, &want_onp, e);
+    int h_init = vc_opt_u64(ex, "init_us", ectx, &want_init, e);
+    int h_ready = vc_opt_u64(ex, "ready_at_us", ectx, &want_ready, e);
+    if (h_err < 0 || h_thr < 0 || h_start < 0 || h_env < 0 || h_onp < 0 || h_init < 0 || h_ready < 0) return -1;
+    int wants_start = h_start || h_env || h_onp || h_init || h_ready;
+    if (wants_start + h_thr + h_err > 1) return vc_fail(e, "%s mixes a start, a throttle and an error", ectx);
+    const char *wanted = h_err ? "an error" : h_thr ? "a throttle" : "a start";
+    if (st != LSIM_STATUS_OK) {
+        if (h_err) eq_str(r, "error", error_name(st), want_error);
+        else mismatch(r, "invoke %s failed with %s, expected %s", fname, error_name(st), wanted);
+    } else if (res.throttled) {
+        const char *got = lsim_throttle_reason_str(res.throttle_reason);
+        if (h_thr) {
+            if (throttle_code(want_throttle) < 0) return vc_fail(e, "unknown throttle reason `%s`", want_throttle);
+            eq_str(r, "throttle", got, want_throttle);
+        } else {
+            mismatch(r, "invoke %s was throttled (%s), expected %s", fname, got, wanted);
+        }
+    } else if (h_thr || h_err) {
+        mismatch(r, "invoke %s started (%s on env %" PRIu32 "/%" PRIu32 "), expected %s", fname,
+                 lsim_start_kind_str(res.start_kind), res.env.index, res.env.generation, wanted);
+    } else {
+        if (h_start) {
+            if (start_code(want_start) < 0) return vc_fail(e, "unknown start kind `%s`", want_start);
+            eq_str(r, "start", lsim_start_kind_str(res.start_kind), want_start);
+        }
+        if (h_env) env_label(r, want_env, res.env);
+        if (h_onp) eq_flag(r, "on_provisioned", res.on_provisioned, want_onp);
+        if (h_init) eq_u64(r, "init_us", res.init_us, want_init);
+        if (h_ready) eq_u64(r, "ready_at_us", res.ready_at_us, want_ready);
+    }
+    return 0;
+}
+
+static int op_invoke_many(runner *r, const json_value *s, uint64_t at, const json_value *ex, const char *ctx) {
+    vc_error *e = &r->err;
+    const char *fname;
+    uint64_t count, started = 0, throttled[LSIM_THROTTLE_REASON_COUNT] = {0};
+    if (vc_req_str(s, "function", ctx, &fname, e) != 0 || vc_req_u64(s, "count", ctx, &count, e) != 0) return -1;
+    lsim_function f = function_handle(r, fname);
+    many_entry *list = NULL;
+    for (size_t i = 0; i < r->n_many && list == NULL; i++)
+        if (strcmp(r->many[i].function, fname) == 0) list = &r->many[i];
+    for (uint64_t k = 0; k < count; k++) {
+        lsim_invoke_result res;
+        memset(&res, 0, sizeof res);
+        lsim_status st = lsim_invoke(r->region, at, f, &res);
+        if (st != LSIM_STATUS_OK)
+            return vc_fail(e, "invoke %" PRIu64 " of %" PRIu64 " of %s failed: %s", k, count, fname, error_name(st));
+        if (res.throttled) {
+            if (res.throttle_reason >= LSIM_THROTTLE_REASON_COUNT)
+                return vc_fail(e, "invoke %s: unknown throttle reason code %" PRIu32, fname, res.throttle_reason);
+            throttled[res.throttle_reason]++;
+            continue;
+        }
+        started++;
+        if (list == NULL) {
+            r->many = grow(r->many, &r->cap_many, r->n_many, sizeof *r->many);
+            list = &r->many[r->n_many++];
+            *list = (many_entry){fname, NULL, 0, 0};
+        }
+        list->items = grow(list->items, &list->cap, list->len, sizeof *list->items);
+        list->items[list->len++] = res.invocation;
+    }
+    char ectx[96];
+    uint64_t want;
+    snprintf(ectx, sizeof ectx, "%s expect", ctx);
+    int rc = vc_opt_u64(ex, "started", ectx, &want, e);
+    if (rc < 0) return -1;
+    if (rc == 1) eq_u64(r, "started", started, want);
+    const json_value *t = json_get(ex, "throttled");
+    if (t != NULL) {
+        snprintf(ectx, sizeof ectx, "%s expect.throttled", ctx);
+        if (vc_object(t, ectx, e) != 0 || reason_keys(t, ectx, e) != 0) return -1;
+        for (uint32_t reason = 0; reason < LSIM_THROTTLE_REASON_COUNT; reason++) {
+            const char *name = lsim_throttle_reason_str(reason);
+            char what[96];
+            want = 0;
+            if (vc_opt_u64(t, name, ectx, &want, e) < 0) return -1;
+            snprintf(what, sizeof what, "throttled.%s", name);
+            eq_u64(r, what, throttled[reason], want);
+        }
+    }
+    return 0;
+}
+
+static int op_finish(runner *r, const json_value *s, uint64_t at, const json_value *ex, const char *ctx) {
+    vc_error *e = &r->err;
+    const char *id, *oname = "Success", *want_error = NULL;
+    uint64_t want_dur = 0;
+    int want_kept = 0;
+    if (vc_req_str(s, "id", ctx, &id, e) != 0 || vc_opt_str(s, "outcome", ctx, &oname, e) < 0) return -1;
+    const inv_entry *inv = NULL;
+    for (size_t i = 0; i < r->n_invs && inv == NULL; i++)
+        if (strcmp(r->invs[i].id, id) == 0) inv = &r->invs[i];
+    if (inv == NULL)
+        return vc_fail(e, "no started invocation has id `%s` (an `invoke` with this id must start first)", id);
+    int outcome = outcome_code(oname);
+    if (outcome < 0) return vc_fail(e, "unknown outcome `%s`", oname);
+    lsim_finish_result fin;
+    memset(&fin, 0, sizeof fin);
+    lsim_status st = lsim_finish(r->region, at, inv->inv, (uint32_t)outcome, &fin);
+    if (ex == NULL) {
+        if (st != LSIM_STATUS_OK) return vc_fail(e, "finish %s failed: %s", id, error_name(st));
+        return 0;
+    }
+    char ectx[96];
+    snprintf(ectx, sizeof ectx, "%s expect", ctx);
+    int h_err = vc_opt_str(ex, "error", ectx, &want_error, e);
+    int h_dur = vc_opt_u64(ex, "duration_us", ectx, &want_dur, e);
+    int h_kept = vc_opt_bool(ex, "env_kept", ectx, &want_kept, e);
+    if (h_err < 0 || h_dur < 0 || h_kept < 0) return -1;
+    if (st != LSIM_STATUS_OK && h_err) {
+        eq_str(r, "error", error_name(st), want_error);
+    } else if (st != LSIM_STATUS_OK) {
+        mismatch(r, "finish %s failed with %s, expected success", id, error_name(st));
+    } else if (h_err) {
+        mismatch(r, "finish %s succeeded (duration_us %" PRIu64 ", env_kept %" PRIu32 "), expected error %s", id,
+                 fin.duration_us, fin.env_kept, want_error);
+    } else {
+        if (h_dur) eq_u64(r, "duration_us", fin.duration_us, want_dur);
+        if (h_kept) eq_flag(r, "env_kept", fin.env_kept, want_kept);
+    }
+    return 0;
+}
+
+static int op_finish_all(runner *r, const json_value *s, uint64_t at, const json_value *ex, const char *ctx) {
+    vc_error *e = &r->err;
+    const char *fname;
+    uint64_t finished = 0, want;
+    if (vc_req_str(s, "function", ctx, &fname, e) != 0) return -1;
+    many_entry list = {fname, NULL, 0, 0};
+    for (size_t i = 0; i < r->n_many; i++) {
+        if (strcmp(r->many[i].function, fname) == 0) {
+            list = r->many[i];
+            r->many[i] = r->many[--r->n_many];
+            break;
+        }
+    }
+    int rc = 0;
+    for (size_t i = 0; i < list.len && rc == 0; i++) {
+        lsim_finish_result fin;
+        lsim_status st = lsim_finish(r->region, at, list.items[i], LSIM_OUTCOME_SUCCESS, &fin);
+        if (st == LSIM_STATUS_OK) finished++;
+        else if (st != LSIM_STATUS_TIMED_OUT) /* already ended by the region at its timeout */
+            rc = vc_fail(e, "finish_all %s: finishing invocation %zu failed: %s", fname, i, error_name(st));
+    }
+    free(list.items);
+    if (rc != 0) return -1;
+    char ectx[96];
+    snprintf(ectx, sizeof ectx, "%s expect", ctx);
+    rc = vc_opt_u64(ex, "finished", ectx, &want, e);
+    if (rc < 0) return -1;
+    if (rc == 1) eq_u64(r, "finished", finished, want);
+    return 0;
+}
+
+/* put_reserved, put_provisioned, create_function. */
+static int op_configure(runner *r, const char *op, const json_value *s, uint64_t at, const json_value *ex,
+                        const char *ctx) {
+    vc_error *e = &r->err;
+    const char *fname, *want_error = NULL;
+    lsim_status st;
+    if (strcmp(op, "create_function") == 0) {
+        const json_value *v = json_get(s, "function");
+        char fctx[96];
+        lsim_function_config config;
+        lsim_function f;
+        if (v == NULL) return vc_fail(e, "%s: missing `function`", ctx);
+        snprintf(fctx, sizeof fctx, "%s function", ctx);
+        if (vc_function_config(v, fctx, &fname, &config, e) != 0) return -1;
+        if (find_fn(r, fname) != NULL) return vc_fail(e, "%s: function `%s` already exists in this vector", ctx, fname);
+        st = lsim_function_create(r->region, at, &config, &f);
+        if (st == LSIM_STATUS_OK) add_fn(r, fname, f);
+    } else {
+        if (vc_req_str(s, "function", ctx, &fname, e) != 0) return -1;
+        lsim_function f = function_handle(r, fname);
+        if (strcmp(op, "put_reserved") == 0) {
+            const json_value *v = json_get(s, "reserved");
+            uint32_t reserved = 0;
+            if (v == NULL) return vc_fail(e, "%s: missing `reserved`", ctx);
+            if (v->type != JSON_NULL && vc_opt_u32(s, "reserved", ctx, &reserved, e) < 0) return -1;
+            st = lsim_function_put_reserved(r->region, at, f, v->type != JSON_NULL, reserved);
+        } else {
+            uint32_t provisioned = 0;
+            int rc = vc_opt_u32(s, "provisioned", ctx, &provisioned, e);
+            if (rc == 0) return vc_fail(e, "%s: missing `provisioned`", ctx);
+            if (rc < 0) return -1;
+            st = lsim_function_put_provisioned(r->region, at, f, provisioned);
+        }
+    }
+    char ectx[96];
+    snprintf(ectx, sizeof ectx, "%s expect", ctx);
+    int h_err = vc_opt_str(ex, "error", ectx, &want_error, e);
+    if (h_err < 0) return -1;
+    if (st == LSIM_STATUS_OK && h_err) mismatch(r, "%s succeeded, expected error %s", op, want_error);
+    else if (st != LSIM_STATUS_OK && h_err) eq_str(r, "error", error_name(st), want_error);
+    else if (st != LSIM_STATUS_OK) mismatch(r, "%s failed: %s", op, error_name(st));
+    return 0;
+}
+
+static const char *const STATS_KEYS[] = {
+    "requests", "invocations", "warm_starts", "provisioned_starts", "partial_cold_starts", "full_cold_starts",
+    "spillover", "succeeded", "errors", "timeouts", "envs_created", "envs_terminated", "init_failures", "throttles",
+    NULL,
+};
+
+static const size_t STATS_OFFSETS[] = {
+    offsetof(lsim_stats, requests),     offsetof(lsim_stats, invocations),
+    offsetof(lsim_stats, warm_starts),  offsetof(lsim_stats, provisioned_starts),
+    offsetof(lsim_stats, partial_cold_starts), offsetof(lsim_stats, full_cold_starts),
+    offsetof(lsim_stats, spillover),    offsetof(lsim_stats, succeeded),
+    offsetof(lsim_stats, errors),       offsetof(lsim_stats, timeouts),
+    offsetof(lsim_stats, envs_created), offsetof(lsim_stats, envs_terminated),
+    offsetof(lsim_stats, init_failures),
+};
+
+static const char *const COUNT_KEYS[] = {
+    "busy", "busy_provisioned", "idle", "idle_provisioned", "creating", "initializing", "live", "shutting_down",
+    "provisioned", "provisioned_allocated", "provisioned_status", NULL,
+};
+
+static const size_t COUNT_OFFSETS[] = {
+    offsetof(lsim_function_counts, busy),          offsetof(lsim_function_counts, busy_provisioned),
+    offsetof(lsim_function_counts, idle),          offsetof(lsim_function_counts, idle_provisioned),
+    offsetof(lsim_function_counts, creating),      offsetof(lsim_function_counts, initializing),
+    offsetof(lsim_function_counts, live),          offsetof(lsim_function_counts, shutting_down),
+    offsetof(lsim_function_counts, provisioned),   offsetof(lsim_function_counts, provisioned_allocated),
+};
+
+static int check_stats(runner *r, const json_value *v) {
+    vc_error *e = &r->err;
+    const char *ctx = "check expect.stats";
+    lsim_stats s;
+    char what[96];
+    uint64_t want, got;
+    if (vc_object(v, ctx, e) != 0 || vc_allow_keys(v, STATS_KEYS, ctx, e) != 0) return -1;
+    lsim_status st = lsim_region_stats(r->region, &s);
+    if (st != LSIM_STATUS_OK) return vc_fail(e, "lsim_region_stats failed: %s", lsim_status_str(st));
+    for (size_t i = 0; i < sizeof STATS_OFFSETS / sizeof STATS_OFFSETS[0]; i++) {
+        int rc = vc_opt_u64(v, STATS_KEYS[i], ctx, &want, e);
+        if (rc < 0) return -1;
+        if (rc == 0) continue;
+        memcpy(&got, (const char *)&s + STATS_OFFSETS[i], sizeof got);
+        snprintf(what, sizeof what, "stats.%s", STATS_KEYS[i]);
+        eq_u64(r, what, got, want);
+    }
+    const json_value *t = json_get(v, "throttles");
+    if (t == NULL) return 0;
+    if (vc_object(t, "check expect.stats.throttles", e) != 0 || reason_keys(t, "check expect.stats.throttles", e) != 0)
+        return -1;
+    for (uint32_t reason = 0; reason < LSIM_THROTTLE_REASON_COUNT; reason++) {
+        const char *name = lsim_throttle_reason_str(reason);
+        want = 0; /* reasons not listed must be zero */
+        if (vc_opt_u64(t, name, "check expect.stats.throttles", &want, e) < 0) return -1;
+        snprintf(what, sizeof what, "stats.throttles.%s", name);
+        eq_u64(r, what, s.throttles[reason], want);
+    }
+    return 0;
+}
+
+static int check_functions(runner *r, const json_value *v) {
+    vc_error *e = &r->err;
+    if (vc_object(v, "check expect.functions", e) != 0) return -1;
+    for (size_t i = 0; i < v->as.object.len; i++) {
+        const json_member *m = &v->as.object.members[i];
+        const fn_entry *f = strlen(m->key) == m->key_len ? find_fn(r, m->key) : NULL;
+        char ctx[160], what[160];
+        lsim_function_counts c;
+        if (f == NULL) return vc_fail(e, "check: unknown function `%s`", m->key);
+        lsim_status st = lsim_function_get_counts(r->region, f->f, &c);
+        if (st == LSIM_STATUS_UNKNOWN_FUNCTION) return vc_fail(e, "check: function `%s` no longer exists", m->key);
+        if (st != LSIM_STATUS_OK) return vc_fail(e, "lsim_function_get_counts(%s) failed: %s", m->key, lsim_status_str(st));
+        snprintf(ctx, sizeof ctx, "check expect.functions.%s", m->key);
+        if (vc_object(&m->value, ctx, e) != 0 || vc_allow_keys(&m->value, COUNT_KEYS, ctx, e) != 0) return -1;
+        for (size_t k = 0; k < sizeof COUNT_OFFSETS / sizeof COUNT_OFFSETS[0]; k++) {
+            uint32_t want, got;
+            int rc = vc_opt_u32(&m->value, COUNT_KEYS[k], ctx, &want, e);
+            if (rc < 0) return -1;
+            if (rc == 0) continue;
+            memcpy(&got, (const char *)&c + COUNT_OFFSETS[k], sizeof got);
+            snprintf(what, sizeof what, "functions.%s.%s", m->key, COUNT_KEYS[k]);
+            eq_u64(r, what, got, want);
+        }
+        const char *want_status;
+        int rc = vc_opt_str(&m->value, "provisioned_status", ctx, &want_status, e);
+        if (rc < 0) return -1;
+        if (rc == 1) {
+            snprintf(what, sizeof what, "functions.%s.provisioned_status", m->key);
+            eq_str(r, what, lsim_provisioned_status_str(c.provisioned_status), want_status);
+        }
+    }
+    return 0;
+}
+
+static int op_check(runner *r, uint64_t at, const json_value *ex) {
+    static const char *const KEYS[] = {"busy", "live", "unreserved_in_use", "unreserved_pool", "claimed"};
+    vc_error *e = &r->err;
+    const char *ctx = "check expect";
+    lsim_region_counts counts;
+    if (ex == NULL) return vc_fail(e, "a `check` step needs an `expect`");
+    lsim_status st = lsim_advance(r->region, at);
+    if (st != LSIM_STATUS_OK) return vc_fail(e, "advance failed: %s", error_name(st));
+    st = lsim_region_get_counts(r->region, &counts);
+    if (st != LSIM_STATUS_OK) return vc_fail(e, "lsim_region_get_counts failed: %s", lsim_status_str(st));
+    const uint64_t got[] = {counts.busy, counts.live, counts.unreserved_in_use, counts.unreserved_pool, counts.claimed};
+    for (size_t i = 0; i < 5; i++) {
+        uint64_t want;
+        int rc = vc_opt_u64(ex, KEYS[i], ctx, &want, e);
+        if (rc < 0) return -1;
+        if (rc == 1) eq_u64(r, KEYS[i], got[i], want);
+    }
+    const json_value *v = json_get(ex, "next_deadline_us");
+    if (v != NULL) {
+        uint64_t want = 0, deadline = 0;
+        uint32_t has = 0;
+        if (v->type != JSON_NULL && (v->type != JSON_NUMBER || !v->as.number.fits_uint64))
+            return vc_fail(e, "%s: `next_deadline_us` must be an integer or null", ctx);
+        if (v->type != JSON_NULL) want = v->as.number.u;
+        st = lsim_next_deadline(r->region, &has, &deadline);
+        if (st != LSIM_STATUS_OK) return vc_fail(e, "lsim_next_deadline failed: %s", lsim_status_str(st));
+        r->compared++;
+        if (has > 1 || has != (v->type != JSON_NULL) || (has && deadline != want)) {
+            char g[32], w[32];
+            if (has) snprintf(g, sizeof g, "%" PRIu64, deadline);
+            else snprintf(g, sizeof g, "null (has_deadline %" PRIu32 ")", has);
+            if (v->type != JSON_NULL) snprintf(w, sizeof w, "%" PRIu64, want);
+            else snprintf(w, sizeof w, "null");
+            mismatch(r, "next_deadline_us: got %s, expected %s", g, w);
+        }
+    }
+    if ((v = json_get(ex, "stats")) != NULL && check_stats(r, v) != 0) return -1;
+    if ((v = json_get(ex, "functions")) != NULL && check_functions(r, v) != 0) return -1;
+    return 0;
+}
+
+/* ---- steps and vectors ------------------------------------------------------- */
+
+typedef struct op_spec {
+    const char *op;
+    const char *const fields[8];  /* allowed step keys, NULL-terminated */
+    const char *const expect[10]; /* allowed expect keys, NULL-terminated */
+} op_spec;
+
+#define STEP_KEYS "at_us", "op", "expect"
+static const op_spec OPS[] = {
+    {"invoke", {STEP_KEYS, "function", "id", "init_us", NULL},
+     {"start", "env", "on_provisioned", "init_us", "ready_at_us", "throttle", "error", NULL}},
+    {"invoke_many", {STEP_KEYS, "function", "count", NULL}, {"started", "throttled", NULL}},
+    {"finish", {STEP_KEYS, "id", "outcome", NULL}, {"error", "duration_us", "env_kept", NULL}},
+    {"finish_all", {STEP_KEYS, "function", NULL}, {"finished", NULL}},
+    {"advance", {STEP_KEYS, NULL}, {NULL}},
+    {"put_reserved", {STEP_KEYS, "function", "reserved", NULL}, {"error", NULL}},
+    {"put_provisioned", {STEP_KEYS, "function", "provisioned", NULL}, {"error", NULL}},
+    {"create_function", {STEP_KEYS, "function", NULL}, {"error", NULL}},
+    {"check", {STEP_KEYS, NULL},
+     {"busy", "live", "unreserved_in_use", "unreserved_pool", "claimed", "next_deadline_us", "stats", "functions",
+      NULL}},
+};
+
+/* Runs one step: 0, or -1 with the reason in r->err. Mismatches go to r->found. */
+static int step(runner *r, const json_value *s, uint64_t *last_at) {
+    vc_error *e = &r->err;
+    const char *op;
+    uint64_t at;
+    char ctx[64]; /* "`op` step": short, so "<ctx> expect.throttled" fits the 96-byte buffers */
+    if (vc_object(s, "step", e) != 0 || vc_req_str(s, "op", "step", &op, e) != 0) return -1;
+    snprintf(ctx, sizeof ctx, "`%.40s` step", op);
+    if (vc_req_u64(s, "at_us", ctx, &at, e) != 0) return -1;
+    if (at < *last_at)
+        return vc_fail(e, "at_us %" PRIu64 " is before the previous step's %" PRIu64, at, *last_at);
+    const op_spec *spec = NULL;
+    for (size_t i = 0; i < sizeof OPS / sizeof OPS[0] && spec == NULL; i++)
+        if (strcmp(OPS[i].op, op) == 0) spec = &OPS[i];
+    if (spec == NULL) return vc_fail(e, "unknown op `%s`", op);
+    if (vc_allow_keys(s, spec->fields, ctx, e) != 0) return -1;
+    const json_value *ex = json_get(s, "expect");
+    char ectx[112];
+    snprintf(ectx, sizeof ectx, "%s expect", ctx);
+    if (ex != NULL && (vc_object(ex, ectx, e) != 0 || vc_allow_keys(ex, spec->expect, ectx, e) != 0)) return -1;
+    int rc;
+    if (strcmp(op, "invoke") == 0) rc = op_invoke(r, s, at, ex, ctx);
+    else if (strcmp(op, "invoke_many") == 0) rc = op_invoke_many(r, s, at, ex, ctx);
+    else if (strcmp(op, "finish") == 0) rc = op_finish(r, s, at, ex, ctx);
+    else if (strcmp(op, "finish_all") == 0) rc = op_finish_all(r, s, at, ex, ctx);
+    else if (strcmp(op, "check") == 0) rc = op_check(r, at, ex);
+    else if (strcmp(op, "advance") == 0) {
+        lsim_status st = lsim_advance(r->region, at);
+        rc = st == LSIM_STATUS_OK ? 0 : vc_fail(e, "advance failed: %s", error_name(st));
+    } else rc = op_configure(r, op, s, at, ex, ctx);
+    if (rc == 0) *last_at = at;
+    return rc;
+}
+
+/* 0 when the region's invariants hold, else -1 with the violation in r->err. */
+static int region_check(runner *r, const char *when) {
+    lsim_status st = lsim_region_check(r->region);
+    if (st == LSIM_STATUS_OK) return 0;
+    char msg[512] = "";
+    size_t len = 0;
+    lsim_status st2 = lsim_region_check_message(r->region, msg, sizeof msg, &len);
+    if (st2 != LSIM_STATUS_OK && st2 != LSIM_STATUS_BUFFER_TOO_SMALL) snprintf(msg, sizeof msg, "(no message: %s)", lsim_status_str(st2));
+    return vc_fail(&r->err, "invariant violated %s: %s: %s", when, lsim_status_str(st), msg);
+}
+
+typedef struct vector_result {
+    const char *name; /* the vector's `name` (NULL when unreadable) */
+    long step;        /* the failing step; -1 for the file or its setup */
+    char *message;    /* why it failed (malloc'd); NULL when it passed */
+    size_t steps, assertions;
+} vector_result;
+
+static const char *const TOP_KEYS[] = {"name", "spec", "description", "region", "functions", "steps", NULL};
+
+static void run_vector(const json_value *root, vector_result *out) {
+    runner r;
+    vc_error *e = &r.err;
+    memset(&r, 0, sizeof r);
+    memset(out, 0, sizeof *out);
+    out->step = -1;
+    lsim_region_config rc;
+    const char *text = NULL;
+    if (vc_object(root, "vector", e) != 0 || vc_allow_keys(root, TOP_KEYS, "vector", e) != 0 ||
+        vc_req_str(root, "name", "vector", &out->name, e) != 0 || vc_opt_str(root, "spec", "vector", &text, e) < 0 ||
+        vc_opt_str(root, "description", "vector", &text, e) < 0 || vc_region_config(json_get(root, "region"), &rc, e) != 0)
+        goto failed;
+    lsim_status st = lsim_region_new(&rc, &r.region);
+    if (st != LSIM_STATUS_OK) {
+        vc_fail(e, "region rejected: %s", error_name(st));
+        goto failed;
+    }
+    const json_value *fns = json_get(root, "functions");
+    if (fns != NULL && fns->type != JSON_ARRAY) {
+        vc_fail(e, "`functions` must be an array");
+        goto failed;
+    }
+    for (size_t i = 0; fns != NULL && i < fns->as.array.len; i++) {
+        char ctx[48];
+        const char *name;
+        lsim_function_config config;
+        lsim_function f;
+        snprintf(ctx, sizeof ctx, "functions[%zu]", i);
+        if (vc_function_config(&fns->as.array.items[i], ctx, &name, &config, e) != 0) goto failed;
+        if (find_fn(&r, name) != NULL) {
+            vc_fail(e, "%s: duplicate function name `%s`", ctx, name);
+            goto failed;
+        }
+        st = lsim_function_create(r.region, 0, &config, &f);
+        if (st != LSIM_STATUS_OK) {
+            vc_fail(e, "%s: create_function(%s) failed: %s", ctx, name, error_name(st));
+            goto failed;
+        }
+        add_fn(&r, name, f);
+    }
+    if (region_check(&r, "after setup") != 0) goto failed;
+    const json_value *steps = json_get(root, "steps");
+    if (steps == NULL || steps->type != JSON_ARRAY) {
+        vc_fail(e, "`steps` must be an array");
+        goto failed;
+    }
+    if (steps->as.array.len == 0) {
+        vc_fail(e, "no steps");
+        goto failed;
+    }
+    uint64_t last_at = 0;
+    for (size_t i = 0; i < steps->as.array.len; i++) {
+        out->step = (long)i;
+        r.found.len = 0;
+        r.compared = 0;
+        if (step(&r, &steps->as.array.items[i], &last_at) != 0) goto failed;
+        r.assertions += r.compared;
+        if (r.found.len > 0) {
+            vc_fail(e, "%s", r.found.p);
+            goto failed;
+        }
+        if (region_check(&r, "after the step") != 0) goto failed;
+    }
+    out->steps = steps->as.array.len;
+    out->assertions = r.assertions;
+    if (r.assertions == 0) {
+        out->step = -1;
+        vc_fail(e, "the vector asserts nothing");
+        goto failed;
+    }
+    goto done;
+failed:
+    out->message = malloc(strlen(e->msg) + 1);
+    if (out->message == NULL) out_of_memory();
+    strcpy(out->message, e->msg);
+done:
+    st = lsim_region_free(r.region);
+    if (st != LSIM_STATUS_OK) {
+        fprintf(stderr, "lsim_region_free failed: %s\n", lsim_status_str(st));
+        exit(2);
+    }
+    for (size_t i = 0; i < r.n_many; i++) free(r.many[i].items);
+    free(r.many);
+    free(r.fns);
+    free(r.invs);
+    free(r.labels);
+    free(r.found.p);
+}
+
+static void print_failure(const char *file, const vector_result *res) {
+    if (res->step >= 0) printf("FAIL %s: step %ld: %s\n", file, res->step, res->message);
+    else printf("FAIL %s: %s\n", file, res->message);
+}
+
+/* ---- self-checks: a runner that cannot fail proves nothing ----------------- */
+
+typedef struct self_check {
+    const char *file;
+    const char *text;
+    long step;          /* where it must fail */
+    const char *needle; /* what the message must name */
+} self_check;
+
+#define HEAD "{\"name\": \"self\", \"spec\": \"-\", \"description\": \"-\", \"functions\": [{\"name\": \"f\"}], \"steps\": ["
+static const self_check SELF_CHECKS[] = {
+    {"wrong-start.json",
+     HEAD "{\"at_us\": 0, \"op\": \"invoke\", \"function\": \"f\", \"expect\": {\"start\": \"FullCold\"}},"
+          "{\"at_us\": 0, \"op\": \"invoke\", \"function\": \"f\", \"expect\": {\"start\": \"Warm\"}}]}",
+     1, "start"},
+    {"typo.json", HEAD "{\"at_us\": 0, \"op\": \"check\", \"expect\": {\"bussy\": 0}}]}", 0, "bussy"},
+    {"same-label.json",
+     HEAD "{\"at_us\": 0, \"op\": \"invoke\", \"function\": \"f\", \"expect\": {\"env\": \"A\"}},"
+          "{\"at_us\": 0, \"op\": \"invoke\", \"function\": \"f\", \"expect\": {\"env\": \"A\"}}]}",
+     1, "env"},
+    {"two-labels.json",
+     HEAD "{\"at_us\": 0, \"op\": \"invoke\", \"function\": \"f\", \"id\": \"a\", \"expect\": {\"env\": \"A\"}},"
+          "{\"at_us\": 1000000, \"op\": \"finish\", \"id\": \"a\"},"
+          "{\"at_us\": 1000000, \"op\": \"invoke\", \"function\": \"f\", \"expect\": {\"env\": \"B\"}}]}",
+     2, "env"},
+    {"wrong-error.json",
+     HEAD "{\"at_us\": 0, \"op\": \"invoke\", \"function\": \"g\", \"expect\": {\"error\": \"NotReady\"}}]}", 0,
+     "UnknownFunction"},
+    {"throttle-reason.json",
+     HEAD "{\"at_us\": 0, \"op\": \"check\", \"expect\": {\"stats\": {\"throttles\": {\"Nope\": 1}}}}]}", 0, "Nope"},
+};
+
+static unsigned run_self_checks(void) {
+    unsigned failed = 0;
+    for (size_t i = 0; i < sizeof SELF_CHECKS / sizeof SELF_CHECKS[0]; i++) {
+        const self_check *c = &SELF_CHECKS[i];
+        char err[256];
+        json_value *root = json_parse(c->text, strlen(c->text), err, sizeof err);
+        vector_result res = {NULL, -1, NULL, 0, 0};
+        if (root != NULL) run_vector(root, &res);
+        if (root == NULL || res.message == NULL || res.step != c->step || strstr(res.message, c->needle) == NULL) {
+            printf("FAIL self-check %s: must fail at step %ld naming `%s`; got %s (step %ld)\n", c->file, c->step,
+                   c->needle, root == NULL ? err : res.message ? res.message : "a pass", res.step);
+            failed++;
+        }
+        free(res.message);
+        json_free(root);
+    }
+    return failed;
+}
+
+/* ---- files ------------------------------------------------------------------- */
+
+static int compare_names(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The sorted names of the regular *.json files of `dir`; -1 if unreadable. */
+static int list_vectors(const char *dir, char ***names, size_t *count) {
+    size_t cap = 0;
+    *names = NULL;
+    *count = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        fprintf(stderr, "test_vectors: cannot open %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        size_t n = strlen(ent->d_name);
+        if (n <= 5 || strcmp(ent->d_name + n - 5, ".json") != 0) continue;
+        sbuf path = {NULL, 0, 0};
+        sb_printf(&path, "%s/%s", dir, ent->d_name);
+        struct stat sb;
+        int regular = stat(path.p, &sb) == 0 && S_ISREG(sb.st_mode);
+        free(path.p);
+        if (!regular) continue;
+        *names = grow(*names, &cap, *count, sizeof **names);
+        if (((*names)[*count] = strdup(ent->d_name)) == NULL) out_of_memory();
+        (*count)++;
+    }
+    closedir(d);
+    if (*count > 1) qsort(*names, *count, sizeof **names, compare_names);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    const char *dir = argc > 1 ? argv[1] : "../../tests/vectors";
+    if (argc > 2) {
+        fprintf(stderr, "usage: %s [VECTOR_DIR]\n", argv[0]);
+        return 2;
+    }
+    if (lsim_abi_version() != LSIM_ABI_VERSION) {
+        fprintf(stderr, "ABI version mismatch: library %" PRIu32 ", header %d\n", lsim_abi_version(), LSIM_ABI_VERSION);
+        return 1;
+    }
+    unsigned passed = 0, failed = run_self_checks();
+    if (failed == 0)
+        printf("ok   runner self-checks (%zu built-in wrong vectors fail as they must)\n",
+               sizeof SELF_CHECKS / sizeof SELF_CHECKS[0]);
+    char **names;
+    size_t count;
+    if (list_vectors(dir, &names, &count) != 0) {
+        failed++;
+    } else if (count == 0) {
+        fprintf(stderr, "test_vectors: no *.json vectors in %s\n", dir);
+        failed++;
+    }
+    for (size_t i = 0; i < count; i++) {
+        sbuf path = {NULL, 0, 0};
+        char err[512];
+        sb_printf(&path, "%s/%s", dir, names[i]);
+        json_value *root = json_parse_file(path.p, err, sizeof err);
+        if (root == NULL) {
+            printf("FAIL %s: invalid JSON: %s\n", names[i], err);
+            failed++;
+        } else {
+            vector_result res;
+            run_vector(root, &res);
+            if (res.message == NULL) {
+                printf("ok   %s (%zu steps, %zu assertions)\n", res.name, res.steps, res.assertions);
+                passed++;
+            } else {
+                print_failure(names[i], &res);
+                failed++;
+            }
+            free(res.message);
+            json_free(root);
+        }
+        free(path.p);
+        free(names[i]);
+    }
+    free(names);
+    printf("%u passed, %u failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

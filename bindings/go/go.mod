@@ -1,0 +1,3 @@
+module lambdasim
+
+go 1.22

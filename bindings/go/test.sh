@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Go binding checks: go vet and go test -race, from this directory.
+#
+# Assumes the static library is built (cargo build --release -p lambdasim-ffi).
+# It is linked from ../../target/release/liblambdasim_ffi.a, or, when
+# CARGO_TARGET_DIR is set, from $CARGO_TARGET_DIR/release/ (a relative
+# CARGO_TARGET_DIR is taken relative to the repository root): then the build
+# tag lambdasim_external drops the default path and CGO_LDFLAGS names the
+# archive.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$here"
+
+export GOFLAGS=-mod=mod
+tags=()
+if [[ -n "${CARGO_TARGET_DIR:-}" ]]; then
+    target_dir="$CARGO_TARGET_DIR"
+    if [[ "$target_dir" != /* ]]; then
+        target_dir="$root/$target_dir"
+    fi
+    lib="$target_dir/release/liblambdasim_ffi.a"
+    export CGO_LDFLAGS="$lib -lm -ldl -lpthread"
+    tags=(-tags lambdasim_external)
+else
+    lib="$root/target/release/liblambdasim_ffi.a"
+fi
+if [[ ! -f "$lib" ]]; then
+    echo "error: $lib is missing; build it first: cargo build --release -p lambdasim-ffi" >&2
+    exit 1
+fi
+
+echo "go vet ./... (library: $lib)"
+go vet "${tags[@]}" ./...
+echo "go test -race -count=1 ./..."
+# -count=1: Go's test cache does not notice a rebuilt .a.
+go test "${tags[@]}" -race -count=1 ./...

@@ -1,0 +1,1015 @@
+'use strict';
+/**
+ * lambdasim for Node: a deterministic model of AWS Lambda execution
+ * environments and concurrency, over the lambdasim C ABI (loaded with koffi).
+ *
+ * - The shared library is `LAMBDASIM_LIB` when set, else the workspace's
+ *   release build (`$CARGO_TARGET_DIR/release` or `../../target/release`).
+ *   Its ABI version is checked at load (`ABI_VERSION`).
+ * - `Region` owns one C region: free it with `close()` (idempotent) or
+ *   `[Symbol.dispose]()`; a FinalizationRegistry frees leaked ones.
+ * - Every non-OK status throws `LambdasimError` (`.code`, `.status`,
+ *   `.reason`). A throttle is not an error: `invoke` answers
+ *   `{ throttled: true, reason, reasonCode }`.
+ * - A closed region throws `LambdasimError` with status `STALE_HANDLE`
+ *   (code 2): what the C ABI answers for a freed region handle.
+ * - Times are microseconds as JS numbers: non-negative safe integers.
+ *   A wrong type throws TypeError, an out-of-range number RangeError; values
+ *   C accepts but rejects (memory 127, timeout 0, outcome 99) come back as
+ *   `LambdasimError`.
+ */
+
+const fs = require('node:fs');
+const path = require('node:path');
+const koffi = require('koffi');
+
+/** The C ABI version this binding was written for (`LSIM_ABI_VERSION`). */
+const ABI_VERSION = 1;
+/** Environment slots of every region (`LSIM_ENV_CAPACITY`). */
+const ENV_CAPACITY = 16384;
+/** Function slots of every region (`LSIM_FUNCTION_CAPACITY`). */
+const FUNCTION_CAPACITY = 256;
+
+const U32_MAX = 0xffffffff;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const DISPOSE = Symbol.dispose ?? Symbol.for('nodejs.dispose');
+
+// ---------------------------------------------------------------------------
+// Names and codes (stable forever in the C ABI; test/errors.test.js checks
+// them against the library's own strings).
+
+/** Status names (without the `LSIM_STATUS_` prefix) by code. */
+const STATUS_NAMES = Object.freeze([
+  'OK',
+  'NULL_POINTER',
+  'STALE_HANDLE',
+  'POISONED',
+  'PANIC',
+  'INVALID_ARGUMENT',
+  'BUFFER_TOO_SMALL',
+  'TIME_WENT_BACKWARDS',
+  'CAPACITY_EXCEEDED',
+  'UNKNOWN_FUNCTION',
+  'UNKNOWN_INVOCATION',
+  'NOT_READY',
+  'TIMED_OUT',
+  'FUNCTION_BUSY',
+  'MEMORY_BELOW_MINIMUM',
+  'MEMORY_ABOVE_MAXIMUM',
+  'MEMORY_NOT_ON_STEP',
+  'TIMEOUT_OUT_OF_RANGE',
+  'PACKAGE_TOO_LARGE',
+  'UNRESERVED_BELOW_MINIMUM',
+  'PROVISIONED_EXCEEDS_RESERVED',
+  'ACCOUNT_LIMIT_TOO_LOW',
+  'INVALID_SETTING',
+  'INTERNAL',
+  'INVARIANT_VIOLATED',
+]);
+
+/** What each status means (from the C header), for error messages. */
+const STATUS_TEXT = Object.freeze({
+  OK: 'success',
+  NULL_POINTER: 'a required pointer argument was NULL',
+  STALE_HANDLE: 'the region handle was freed, or never came from lsim_region_new',
+  POISONED: 'an earlier call on this region panicked inside lambdasim; the region is unusable',
+  PANIC: 'this call panicked inside lambdasim (a bug; please report); the region is now poisoned',
+  INVALID_ARGUMENT: 'an enumeration value is unknown, a 0/1 flag is neither, or a struct size is wrong',
+  BUFFER_TOO_SMALL: 'the output buffer is too small',
+  TIME_WENT_BACKWARDS: "now is earlier than the region's clock; nothing changed",
+  CAPACITY_EXCEEDED: 'the function table (256) or environment table (16384) is full, or too many regions are live',
+  UNKNOWN_FUNCTION: 'the function handle is unknown or stale (the function was deleted)',
+  UNKNOWN_INVOCATION: 'the invocation handle is unknown, stale or already finished',
+  NOT_READY: 'a successful finish before the cold start completed (readyAtUs)',
+  TIMED_OUT: 'the region already ended this invocation at its function timeout',
+  FUNCTION_BUSY: 'the function still has invocations running; finish them first',
+  MEMORY_BELOW_MINIMUM: 'memory below 128 MB',
+  MEMORY_ABOVE_MAXIMUM: 'memory above 10240 MB (3008 MB under the legacy memory rule)',
+  MEMORY_NOT_ON_STEP: 'memory not a multiple of 64 MB under the legacy memory rule',
+  TIMEOUT_OUT_OF_RANGE: 'function timeout outside 1..=900000 ms',
+  PACKAGE_TOO_LARGE: 'deployment package above 10240 MB',
+  UNRESERVED_BELOW_MINIMUM: 'the change would leave less than the unreserved minimum unreserved',
+  PROVISIONED_EXCEEDS_RESERVED: "provisioned concurrency above the function's reserved concurrency",
+  ACCOUNT_LIMIT_TOO_LOW: 'the account limit is zero or below the unreserved minimum',
+  INVALID_SETTING: 'a rate or ramp setting is zero (or out of range) where a positive value is required',
+  INTERNAL: 'an internal consistency check failed (a lambdasim bug; please report)',
+  INVARIANT_VIOLATED: 'a region invariant is broken',
+});
+
+const Status = Object.freeze(Object.fromEntries(STATUS_NAMES.map((name, code) => [name, code])));
+
+const THROTTLE_REASONS = Object.freeze([
+  'ConcurrentInvocationLimitExceeded',
+  'ReservedFunctionConcurrentInvocationLimitExceeded',
+  'RequestRateExceeded',
+  'ScalingRateExceeded',
+]);
+const ThrottleReason = Object.freeze(Object.fromEntries(THROTTLE_REASONS.map((n, i) => [n, i])));
+
+const START_KINDS = Object.freeze(['Warm', 'Provisioned', 'PartialCold', 'FullCold']);
+const StartKind = Object.freeze(Object.fromEntries(START_KINDS.map((n, i) => [n, i])));
+
+const OUTCOMES = Object.freeze(['Success', 'FunctionError', 'Timeout', 'Crash']);
+const Outcome = Object.freeze(Object.fromEntries(OUTCOMES.map((n, i) => [n, i])));
+
+const ENV_STATES = Object.freeze(['Creating', 'Initializing', 'Idle', 'Busy', 'ShuttingDown', 'Terminated']);
+const EnvState = Object.freeze(Object.fromEntries(ENV_STATES.map((n, i) => [n, i])));
+
+const PROVISIONED_STATUSES = Object.freeze(['NONE', 'IN_PROGRESS', 'READY', 'FAILED']);
+const ProvisionedStatus = Object.freeze(Object.fromEntries(PROVISIONED_STATUSES.map((n, i) => [n, i])));
+
+const SCALING_RULES = Object.freeze(['perFunction', 'legacyAccount']);
+const WARM_PICKS = Object.freeze(['mru', 'lru']);
+const MEMORY_RULES = Object.freeze(['current', 'legacy64']);
+
+// ---------------------------------------------------------------------------
+// Locating and loading the library.
+
+function libraryFileNames(platform = process.platform) {
+  if (platform === 'darwin') return ['liblambdasim_ffi.dylib', 'liblambdasim_ffi.so'];
+  if (platform === 'win32') return ['lambdasim_ffi.dll'];
+  return ['liblambdasim_ffi.so', 'liblambdasim_ffi.dylib'];
+}
+
+const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Where the library is looked for: `{ path, candidates, fromEnv }`.
+ * `LAMBDASIM_LIB` wins (relative to the working directory); else
+ * `<target>/release/<lib>` where `<target>` is `CARGO_TARGET_DIR` (a
+ * relative one is taken relative to the workspace root, where cargo is run,
+ * as bindings/go/test.sh does) or the workspace's `target/`. On macOS the
+ * `.dylib` is looked for first, elsewhere the `.so`.
+ */
+function resolveLibraryPath(env = process.env, platform = process.platform) {
+  if (env.LAMBDASIM_LIB) {
+    const p = path.resolve(env.LAMBDASIM_LIB);
+    return { path: p, candidates: [p], fromEnv: true };
+  }
+  const targetDir = env.CARGO_TARGET_DIR
+    ? path.resolve(WORKSPACE_ROOT, env.CARGO_TARGET_DIR)
+    : path.join(WORKSPACE_ROOT, 'target');
+  const candidates = libraryFileNames(platform).map((f) => path.join(targetDir, 'release', f));
+  const found = candidates.find((p) => fs.existsSync(p));
+  return { path: found ?? candidates[0], candidates, fromEnv: false };
+}
+
+/**
+ * Throws an Error naming both versions and the library path unless the
+ * library's ABI version `actual` equals `expected`.
+ */
+function checkAbiVersion(actual, expected = ABI_VERSION, libraryPath = LIBRARY_PATH) {
+  if (actual !== expected) {
+    throw new Error(
+      `lambdasim: ABI version mismatch: the library ${libraryPath} has C ABI version ${actual}, ` +
+        `but this Node binding expects ABI version ${expected}. Rebuild the library from the same ` +
+        'checkout (cargo build --release -p lambdasim-ffi) or use the matching binding.',
+    );
+  }
+}
+
+const BUILD_HINT =
+  `build it with \`cargo build --release -p lambdasim-ffi\` in the workspace root ` +
+  `(${WORKSPACE_ROOT}), or set LAMBDASIM_LIB to the library's path`;
+
+function loadLibrary() {
+  const where = resolveLibraryPath();
+  if (!fs.existsSync(where.path)) {
+    const looked = where.fromEnv
+      ? `LAMBDASIM_LIB=${where.path}`
+      : where.candidates.join(', ') + (process.env.CARGO_TARGET_DIR ? ' (from CARGO_TARGET_DIR)' : '');
+    throw new Error(`lambdasim: shared library not found at ${where.path} (looked at ${looked}); ${BUILD_HINT}`);
+  }
+  let lib;
+  try {
+    lib = koffi.load(where.path);
+  } catch (e) {
+    throw new Error(`lambdasim: cannot load the shared library ${where.path}: ${e.message}; ${BUILD_HINT}`, {
+      cause: e,
+    });
+  }
+  return { lib, path: where.path };
+}
+
+const loaded = loadLibrary();
+/** The absolute path of the loaded shared library. */
+const LIBRARY_PATH = loaded.path;
+
+// Types (anonymous, so loading this module twice never clashes in koffi's
+// type registry). Layouts follow include/lambdasim.h exactly.
+const u32 = 'uint32_t';
+const u64 = 'uint64_t';
+const RegionPtr = koffi.pointer(koffi.opaque());
+const RegionConfigT = koffi.struct({
+  struct_size: u32,
+  account_limit: u32,
+  unreserved_min: u32,
+  scaling_rule: u32,
+  legacy_burst: u32,
+  request_rate_per_limit: u32,
+  idle_timeout_us: u64,
+  max_lifetime_us: u64,
+  shutdown_us: u64,
+  warm_pick: u32,
+  memory_rule: u32,
+  provisioned_delay_us: u64,
+  provisioned_per_minute: u32,
+});
+const FunctionConfigT = koffi.struct({
+  struct_size: u32,
+  memory_mb: u32,
+  timeout_ms: u32,
+  has_reserved: u32,
+  reserved: u32,
+  provisioned: u32,
+  sandbox_us: u64,
+  download_us_per_mb: u64,
+  package_mb: u32,
+  init_us: u64,
+});
+const FunctionT = koffi.struct({ index: u32, generation: u32 });
+const EnvT = koffi.struct({ index: u32, generation: u32 });
+const InvocationT = koffi.struct({ env: EnvT, seq: u32 });
+const InvokeResultT = koffi.struct({
+  throttled: u32,
+  throttle_reason: u32,
+  invocation: InvocationT,
+  env: EnvT,
+  start_kind: u32,
+  on_provisioned: u32,
+  init_us: u64,
+  ready_at_us: u64,
+  suppressed_init_us: u64,
+});
+const FinishResultT = koffi.struct({ function: FunctionT, env: EnvT, duration_us: u64, env_kept: u32 });
+const FunctionCountsT = koffi.struct({
+  busy: u32,
+  busy_provisioned: u32,
+  idle: u32,
+  idle_provisioned: u32,
+  creating: u32,
+  initializing: u32,
+  live: u32,
+  shutting_down: u32,
+  provisioned: u32,
+  provisioned_allocated: u32,
+  provisioned_status: u32,
+  has_reserved: u32,
+  reserved: u32,
+});
+const StatsT = koffi.struct({
+  requests: u64,
+  invocations: u64,
+  warm_starts: u64,
+  provisioned_starts: u64,
+  partial_cold_starts: u64,
+  full_cold_starts: u64,
+  spillover: u64,
+  throttles: koffi.array(u64, 4, 'Array'),
+  succeeded: u64,
+  errors: u64,
+  timeouts: u64,
+  envs_created: u64,
+  envs_terminated: u64,
+  init_failures: u64,
+});
+const RegionCountsT = koffi.struct({ busy: u64, live: u64, unreserved_in_use: u64, unreserved_pool: u64, claimed: u64 });
+
+const EXPECTED_SIZES = [
+  ['lsim_region_config', RegionConfigT, 72],
+  ['lsim_function_config', FunctionConfigT, 56],
+  ['lsim_invoke_result', InvokeResultT, 64],
+  ['lsim_finish_result', FinishResultT, 32],
+  ['lsim_function_counts', FunctionCountsT, 52],
+  ['lsim_stats', StatsT, 136],
+  ['lsim_region_counts', RegionCountsT, 40],
+];
+for (const [name, type, size] of EXPECTED_SIZES) {
+  if (koffi.sizeof(type) !== size) {
+    throw new Error(`lambdasim: internal error: koffi lays out ${name} in ${koffi.sizeof(type)} bytes, the C ABI in ${size}`);
+  }
+}
+
+const out = (t) => koffi.out(koffi.pointer(t));
+const C = (() => {
+  const { lib } = loaded;
+  const f = (name, result, args) => {
+    try {
+      return lib.func(name, result, args);
+    } catch (e) {
+      throw new Error(`lambdasim: ${LIBRARY_PATH} has no usable symbol ${name}: ${e.message}; ${BUILD_HINT}`, {
+        cause: e,
+      });
+    }
+  };
+  return {
+    abi_version: f('lsim_abi_version', u32, []),
+    version: f('lsim_version', 'const char *', []),
+    throttle_reason_str: f('lsim_throttle_reason_str', 'const char *', [u32]),
+    start_kind_str: f('lsim_start_kind_str', 'const char *', [u32]),
+    env_state_str: f('lsim_env_state_str', 'const char *', [u32]),
+    provisioned_status_str: f('lsim_provisioned_status_str', 'const char *', [u32]),
+    status_str: f('lsim_status_str', 'const char *', [u32]),
+    region_config_default: f('lsim_region_config_default', u32, [out(RegionConfigT)]),
+    function_config_default: f('lsim_function_config_default', u32, [out(FunctionConfigT)]),
+    region_new: f('lsim_region_new', u32, [koffi.pointer(RegionConfigT), out(RegionPtr)]),
+    region_free: f('lsim_region_free', u32, [RegionPtr]),
+    function_create: f('lsim_function_create', u32, [RegionPtr, u64, koffi.pointer(FunctionConfigT), out(FunctionT)]),
+    function_update: f('lsim_function_update', u32, [RegionPtr, u64, FunctionT, koffi.pointer(FunctionConfigT)]),
+    function_put_reserved: f('lsim_function_put_reserved', u32, [RegionPtr, u64, FunctionT, u32, u32]),
+    function_put_provisioned: f('lsim_function_put_provisioned', u32, [RegionPtr, u64, FunctionT, u32]),
+    function_delete: f('lsim_function_delete', u32, [RegionPtr, u64, FunctionT]),
+    invoke: f('lsim_invoke', u32, [RegionPtr, u64, FunctionT, out(InvokeResultT)]),
+    invoke_with_init: f('lsim_invoke_with_init', u32, [RegionPtr, u64, FunctionT, u64, out(InvokeResultT)]),
+    finish: f('lsim_finish', u32, [RegionPtr, u64, InvocationT, u32, out(FinishResultT)]),
+    advance: f('lsim_advance', u32, [RegionPtr, u64]),
+    next_deadline: f('lsim_next_deadline', u32, [RegionPtr, out(u32), out(u64)]),
+    region_now: f('lsim_region_now', u32, [RegionPtr, out(u64)]),
+    function_get_counts: f('lsim_function_get_counts', u32, [RegionPtr, FunctionT, out(FunctionCountsT)]),
+    function_stats: f('lsim_function_stats', u32, [RegionPtr, FunctionT, out(StatsT)]),
+    region_stats: f('lsim_region_stats', u32, [RegionPtr, out(StatsT)]),
+    region_get_counts: f('lsim_region_get_counts', u32, [RegionPtr, out(RegionCountsT)]),
+    env_state: f('lsim_env_state', u32, [RegionPtr, EnvT, out(u32)]),
+    region_check: f('lsim_region_check', u32, [RegionPtr]),
+    region_check_message: f('lsim_region_check_message', u32, [RegionPtr, 'uint8_t *', 'size_t', out('size_t')]),
+  };
+})();
+
+checkAbiVersion(C.abi_version(), ABI_VERSION, LIBRARY_PATH);
+
+// ---------------------------------------------------------------------------
+// Errors.
+
+/** The status name of a code (`'NOT_READY'`), or `'UNKNOWN'`. */
+function statusName(code) {
+  return Number.isInteger(code) && code >= 0 && code < STATUS_NAMES.length ? STATUS_NAMES[code] : 'UNKNOWN';
+}
+
+/** `lsim_status_str(code)`: `'LSIM_STATUS_NOT_READY'`, or `'unknown status'`. */
+function statusString(code) {
+  if (!Number.isInteger(code) || code < 0 || code > U32_MAX) return 'unknown status';
+  return C.status_str(code);
+}
+
+/**
+ * A non-OK status of the C ABI. `.code` is the numeric status, `.status`
+ * its name (`'NOT_READY'`), `.reason` the library's text
+ * (`lsim_status_str`, `'LSIM_STATUS_NOT_READY'`).
+ */
+class LambdasimError extends Error {
+  constructor(code, message, options) {
+    const status = statusName(code);
+    const reason = statusString(code);
+    const what = STATUS_TEXT[status] ?? `status ${code}`;
+    super(`${message ? `${message}: ` : ''}${status} (${what})`, options);
+    this.name = 'LambdasimError';
+    this.code = code;
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+function check(code, op) {
+  if (code !== Status.OK) throw new LambdasimError(code, op);
+}
+
+// ---------------------------------------------------------------------------
+// Arguments (JS → C). Never let koffi see a value it would convert to an
+// undefined C value.
+
+function describe(v) {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'object') return Array.isArray(v) ? 'an array' : 'an object';
+  return `${typeof v} ${String(v)}`;
+}
+
+/** A time or duration in µs: a non-negative safe integer. */
+function microsArg(v, name) {
+  if (typeof v !== 'number') throw new TypeError(`lambdasim: ${name} must be a number of microseconds, got ${describe(v)}`);
+  if (!Number.isInteger(v) || v < 0 || v > MAX_SAFE) {
+    throw new RangeError(`lambdasim: ${name} must be an integer in 0..${MAX_SAFE} (µs), got ${v}`);
+  }
+  return v;
+}
+
+/** A uint32_t. */
+function u32Arg(v, name) {
+  if (typeof v !== 'number') throw new TypeError(`lambdasim: ${name} must be a number, got ${describe(v)}`);
+  if (!Number.isInteger(v) || v < 0 || v > U32_MAX) {
+    throw new RangeError(`lambdasim: ${name} must be an integer in 0..${U32_MAX}, got ${v}`);
+  }
+  return v;
+}
+
+/** An enumeration given by name (from `names`) or by its numeric code. */
+function enumArg(v, names, name) {
+  if (typeof v === 'string') {
+    const i = names.indexOf(v);
+    if (i < 0) throw new RangeError(`lambdasim: ${name} must be one of ${names.map((n) => `'${n}'`).join(', ')}, got '${v}'`);
+    return i;
+  }
+  if (typeof v === 'number') return u32Arg(v, name); // the C side rejects unknown codes
+  throw new TypeError(`lambdasim: ${name} must be one of ${names.map((n) => `'${n}'`).join(', ')} or its code, got ${describe(v)}`);
+}
+
+function plainObjectArg(v, name) {
+  if (v === undefined) return {};
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new TypeError(`lambdasim: ${name} must be an object, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function rejectUnknownKeys(obj, allowed, name) {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) throw new TypeError(`lambdasim: unknown ${name} key '${k}' (allowed: ${allowed.join(', ')})`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Values (C → JS).
+
+/** A uint64_t from koffi (number or BigInt) as an exact JS number. */
+function num(v, name) {
+  if (typeof v === 'bigint') {
+    if (v <= MAX_SAFE_BIG) return Number(v);
+    throw new RangeError(`lambdasim: ${name} = ${v} is above Number.MAX_SAFE_INTEGER and cannot be returned exactly`);
+  }
+  if (!Number.isSafeInteger(v)) {
+    throw new RangeError(`lambdasim: ${name} = ${v} is above Number.MAX_SAFE_INTEGER and cannot be returned exactly`);
+  }
+  return v;
+}
+
+function nameOf(names, code, fallback) {
+  return code < names.length ? names[code] : fallback(code);
+}
+
+// ---------------------------------------------------------------------------
+// Configs.
+
+const REGION_KEYS = Object.freeze([
+  'accountLimit',
+  'unreservedMin',
+  'scalingRule',
+  'legacyBurst',
+  'requestRatePerLimit',
+  'idleTimeoutUs',
+  'maxLifetimeUs',
+  'shutdownUs',
+  'warmPick',
+  'memoryRule',
+  'provisionedDelayUs',
+  'provisionedPerMinute',
+]);
+
+const FUNCTION_KEYS = Object.freeze([
+  'memoryMb',
+  'timeoutMs',
+  'reserved',
+  'provisioned',
+  'sandboxUs',
+  'downloadUsPerMb',
+  'packageMb',
+  'initUs',
+]);
+
+function cRegionConfigDefault() {
+  const c = {};
+  check(C.region_config_default(c), 'lsim_region_config_default');
+  return c;
+}
+
+function cFunctionConfigDefault() {
+  const c = {};
+  check(C.function_config_default(c), 'lsim_function_config_default');
+  return c;
+}
+
+/** The default region settings (from `lsim_region_config_default`). */
+function defaultRegionConfig() {
+  const c = cRegionConfigDefault();
+  return {
+    accountLimit: c.account_limit,
+    unreservedMin: c.unreserved_min,
+    scalingRule: nameOf(SCALING_RULES, c.scaling_rule, (n) => n),
+    legacyBurst: c.legacy_burst,
+    requestRatePerLimit: c.request_rate_per_limit,
+    idleTimeoutUs: num(c.idle_timeout_us, 'idleTimeoutUs'),
+    maxLifetimeUs: num(c.max_lifetime_us, 'maxLifetimeUs'),
+    shutdownUs: num(c.shutdown_us, 'shutdownUs'),
+    warmPick: nameOf(WARM_PICKS, c.warm_pick, (n) => n),
+    memoryRule: nameOf(MEMORY_RULES, c.memory_rule, (n) => n),
+    provisionedDelayUs: num(c.provisioned_delay_us, 'provisionedDelayUs'),
+    provisionedPerMinute: c.provisioned_per_minute,
+  };
+}
+
+/** The default function configuration (from `lsim_function_config_default`). */
+function defaultFunctionConfig() {
+  const c = cFunctionConfigDefault();
+  return {
+    memoryMb: c.memory_mb,
+    timeoutMs: c.timeout_ms,
+    reserved: c.has_reserved ? c.reserved : null,
+    provisioned: c.provisioned,
+    sandboxUs: num(c.sandbox_us, 'sandboxUs'),
+    downloadUsPerMb: num(c.download_us_per_mb, 'downloadUsPerMb'),
+    packageMb: c.package_mb,
+    initUs: num(c.init_us, 'initUs'),
+  };
+}
+
+function toCRegionConfig(config) {
+  const o = plainObjectArg(config, 'region config');
+  rejectUnknownKeys(o, REGION_KEYS, 'region config');
+  const c = cRegionConfigDefault();
+  const set = (key, field, conv) => {
+    if (o[key] !== undefined) c[field] = conv(o[key], `region config ${key}`);
+  };
+  set('accountLimit', 'account_limit', u32Arg);
+  set('unreservedMin', 'unreserved_min', u32Arg);
+  set('scalingRule', 'scaling_rule', (v, n) => enumArg(v, SCALING_RULES, n));
+  set('legacyBurst', 'legacy_burst', u32Arg);
+  set('requestRatePerLimit', 'request_rate_per_limit', u32Arg);
+  set('idleTimeoutUs', 'idle_timeout_us', microsArg);
+  set('maxLifetimeUs', 'max_lifetime_us', microsArg);
+  set('shutdownUs', 'shutdown_us', microsArg);
+  set('warmPick', 'warm_pick', (v, n) => enumArg(v, WARM_PICKS, n));
+  set('memoryRule', 'memory_rule', (v, n) => enumArg(v, MEMORY_RULES, n));
+  set('provisionedDelayUs', 'provisioned_delay_us', microsArg);
+  set('provisionedPerMinute', 'provisioned_per_minute', u32Arg);
+  return c;
+}
+
+function toCFunctionConfig(config) {
+  const o = plainObjectArg(config, 'function config');
+  rejectUnknownKeys(o, FUNCTION_KEYS, 'function config');
+  const c = cFunctionConfigDefault();
+  const set = (key, field, conv) => {
+    if (o[key] !== undefined) c[field] = conv(o[key], `function config ${key}`);
+  };
+  set('memoryMb', 'memory_mb', u32Arg);
+  set('timeoutMs', 'timeout_ms', u32Arg);
+  if (o.reserved !== undefined) {
+    if (o.reserved === null) {
+      c.has_reserved = 0;
+      c.reserved = 0;
+    } else {
+      c.has_reserved = 1;
+      c.reserved = u32Arg(o.reserved, 'function config reserved');
+    }
+  }
+  set('provisioned', 'provisioned', u32Arg);
+  set('sandboxUs', 'sandbox_us', microsArg);
+  set('downloadUsPerMb', 'download_us_per_mb', microsArg);
+  set('packageMb', 'package_mb', u32Arg);
+  set('initUs', 'init_us', microsArg);
+  return c;
+}
+
+// ---------------------------------------------------------------------------
+// Handles: frozen plain objects. Each one a region hands out remembers that
+// region, so a handle of another region is refused instead of silently
+// naming whatever occupies the same slot here.
+
+const handleOwner = new WeakMap();
+
+function makeEnv(raw, owner) {
+  const h = Object.freeze({ index: raw.index, generation: raw.generation });
+  handleOwner.set(h, owner);
+  return h;
+}
+
+function makeFunction(raw, owner) {
+  const h = Object.freeze({ index: raw.index, generation: raw.generation });
+  handleOwner.set(h, owner);
+  return h;
+}
+
+function makeInvocation(raw, env, owner) {
+  const h = Object.freeze({ env, seq: raw.seq });
+  handleOwner.set(h, owner);
+  return h;
+}
+
+function isIndexPair(v) {
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    Number.isInteger(v.index) &&
+    v.index >= 0 &&
+    v.index <= U32_MAX &&
+    Number.isInteger(v.generation) &&
+    v.generation >= 0 &&
+    v.generation <= U32_MAX
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Region.
+
+let liveRegions = 0;
+let nextRegionId = 1;
+
+// The safety net: a Region that was never closed frees its C region when
+// it is garbage-collected. The held value is the handle (a BigInt), never
+// the Region itself.
+const finalizer = new FinalizationRegistry((ptr) => {
+  liveRegions -= 1;
+  try {
+    C.region_free(ptr);
+  } catch {
+    // Nothing useful to do during finalization.
+  }
+});
+
+class Region {
+  #ptr = null;
+  #id = 0;
+
+  /** Creates a region (no functions, clock at 0). Missing settings take the defaults. */
+  constructor(config = {}) {
+    const c = toCRegionConfig(config);
+    const outPtr = [null];
+    check(C.region_new(c, outPtr), 'Region');
+    this.#ptr = outPtr[0];
+    this.#id = nextRegionId++;
+    liveRegions += 1;
+    finalizer.register(this, this.#ptr, this);
+  }
+
+  /** Same as `new Region(config)`. */
+  static create(config = {}) {
+    return new Region(config);
+  }
+
+  /** Regions created and not yet freed (by `close()` or the finalizer). */
+  static liveCount() {
+    return liveRegions;
+  }
+
+  /** True once `close()` was called. */
+  get closed() {
+    return this.#ptr === null;
+  }
+
+  /** Frees the C region. Idempotent; every later call throws STALE_HANDLE. */
+  close() {
+    if (this.#ptr === null) return;
+    const ptr = this.#ptr;
+    this.#ptr = null;
+    finalizer.unregister(this);
+    liveRegions -= 1;
+    check(C.region_free(ptr), 'Region.close');
+  }
+
+  [DISPOSE]() {
+    this.close();
+  }
+
+  #handle(op) {
+    if (this.#ptr === null) throw new LambdasimError(Status.STALE_HANDLE, `Region.${op}: the region is closed`);
+    return this.#ptr;
+  }
+
+  #fn(v, op) {
+    if (!isIndexPair(v)) {
+      throw new TypeError(`lambdasim: Region.${op}: expected a function handle {index, generation}, got ${describe(v)}`);
+    }
+    const owner = handleOwner.get(v);
+    if (owner !== undefined && owner !== this.#id) {
+      throw new LambdasimError(Status.UNKNOWN_FUNCTION, `Region.${op}: the function handle belongs to another region`);
+    }
+    return { index: v.index, generation: v.generation };
+  }
+
+  #inv(v, op) {
+    if (v === null || typeof v !== 'object' || !isIndexPair(v.env) || !Number.isInteger(v.seq) || v.seq < 0 || v.seq > U32_MAX) {
+      throw new TypeError(`lambdasim: Region.${op}: expected an invocation handle {env: {index, generation}, seq}, got ${describe(v)}`);
+    }
+    const owner = handleOwner.get(v);
+    if (owner !== undefined && owner !== this.#id) {
+      throw new LambdasimError(Status.UNKNOWN_INVOCATION, `Region.${op}: the invocation handle belongs to another region`);
+    }
+    return { env: { index: v.env.index, generation: v.env.generation }, seq: v.seq };
+  }
+
+  /** Creates a function at `nowUs`; returns its handle. */
+  createFunction(nowUs, config = {}) {
+    const r = this.#handle('createFunction');
+    const now = microsArg(nowUs, 'nowUs');
+    const c = toCFunctionConfig(config);
+    const f = {};
+    check(C.function_create(r, now, c, f), 'Region.createFunction');
+    return makeFunction(f, this.#id);
+  }
+
+  /** Replaces a function's whole configuration (missing keys take the defaults). */
+  updateFunction(nowUs, fn, config = {}) {
+    const r = this.#handle('updateFunction');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#fn(fn, 'updateFunction');
+    const c = toCFunctionConfig(config);
+    check(C.function_update(r, now, f, c), 'Region.updateFunction');
+  }
+
+  /** Sets (a number) or removes (`null`) a function's reserved concurrency. */
+  putReserved(nowUs, fn, reserved) {
+    const r = this.#handle('putReserved');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#fn(fn, 'putReserved');
+    if (reserved === null) {
+      check(C.function_put_reserved(r, now, f, 0, 0), 'Region.putReserved');
+    } else {
+      const n = u32Arg(reserved, 'reserved');
+      check(C.function_put_reserved(r, now, f, 1, n), 'Region.putReserved');
+    }
+  }
+
+  /** Sets a function's provisioned concurrency (0 removes it). */
+  putProvisioned(nowUs, fn, provisioned) {
+    const r = this.#handle('putProvisioned');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#fn(fn, 'putProvisioned');
+    const n = u32Arg(provisioned, 'provisioned');
+    check(C.function_put_provisioned(r, now, f, n), 'Region.putProvisioned');
+  }
+
+  /** Deletes a function; its handle becomes stale (UNKNOWN_FUNCTION). */
+  deleteFunction(nowUs, fn) {
+    const r = this.#handle('deleteFunction');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#fn(fn, 'deleteFunction');
+    check(C.function_delete(r, now, f), 'Region.deleteFunction');
+  }
+
+  #invokeResult(res) {
+    if (res.throttled) {
+      const code = res.throttle_reason;
+      return {
+        throttled: true,
+        reason: nameOf(THROTTLE_REASONS, code, (c) => C.throttle_reason_str(c)),
+        reasonCode: code,
+      };
+    }
+    const env = makeEnv(res.env, this.#id);
+    const invEnv =
+      res.invocation.env.index === res.env.index && res.invocation.env.generation === res.env.generation
+        ? env
+        : makeEnv(res.invocation.env, this.#id);
+    return {
+      throttled: false,
+      invocation: makeInvocation(res.invocation, invEnv, this.#id),
+      env,
+      start: nameOf(START_KINDS, res.start_kind, (c) => C.start_kind_str(c)),
+      startKind: res.start_kind,
+      onProvisioned: res.on_provisioned === 1,
+      initUs: num(res.init_us, 'initUs'),
+      readyAtUs: num(res.ready_at_us, 'readyAtUs'),
+      suppressedInitUs: num(res.suppressed_init_us, 'suppressedInitUs'),
+    };
+  }
+
+  /** A synchronous invoke at `nowUs`: started, or a throttle (not an error). */
+  invoke(nowUs, fn) {
+    const r = this.#handle('invoke');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#fn(fn, 'invoke');
+    const res = {};
+    check(C.invoke(r, now, f, res), 'Region.invoke');
+    return this.#invokeResult(res);
+  }
+
+  /** Like `invoke`, with this request's init duration if it cold-starts. */
+  invokeWithInit(nowUs, fn, initUs) {
+    const r = this.#handle('invokeWithInit');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#fn(fn, 'invokeWithInit');
+    const init = microsArg(initUs, 'initUs');
+    const res = {};
+    check(C.invoke_with_init(r, now, f, init, res), 'Region.invokeWithInit');
+    return this.#invokeResult(res);
+  }
+
+  /** Ends an invocation at `nowUs` with `outcome` (a name or an `Outcome` code; default 'Success'). */
+  finish(nowUs, invocation, outcome = 'Success') {
+    const r = this.#handle('finish');
+    const now = microsArg(nowUs, 'nowUs');
+    const inv = this.#inv(invocation, 'finish');
+    const o = enumArg(outcome, OUTCOMES, 'outcome');
+    const res = {};
+    check(C.finish(r, now, inv, o, res), 'Region.finish');
+    return {
+      function: makeFunction(res.function, this.#id),
+      env: makeEnv(res.env, this.#id),
+      durationUs: num(res.duration_us, 'durationUs'),
+      envKept: res.env_kept === 1,
+    };
+  }
+
+  /** Applies every time-driven event due at or before `nowUs`; moves the clock there. */
+  advance(nowUs) {
+    const r = this.#handle('advance');
+    const now = microsArg(nowUs, 'nowUs');
+    check(C.advance(r, now), 'Region.advance');
+  }
+
+  /** When the next time-driven event is due (µs), or null. */
+  nextDeadline() {
+    const r = this.#handle('nextDeadline');
+    const has = [0];
+    const at = [0];
+    check(C.next_deadline(r, has, at), 'Region.nextDeadline');
+    return has[0] ? num(at[0], 'nextDeadline') : null;
+  }
+
+  /** The region's clock (the latest time it was given), µs. */
+  now() {
+    const r = this.#handle('now');
+    const t = [0];
+    check(C.region_now(r, t), 'Region.now');
+    return num(t[0], 'now');
+  }
+
+  /** One function's environment counts. */
+  functionCounts(fn) {
+    const r = this.#handle('functionCounts');
+    const f = this.#fn(fn, 'functionCounts');
+    const c = {};
+    check(C.function_get_counts(r, f, c), 'Region.functionCounts');
+    return {
+      busy: c.busy,
+      busyProvisioned: c.busy_provisioned,
+      idle: c.idle,
+      idleProvisioned: c.idle_provisioned,
+      creating: c.creating,
+      initializing: c.initializing,
+      live: c.live,
+      shuttingDown: c.shutting_down,
+      provisioned: c.provisioned,
+      provisionedAllocated: c.provisioned_allocated,
+      provisionedStatus: nameOf(PROVISIONED_STATUSES, c.provisioned_status, (s) => C.provisioned_status_str(s)),
+      reserved: c.has_reserved ? c.reserved : null,
+    };
+  }
+
+  /** One function's counters since it was created. */
+  functionStats(fn) {
+    const r = this.#handle('functionStats');
+    const f = this.#fn(fn, 'functionStats');
+    const s = {};
+    check(C.function_stats(r, f, s), 'Region.functionStats');
+    return toStats(s);
+  }
+
+  /** Region-wide counters since the region was created. */
+  regionStats() {
+    const r = this.#handle('regionStats');
+    const s = {};
+    check(C.region_stats(r, s), 'Region.regionStats');
+    return toStats(s);
+  }
+
+  /** Account-wide concurrency counts. */
+  regionCounts() {
+    const r = this.#handle('regionCounts');
+    const c = {};
+    check(C.region_get_counts(r, c), 'Region.regionCounts');
+    return {
+      busy: num(c.busy, 'busy'),
+      live: num(c.live, 'live'),
+      unreservedInUse: num(c.unreserved_in_use, 'unreservedInUse'),
+      unreservedPool: num(c.unreserved_pool, 'unreservedPool'),
+      claimed: num(c.claimed, 'claimed'),
+    };
+  }
+
+  /** An environment's state; 'Terminated' for one the region no longer (or never) knew. */
+  envState(env) {
+    const r = this.#handle('envState');
+    if (!isIndexPair(env)) {
+      throw new TypeError(`lambdasim: Region.envState: expected an environment handle {index, generation}, got ${describe(env)}`);
+    }
+    const owner = handleOwner.get(env);
+    if (owner !== undefined && owner !== this.#id) return 'Terminated'; // never an environment of this region
+    const s = [0];
+    check(C.env_state(r, { index: env.index, generation: env.generation }, s), 'Region.envState');
+    return nameOf(ENV_STATES, s[0], (c) => C.env_state_str(c));
+  }
+
+  /**
+   * Recounts the region and checks its invariants; throws LambdasimError
+   * INVARIANT_VIOLATED with the broken invariant in `.message` and `.detail`.
+   */
+  check() {
+    const r = this.#handle('check');
+    const code = C.region_check(r);
+    if (code === Status.OK) return;
+    if (code !== Status.INVARIANT_VIOLATED) throw new LambdasimError(code, 'Region.check');
+    const detail = checkMessage(r);
+    const err = new LambdasimError(code, `Region.check: ${detail}`);
+    err.detail = detail;
+    throw err;
+  }
+}
+
+function checkMessage(r) {
+  for (let size = 256; ; ) {
+    const buf = Buffer.alloc(size);
+    const len = [0];
+    const code = C.region_check_message(r, buf, size, len);
+    const need = num(len[0], 'check message length');
+    if (code === Status.BUFFER_TOO_SMALL && need > size) {
+      size = need;
+      continue;
+    }
+    check(code, 'lsim_region_check_message');
+    return buf.toString('utf8', 0, Math.max(0, need - 1));
+  }
+}
+
+function toStats(s) {
+  const throttles = {};
+  let total = 0;
+  THROTTLE_REASONS.forEach((name, i) => {
+    throttles[name] = num(s.throttles[i], `throttles.${name}`);
+    total += throttles[name];
+  });
+  return {
+    requests: num(s.requests, 'requests'),
+    invocations: num(s.invocations, 'invocations'),
+    warmStarts: num(s.warm_starts, 'warmStarts'),
+    provisionedStarts: num(s.provisioned_starts, 'provisionedStarts'),
+    partialColdStarts: num(s.partial_cold_starts, 'partialColdStarts'),
+    fullColdStarts: num(s.full_cold_starts, 'fullColdStarts'),
+    spillover: num(s.spillover, 'spillover'),
+    throttles,
+    throttlesTotal: total,
+    succeeded: num(s.succeeded, 'succeeded'),
+    errors: num(s.errors, 'errors'),
+    timeouts: num(s.timeouts, 'timeouts'),
+    envsCreated: num(s.envs_created, 'envsCreated'),
+    envsTerminated: num(s.envs_terminated, 'envsTerminated'),
+    initFailures: num(s.init_failures, 'initFailures'),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Module functions.
+
+/** The loaded library's C ABI version (`lsim_abi_version()`). */
+function abiVersion() {
+  return C.abi_version();
+}
+
+/** The loaded library's version string (`lsim_version()`), e.g. "0.1.0". */
+function version() {
+  return C.version();
+}
+
+/** The library's own names: `lsim_*_str` for a code of the given kind. */
+function libraryName(kind, code) {
+  const c = u32Arg(code, 'code');
+  switch (kind) {
+    case 'status':
+      return C.status_str(c);
+    case 'throttleReason':
+      return C.throttle_reason_str(c);
+    case 'startKind':
+      return C.start_kind_str(c);
+    case 'envState':
+      return C.env_state_str(c);
+    case 'provisionedStatus':
+      return C.provisioned_status_str(c);
+    default:
+      throw new RangeError(`lambdasim: unknown name kind ${describe(kind)}`);
+  }
+}
+
+module.exports = {
+  ABI_VERSION,
+  ENV_CAPACITY,
+  FUNCTION_CAPACITY,
+  LIBRARY_PATH,
+  Region,
+  LambdasimError,
+  Status,
+  ThrottleReason,
+  StartKind,
+  Outcome,
+  EnvState,
+  ProvisionedStatus,
+  abiVersion,
+  version,
+  checkAbiVersion,
+  resolveLibraryPath,
+  defaultRegionConfig,
+  defaultFunctionConfig,
+  statusName,
+  libraryName,
+  koffiVersion: koffi.version,
+};
