@@ -1,1 +1,31 @@
-//! Test support for lambdasim (work in progress).
+//! Test support for lambdasim: the conformance-vector runner and the model
+//! harness the property tests and seeded simulations share.
+//!
+//! - [`vectors`] parses the JSON vectors of `tests/vectors/` (format in
+//!   `tests/vectors/README.md`) and drives a [`lambdasim::Region`] through
+//!   them, checking every expected answer and the region's invariants after
+//!   every step.
+//! - [`model`] applies random operation sequences to a region and checks the
+//!   eight invariants of SPEC §2 after every operation, against its own
+//!   bookkeeping of what is running.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+pub mod model;
+pub mod vectors;
+
+/// Runs `f` on a thread with a large stack and returns its result.
+///
+/// A `Region` with thousands of environment slots is megabytes large and is
+/// built by value before it can be boxed; in debug builds several copies may
+/// sit on the stack at once, more than a default test thread has.
+///
+/// # Panics
+/// Re-raises a panic of `f`.
+pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    const STACK: usize = 64 << 20;
+    let handle = std::thread::Builder::new().stack_size(STACK).spawn(f).expect("spawn a big-stack thread");
+    match handle.join() {
+        Ok(v) => v,
+        Err(e) => std::panic::resume_unwind(e),
+    }
+}

@@ -49,6 +49,8 @@ fn region_config(v: &Value) -> RegionConfig {
     c
 }
 
+// `..d` keeps this compiling if FunctionConfig gains fields.
+#[allow(clippy::needless_update)]
 fn function_config(v: &Value) -> FunctionConfig {
     let d = FunctionConfig::default();
     let p = ColdStartProfile::default();
