@@ -173,7 +173,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let slot = *self.env_slot(i)?;
         let fi = slot.function;
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
-        self.detach(fi, on_pc, outcome)?;
+        self.detach(i, outcome)?;
         self.env_timers.cancel(i);
         self.transition(i, EnvEvent::Finish { reset: outcome.resets() })?;
         self.list_remove(i)?;
@@ -199,8 +199,12 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.set_idle_timer(i)
     }
 
-    /// Un-counts an attached invocation that ends.
-    pub(super) fn detach(&mut self, fi: u32, on_pc: bool, outcome: Outcome) -> Result<(), TimeError> {
+    /// Un-counts an attached invocation that ends at `now` and meters it.
+    pub(super) fn detach(&mut self, i: u32, outcome: Outcome) -> Result<(), TimeError> {
+        let slot = *self.env_slot(i)?;
+        let fi = slot.function;
+        let on_pc = slot.env.kind() == EnvKind::Provisioned;
+        self.meter_invocation(fi, on_pc, self.now.saturating_since(slot.billable_from))?;
         let f = self.fn_slot_mut(fi)?;
         let unreserved = f.uses_unreserved(on_pc);
         f.attached = f.attached.saturating_sub(1);

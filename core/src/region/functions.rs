@@ -52,6 +52,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             scaling,
             pc: Provisioning::default(),
             stats: Stats::default(),
+            meter: crate::pricing::Meter::new(),
+            pc_billed_since: None,
         };
         let fi = match vacant {
             Some(v) => {
@@ -96,6 +98,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             || config.timeout_ms != old.config.timeout_ms
             || config.cold_start != old.config.cold_start;
         if code_changed {
+            self.close_provisioned_span(fi)?;
             self.new_version(fi)?;
         }
         let slot = self.fn_slot_mut(fi)?;
@@ -166,6 +169,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             }
         }
         self.fn_timers.cancel(fi);
+        self.close_provisioned_span(fi)?;
         self.ledger.apply_change(slot.settings(), ConcurrencySettings::default(), 0);
         let f = self.fn_slot_mut(fi)?;
         f.in_use = false;
@@ -215,11 +219,18 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     fn set_concurrency(&mut self, fi: u32, new: ConcurrencySettings) -> Result<(), TimeError> {
         let f = *self.fn_slot(fi)?;
         let old = f.settings();
+        if old.provisioned != new.provisioned {
+            self.close_provisioned_span(fi)?;
+        }
         let busy_on_demand = u64::from(f.attached.saturating_sub(f.attached_pc));
         self.ledger.apply_change(old, new, busy_on_demand);
+        let now = self.now;
         let slot = self.fn_slot_mut(fi)?;
         slot.config.reserved = new.reserved;
         slot.config.provisioned = new.provisioned;
+        if new.provisioned > 0 && slot.pc_billed_since.is_none() {
+            slot.pc_billed_since = Some(now);
+        }
         slot.draining = new.reserved.is_some_and(|rc| slot.attached > rc);
         if self.ledger.unreserved_in_use() > self.ledger.unreserved_pool() {
             self.unreserved_draining = true;

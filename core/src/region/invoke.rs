@@ -122,6 +122,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         // A partial cold start's init runs inside the invoke: the timeout counts from now.
         let timeout_at = now.saturating_add(config.timeout());
         let started = self.attach(fi, i, kind, on_pc, phase, ready_at, timeout_at, suppressed)?;
+        // A partial cold start's init runs inside the invoke and is billed with it.
+        self.env_slot_mut(i)?.billable_from = if kind == StartKind::PartialCold { now } else { ready_at };
         let timer = if next == EnvState::Initializing { ready_at } else { timeout_at };
         self.set_env_timer(i, timer);
         Ok(Invoked::Started(started))
@@ -138,6 +140,9 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let ready_at = now.saturating_add(total);
         let timeout_at = ready_at.saturating_add(config.timeout());
         let started = self.attach(fi, i, StartKind::FullCold, false, total, ready_at, timeout_at, suppressed)?;
+        // Init is billed (a setting); creating the sandbox never is.
+        let init_start = now.saturating_add(create);
+        self.env_slot_mut(i)?.billable_from = if self.config.bill_init { init_start } else { ready_at };
         self.set_env_timer(i, now.saturating_add(create));
         Ok(Invoked::Started(started))
     }
@@ -231,7 +236,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let slot = *self.env_slot(i)?;
         let fi = slot.function;
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
-        self.detach(fi, on_pc, outcome)?;
+        self.detach(i, outcome)?;
         self.transition(i, EnvEvent::InitFailed)?;
         Stats::bump(&mut self.stats.init_failures);
         Stats::bump(&mut self.fn_slot_mut(fi)?.stats.init_failures);

@@ -23,6 +23,7 @@
 //!   at the timeout (counted as timeouts); a later `finish` says
 //!   [`FinishError::TimedOut`].
 
+mod billing;
 mod check;
 mod config;
 mod events;
@@ -41,6 +42,7 @@ use crate::concurrency::{ConcurrencySettings, Ledger, ScalingRule, TokenBucket};
 use crate::environment::{EnvState, Environment};
 use crate::error::{ConfigError, FinishError, InvokeError};
 use crate::function::FunctionConfig;
+use crate::pricing::Meter;
 use crate::time::{Duration, Instant};
 use crate::timer::TimerHeap;
 use lists::{List, ListTag, NIL};
@@ -75,6 +77,8 @@ struct EnvSlot {
     /// When the current cold start ends (the handler starts, or a
     /// provisioned environment becomes idle).
     ready_at: Instant,
+    /// Where the attached invocation's billed duration starts.
+    billable_from: Instant,
 }
 
 impl EnvSlot {
@@ -92,6 +96,7 @@ impl EnvSlot {
         init_fails: false,
         timeout_at: Instant::ZERO,
         ready_at: Instant::ZERO,
+        billable_from: Instant::ZERO,
     };
 }
 
@@ -151,6 +156,10 @@ struct FunctionSlot {
     scaling: TokenBucket,
     pc: Provisioning,
     stats: Stats,
+    /// This function's usage, for its bill.
+    meter: Meter,
+    /// Since when the current provisioned configuration is billed, if any.
+    pc_billed_since: Option<Instant>,
 }
 
 impl FunctionSlot {
@@ -210,6 +219,10 @@ pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEF
     /// A configuration change left unreserved in use above the pool.
     unreserved_draining: bool,
     stats: Stats,
+    /// The whole region's usage.
+    meter: Meter,
+    /// A usage total overflowed: bills are refused rather than wrong.
+    meter_overflow: bool,
 }
 
 impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
@@ -260,6 +273,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             live: 0,
             unreserved_draining: false,
             stats: Stats::default(),
+            meter: Meter::new(),
+            meter_overflow: false,
         })
     }
 

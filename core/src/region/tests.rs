@@ -319,3 +319,69 @@ fn legacy_scaling_is_account_wide() {
     // One token every 120 ms.
     started(r.invoke(ms(120), g));
 }
+
+#[test]
+fn finished_invocations_are_metered_per_start_kind() {
+    use crate::pricing::{Architecture, Granularity, PriceBook};
+    let cold_start = ColdStartProfile { sandbox_us: 100_000, download_us_per_mb: 0, package_mb: 0, init_us: 200_000 };
+    let cfg =
+        FunctionConfig { memory_mb: 1_024, cold_start, architecture: Architecture::Arm64, ..FunctionConfig::default() };
+    for (bill_init, full_cold_ms) in [(true, 250), (false, 50)] {
+        let mut r = region(RegionConfig { bill_init, ..RegionConfig::default() });
+        let f = r.create_function(s(0), &cfg).unwrap();
+        // Full cold: create 100 ms (never billed), init 200 ms (billed when bill_init), handler 50 ms.
+        let a = started(r.invoke(s(0), f));
+        r.finish(ms(350), a.invocation, Outcome::Crash).unwrap();
+        // Partial cold: init 200 ms inside the invoke, handler 10.5 ms → 211 ms billed.
+        let b = started(r.invoke(s(1), f));
+        assert_eq!(b.start, StartKind::PartialCold);
+        r.finish(Instant::from_micros(1_210_500), b.invocation, Outcome::Success).unwrap();
+        // Warm: 1 µs → 1 ms.
+        let c = started(r.invoke(s(2), f));
+        r.finish(Instant::from_micros(2_000_001), c.invocation, Outcome::Success).unwrap();
+        let m = r.usage().unwrap();
+        assert_eq!(m.arm64.requests, 3);
+        assert_eq!(m.arm64.mb_ms, 1_024 * (full_cold_ms + 211 + 1), "bill_init {bill_init}");
+        assert_eq!(m.x86_64.requests, 0);
+        assert_eq!(r.function_usage(f).unwrap().unwrap(), m);
+        let bill = r.bill(&PriceBook::US_EAST_1, false).unwrap();
+        assert_eq!(bill.lines().len(), 2, "requests and arm64 duration");
+    }
+    let mut r = region(RegionConfig { granularity: Granularity::Ms100, ..RegionConfig::default() });
+    let f = r
+        .create_function(s(0), &FunctionConfig { cold_start: instant_profile(), ..FunctionConfig::default() })
+        .unwrap();
+    let a = started(r.invoke(s(0), f));
+    r.finish(Instant::from_micros(100_001), a.invocation, Outcome::Success).unwrap();
+    assert_eq!(r.usage().unwrap().x86_64.mb_ms, 128 * 200);
+}
+
+#[test]
+fn provisioned_allocation_and_on_pc_invocations_are_metered() {
+    let mut r = region(RegionConfig::default());
+    let cfg =
+        FunctionConfig { memory_mb: 2_048, provisioned: 2, cold_start: instant_profile(), ..FunctionConfig::default() };
+    let f = r.create_function(s(0), &cfg).unwrap();
+    r.advance(s(61)).unwrap();
+    let p = started(r.invoke(s(61), f));
+    assert!(p.on_provisioned);
+    r.finish(ms(61_100), p.invocation, Outcome::Success).unwrap();
+    let spill = started(r.invoke(ms(61_100), f));
+    let spill2 = started(r.invoke(ms(61_100), f));
+    let spill3 = started(r.invoke(ms(61_100), f));
+    assert_eq!((spill.on_provisioned, spill2.on_provisioned, spill3.on_provisioned), (true, true, false));
+    r.advance(s(62)).unwrap();
+    for inv in [spill, spill2, spill3] {
+        r.finish(s(62), inv.invocation, Outcome::Success).unwrap();
+    }
+    // Open span: 62 s of PC = 2 rounds up to 5 min.
+    let m = r.usage().unwrap();
+    assert_eq!(m.x86_64.provisioned_mb_ms, 2 * 2_048 * 300_000);
+    assert_eq!((m.x86_64.requests_provisioned, m.x86_64.requests), (3, 1));
+    assert_eq!(m.x86_64.mb_ms_provisioned, 2_048 * (100 + 900 + 900));
+    assert_eq!(m.x86_64.mb_ms, 2_048 * 900);
+    // Disabling closes the span: 10 min 1 s rounds up to 15 min.
+    r.put_provisioned(Instant::from_secs(601), f, 0).unwrap();
+    r.advance(s(7_200)).unwrap();
+    assert_eq!(r.usage().unwrap().x86_64.provisioned_mb_ms, 2 * 2_048 * 900_000);
+}
