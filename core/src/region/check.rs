@@ -88,7 +88,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 c.serving_pc += 1;
             }
         }
-        if live != self.live {
+        if live != self.live
+            || self.occupancy.live != live
+            || u64::from(self.occupancy.busy) != self.ledger.busy_total()
+        {
             return Err(Violation::Counter { function: u32::MAX });
         }
         let mut busy = 0u64;
@@ -125,6 +128,9 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             }
         }
         if c.states != f.states || c.attached != f.attached || c.attached_pc != f.attached_pc {
+            return Err(counter);
+        }
+        if f.occupancy.live != c.states.live() || f.occupancy.busy != c.attached {
             return Err(counter);
         }
         if c.pc_allocated != f.pc.allocated || c.pc_warming != f.pc.warming {

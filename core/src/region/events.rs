@@ -219,6 +219,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         f.stats.ended(outcome);
         self.stats.ended(outcome);
         self.ledger.end(unreserved);
+        self.busy_changed(fi, false)?;
         if self.ledger.unreserved_in_use() <= self.ledger.unreserved_pool() {
             self.unreserved_draining = false;
         }
@@ -263,10 +264,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let is_live = slot.env.is_live();
         let fi = slot.function;
         self.fn_slot_mut(fi)?.states.moved(Some(from), to);
-        match (was_live, is_live) {
-            (true, false) => self.live = self.live.saturating_sub(1),
-            (false, true) => self.live = self.live.saturating_add(1),
-            _ => {}
+        if was_live != is_live {
+            self.live_changed(fi, is_live)?;
         }
         Ok(to)
     }
@@ -291,10 +290,27 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let generation = slot.generation;
         *slot = EnvSlot { env, generation, function: fi, version, ..EnvSlot::VACANT };
         self.fn_slot_mut(fi)?.states.moved(None, EnvState::Creating);
-        self.live = self.live.saturating_add(1);
+        self.live_changed(fi, true)?;
         crate::region::Stats::bump(&mut self.stats.envs_created);
         crate::region::Stats::bump(&mut self.fn_slot_mut(fi)?.stats.envs_created);
         Ok(Some(i))
+    }
+
+    fn live_changed(&mut self, fi: u32, up: bool) -> Result<(), TimeError> {
+        let now = self.now;
+        self.live = if up { self.live.saturating_add(1) } else { self.live.saturating_sub(1) };
+        self.occupancy.live_changed(now, up);
+        self.fn_slot_mut(fi)?.occupancy.live_changed(now, up);
+        Ok(())
+    }
+
+    /// Counts an invocation attaching (`up`) or detaching, region-wide and
+    /// for function `fi`.
+    pub(super) fn busy_changed(&mut self, fi: u32, up: bool) -> Result<(), TimeError> {
+        let now = self.now;
+        self.occupancy.busy_changed(now, up);
+        self.fn_slot_mut(fi)?.occupancy.busy_changed(now, up);
+        Ok(())
     }
 
     /// Whether a new environment would find a slot.

@@ -54,6 +54,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             stats: Stats::default(),
             meter: crate::pricing::Meter::new(),
             pc_billed_since: None,
+            occupancy: super::Occupancy { since: now, ..super::Occupancy::default() },
         };
         let fi = match vacant {
             Some(v) => {

@@ -170,6 +170,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         f.stats.started(start, on_pc, spillover);
         self.stats.started(start, on_pc, spillover);
         self.ledger.start(unreserved);
+        self.busy_changed(fi, true)?;
         let slot = self.env_slot_mut(i)?;
         slot.seq = slot.seq.wrapping_add(1).max(1);
         slot.timed_out = false;

@@ -30,10 +30,12 @@ mod events;
 mod functions;
 mod invoke;
 mod lists;
+mod occupancy;
 mod provisioned;
 mod types;
 
 pub use config::{RegionConfig, WarmPick};
+pub use occupancy::Occupancy;
 pub use types::{
     EnvId, Finished, FunctionCounts, FunctionId, InvocationId, Invoked, Outcome, StartKind, Started, Stats, Violation,
 };
@@ -160,6 +162,7 @@ struct FunctionSlot {
     meter: Meter,
     /// Since when the current provisioned configuration is billed, if any.
     pc_billed_since: Option<Instant>,
+    occupancy: Occupancy,
 }
 
 impl FunctionSlot {
@@ -223,6 +226,7 @@ pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEF
     meter: Meter,
     /// A usage total overflowed: bills are refused rather than wrong.
     meter_overflow: bool,
+    occupancy: Occupancy,
 }
 
 impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
@@ -275,6 +279,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             stats: Stats::default(),
             meter: Meter::new(),
             meter_overflow: false,
+            occupancy: Occupancy::default(),
         })
     }
 
@@ -330,6 +335,30 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             provisioned_status: s.pc.status,
             reserved: s.config.reserved,
         })
+    }
+
+    /// Live and busy environments of the region integrated up to its clock,
+    /// with peaks.
+    pub fn occupancy(&self) -> Occupancy {
+        self.occupancy.at(self.now)
+    }
+
+    /// One function's occupancy up to the region's clock, or `None` for an
+    /// unknown or stale handle.
+    pub fn function_occupancy(&self, f: FunctionId) -> Option<Occupancy> {
+        self.function(f).map(|s| s.occupancy.at(self.now))
+    }
+
+    /// The most busy environments (region-wide) since the last call, and
+    /// starts a new window at the current busy count (CloudWatch's
+    /// per-period `Max` of `ConcurrentExecutions`).
+    pub fn take_busy_window_peak(&mut self) -> u32 {
+        let peak = self.occupancy.window_peak;
+        self.occupancy.window_peak = self.occupancy.busy;
+        for f in self.functions.iter_mut() {
+            f.occupancy.window_peak = f.occupancy.busy;
+        }
+        peak
     }
 
     /// Busy environments in the account (`ConcurrentExecutions`).

@@ -385,3 +385,28 @@ fn provisioned_allocation_and_on_pc_invocations_are_metered() {
     r.advance(s(7_200)).unwrap();
     assert_eq!(r.usage().unwrap().x86_64.provisioned_mb_ms, 2 * 2_048 * 900_000);
 }
+
+#[test]
+fn occupancy_integrates_live_and_busy_time() {
+    let mut r = region(RegionConfig::default());
+    let f = r
+        .create_function(
+            s(0),
+            &FunctionConfig { timeout_ms: 60_000, cold_start: instant_profile(), ..FunctionConfig::default() },
+        )
+        .unwrap();
+    let a = started(r.invoke(s(0), f));
+    let b = started(r.invoke(s(0), f));
+    r.finish(s(10), a.invocation, Outcome::Success).unwrap();
+    r.finish(s(20), b.invocation, Outcome::Success).unwrap();
+    assert_eq!(r.take_busy_window_peak(), 2);
+    assert_eq!(r.take_busy_window_peak(), 0);
+    r.advance(s(40)).unwrap();
+    let o = r.occupancy();
+    assert_eq!(o.busy_env_us, 30_000_000, "2 busy for 10 s, 1 for 10 s");
+    assert_eq!(o.live_env_us, 80_000_000, "2 live for 40 s");
+    assert_eq!(o.busy_peak, 2);
+    assert!((o.avg_live() - 2.0).abs() < 1e-12);
+    assert_eq!(r.function_occupancy(f).unwrap(), o);
+    r.check_invariants().unwrap();
+}
