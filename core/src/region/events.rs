@@ -78,8 +78,14 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             self.set_env_timer(i, slot.timeout_at);
             return Ok(());
         }
-        // An unattached provisioned environment finished (re-)initializing.
         let fi = slot.function;
+        if slot.env.kind() == EnvKind::OnDemand {
+            // A pre-warmed environment: idle and reusable like any other.
+            self.list_remove(i)?;
+            self.list_push(fi, i, ListTag::Idle)?;
+            return self.set_idle_timer(i);
+        }
+        // An unattached provisioned environment finished (re-)initializing.
         let f = self.fn_slot_mut(fi)?;
         f.pc.warming = f.pc.warming.saturating_sub(1);
         if f.pc.status == ProvisionedStatus::Ready {
@@ -235,7 +241,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let at = match slot.env.kind() {
             EnvKind::Provisioned => end_of_life,
             EnvKind::OnDemand => {
-                let idle_end = self.now.saturating_add(self.config.idle_timeout);
+                let keep_alive = self.fn_slot(slot.function)?.keep_alive.unwrap_or(self.config.idle_timeout);
+                let idle_end = self.now.saturating_add(keep_alive);
                 Some(end_of_life.map_or(idle_end, |e| e.min(idle_end)))
             }
         };

@@ -45,6 +45,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             warming_pc: List::EMPTY,
             busy_pc: List::EMPTY,
             shutting: List::EMPTY,
+            prewarming: List::EMPTY,
             states: StateCounts::default(),
             attached: 0,
             attached_pc: 0,
@@ -55,6 +56,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             meter: crate::pricing::Meter::new(),
             pc_billed_since: None,
             occupancy: super::Occupancy { since: now, ..super::Occupancy::default() },
+            keep_alive: None,
         };
         let fi = match vacant {
             Some(v) => {
@@ -150,6 +152,25 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         Ok(())
     }
 
+    /// Overrides how long this function's on-demand environments are kept
+    /// idle (`None`: the region's idle timeout). Applies to environments
+    /// that become idle from now on. A keep-alive policy (such as the hybrid
+    /// histogram policy of the simulator) drives this.
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownFunction`], [`ConfigError::TimeWentBackwards`].
+    pub fn set_keep_alive(
+        &mut self,
+        now: Instant,
+        f: FunctionId,
+        keep_alive: Option<Duration>,
+    ) -> Result<(), ConfigError> {
+        self.advance(now)?;
+        let fi = self.function_index(f).ok_or(ConfigError::UnknownFunction)?;
+        self.fn_slot_mut(fi)?.keep_alive = keep_alive;
+        Ok(())
+    }
+
     /// Deletes a function. Its idle, warming and shutting-down environments
     /// are terminated at once; its reserved and provisioned concurrency
     /// return to the account. The handle (and any copy) becomes stale.
@@ -164,7 +185,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if slot.attached > 0 {
             return Err(ConfigError::FunctionBusy);
         }
-        for tag in [ListTag::Idle, ListTag::IdlePc, ListTag::WarmingPc, ListTag::Shutting] {
+        for tag in [ListTag::Idle, ListTag::IdlePc, ListTag::WarmingPc, ListTag::Prewarming, ListTag::Shutting] {
             while let Some(i) = self.list_take(fi, tag, End::Newest)? {
                 self.terminate_now(i)?;
             }

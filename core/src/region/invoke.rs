@@ -82,6 +82,41 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         Ok(self.start_cold(fi, init)?)
     }
 
+    /// Starts a new on-demand environment for `f` without an invocation (a
+    /// keep-alive policy pre-warming before expected traffic). It is created
+    /// and initialized like a full cold start, then idles like any warm
+    /// environment. It needs a scaling token like any new environment and
+    /// is not concurrency (nothing is busy). Returns `None` when no scaling
+    /// token is available.
+    ///
+    /// # Errors
+    /// [`InvokeError::UnknownFunction`], [`InvokeError::TimeWentBackwards`],
+    /// [`InvokeError::CapacityExceeded`] (no token spent).
+    pub fn prewarm(&mut self, now: Instant, f: FunctionId) -> Result<Option<EnvId>, InvokeError> {
+        self.advance(now)?;
+        let fi = self.function_index(f).ok_or(InvokeError::UnknownFunction)?;
+        if !self.has_free_env() {
+            return Err(InvokeError::CapacityExceeded);
+        }
+        let token = match self.legacy_scaling.as_mut() {
+            Some(account) => account.try_take(now),
+            None => self.fn_slot_mut(fi)?.scaling.try_take(now),
+        };
+        if !token {
+            return Ok(None);
+        }
+        let config = self.fn_slot(fi)?.config;
+        let i = self.alloc_env(fi, EnvKind::OnDemand, false)?.ok_or(InvokeError::Internal)?;
+        let create = config.cold_start.create();
+        let (init, _) = Self::on_demand_init(config.cold_start.init());
+        let slot = self.env_slot_mut(i)?;
+        slot.ready_at = now.saturating_add(create).saturating_add(init);
+        let env = EnvId { index: i, generation: slot.generation };
+        self.list_push(fi, i, ListTag::Prewarming)?;
+        self.set_env_timer(i, now.saturating_add(create));
+        Ok(Some(env))
+    }
+
     fn throttle(&mut self, fi: u32, reason: ThrottleReason) -> Result<Invoked, InvokeError> {
         self.stats.throttled(reason);
         self.fn_slot_mut(fi)?.stats.throttled(reason);

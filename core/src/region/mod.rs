@@ -148,6 +148,7 @@ struct FunctionSlot {
     warming_pc: List,
     busy_pc: List,
     shutting: List,
+    prewarming: List,
     states: StateCounts,
     /// Invocations attached (busy, including cold-starting ones).
     attached: u32,
@@ -163,6 +164,9 @@ struct FunctionSlot {
     /// Since when the current provisioned configuration is billed, if any.
     pc_billed_since: Option<Instant>,
     occupancy: Occupancy,
+    /// Keep-alive of this function's idle on-demand environments, when it
+    /// overrides the region's idle timeout.
+    keep_alive: Option<Duration>,
 }
 
 impl FunctionSlot {
@@ -180,6 +184,7 @@ impl FunctionSlot {
             ListTag::WarmingPc => Some(&mut self.warming_pc),
             ListTag::BusyPc => Some(&mut self.busy_pc),
             ListTag::Shutting => Some(&mut self.shutting),
+            ListTag::Prewarming => Some(&mut self.prewarming),
         }
     }
 }

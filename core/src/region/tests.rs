@@ -410,3 +410,34 @@ fn occupancy_integrates_live_and_busy_time() {
     assert_eq!(r.function_occupancy(f).unwrap(), o);
     r.check_invariants().unwrap();
 }
+
+#[test]
+fn prewarm_and_keep_alive_override() {
+    let mut r = region(RegionConfig::default());
+    let f = r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    r.set_keep_alive(s(0), f, Some(Duration::from_secs(30))).unwrap();
+    let env = r.prewarm(s(0), f).unwrap().unwrap();
+    assert_eq!(r.env_state(env), Some(EnvState::Creating));
+    assert_eq!(r.busy(), 0);
+    r.advance(s(1)).unwrap();
+    assert_eq!(r.env_state(env), Some(EnvState::Idle));
+    let a = started(r.invoke(s(2), f));
+    assert_eq!((a.start, a.env), (StartKind::Warm, env));
+    r.finish(s(3), a.invocation, Outcome::Success).unwrap();
+    assert_eq!(r.next_deadline(), Some(s(33)), "keep-alive override");
+    r.set_keep_alive(s(3), f, None).unwrap();
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn deleting_a_function_terminates_its_prewarming_envs() {
+    let mut r = region(RegionConfig::default());
+    let f = r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    let env = r.prewarm(s(0), f).unwrap().unwrap();
+    r.delete_function(s(0), f).unwrap();
+    assert_eq!(r.env_state(env), None);
+    assert_eq!(r.live(), 0);
+    r.check_invariants().unwrap();
+    r.advance(s(10)).unwrap();
+    r.check_invariants().unwrap();
+}
