@@ -38,6 +38,7 @@ pub mod money;
 pub mod pricing;
 pub mod region;
 pub mod rng;
+pub mod sim;
 pub mod time;
 mod timer;
 pub mod tuning;
