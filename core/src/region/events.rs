@@ -58,6 +58,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 self.set_env_timer(i, slot.ready_at);
                 Ok(())
             }
+            EnvState::Initializing if slot.env.is_attached() && self.now >= slot.timeout_at => {
+                // The invoke's timeout fell inside its (partial cold) init.
+                self.env_slot_mut(i)?.timed_out = true;
+                self.end_invocation(i, Outcome::Timeout)
+            }
             EnvState::Initializing if slot.init_fails => self.init_failed(i),
             EnvState::Initializing => self.init_done(i),
             EnvState::Busy => {

@@ -158,8 +158,12 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let timeout_at = now.saturating_add(config.timeout());
         let started = self.attach(fi, i, kind, on_pc, phase, ready_at, timeout_at, suppressed)?;
         // A partial cold start's init runs inside the invoke and is billed with it.
-        self.env_slot_mut(i)?.billable_from = if kind == StartKind::PartialCold { now } else { ready_at };
-        let timer = if next == EnvState::Initializing { ready_at } else { timeout_at };
+        let from = if kind == StartKind::PartialCold { now } else { ready_at };
+        let slot = self.env_slot_mut(i)?;
+        slot.billable_from = from;
+        slot.duration_from = from;
+        // While the init runs, the timer is whichever comes first: init done or the timeout.
+        let timer = if next == EnvState::Initializing { ready_at.min(timeout_at) } else { timeout_at };
         self.set_env_timer(i, timer);
         Ok(Invoked::Started(started))
     }
@@ -177,7 +181,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let started = self.attach(fi, i, StartKind::FullCold, false, total, ready_at, timeout_at, suppressed)?;
         // Init is billed (a setting); creating the sandbox never is.
         let init_start = now.saturating_add(create);
-        self.env_slot_mut(i)?.billable_from = if self.config.bill_init { init_start } else { ready_at };
+        let bill_init = self.config.bill_init;
+        let slot = self.env_slot_mut(i)?;
+        slot.billable_from = if bill_init { init_start } else { ready_at };
+        slot.duration_from = ready_at;
         self.set_env_timer(i, now.saturating_add(create));
         Ok(Invoked::Started(started))
     }
@@ -227,8 +234,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     ///
     /// A success or function error leaves the environment idle and warm; a
     /// timeout or crash leaves it idle but reset (its next use is a partial
-    /// cold start). A failure reported before the cold start completed ends
-    /// the init: an on-demand environment is then shut down.
+    /// cold start). A timeout during a partial cold start's init (which runs
+    /// inside the invoke) does the same; any other failure reported before
+    /// the cold start completed fails the init, and the environment is shut
+    /// down (a provisioned one is replaced).
     ///
     /// # Errors
     /// [`FinishError::UnknownInvocation`] for a stale or finished handle;
@@ -253,9 +262,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let fi = slot.function;
         let function = FunctionId { index: fi, generation: self.fn_slot(fi)?.generation };
         let env = invocation.env;
-        if slot.env.state() == EnvState::Busy {
+        let resets_init = slot.env.state() == EnvState::Initializing && outcome == Outcome::Timeout;
+        if slot.env.state() == EnvState::Busy || resets_init {
             self.end_invocation(i, outcome)?;
-            let duration = now.saturating_since(slot.ready_at);
+            let duration = now.saturating_since(slot.duration_from);
             let env_kept = self.env_state(env).is_some_and(|s| matches!(s, EnvState::Idle));
             return Ok(Finished { function, env, duration, env_kept });
         }

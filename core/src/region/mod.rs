@@ -81,6 +81,10 @@ struct EnvSlot {
     ready_at: Instant,
     /// Where the attached invocation's billed duration starts.
     billable_from: Instant,
+    /// Where the attached invocation's reported duration starts: the
+    /// handler's start, or the invoke for a partial cold start (its init
+    /// runs inside the invoke).
+    duration_from: Instant,
 }
 
 impl EnvSlot {
@@ -99,6 +103,7 @@ impl EnvSlot {
         timeout_at: Instant::ZERO,
         ready_at: Instant::ZERO,
         billable_from: Instant::ZERO,
+        duration_from: Instant::ZERO,
     };
 }
 
