@@ -217,11 +217,7 @@ mod tests {
                     }
                 }
             }
-            let best = model
-                .iter()
-                .enumerate()
-                .filter_map(|(k, v)| v.map(|(t, s)| (t, s, k as u32)))
-                .min();
+            let best = model.iter().enumerate().filter_map(|(k, v)| v.map(|(t, s)| (t, s, k as u32))).min();
             assert_eq!(h.peek().map(|t| (t.at.as_micros(), t.seq, t.key)), best);
             for (k, v) in model.iter().enumerate() {
                 assert_eq!(h.get(k as u32).map(Instant::as_micros), v.map(|(t, _)| t));

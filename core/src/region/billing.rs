@@ -3,7 +3,7 @@
 
 use super::{FunctionId, Region};
 use crate::error::TimeError;
-use crate::pricing::{Bill, BillError, InvocationUsage, Meter, PriceBook, ProvisionedUsage, UsageClass};
+use crate::pricing::{Bill, BillError, FREE_EPHEMERAL_MB, Meter, PriceBook, ProvisionedUsage, UsageClass};
 use crate::time::{Duration, Instant};
 
 impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
@@ -12,17 +12,13 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// region's granularity, with the function's memory, architecture and
     /// ephemeral storage, on provisioned or on-demand (spillover) prices.
     pub(super) fn meter_invocation(&mut self, fi: u32, on_pc: bool, ran: Duration) -> Result<(), TimeError> {
-        let granularity = self.config.granularity;
+        let billed_ms = self.config.granularity.billed_ms(ran);
+        let class = if on_pc { UsageClass::Provisioned } else { UsageClass::OnDemand };
         let f = self.fn_slot_mut(fi)?;
-        let usage = InvocationUsage {
-            arch: f.config.architecture,
-            memory_mb: f.config.memory_mb,
-            ephemeral_mb: f.config.ephemeral_mb,
-            class: if on_pc { UsageClass::Provisioned } else { UsageClass::OnDemand },
-            requests: 1,
-            billed_ms: u128::from(granularity.billed_ms(ran)),
-        };
-        let ok = f.meter.add_invocations(&usage).is_ok() && self.meter.add_invocations(&usage).is_ok();
+        let c = &f.config;
+        let (arch, mb, extra) = (c.architecture, c.memory_mb, c.ephemeral_mb.saturating_sub(FREE_EPHEMERAL_MB));
+        let ok = f.meter.add_one(arch, class, mb, extra, billed_ms).is_ok()
+            && self.meter.add_one(arch, class, mb, extra, billed_ms).is_ok();
         if !ok {
             self.meter_overflow = true;
         }

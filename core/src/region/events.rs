@@ -185,7 +185,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let fi = slot.function;
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
         self.detach(i, outcome)?;
-        self.env_timers.cancel(i);
+        // Every path below sets or cancels the env's timer.
         self.transition(i, EnvEvent::Finish { reset: outcome.resets() })?;
         self.list_remove(i)?;
         let f = *self.fn_slot(fi)?;

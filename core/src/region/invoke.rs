@@ -29,7 +29,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// the table is full (no token spent). A throttle is `Ok(Invoked::Throttled)`.
     pub fn invoke(&mut self, now: Instant, f: FunctionId) -> Result<Invoked, InvokeError> {
         let init = self.function(f).map_or(Duration::ZERO, |s| s.config.cold_start.init());
-        self.invoke_with_init(now, f, init)
+        self.invoke_with(now, f, || init)
     }
 
     /// Like [`Region::invoke`], with this request's init duration in place of
@@ -39,6 +39,21 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// # Errors
     /// As [`Region::invoke`].
     pub fn invoke_with_init(&mut self, now: Instant, f: FunctionId, init: Duration) -> Result<Invoked, InvokeError> {
+        self.invoke_with(now, f, || init)
+    }
+
+    /// Like [`Region::invoke_with_init`], asking `init` for the init
+    /// duration only when the request cold-starts (a driver drawing init
+    /// times lazily).
+    ///
+    /// # Errors
+    /// As [`Region::invoke`].
+    pub fn invoke_with(
+        &mut self,
+        now: Instant,
+        f: FunctionId,
+        init: impl FnOnce() -> Duration,
+    ) -> Result<Invoked, InvokeError> {
         self.advance(now)?;
         let fi = self.function_index(f).ok_or(InvokeError::UnknownFunction)?;
         let took_request_token = match self.request_rate.as_mut().map(|bucket| bucket.try_take(now)) {
@@ -135,14 +150,14 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
 
     /// Starts an invocation on idle environment `i`, already taken out of
     /// its list: warm, provisioned, or partial cold when the env is reset.
-    fn start_on_idle(&mut self, fi: u32, i: u32, init: Duration) -> Result<Invoked, TimeError> {
+    fn start_on_idle(&mut self, fi: u32, i: u32, init: impl FnOnce() -> Duration) -> Result<Invoked, TimeError> {
         let now = self.now;
         let env = self.env_slot(i)?.env;
         let on_pc = env.kind() == EnvKind::Provisioned;
         let config = self.fn_slot(fi)?.config;
         let next = self.transition(i, EnvEvent::Invoke)?;
         let (phase, suppressed) = match next {
-            EnvState::Initializing => Self::on_demand_init(init),
+            EnvState::Initializing => Self::on_demand_init(init()),
             _ => (Duration::ZERO, Duration::ZERO),
         };
         let kind = match (next, on_pc) {
@@ -169,12 +184,12 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// Starts an invocation on a new on-demand environment: a full cold start.
-    fn start_cold(&mut self, fi: u32, init: Duration) -> Result<Invoked, TimeError> {
+    fn start_cold(&mut self, fi: u32, init: impl FnOnce() -> Duration) -> Result<Invoked, TimeError> {
         let now = self.now;
         let config = self.fn_slot(fi)?.config;
         let i = self.alloc_env(fi, EnvKind::OnDemand, true)?.ok_or(TimeError::Internal)?;
         let create = config.cold_start.create();
-        let (phase, suppressed) = Self::on_demand_init(init);
+        let (phase, suppressed) = Self::on_demand_init(init());
         let total = create.saturating_add(phase);
         let ready_at = now.saturating_add(total);
         let timeout_at = ready_at.saturating_add(config.timeout());

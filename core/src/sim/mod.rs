@@ -300,10 +300,13 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
     fn schedule_arrival(&mut self, fi: u32) -> Result<(), SimError> {
         let f = self.state(fi)?;
         let next = f.arrivals.next(&f.spec.workload, &mut f.arrival_rng);
-        if let Some((at, duration)) = next {
-            f.next_duration = duration;
-            let seq = self.next_seq();
-            self.arrivals.set(fi, at, seq);
+        match next {
+            Some((at, duration)) => {
+                f.next_duration = duration;
+                let seq = self.next_seq();
+                self.arrivals.set(fi, at, seq);
+            }
+            None => self.arrivals.cancel(fi),
         }
         Ok(())
     }
@@ -415,7 +418,6 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
     }
 
     fn arrive(&mut self, at: Instant, fi: u32) -> Result<(), SimError> {
-        self.arrivals.cancel(fi);
         let region_busy = {
             let f = self.functions.get(fi as usize).ok_or(SimError::Internal)?;
             self.region.function_counts(f.id).map_or(0, |c| c.busy)
@@ -428,9 +430,9 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
             f.histogram.record(at.saturating_since(since));
         }
         let recorded = f.next_duration.take();
-        let init = spec.init.map(|d| d.sample(&mut f.service_rng, memory));
         let handler = recorded.unwrap_or_else(|| spec.handler.sample(&mut f.service_rng, memory));
-        let draw = f.service_rng.below(1_000_000) as u32;
+        let draw =
+            if spec.error_ppm == 0 && spec.crash_ppm == 0 { u32::MAX } else { f.service_rng.below(1_000_000) as u32 };
         let outcome = if draw < spec.error_ppm {
             Outcome::FunctionError
         } else if draw < spec.error_ppm.saturating_add(spec.crash_ppm) {
@@ -439,10 +441,11 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
             Outcome::Success
         };
         self.prewarms.cancel(fi);
-        let invoked = match init {
-            Some(init) => self.region.invoke_with_init(at, id, init),
-            None => self.region.invoke(at, id),
-        };
+        // The init is drawn only for a cold start, from the function's own stream.
+        let profile_init = spec.config.cold_start.init();
+        let Sim { region, functions, .. } = self;
+        let rng = &mut functions.get_mut(fi as usize).ok_or(SimError::Internal)?.service_rng;
+        let invoked = region.invoke_with(at, id, || spec.init.map_or(profile_init, |d| d.sample(rng, memory)));
         match invoked {
             Ok(Invoked::Started(s)) => {
                 let ran = handler.saturating_add(s.suppressed_init).min(spec.config.timeout());
