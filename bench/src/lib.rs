@@ -1,0 +1,1 @@
+//! Benchmarks of lambdasim live in `benches/`.
