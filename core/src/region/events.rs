@@ -17,7 +17,10 @@ pub(super) enum End {
 
 impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// Applies every event due at or before `now`, in the order they were
-    /// scheduled, and moves the clock to `now`.
+    /// scheduled, and moves the clock to `now`. An event is applied at its
+    /// own time; one scheduled for a time already past (a provisioned
+    /// environment whose cold start outlasts its lifetime) is applied at
+    /// the current time: the clock never moves backwards.
     ///
     /// # Errors
     /// [`TimeError::WentBackwards`] when `now` is before the region's clock
@@ -37,11 +40,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             };
             if env_first {
                 let t = self.env_timers.pop_due(now).ok_or(TimeError::Internal)?;
-                self.now = t.at;
+                self.now = self.now.max(t.at);
                 self.env_timer_fired(t.key)?;
             } else {
                 let t = self.fn_timers.pop_due(now).ok_or(TimeError::Internal)?;
-                self.now = t.at;
+                self.now = self.now.max(t.at);
                 self.allocate_provisioned_env(t.key)?;
             }
         }

@@ -441,3 +441,24 @@ fn deleting_a_function_terminates_its_prewarming_envs() {
     r.advance(s(10)).unwrap();
     r.check_invariants().unwrap();
 }
+
+#[test]
+fn a_timer_already_due_never_moves_the_clock_back() {
+    // PC env: create + init (25 s) outlasts the lifetime (20 s), so its
+    // recycle is due the moment it becomes idle.
+    let cfg = RegionConfig {
+        max_lifetime: Duration::from_secs(20),
+        provisioned_delay: Duration::ZERO,
+        ..RegionConfig::default()
+    };
+    let mut r = region(cfg);
+    let cold_start = ColdStartProfile { init_us: 25_000_000, ..instant_profile() };
+    let f =
+        r.create_function(s(0), &FunctionConfig { provisioned: 1, cold_start, ..FunctionConfig::default() }).unwrap();
+    r.advance(s(25)).unwrap();
+    assert_eq!(r.now(), s(25));
+    // Recycled at 25 s (not at 20 s): re-initialized by 50 s.
+    assert_eq!(r.next_deadline(), Some(s(50)));
+    assert_eq!(r.function_counts(f).unwrap().initializing, 1);
+    r.check_invariants().unwrap();
+}
