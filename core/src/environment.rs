@@ -192,6 +192,9 @@ impl Environment {
             (S::Idle, E::Invoke) if self.reset => S::Initializing,
             (S::Idle, E::Invoke) => S::Busy,
             (S::Busy, E::Finish { .. }) => S::Idle,
+            // A partial cold start's init runs inside the invoke: a timeout
+            // or crash there ends the invocation and leaves the env reset.
+            (S::Initializing, E::Finish { reset: true }) if self.attached => S::Idle,
             (S::Idle, E::Recycle) if self.kind == EnvKind::Provisioned => S::Initializing,
             // Unattached provisioned envs may be released mid-allocation.
             (S::Creating | S::Initializing, E::Reclaim) if !self.attached => S::ShuttingDown,
@@ -277,6 +280,13 @@ mod tests {
         e.apply(t(1), EnvEvent::InitDone).unwrap();
         assert!(e.apply(t(1), EnvEvent::Invoke).is_err());
         e.apply(t(2), EnvEvent::Finish { reset: false }).unwrap();
+        e.apply(t(2), EnvEvent::Invoke).unwrap();
+        e.apply(t(2), EnvEvent::Finish { reset: true }).unwrap();
+        e.apply(t(2), EnvEvent::Invoke).unwrap();
+        assert_eq!(e.state(), EnvState::Initializing);
+        assert!(e.apply(t(2), EnvEvent::Finish { reset: false }).is_err(), "a success cannot end an init");
+        assert_eq!(e.apply(t(2), EnvEvent::Finish { reset: true }), Ok(EnvState::Idle));
+        assert!(e.is_reset());
         assert!(e.apply(t(2), EnvEvent::Recycle).is_err());
         e.apply(t(3), EnvEvent::Reclaim).unwrap();
         assert_eq!(e.apply(t(3), EnvEvent::ShutdownDone), Ok(EnvState::Terminated));

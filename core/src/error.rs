@@ -23,6 +23,8 @@ pub enum ConfigError {
     TimeoutOutOfRange,
     /// Deployment package larger than 10 240 MB (the container-image limit).
     PackageTooLarge,
+    /// Ephemeral storage outside 512..=10240 MB.
+    EphemeralOutOfRange,
     /// The change would leave less than the unreserved minimum (100 by
     /// default) of the account limit unreserved. AWS answers
     /// `InvalidParameterValueException`; lower reserved or provisioned
@@ -64,6 +66,7 @@ impl fmt::Display for ConfigError {
             ConfigError::MemoryNotOnStep => "memory not a multiple of 64 MB under the legacy rule",
             ConfigError::TimeoutOutOfRange => "function timeout outside 1..=900 s",
             ConfigError::PackageTooLarge => "deployment package above 10240 MB",
+            ConfigError::EphemeralOutOfRange => "ephemeral storage outside 512..=10240 MB",
             ConfigError::UnreservedBelowMinimum => {
                 "change would leave less than the unreserved minimum of the account limit unreserved (InvalidParameterValueException)"
             }

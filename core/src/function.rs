@@ -2,6 +2,7 @@
 
 use crate::error::ConfigError;
 use crate::memory::{MemoryMb, MemoryRule};
+use crate::pricing::{Architecture, FREE_EPHEMERAL_MB, MAX_EPHEMERAL_MB};
 use crate::time::Duration;
 use core::fmt;
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,10 @@ pub struct FunctionConfig {
     pub provisioned: u32,
     /// Cold-start durations.
     pub cold_start: ColdStartProfile,
+    /// Instruction-set architecture (prices differ). Default x86_64.
+    pub architecture: Architecture,
+    /// Ephemeral storage (/tmp), MB, 512..=10240. Default 512 (the free amount).
+    pub ephemeral_mb: u32,
 }
 
 impl Default for FunctionConfig {
@@ -69,6 +74,8 @@ impl Default for FunctionConfig {
             reserved: None,
             provisioned: 0,
             cold_start: ColdStartProfile::default(),
+            architecture: Architecture::X86_64,
+            ephemeral_mb: FREE_EPHEMERAL_MB,
         }
     }
 }
@@ -86,12 +93,15 @@ impl FunctionConfig {
     /// Checks everything that does not depend on the rest of the account.
     ///
     /// # Errors
-    /// Memory out of range for `rule`, timeout outside 1..=900 s, package too
-    /// large, or PC above RC.
+    /// Memory out of range for `rule`, timeout outside 1..=900 s, ephemeral
+    /// storage outside 512..=10240 MB, package too large, or PC above RC.
     pub fn validate(&self, rule: MemoryRule) -> Result<(), ConfigError> {
         MemoryMb::with_rule(self.memory_mb, rule)?;
         if self.timeout_ms == 0 || self.timeout_ms > Self::MAX_TIMEOUT_MS {
             return Err(ConfigError::TimeoutOutOfRange);
+        }
+        if !(FREE_EPHEMERAL_MB..=MAX_EPHEMERAL_MB).contains(&self.ephemeral_mb) {
+            return Err(ConfigError::EphemeralOutOfRange);
         }
         if self.cold_start.package_mb > ColdStartProfile::MAX_PACKAGE_MB {
             return Err(ConfigError::PackageTooLarge);
@@ -166,6 +176,8 @@ mod tests {
         assert_eq!(bad(|c| c.timeout_ms = 0), Err(ConfigError::TimeoutOutOfRange));
         assert_eq!(bad(|c| c.timeout_ms = 900_001), Err(ConfigError::TimeoutOutOfRange));
         assert_eq!(bad(|c| c.cold_start.package_mb = 10_241), Err(ConfigError::PackageTooLarge));
+        assert_eq!(bad(|c| c.ephemeral_mb = 511), Err(ConfigError::EphemeralOutOfRange));
+        assert_eq!(bad(|c| c.ephemeral_mb = 10_241), Err(ConfigError::EphemeralOutOfRange));
         assert_eq!(
             bad(|c| {
                 c.reserved = Some(2);

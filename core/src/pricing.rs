@@ -351,6 +351,36 @@ impl Meter {
         Ok(())
     }
 
+    /// Adds one invocation of a validated function: the fast path the region
+    /// meters every invocation with. `ephemeral_extra_mb` is the storage
+    /// above the free 512 MB.
+    ///
+    /// # Errors
+    /// [`BillError::Overflow`]; the meter is unchanged.
+    pub fn add_one(
+        &mut self,
+        arch: Architecture,
+        class: UsageClass,
+        memory_mb: u32,
+        ephemeral_extra_mb: u32,
+        billed_ms: u64,
+    ) -> Result<(), BillError> {
+        let billed = u128::from(billed_ms);
+        let mb_ms = u128::from(memory_mb) * billed;
+        let eph = add(self.ephemeral_mb_ms, u128::from(ephemeral_extra_mb) * billed)?;
+        let a = self.arch_mut(arch);
+        let (requests, usage) = match class {
+            UsageClass::OnDemand => (&mut a.requests, &mut a.mb_ms),
+            UsageClass::Provisioned => (&mut a.requests_provisioned, &mut a.mb_ms_provisioned),
+        };
+        let new_requests = add(*requests, 1)?;
+        let new_usage = add(*usage, mb_ms)?;
+        *requests = new_requests;
+        *usage = new_usage;
+        self.ephemeral_mb_ms = eph;
+        Ok(())
+    }
+
     /// Adds provisioned concurrency kept allocated for `enabled` (rounded up
     /// to 5 minutes).
     ///

@@ -3,7 +3,9 @@
 //! Keys are `0..N` (environment or function slots). Setting, moving and
 //! cancelling a key's timer are O(log N); the earliest timer is O(1). Ties
 //! break by a sequence number the caller assigns when scheduling, so due
-//! timers fire in the order they were scheduled (SPEC §2).
+//! timers fire in the order they were scheduled (SPEC §2). Sifting moves a
+//! hole instead of swapping, and (deadline, sequence) is compared as one
+//! `u128`.
 
 use crate::time::Instant;
 
@@ -17,16 +19,23 @@ pub(crate) struct Timer {
     pub key: u32,
 }
 
-impl Timer {
-    fn before(&self, other: &Timer) -> bool {
-        (self.at, self.seq) < (other.at, other.seq)
+/// A heap entry: the ordering key (deadline, then sequence) and the timer's key.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    order: u128,
+    key: u32,
+}
+
+impl Entry {
+    fn timer(self) -> Timer {
+        Timer { at: Instant::from_micros((self.order >> 64) as u64), seq: self.order as u64, key: self.key }
     }
 }
 
 /// Deadlines keyed by slot index, earliest first.
 #[derive(Clone, Debug)]
 pub(crate) struct TimerHeap<const N: usize> {
-    heap: heapless::Vec<Timer, N>,
+    heap: heapless::Vec<Entry, N>,
     pos: [u32; N],
 }
 
@@ -37,7 +46,7 @@ impl<const N: usize> TimerHeap<N> {
 
     /// The earliest timer.
     pub fn peek(&self) -> Option<Timer> {
-        self.heap.first().copied()
+        self.heap.first().map(|e| e.timer())
     }
 
     #[cfg(test)]
@@ -48,47 +57,40 @@ impl<const N: usize> TimerHeap<N> {
     /// The deadline of `key`'s timer, if set.
     pub fn get(&self, key: u32) -> Option<Instant> {
         let p = *self.pos.get(key as usize)?;
-        self.heap.get(p as usize).map(|t| t.at)
+        self.heap.get(p as usize).map(|e| e.timer().at)
     }
 
     /// Sets (or moves) `key`'s timer. Returns false only for a key ≥ N.
     pub fn set(&mut self, key: u32, at: Instant, seq: u64) -> bool {
         let Some(&p) = self.pos.get(key as usize) else { return false };
-        let t = Timer { at, seq, key };
+        let e = Entry { order: (u128::from(at.as_micros()) << 64) | u128::from(seq), key };
         if p == NONE {
             let i = self.heap.len();
-            if self.heap.push(t).is_err() {
+            if self.heap.push(e).is_err() {
                 return false; // unreachable: one entry per key, N keys
             }
-            self.place(i);
-            self.sift_up(i);
-        } else if let Some(slot) = self.heap.get_mut(p as usize) {
-            *slot = t;
+            self.sift_up(i, e);
+        } else {
             let i = p as usize;
-            self.sift_up(i);
-            self.sift_down(self.index_of(key));
+            let old = self.heap.get(i).map_or(0, |x| x.order);
+            if e.order < old { self.sift_up(i, e) } else { self.sift_down(i, e) }
         }
         true
     }
 
     /// Cancels `key`'s timer if set.
     pub fn cancel(&mut self, key: u32) {
-        let Some(&p) = self.pos.get(key as usize) else { return };
-        if p == NONE {
+        let Some(p) = self.pos.get_mut(key as usize) else { return };
+        if *p == NONE {
             return;
         }
-        let i = p as usize;
-        let last = self.heap.len().saturating_sub(1);
-        self.heap.swap(i, last);
-        self.heap.pop();
-        self.clear_pos(key);
+        let i = *p as usize;
+        *p = NONE;
+        let Some(last) = self.heap.pop() else { return };
         if i < self.heap.len() {
-            self.place(i);
-            self.sift_up(i);
-            if let Some(t) = self.heap.get(i) {
-                let k = t.key;
-                self.sift_down(self.index_of(k));
-            }
+            // Put the last entry in the hole and restore the order around it.
+            let old = self.heap.get(i).map_or(0, |x| x.order);
+            if last.order < old { self.sift_up(i, last) } else { self.sift_down(i, last) }
         }
     }
 
@@ -102,57 +104,53 @@ impl<const N: usize> TimerHeap<N> {
         Some(t)
     }
 
-    fn index_of(&self, key: u32) -> usize {
-        self.pos.get(key as usize).map_or(0, |&p| p as usize)
-    }
-
-    fn clear_pos(&mut self, key: u32) {
-        if let Some(p) = self.pos.get_mut(key as usize) {
-            *p = NONE;
+    fn put(&mut self, i: usize, e: Entry) {
+        if let Some(slot) = self.heap.get_mut(i) {
+            *slot = e;
+        }
+        if let Some(p) = self.pos.get_mut(e.key as usize) {
+            *p = i as u32;
         }
     }
 
-    fn place(&mut self, i: usize) {
-        if let Some(t) = self.heap.get(i) {
-            let key = t.key as usize;
-            if let Some(p) = self.pos.get_mut(key) {
-                *p = i as u32;
-            }
-        }
-    }
-
-    fn sift_up(&mut self, mut i: usize) {
+    /// Moves `e` up from hole `i` to its place.
+    fn sift_up(&mut self, mut i: usize, e: Entry) {
         while i > 0 {
             let parent = (i - 1) / 2;
-            match (self.heap.get(i), self.heap.get(parent)) {
-                (Some(c), Some(p)) if c.before(p) => {}
-                _ => break,
-            }
-            self.heap.swap(i, parent);
-            self.place(i);
-            self.place(parent);
-            i = parent;
-        }
-    }
-
-    fn sift_down(&mut self, mut i: usize) {
-        loop {
-            let mut best = i;
-            for child in [2 * i + 1, 2 * i + 2] {
-                if let (Some(c), Some(b)) = (self.heap.get(child), self.heap.get(best))
-                    && c.before(b)
-                {
-                    best = child;
-                }
-            }
-            if best == i {
+            let Some(&p) = self.heap.get(parent) else { break };
+            if e.order >= p.order {
                 break;
             }
-            self.heap.swap(i, best);
-            self.place(i);
-            self.place(best);
-            i = best;
+            self.put(i, p);
+            i = parent;
         }
+        self.put(i, e);
+    }
+
+    /// Moves `e` down from hole `i` to its place.
+    fn sift_down(&mut self, mut i: usize, e: Entry) {
+        let len = self.heap.len();
+        loop {
+            let left = 2 * i + 1;
+            if left >= len {
+                break;
+            }
+            let mut child = left;
+            let (Some(&l), r) = (self.heap.get(left), self.heap.get(left + 1)) else { break };
+            let mut best = l;
+            if let Some(&r) = r
+                && r.order < l.order
+            {
+                child = left + 1;
+                best = r;
+            }
+            if e.order <= best.order {
+                break;
+            }
+            self.put(i, best);
+            i = child;
+        }
+        self.put(i, e);
     }
 }
 
@@ -175,7 +173,7 @@ mod tests {
         assert_eq!(h.pop_due(at(100)).map(|t| t.key), Some(1));
         assert_eq!(h.pop_due(at(100)).map(|t| t.key), Some(2));
         assert_eq!(h.pop_due(at(100)).map(|t| t.key), Some(3));
-        assert_eq!(h.pop_due(at(100)).map(|t| t.key), Some(0));
+        assert_eq!(h.pop_due(at(100)).map(|t| (t.key, t.at, t.seq)), Some((0, at(70), 4)));
         assert_eq!(h.len(), 0);
     }
 
@@ -200,21 +198,30 @@ mod tests {
         let mut rng = crate::rng::Rng::new(11);
         let mut h: TimerHeap<32> = TimerHeap::new();
         let mut model: [Option<(u64, u64)>; 32] = [None; 32];
-        for seq in 0..5_000u64 {
+        for seq in 0..20_000u64 {
             let key = rng.below(32) as u32;
-            match rng.below(3) {
+            match rng.below(4) {
                 0 | 1 => {
                     let t = rng.below(1_000);
                     h.set(key, at(t), seq);
                     model[key as usize] = Some((t, seq));
                 }
-                _ => {
+                2 => {
                     h.cancel(key);
                     model[key as usize] = None;
+                }
+                _ => {
+                    let popped = h.pop_due(at(rng.below(1_000)));
+                    if let Some(t) = popped {
+                        model[t.key as usize] = None;
+                    }
                 }
             }
             let best = model.iter().enumerate().filter_map(|(k, v)| v.map(|(t, s)| (t, s, k as u32))).min();
             assert_eq!(h.peek().map(|t| (t.at.as_micros(), t.seq, t.key)), best);
+            for (k, v) in model.iter().enumerate() {
+                assert_eq!(h.get(k as u32).map(Instant::as_micros), v.map(|(t, _)| t));
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ struct Recount {
     pc_allocated: u32,
     pc_warming: u32,
     serving_pc: u32,
-    lists: [u32; 5],
+    lists: [u32; 6],
 }
 
 fn list_index(tag: ListTag) -> Option<usize> {
@@ -24,6 +24,7 @@ fn list_index(tag: ListTag) -> Option<usize> {
         ListTag::WarmingPc => Some(2),
         ListTag::BusyPc => Some(3),
         ListTag::Shutting => Some(4),
+        ListTag::Prewarming => Some(5),
     }
 }
 
@@ -34,6 +35,7 @@ fn list_fits(state: EnvState, kind: EnvKind, attached: bool, tag: ListTag) -> bo
         (_, ListTag::Shutting) => state == S::ShuttingDown,
         (EnvKind::OnDemand, ListTag::Idle) => state == S::Idle,
         (EnvKind::OnDemand, ListTag::None) => attached,
+        (EnvKind::OnDemand, ListTag::Prewarming) => !attached && matches!(state, S::Creating | S::Initializing),
         (EnvKind::Provisioned, ListTag::IdlePc) => state == S::Idle,
         (EnvKind::Provisioned, ListTag::WarmingPc) => !attached && state != S::Busy,
         (EnvKind::Provisioned, ListTag::BusyPc) => attached,
@@ -88,7 +90,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 c.serving_pc += 1;
             }
         }
-        if live != self.live {
+        if live != self.live
+            || self.occupancy.live != live
+            || u64::from(self.occupancy.busy) != self.ledger.busy_total()
+        {
             return Err(Violation::Counter { function: u32::MAX });
         }
         let mut busy = 0u64;
@@ -118,13 +123,16 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if !f.in_use {
             return if c.states.live() + c.states.shutting_down == 0 { Ok(()) } else { Err(counter) };
         }
-        let lists = [f.idle, f.idle_pc, f.warming_pc, f.busy_pc, f.shutting];
+        let lists = [f.idle, f.idle_pc, f.warming_pc, f.busy_pc, f.shutting, f.prewarming];
         for (list, &n) in lists.iter().zip(c.lists.iter()) {
             if list.len != n || (n == 0) != (list.head == NIL) || (n == 0) != (list.tail == NIL) {
                 return Err(counter);
             }
         }
         if c.states != f.states || c.attached != f.attached || c.attached_pc != f.attached_pc {
+            return Err(counter);
+        }
+        if f.occupancy.live != c.states.live() || f.occupancy.busy != c.attached {
             return Err(counter);
         }
         if c.pc_allocated != f.pc.allocated || c.pc_warming != f.pc.warming {

@@ -3,6 +3,7 @@
 use crate::concurrency::ScalingRule;
 use crate::error::ConfigError;
 use crate::memory::MemoryRule;
+use crate::pricing::Granularity;
 use crate::time::Duration;
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +47,13 @@ pub struct RegionConfig {
     pub provisioned_delay: Duration,
     /// Provisioned environments created per minute per function. Default 6000.
     pub provisioned_per_minute: u32,
+    /// How billed duration rounds per invocation. Default 1 ms.
+    pub granularity: Granularity,
+    /// Whether an on-demand full cold start's init is billed (AWS bills it
+    /// since 2025-08-01; before, it was free for zip functions on managed
+    /// runtimes). Default true. Partial cold starts run init inside the
+    /// invoke, which is always billed.
+    pub bill_init: bool,
 }
 
 impl Default for RegionConfig {
@@ -62,6 +70,8 @@ impl Default for RegionConfig {
             memory_rule: MemoryRule::Current,
             provisioned_delay: Duration::from_secs(60),
             provisioned_per_minute: 6_000,
+            granularity: Granularity::Ms1,
+            bill_init: true,
         }
     }
 }

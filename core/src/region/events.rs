@@ -17,7 +17,10 @@ pub(super) enum End {
 
 impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// Applies every event due at or before `now`, in the order they were
-    /// scheduled, and moves the clock to `now`.
+    /// scheduled, and moves the clock to `now`. An event is applied at its
+    /// own time; one scheduled for a time already past (a provisioned
+    /// environment whose cold start outlasts its lifetime) is applied at
+    /// the current time: the clock never moves backwards.
     ///
     /// # Errors
     /// [`TimeError::WentBackwards`] when `now` is before the region's clock
@@ -37,11 +40,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             };
             if env_first {
                 let t = self.env_timers.pop_due(now).ok_or(TimeError::Internal)?;
-                self.now = t.at;
+                self.now = self.now.max(t.at);
                 self.env_timer_fired(t.key)?;
             } else {
                 let t = self.fn_timers.pop_due(now).ok_or(TimeError::Internal)?;
-                self.now = t.at;
+                self.now = self.now.max(t.at);
                 self.allocate_provisioned_env(t.key)?;
             }
         }
@@ -57,6 +60,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 self.transition(i, EnvEvent::SandboxReady)?;
                 self.set_env_timer(i, slot.ready_at);
                 Ok(())
+            }
+            EnvState::Initializing if slot.env.is_attached() && self.now >= slot.timeout_at => {
+                // The invoke's timeout fell inside its (partial cold) init.
+                self.env_slot_mut(i)?.timed_out = true;
+                self.end_invocation(i, Outcome::Timeout)
             }
             EnvState::Initializing if slot.init_fails => self.init_failed(i),
             EnvState::Initializing => self.init_done(i),
@@ -78,8 +86,14 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             self.set_env_timer(i, slot.timeout_at);
             return Ok(());
         }
-        // An unattached provisioned environment finished (re-)initializing.
         let fi = slot.function;
+        if slot.env.kind() == EnvKind::OnDemand {
+            // A pre-warmed environment: idle and reusable like any other.
+            self.list_remove(i)?;
+            self.list_push(fi, i, ListTag::Idle)?;
+            return self.set_idle_timer(i);
+        }
+        // An unattached provisioned environment finished (re-)initializing.
         let f = self.fn_slot_mut(fi)?;
         f.pc.warming = f.pc.warming.saturating_sub(1);
         if f.pc.status == ProvisionedStatus::Ready {
@@ -173,8 +187,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let slot = *self.env_slot(i)?;
         let fi = slot.function;
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
-        self.detach(fi, on_pc, outcome)?;
-        self.env_timers.cancel(i);
+        self.detach(i, outcome)?;
+        // Every path below sets or cancels the env's timer.
         self.transition(i, EnvEvent::Finish { reset: outcome.resets() })?;
         self.list_remove(i)?;
         let f = *self.fn_slot(fi)?;
@@ -199,8 +213,12 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.set_idle_timer(i)
     }
 
-    /// Un-counts an attached invocation that ends.
-    pub(super) fn detach(&mut self, fi: u32, on_pc: bool, outcome: Outcome) -> Result<(), TimeError> {
+    /// Un-counts an attached invocation that ends at `now` and meters it.
+    pub(super) fn detach(&mut self, i: u32, outcome: Outcome) -> Result<(), TimeError> {
+        let slot = *self.env_slot(i)?;
+        let fi = slot.function;
+        let on_pc = slot.env.kind() == EnvKind::Provisioned;
+        self.meter_invocation(fi, on_pc, self.now.saturating_since(slot.billable_from))?;
         let f = self.fn_slot_mut(fi)?;
         let unreserved = f.uses_unreserved(on_pc);
         f.attached = f.attached.saturating_sub(1);
@@ -215,6 +233,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         f.stats.ended(outcome);
         self.stats.ended(outcome);
         self.ledger.end(unreserved);
+        self.busy_changed(fi, false)?;
         if self.ledger.unreserved_in_use() <= self.ledger.unreserved_pool() {
             self.unreserved_draining = false;
         }
@@ -230,7 +249,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let at = match slot.env.kind() {
             EnvKind::Provisioned => end_of_life,
             EnvKind::OnDemand => {
-                let idle_end = self.now.saturating_add(self.config.idle_timeout);
+                let keep_alive = self.fn_slot(slot.function)?.keep_alive.unwrap_or(self.config.idle_timeout);
+                let idle_end = self.now.saturating_add(keep_alive);
                 Some(end_of_life.map_or(idle_end, |e| e.min(idle_end)))
             }
         };
@@ -259,10 +279,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let is_live = slot.env.is_live();
         let fi = slot.function;
         self.fn_slot_mut(fi)?.states.moved(Some(from), to);
-        match (was_live, is_live) {
-            (true, false) => self.live = self.live.saturating_sub(1),
-            (false, true) => self.live = self.live.saturating_add(1),
-            _ => {}
+        if was_live != is_live {
+            self.live_changed(fi, is_live)?;
         }
         Ok(to)
     }
@@ -287,10 +305,27 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let generation = slot.generation;
         *slot = EnvSlot { env, generation, function: fi, version, ..EnvSlot::VACANT };
         self.fn_slot_mut(fi)?.states.moved(None, EnvState::Creating);
-        self.live = self.live.saturating_add(1);
+        self.live_changed(fi, true)?;
         crate::region::Stats::bump(&mut self.stats.envs_created);
         crate::region::Stats::bump(&mut self.fn_slot_mut(fi)?.stats.envs_created);
         Ok(Some(i))
+    }
+
+    fn live_changed(&mut self, fi: u32, up: bool) -> Result<(), TimeError> {
+        let now = self.now;
+        self.live = if up { self.live.saturating_add(1) } else { self.live.saturating_sub(1) };
+        self.occupancy.live_changed(now, up);
+        self.fn_slot_mut(fi)?.occupancy.live_changed(now, up);
+        Ok(())
+    }
+
+    /// Counts an invocation attaching (`up`) or detaching, region-wide and
+    /// for function `fi`.
+    pub(super) fn busy_changed(&mut self, fi: u32, up: bool) -> Result<(), TimeError> {
+        let now = self.now;
+        self.occupancy.busy_changed(now, up);
+        self.fn_slot_mut(fi)?.occupancy.busy_changed(now, up);
+        Ok(())
     }
 
     /// Whether a new environment would find a slot.

@@ -45,6 +45,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             warming_pc: List::EMPTY,
             busy_pc: List::EMPTY,
             shutting: List::EMPTY,
+            prewarming: List::EMPTY,
             states: StateCounts::default(),
             attached: 0,
             attached_pc: 0,
@@ -52,6 +53,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             scaling,
             pc: Provisioning::default(),
             stats: Stats::default(),
+            meter: crate::pricing::Meter::new(),
+            pc_billed_since: None,
+            occupancy: super::Occupancy { since: now, ..super::Occupancy::default() },
+            keep_alive: None,
         };
         let fi = match vacant {
             Some(v) => {
@@ -96,6 +101,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             || config.timeout_ms != old.config.timeout_ms
             || config.cold_start != old.config.cold_start;
         if code_changed {
+            self.close_provisioned_span(fi)?;
             self.new_version(fi)?;
         }
         let slot = self.fn_slot_mut(fi)?;
@@ -146,6 +152,25 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         Ok(())
     }
 
+    /// Overrides how long this function's on-demand environments are kept
+    /// idle (`None`: the region's idle timeout). Applies to environments
+    /// that become idle from now on. A keep-alive policy (such as the hybrid
+    /// histogram policy of the simulator) drives this.
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownFunction`], [`ConfigError::TimeWentBackwards`].
+    pub fn set_keep_alive(
+        &mut self,
+        now: Instant,
+        f: FunctionId,
+        keep_alive: Option<Duration>,
+    ) -> Result<(), ConfigError> {
+        self.advance(now)?;
+        let fi = self.function_index(f).ok_or(ConfigError::UnknownFunction)?;
+        self.fn_slot_mut(fi)?.keep_alive = keep_alive;
+        Ok(())
+    }
+
     /// Deletes a function. Its idle, warming and shutting-down environments
     /// are terminated at once; its reserved and provisioned concurrency
     /// return to the account. The handle (and any copy) becomes stale.
@@ -160,12 +185,13 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if slot.attached > 0 {
             return Err(ConfigError::FunctionBusy);
         }
-        for tag in [ListTag::Idle, ListTag::IdlePc, ListTag::WarmingPc, ListTag::Shutting] {
+        for tag in [ListTag::Idle, ListTag::IdlePc, ListTag::WarmingPc, ListTag::Prewarming, ListTag::Shutting] {
             while let Some(i) = self.list_take(fi, tag, End::Newest)? {
                 self.terminate_now(i)?;
             }
         }
         self.fn_timers.cancel(fi);
+        self.close_provisioned_span(fi)?;
         self.ledger.apply_change(slot.settings(), ConcurrencySettings::default(), 0);
         let f = self.fn_slot_mut(fi)?;
         f.in_use = false;
@@ -215,11 +241,18 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     fn set_concurrency(&mut self, fi: u32, new: ConcurrencySettings) -> Result<(), TimeError> {
         let f = *self.fn_slot(fi)?;
         let old = f.settings();
+        if old.provisioned != new.provisioned {
+            self.close_provisioned_span(fi)?;
+        }
         let busy_on_demand = u64::from(f.attached.saturating_sub(f.attached_pc));
         self.ledger.apply_change(old, new, busy_on_demand);
+        let now = self.now;
         let slot = self.fn_slot_mut(fi)?;
         slot.config.reserved = new.reserved;
         slot.config.provisioned = new.provisioned;
+        if new.provisioned > 0 && slot.pc_billed_since.is_none() {
+            slot.pc_billed_since = Some(now);
+        }
         slot.draining = new.reserved.is_some_and(|rc| slot.attached > rc);
         if self.ledger.unreserved_in_use() > self.ledger.unreserved_pool() {
             self.unreserved_draining = true;

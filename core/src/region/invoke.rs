@@ -29,7 +29,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// the table is full (no token spent). A throttle is `Ok(Invoked::Throttled)`.
     pub fn invoke(&mut self, now: Instant, f: FunctionId) -> Result<Invoked, InvokeError> {
         let init = self.function(f).map_or(Duration::ZERO, |s| s.config.cold_start.init());
-        self.invoke_with_init(now, f, init)
+        self.invoke_with(now, f, || init)
     }
 
     /// Like [`Region::invoke`], with this request's init duration in place of
@@ -39,6 +39,21 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// # Errors
     /// As [`Region::invoke`].
     pub fn invoke_with_init(&mut self, now: Instant, f: FunctionId, init: Duration) -> Result<Invoked, InvokeError> {
+        self.invoke_with(now, f, || init)
+    }
+
+    /// Like [`Region::invoke_with_init`], asking `init` for the init
+    /// duration only when the request cold-starts (a driver drawing init
+    /// times lazily).
+    ///
+    /// # Errors
+    /// As [`Region::invoke`].
+    pub fn invoke_with(
+        &mut self,
+        now: Instant,
+        f: FunctionId,
+        init: impl FnOnce() -> Duration,
+    ) -> Result<Invoked, InvokeError> {
         self.advance(now)?;
         let fi = self.function_index(f).ok_or(InvokeError::UnknownFunction)?;
         let took_request_token = match self.request_rate.as_mut().map(|bucket| bucket.try_take(now)) {
@@ -82,6 +97,41 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         Ok(self.start_cold(fi, init)?)
     }
 
+    /// Starts a new on-demand environment for `f` without an invocation (a
+    /// keep-alive policy pre-warming before expected traffic). It is created
+    /// and initialized like a full cold start, then idles like any warm
+    /// environment. It needs a scaling token like any new environment and
+    /// is not concurrency (nothing is busy). Returns `None` when no scaling
+    /// token is available.
+    ///
+    /// # Errors
+    /// [`InvokeError::UnknownFunction`], [`InvokeError::TimeWentBackwards`],
+    /// [`InvokeError::CapacityExceeded`] (no token spent).
+    pub fn prewarm(&mut self, now: Instant, f: FunctionId) -> Result<Option<EnvId>, InvokeError> {
+        self.advance(now)?;
+        let fi = self.function_index(f).ok_or(InvokeError::UnknownFunction)?;
+        if !self.has_free_env() {
+            return Err(InvokeError::CapacityExceeded);
+        }
+        let token = match self.legacy_scaling.as_mut() {
+            Some(account) => account.try_take(now),
+            None => self.fn_slot_mut(fi)?.scaling.try_take(now),
+        };
+        if !token {
+            return Ok(None);
+        }
+        let config = self.fn_slot(fi)?.config;
+        let i = self.alloc_env(fi, EnvKind::OnDemand, false)?.ok_or(InvokeError::Internal)?;
+        let create = config.cold_start.create();
+        let (init, _) = Self::on_demand_init(config.cold_start.init());
+        let slot = self.env_slot_mut(i)?;
+        slot.ready_at = now.saturating_add(create).saturating_add(init);
+        let env = EnvId { index: i, generation: slot.generation };
+        self.list_push(fi, i, ListTag::Prewarming)?;
+        self.set_env_timer(i, now.saturating_add(create));
+        Ok(Some(env))
+    }
+
     fn throttle(&mut self, fi: u32, reason: ThrottleReason) -> Result<Invoked, InvokeError> {
         self.stats.throttled(reason);
         self.fn_slot_mut(fi)?.stats.throttled(reason);
@@ -100,14 +150,14 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
 
     /// Starts an invocation on idle environment `i`, already taken out of
     /// its list: warm, provisioned, or partial cold when the env is reset.
-    fn start_on_idle(&mut self, fi: u32, i: u32, init: Duration) -> Result<Invoked, TimeError> {
+    fn start_on_idle(&mut self, fi: u32, i: u32, init: impl FnOnce() -> Duration) -> Result<Invoked, TimeError> {
         let now = self.now;
         let env = self.env_slot(i)?.env;
         let on_pc = env.kind() == EnvKind::Provisioned;
         let config = self.fn_slot(fi)?.config;
         let next = self.transition(i, EnvEvent::Invoke)?;
         let (phase, suppressed) = match next {
-            EnvState::Initializing => Self::on_demand_init(init),
+            EnvState::Initializing => Self::on_demand_init(init()),
             _ => (Duration::ZERO, Duration::ZERO),
         };
         let kind = match (next, on_pc) {
@@ -122,22 +172,34 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         // A partial cold start's init runs inside the invoke: the timeout counts from now.
         let timeout_at = now.saturating_add(config.timeout());
         let started = self.attach(fi, i, kind, on_pc, phase, ready_at, timeout_at, suppressed)?;
-        let timer = if next == EnvState::Initializing { ready_at } else { timeout_at };
+        // A partial cold start's init runs inside the invoke and is billed with it.
+        let from = if kind == StartKind::PartialCold { now } else { ready_at };
+        let slot = self.env_slot_mut(i)?;
+        slot.billable_from = from;
+        slot.duration_from = from;
+        // While the init runs, the timer is whichever comes first: init done or the timeout.
+        let timer = if next == EnvState::Initializing { ready_at.min(timeout_at) } else { timeout_at };
         self.set_env_timer(i, timer);
         Ok(Invoked::Started(started))
     }
 
     /// Starts an invocation on a new on-demand environment: a full cold start.
-    fn start_cold(&mut self, fi: u32, init: Duration) -> Result<Invoked, TimeError> {
+    fn start_cold(&mut self, fi: u32, init: impl FnOnce() -> Duration) -> Result<Invoked, TimeError> {
         let now = self.now;
         let config = self.fn_slot(fi)?.config;
         let i = self.alloc_env(fi, EnvKind::OnDemand, true)?.ok_or(TimeError::Internal)?;
         let create = config.cold_start.create();
-        let (phase, suppressed) = Self::on_demand_init(init);
+        let (phase, suppressed) = Self::on_demand_init(init());
         let total = create.saturating_add(phase);
         let ready_at = now.saturating_add(total);
         let timeout_at = ready_at.saturating_add(config.timeout());
         let started = self.attach(fi, i, StartKind::FullCold, false, total, ready_at, timeout_at, suppressed)?;
+        // Init is billed (a setting); creating the sandbox never is.
+        let init_start = now.saturating_add(create);
+        let bill_init = self.config.bill_init;
+        let slot = self.env_slot_mut(i)?;
+        slot.billable_from = if bill_init { init_start } else { ready_at };
+        slot.duration_from = ready_at;
         self.set_env_timer(i, now.saturating_add(create));
         Ok(Invoked::Started(started))
     }
@@ -165,6 +227,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         f.stats.started(start, on_pc, spillover);
         self.stats.started(start, on_pc, spillover);
         self.ledger.start(unreserved);
+        self.busy_changed(fi, true)?;
         let slot = self.env_slot_mut(i)?;
         slot.seq = slot.seq.wrapping_add(1).max(1);
         slot.timed_out = false;
@@ -186,8 +249,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     ///
     /// A success or function error leaves the environment idle and warm; a
     /// timeout or crash leaves it idle but reset (its next use is a partial
-    /// cold start). A failure reported before the cold start completed ends
-    /// the init: an on-demand environment is then shut down.
+    /// cold start). A timeout during a partial cold start's init (which runs
+    /// inside the invoke) does the same; any other failure reported before
+    /// the cold start completed fails the init, and the environment is shut
+    /// down (a provisioned one is replaced).
     ///
     /// # Errors
     /// [`FinishError::UnknownInvocation`] for a stale or finished handle;
@@ -212,9 +277,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let fi = slot.function;
         let function = FunctionId { index: fi, generation: self.fn_slot(fi)?.generation };
         let env = invocation.env;
-        if slot.env.state() == EnvState::Busy {
+        let resets_init = slot.env.state() == EnvState::Initializing && outcome == Outcome::Timeout;
+        if slot.env.state() == EnvState::Busy || resets_init {
             self.end_invocation(i, outcome)?;
-            let duration = now.saturating_since(slot.ready_at);
+            let duration = now.saturating_since(slot.duration_from);
             let env_kept = self.env_state(env).is_some_and(|s| matches!(s, EnvState::Idle));
             return Ok(Finished { function, env, duration, env_kept });
         }
@@ -231,7 +297,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let slot = *self.env_slot(i)?;
         let fi = slot.function;
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
-        self.detach(fi, on_pc, outcome)?;
+        self.detach(i, outcome)?;
         self.transition(i, EnvEvent::InitFailed)?;
         Stats::bump(&mut self.stats.init_failures);
         Stats::bump(&mut self.fn_slot_mut(fi)?.stats.init_failures);

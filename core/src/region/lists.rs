@@ -22,6 +22,8 @@ pub(crate) enum ListTag {
     BusyPc,
     /// Environments shutting down.
     Shutting,
+    /// On-demand environments created ahead of traffic, still cold-starting.
+    Prewarming,
 }
 
 /// Head, tail and length of one list.

@@ -23,16 +23,19 @@
 //!   at the timeout (counted as timeouts); a later `finish` says
 //!   [`FinishError::TimedOut`].
 
+mod billing;
 mod check;
 mod config;
 mod events;
 mod functions;
 mod invoke;
 mod lists;
+mod occupancy;
 mod provisioned;
 mod types;
 
 pub use config::{RegionConfig, WarmPick};
+pub use occupancy::Occupancy;
 pub use types::{
     EnvId, Finished, FunctionCounts, FunctionId, InvocationId, Invoked, Outcome, StartKind, Started, Stats, Violation,
 };
@@ -41,6 +44,7 @@ use crate::concurrency::{ConcurrencySettings, Ledger, ScalingRule, TokenBucket};
 use crate::environment::{EnvState, Environment};
 use crate::error::{ConfigError, FinishError, InvokeError};
 use crate::function::FunctionConfig;
+use crate::pricing::Meter;
 use crate::time::{Duration, Instant};
 use crate::timer::TimerHeap;
 use lists::{List, ListTag, NIL};
@@ -75,6 +79,12 @@ struct EnvSlot {
     /// When the current cold start ends (the handler starts, or a
     /// provisioned environment becomes idle).
     ready_at: Instant,
+    /// Where the attached invocation's billed duration starts.
+    billable_from: Instant,
+    /// Where the attached invocation's reported duration starts: the
+    /// handler's start, or the invoke for a partial cold start (its init
+    /// runs inside the invoke).
+    duration_from: Instant,
 }
 
 impl EnvSlot {
@@ -92,6 +102,8 @@ impl EnvSlot {
         init_fails: false,
         timeout_at: Instant::ZERO,
         ready_at: Instant::ZERO,
+        billable_from: Instant::ZERO,
+        duration_from: Instant::ZERO,
     };
 }
 
@@ -141,6 +153,7 @@ struct FunctionSlot {
     warming_pc: List,
     busy_pc: List,
     shutting: List,
+    prewarming: List,
     states: StateCounts,
     /// Invocations attached (busy, including cold-starting ones).
     attached: u32,
@@ -151,6 +164,14 @@ struct FunctionSlot {
     scaling: TokenBucket,
     pc: Provisioning,
     stats: Stats,
+    /// This function's usage, for its bill.
+    meter: Meter,
+    /// Since when the current provisioned configuration is billed, if any.
+    pc_billed_since: Option<Instant>,
+    occupancy: Occupancy,
+    /// Keep-alive of this function's idle on-demand environments, when it
+    /// overrides the region's idle timeout.
+    keep_alive: Option<Duration>,
 }
 
 impl FunctionSlot {
@@ -168,6 +189,7 @@ impl FunctionSlot {
             ListTag::WarmingPc => Some(&mut self.warming_pc),
             ListTag::BusyPc => Some(&mut self.busy_pc),
             ListTag::Shutting => Some(&mut self.shutting),
+            ListTag::Prewarming => Some(&mut self.prewarming),
         }
     }
 }
@@ -210,6 +232,11 @@ pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEF
     /// A configuration change left unreserved in use above the pool.
     unreserved_draining: bool,
     stats: Stats,
+    /// The whole region's usage.
+    meter: Meter,
+    /// A usage total overflowed: bills are refused rather than wrong.
+    meter_overflow: bool,
+    occupancy: Occupancy,
 }
 
 impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
@@ -260,6 +287,9 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             live: 0,
             unreserved_draining: false,
             stats: Stats::default(),
+            meter: Meter::new(),
+            meter_overflow: false,
+            occupancy: Occupancy::default(),
         })
     }
 
@@ -315,6 +345,30 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             provisioned_status: s.pc.status,
             reserved: s.config.reserved,
         })
+    }
+
+    /// Live and busy environments of the region integrated up to its clock,
+    /// with peaks.
+    pub fn occupancy(&self) -> Occupancy {
+        self.occupancy.at(self.now)
+    }
+
+    /// One function's occupancy up to the region's clock, or `None` for an
+    /// unknown or stale handle.
+    pub fn function_occupancy(&self, f: FunctionId) -> Option<Occupancy> {
+        self.function(f).map(|s| s.occupancy.at(self.now))
+    }
+
+    /// The most busy environments (region-wide) since the last call, and
+    /// starts a new window at the current busy count (CloudWatch's
+    /// per-period `Max` of `ConcurrentExecutions`).
+    pub fn take_busy_window_peak(&mut self) -> u32 {
+        let peak = self.occupancy.window_peak;
+        self.occupancy.window_peak = self.occupancy.busy;
+        for f in self.functions.iter_mut() {
+            f.occupancy.window_peak = f.occupancy.busy;
+        }
+        peak
     }
 
     /// Busy environments in the account (`ConcurrentExecutions`).

@@ -319,3 +319,146 @@ fn legacy_scaling_is_account_wide() {
     // One token every 120 ms.
     started(r.invoke(ms(120), g));
 }
+
+#[test]
+fn finished_invocations_are_metered_per_start_kind() {
+    use crate::pricing::{Architecture, Granularity, PriceBook};
+    let cold_start = ColdStartProfile { sandbox_us: 100_000, download_us_per_mb: 0, package_mb: 0, init_us: 200_000 };
+    let cfg =
+        FunctionConfig { memory_mb: 1_024, cold_start, architecture: Architecture::Arm64, ..FunctionConfig::default() };
+    for (bill_init, full_cold_ms) in [(true, 250), (false, 50)] {
+        let mut r = region(RegionConfig { bill_init, ..RegionConfig::default() });
+        let f = r.create_function(s(0), &cfg).unwrap();
+        // Full cold: create 100 ms (never billed), init 200 ms (billed when bill_init), handler 50 ms.
+        let a = started(r.invoke(s(0), f));
+        r.finish(ms(350), a.invocation, Outcome::Crash).unwrap();
+        // Partial cold: init 200 ms inside the invoke, handler 10.5 ms → 211 ms billed.
+        let b = started(r.invoke(s(1), f));
+        assert_eq!(b.start, StartKind::PartialCold);
+        r.finish(Instant::from_micros(1_210_500), b.invocation, Outcome::Success).unwrap();
+        // Warm: 1 µs → 1 ms.
+        let c = started(r.invoke(s(2), f));
+        r.finish(Instant::from_micros(2_000_001), c.invocation, Outcome::Success).unwrap();
+        let m = r.usage().unwrap();
+        assert_eq!(m.arm64.requests, 3);
+        assert_eq!(m.arm64.mb_ms, 1_024 * (full_cold_ms + 211 + 1), "bill_init {bill_init}");
+        assert_eq!(m.x86_64.requests, 0);
+        assert_eq!(r.function_usage(f).unwrap().unwrap(), m);
+        let bill = r.bill(&PriceBook::US_EAST_1, false).unwrap();
+        assert_eq!(bill.lines().len(), 2, "requests and arm64 duration");
+    }
+    let mut r = region(RegionConfig { granularity: Granularity::Ms100, ..RegionConfig::default() });
+    let f = r
+        .create_function(s(0), &FunctionConfig { cold_start: instant_profile(), ..FunctionConfig::default() })
+        .unwrap();
+    let a = started(r.invoke(s(0), f));
+    r.finish(Instant::from_micros(100_001), a.invocation, Outcome::Success).unwrap();
+    assert_eq!(r.usage().unwrap().x86_64.mb_ms, 128 * 200);
+}
+
+#[test]
+fn provisioned_allocation_and_on_pc_invocations_are_metered() {
+    let mut r = region(RegionConfig::default());
+    let cfg =
+        FunctionConfig { memory_mb: 2_048, provisioned: 2, cold_start: instant_profile(), ..FunctionConfig::default() };
+    let f = r.create_function(s(0), &cfg).unwrap();
+    r.advance(s(61)).unwrap();
+    let p = started(r.invoke(s(61), f));
+    assert!(p.on_provisioned);
+    r.finish(ms(61_100), p.invocation, Outcome::Success).unwrap();
+    let spill = started(r.invoke(ms(61_100), f));
+    let spill2 = started(r.invoke(ms(61_100), f));
+    let spill3 = started(r.invoke(ms(61_100), f));
+    assert_eq!((spill.on_provisioned, spill2.on_provisioned, spill3.on_provisioned), (true, true, false));
+    r.advance(s(62)).unwrap();
+    for inv in [spill, spill2, spill3] {
+        r.finish(s(62), inv.invocation, Outcome::Success).unwrap();
+    }
+    // Open span: 62 s of PC = 2 rounds up to 5 min.
+    let m = r.usage().unwrap();
+    assert_eq!(m.x86_64.provisioned_mb_ms, 2 * 2_048 * 300_000);
+    assert_eq!((m.x86_64.requests_provisioned, m.x86_64.requests), (3, 1));
+    assert_eq!(m.x86_64.mb_ms_provisioned, 2_048 * (100 + 900 + 900));
+    assert_eq!(m.x86_64.mb_ms, 2_048 * 900);
+    // Disabling closes the span: 10 min 1 s rounds up to 15 min.
+    r.put_provisioned(Instant::from_secs(601), f, 0).unwrap();
+    r.advance(s(7_200)).unwrap();
+    assert_eq!(r.usage().unwrap().x86_64.provisioned_mb_ms, 2 * 2_048 * 900_000);
+}
+
+#[test]
+fn occupancy_integrates_live_and_busy_time() {
+    let mut r = region(RegionConfig::default());
+    let f = r
+        .create_function(
+            s(0),
+            &FunctionConfig { timeout_ms: 60_000, cold_start: instant_profile(), ..FunctionConfig::default() },
+        )
+        .unwrap();
+    let a = started(r.invoke(s(0), f));
+    let b = started(r.invoke(s(0), f));
+    r.finish(s(10), a.invocation, Outcome::Success).unwrap();
+    r.finish(s(20), b.invocation, Outcome::Success).unwrap();
+    assert_eq!(r.take_busy_window_peak(), 2);
+    assert_eq!(r.take_busy_window_peak(), 0);
+    r.advance(s(40)).unwrap();
+    let o = r.occupancy();
+    assert_eq!(o.busy_env_us, 30_000_000, "2 busy for 10 s, 1 for 10 s");
+    assert_eq!(o.live_env_us, 80_000_000, "2 live for 40 s");
+    assert_eq!(o.busy_peak, 2);
+    assert!((o.avg_live() - 2.0).abs() < 1e-12);
+    assert_eq!(r.function_occupancy(f).unwrap(), o);
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn prewarm_and_keep_alive_override() {
+    let mut r = region(RegionConfig::default());
+    let f = r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    r.set_keep_alive(s(0), f, Some(Duration::from_secs(30))).unwrap();
+    let env = r.prewarm(s(0), f).unwrap().unwrap();
+    assert_eq!(r.env_state(env), Some(EnvState::Creating));
+    assert_eq!(r.busy(), 0);
+    r.advance(s(1)).unwrap();
+    assert_eq!(r.env_state(env), Some(EnvState::Idle));
+    let a = started(r.invoke(s(2), f));
+    assert_eq!((a.start, a.env), (StartKind::Warm, env));
+    r.finish(s(3), a.invocation, Outcome::Success).unwrap();
+    assert_eq!(r.next_deadline(), Some(s(33)), "keep-alive override");
+    r.set_keep_alive(s(3), f, None).unwrap();
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn deleting_a_function_terminates_its_prewarming_envs() {
+    let mut r = region(RegionConfig::default());
+    let f = r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    let env = r.prewarm(s(0), f).unwrap().unwrap();
+    r.delete_function(s(0), f).unwrap();
+    assert_eq!(r.env_state(env), None);
+    assert_eq!(r.live(), 0);
+    r.check_invariants().unwrap();
+    r.advance(s(10)).unwrap();
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn a_timer_already_due_never_moves_the_clock_back() {
+    // PC env: create + init (25 s) outlasts the lifetime (20 s), so its
+    // recycle is due the moment it becomes idle.
+    let cfg = RegionConfig {
+        max_lifetime: Duration::from_secs(20),
+        provisioned_delay: Duration::ZERO,
+        ..RegionConfig::default()
+    };
+    let mut r = region(cfg);
+    let cold_start = ColdStartProfile { init_us: 25_000_000, ..instant_profile() };
+    let f =
+        r.create_function(s(0), &FunctionConfig { provisioned: 1, cold_start, ..FunctionConfig::default() }).unwrap();
+    r.advance(s(25)).unwrap();
+    assert_eq!(r.now(), s(25));
+    // Recycled at 25 s (not at 20 s): re-initialized by 50 s.
+    assert_eq!(r.next_deadline(), Some(s(50)));
+    assert_eq!(r.function_counts(f).unwrap().initializing, 1);
+    r.check_invariants().unwrap();
+}

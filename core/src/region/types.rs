@@ -135,8 +135,9 @@ pub struct Finished {
     pub function: FunctionId,
     /// The environment that served it.
     pub env: EnvId,
-    /// Handler time: from the handler's start (`ready_at`) to the finish;
-    /// zero when the invocation ended during its cold start.
+    /// The invoke's duration: from the handler's start (`ready_at`) to the
+    /// finish, or from the invoke for a partial cold start (whose init runs
+    /// inside the invoke); zero when a full cold start's init failed.
     pub duration: Duration,
     /// Whether the environment went on serving (false: it is shutting down,
     /// re-initializing or was terminated).

@@ -1,0 +1,46 @@
+//! `invoke` + `finish` pairs on a `Region` at steady state.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use lambdasim::{Duration, FunctionConfig, Instant, Invoked, Outcome, Region, RegionConfig};
+use std::hint::black_box;
+
+type R = Region<16_384, 8>;
+
+/// A region whose function has `warm` idle environments, and the clock.
+fn warmed(warm: u32) -> (Box<R>, lambdasim::FunctionId, Instant) {
+    let config = RegionConfig { account_limit: 20_000, request_rate_per_limit: 0, ..RegionConfig::default() };
+    let mut r: Box<R> = Box::new(Region::new(config).unwrap());
+    let fc = FunctionConfig { timeout_ms: 900_000, ..FunctionConfig::default() };
+    let f = r.create_function(Instant::ZERO, &fc).unwrap();
+    let mut started = Vec::new();
+    for _ in 0..warm {
+        if let Invoked::Started(s) = r.invoke(Instant::ZERO, f).unwrap() {
+            started.push(s);
+        }
+    }
+    let t = Instant::from_secs(10);
+    for s in started {
+        r.finish(t, s.invocation, Outcome::Success).unwrap();
+    }
+    (r, f, t)
+}
+
+fn invoke_finish(c: &mut Criterion) {
+    let mut g = c.benchmark_group("invoke+finish");
+    g.throughput(Throughput::Elements(1));
+    for warm in [1u32, 100, 10_000] {
+        g.bench_with_input(BenchmarkId::new("warm-envs", warm), &warm, |b, &warm| {
+            let (mut r, f, mut t) = warmed(warm);
+            b.iter(|| {
+                t = t.saturating_add(Duration::from_micros(10));
+                let Invoked::Started(s) = r.invoke(t, f).unwrap() else { panic!("throttled") };
+                black_box(r.finish(t.saturating_add(Duration::from_micros(5)), s.invocation, Outcome::Success).unwrap());
+            });
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, invoke_finish);
+criterion_main!(benches);

@@ -1,0 +1,96 @@
+//! Metering every finished invocation and provisioned allocation, and the
+//! bills of a region and its functions (SPEC §5).
+
+use super::{FunctionId, Region};
+use crate::error::TimeError;
+use crate::pricing::{Bill, BillError, FREE_EPHEMERAL_MB, Meter, PriceBook, ProvisionedUsage, UsageClass};
+use crate::time::{Duration, Instant};
+
+impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+    /// Meters one invocation that ran for `ran` (billed from its billable
+    /// start: the handler, or the init when init is billed), rounded per the
+    /// region's granularity, with the function's memory, architecture and
+    /// ephemeral storage, on provisioned or on-demand (spillover) prices.
+    pub(super) fn meter_invocation(&mut self, fi: u32, on_pc: bool, ran: Duration) -> Result<(), TimeError> {
+        let billed_ms = self.config.granularity.billed_ms(ran);
+        let class = if on_pc { UsageClass::Provisioned } else { UsageClass::OnDemand };
+        let f = self.fn_slot_mut(fi)?;
+        let c = &f.config;
+        let (arch, mb, extra) = (c.architecture, c.memory_mb, c.ephemeral_mb.saturating_sub(FREE_EPHEMERAL_MB));
+        let ok = f.meter.add_one(arch, class, mb, extra, billed_ms).is_ok()
+            && self.meter.add_one(arch, class, mb, extra, billed_ms).is_ok();
+        if !ok {
+            self.meter_overflow = true;
+        }
+        Ok(())
+    }
+
+    fn provisioned_span(&self, fi: u32, until: Instant) -> Result<Option<ProvisionedUsage>, TimeError> {
+        let f = self.fn_slot(fi)?;
+        Ok(f.pc_billed_since.filter(|_| f.config.provisioned > 0).map(|since| ProvisionedUsage {
+            arch: f.config.architecture,
+            memory_mb: f.config.memory_mb,
+            provisioned: f.config.provisioned,
+            enabled: until.saturating_since(since),
+        }))
+    }
+
+    /// Bills the provisioned configuration in force since it was set, up to
+    /// now (rounded up to 5 minutes), and closes that span.
+    pub(super) fn close_provisioned_span(&mut self, fi: u32) -> Result<(), TimeError> {
+        if let Some(span) = self.provisioned_span(fi, self.now)? {
+            let f = self.fn_slot_mut(fi)?;
+            let ok = f.meter.add_provisioned(&span).is_ok() && self.meter.add_provisioned(&span).is_ok();
+            if !ok {
+                self.meter_overflow = true;
+            }
+        }
+        self.fn_slot_mut(fi)?.pc_billed_since = None;
+        Ok(())
+    }
+
+    fn with_open_spans(&self, mut meter: Meter, only: Option<u32>) -> Result<Meter, BillError> {
+        for fi in 0..self.functions.len() as u32 {
+            if only.is_some_and(|o| o != fi) || !self.fn_slot(fi).is_ok_and(|f| f.in_use) {
+                continue;
+            }
+            if let Ok(Some(span)) = self.provisioned_span(fi, self.now) {
+                meter.add_provisioned(&span)?;
+            }
+        }
+        Ok(meter)
+    }
+
+    /// The region's usage so far, provisioned configurations billed up to
+    /// the region's clock (each open span rounded up to 5 minutes).
+    ///
+    /// # Errors
+    /// [`BillError::Overflow`] when a total overflowed while metering.
+    pub fn usage(&self) -> Result<Meter, BillError> {
+        if self.meter_overflow {
+            return Err(BillError::Overflow);
+        }
+        self.with_open_spans(self.meter, None)
+    }
+
+    /// One function's usage so far, or `None` for an unknown handle.
+    ///
+    /// # Errors
+    /// [`BillError::Overflow`] when a total overflowed while metering.
+    pub fn function_usage(&self, f: FunctionId) -> Option<Result<Meter, BillError>> {
+        let fi = self.function_index(f)?;
+        if self.meter_overflow {
+            return Some(Err(BillError::Overflow));
+        }
+        let meter = self.fn_slot(fi).ok()?.meter;
+        Some(self.with_open_spans(meter, Some(fi)))
+    }
+
+    /// The region's bill so far, treating the run as one month.
+    ///
+    /// # Errors
+    /// [`BillError::Overflow`].
+    pub fn bill(&self, prices: &PriceBook, free_tier: bool) -> Result<Bill, BillError> {
+        self.usage()?.bill(prices, free_tier)
+    }
+}

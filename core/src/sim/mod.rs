@@ -1,0 +1,544 @@
+//! The discrete-event simulator: drives a [`Region`] from workloads and
+//! duration distributions, deterministically by seed.
+//!
+//! Each function gets a [`Workload`] (when requests arrive), a handler
+//! [`DurationDist`], an optional init distribution, failure rates and a
+//! [`KeepAlive`] policy. [`Sim::run`] plays the run to its horizon and
+//! returns a [`Summary`]; an [`Observer`] receives a [`MinutePoint`] per
+//! simulated minute.
+//!
+//! # Guarantees
+//! - Same configuration, functions and seed ⇒ bit-identical results on
+//!   every platform (every random draw comes from per-function
+//!   `Rng` streams derived from the seed, and real-valued
+//!   draws go through `libm`).
+//! - O(log n) per request: arrivals, completions and pre-warms sit in
+//!   indexed heaps; the region's own events are applied lazily by the calls
+//!   that need them.
+//! - No heap, no panics: a full environment table ends the run with
+//!   [`SimError::CapacityExceeded`].
+
+pub mod dist;
+pub mod keepalive;
+pub mod summary;
+pub mod workload;
+
+pub use dist::DurationDist;
+pub use keepalive::{HybridPolicy, IdleHistogram, KeepAlive, Windows};
+pub use summary::{FunctionSummary, MinutePoint, Observer, Summary};
+pub use workload::{Arrivals, TraceEvent, Workload};
+
+use crate::error::{ConfigError, FinishError, InvokeError, TimeError};
+use crate::function::FunctionConfig;
+use crate::memory::MemoryMb;
+use crate::region::{FunctionId, InvocationId, Invoked, Occupancy, Outcome, Region, RegionConfig, Stats};
+use crate::rng::Rng;
+use crate::time::{Duration, Instant};
+use crate::timer::TimerHeap;
+use core::fmt;
+
+/// One simulated function.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SimFunction<'a> {
+    /// Its configuration (memory, timeout, concurrency, cold-start profile).
+    pub config: FunctionConfig,
+    /// When its requests arrive.
+    pub workload: Workload<'a>,
+    /// How long its handler runs (a replay's recorded durations win).
+    pub handler: DurationDist<'a>,
+    /// How long its init runs; `None` uses the profile's `init_us`.
+    pub init: Option<DurationDist<'a>>,
+    /// Invocations that end in a function error, per million.
+    pub error_ppm: u32,
+    /// Invocations that crash (resetting the environment), per million.
+    pub crash_ppm: u32,
+    /// Keep-alive policy.
+    pub keep_alive: KeepAlive,
+}
+
+impl<'a> SimFunction<'a> {
+    /// A function with `config`, `workload` and `handler`, no failures,
+    /// the profile's init, the fixed keep-alive.
+    pub const fn new(config: FunctionConfig, workload: Workload<'a>, handler: DurationDist<'a>) -> Self {
+        SimFunction { config, workload, handler, init: None, error_ppm: 0, crash_ppm: 0, keep_alive: KeepAlive::Fixed }
+    }
+}
+
+/// Settings of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimConfig {
+    /// The region.
+    pub region: RegionConfig,
+    /// The seed of every random stream.
+    pub seed: u64,
+    /// Simulated time.
+    pub horizon: Duration,
+    /// Initial time excluded from counts and averages (not from the bill).
+    pub warmup: Duration,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            region: RegionConfig::default(),
+            seed: 1,
+            horizon: Duration::from_secs(3_600),
+            warmup: Duration::ZERO,
+        }
+    }
+}
+
+/// Why a run could not start or finish.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SimError {
+    /// The region's configuration was rejected.
+    Region(ConfigError),
+    /// Function `index`'s configuration was rejected.
+    Function {
+        /// Position in the function list.
+        index: usize,
+        /// Why.
+        error: ConfigError,
+    },
+    /// Function `index`'s workload is invalid (negative or NaN rate, unsorted replay).
+    InvalidWorkload {
+        /// Position in the function list.
+        index: usize,
+    },
+    /// Function `index`'s duration distribution is invalid.
+    InvalidDistribution {
+        /// Position in the function list.
+        index: usize,
+    },
+    /// Failure rates above one million per million.
+    InvalidFailureRate {
+        /// Position in the function list.
+        index: usize,
+    },
+    /// More functions than the simulator's capacity.
+    TooManyFunctions,
+    /// The environment table filled up; raise its capacity.
+    CapacityExceeded,
+    /// The warm-up is not shorter than the horizon.
+    WarmupTooLong,
+    /// A usage total overflowed: the bill cannot be exact.
+    BillOverflow,
+    /// An internal consistency check failed (a lambdasim bug; please report).
+    Internal,
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::Region(e) => write!(f, "region configuration: {e}"),
+            SimError::Function { index, error } => write!(f, "function {index}: {error}"),
+            SimError::InvalidWorkload { index } => write!(f, "function {index}: invalid workload"),
+            SimError::InvalidDistribution { index } => write!(f, "function {index}: invalid duration distribution"),
+            SimError::InvalidFailureRate { index } => write!(f, "function {index}: failure rates above 1 000 000 ppm"),
+            SimError::TooManyFunctions => f.write_str("more functions than the simulator's capacity"),
+            SimError::CapacityExceeded => f.write_str("environment table full"),
+            SimError::WarmupTooLong => f.write_str("warm-up not shorter than the horizon"),
+            SimError::BillOverflow => f.write_str("usage too large to bill exactly"),
+            SimError::Internal => f.write_str("internal consistency check failed"),
+        }
+    }
+}
+
+impl core::error::Error for SimError {}
+
+impl From<TimeError> for SimError {
+    fn from(_: TimeError) -> Self {
+        SimError::Internal
+    }
+}
+
+/// Per-function state of a run.
+#[derive(Clone, Debug)]
+struct FnState<'a> {
+    spec: SimFunction<'a>,
+    id: FunctionId,
+    memory: MemoryMb,
+    arrivals: Arrivals,
+    arrival_rng: Rng,
+    service_rng: Rng,
+    /// The next arrival's recorded duration (replays).
+    next_duration: Option<Duration>,
+    histogram: IdleHistogram,
+    idle_since: Option<Instant>,
+    /// Keep-alive to apply when a scheduled pre-warm fires.
+    prewarm_keep_alive: Duration,
+    peak: u32,
+    base_stats: Stats,
+    base_occupancy: Occupancy,
+}
+
+/// An invocation waiting for its completion event.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    invocation: InvocationId,
+    function: u32,
+    outcome: Outcome,
+}
+
+/// What happens next, in the order simultaneous events are handled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Next {
+    Minute,
+    Completion(u32),
+    Prewarm(u32),
+    Arrival(u32),
+}
+
+/// A simulation over a region of `ENVS` environment and `FUNCTIONS`
+/// function slots.
+///
+/// Large (the region plus a slot per environment): keep it boxed or static.
+#[derive(Clone, Debug)]
+pub struct Sim<'a, const ENVS: usize, const FUNCTIONS: usize> {
+    config: SimConfig,
+    region: Region<ENVS, FUNCTIONS>,
+    functions: heapless::Vec<FnState<'a>, FUNCTIONS>,
+    arrivals: TimerHeap<FUNCTIONS>,
+    prewarms: TimerHeap<FUNCTIONS>,
+    completions: TimerHeap<ENVS>,
+    pending: [Option<Pending>; ENVS],
+    seq: u64,
+    minute: u64,
+    last_minute_stats: Stats,
+    last_minute_occupancy: Occupancy,
+    peak: u32,
+    base_stats: Stats,
+    base_occupancy: Occupancy,
+}
+
+/// A seed for stream `stream` of function `index`.
+fn stream_seed(seed: u64, index: usize, stream: u64) -> u64 {
+    let index = (index as u64).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    Rng::new(seed ^ index ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03)).next_u64()
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
+    /// A run of `functions` under `config`, not started yet.
+    ///
+    /// # Errors
+    /// Any invalid region or function setting (the [`SimError`] names the
+    /// function), or more functions than `FUNCTIONS`.
+    pub fn new(config: SimConfig, functions: &[SimFunction<'a>]) -> Result<Self, SimError> {
+        if config.warmup >= config.horizon && !config.horizon.is_zero() {
+            return Err(SimError::WarmupTooLong);
+        }
+        let mut region = Region::new(config.region).map_err(SimError::Region)?;
+        let mut states = heapless::Vec::new();
+        for (index, spec) in functions.iter().enumerate() {
+            if !spec.workload.is_valid() {
+                return Err(SimError::InvalidWorkload { index });
+            }
+            if !spec.handler.is_valid() || !spec.init.is_none_or(|d| d.is_valid()) {
+                return Err(SimError::InvalidDistribution { index });
+            }
+            if u64::from(spec.error_ppm) + u64::from(spec.crash_ppm) > 1_000_000 {
+                return Err(SimError::InvalidFailureRate { index });
+            }
+            let id = region.create_function(Instant::ZERO, &spec.config).map_err(|error| match error {
+                ConfigError::CapacityExceeded => SimError::TooManyFunctions,
+                error => SimError::Function { index, error },
+            })?;
+            let memory = MemoryMb::with_rule(spec.config.memory_mb, config.region.memory_rule)
+                .map_err(|e| SimError::Function { index, error: e.into() })?;
+            let state = FnState {
+                spec: *spec,
+                id,
+                memory,
+                arrivals: Arrivals::new(),
+                arrival_rng: Rng::new(stream_seed(config.seed, index, 0)),
+                service_rng: Rng::new(stream_seed(config.seed, index, 1)),
+                next_duration: None,
+                histogram: IdleHistogram::new(),
+                idle_since: Some(Instant::ZERO),
+                prewarm_keep_alive: Duration::ZERO,
+                peak: 0,
+                base_stats: Stats::default(),
+                base_occupancy: Occupancy::default(),
+            };
+            states.push(state).map_err(|_| SimError::TooManyFunctions)?;
+        }
+        Ok(Sim {
+            config,
+            region,
+            functions: states,
+            arrivals: TimerHeap::new(),
+            prewarms: TimerHeap::new(),
+            completions: TimerHeap::new(),
+            pending: [None; ENVS],
+            seq: 0,
+            minute: 0,
+            last_minute_stats: Stats::default(),
+            last_minute_occupancy: Occupancy::default(),
+            peak: 0,
+            base_stats: Stats::default(),
+            base_occupancy: Occupancy::default(),
+        })
+    }
+
+    /// The region being simulated (for queries during or after a run).
+    pub const fn region(&self) -> &Region<ENVS, FUNCTIONS> {
+        &self.region
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq = self.seq.wrapping_add(1);
+        self.seq
+    }
+
+    fn state(&mut self, fi: u32) -> Result<&mut FnState<'a>, SimError> {
+        self.functions.get_mut(fi as usize).ok_or(SimError::Internal)
+    }
+
+    fn schedule_arrival(&mut self, fi: u32) -> Result<(), SimError> {
+        let f = self.state(fi)?;
+        let next = f.arrivals.next(&f.spec.workload, &mut f.arrival_rng);
+        match next {
+            Some((at, duration)) => {
+                f.next_duration = duration;
+                let seq = self.next_seq();
+                self.arrivals.set(fi, at, seq);
+            }
+            None => self.arrivals.cancel(fi),
+        }
+        Ok(())
+    }
+
+    fn peek_next(&self) -> Option<(Instant, Next)> {
+        let minute_end = Instant::ZERO.saturating_add(MINUTE.saturating_mul(self.minute + 1));
+        let mut best = (minute_end, Next::Minute, 0u64);
+        let candidates = [
+            self.completions.peek().map(|t| (t.at, Next::Completion(t.key), t.seq)),
+            self.prewarms.peek().map(|t| (t.at, Next::Prewarm(t.key), t.seq)),
+            self.arrivals.peek().map(|t| (t.at, Next::Arrival(t.key), t.seq)),
+        ];
+        for (at, next, seq) in candidates.into_iter().flatten() {
+            if (at, next, seq) < best {
+                best = (at, next, seq);
+            }
+        }
+        Some((best.0, best.1))
+    }
+
+    /// Plays the run to its horizon.
+    ///
+    /// # Errors
+    /// [`SimError::CapacityExceeded`] when the environment table fills up,
+    /// [`SimError::Internal`] on a broken internal check.
+    pub fn run(&mut self, observer: &mut impl Observer) -> Result<Summary<FUNCTIONS>, SimError> {
+        for fi in 0..self.functions.len() as u32 {
+            self.schedule_arrival(fi)?;
+        }
+        let horizon = Instant::ZERO.saturating_add(self.config.horizon);
+        let warmup = Instant::ZERO.saturating_add(self.config.warmup);
+        let mut warmed = self.config.warmup.is_zero();
+        while let Some((at, next)) = self.peek_next() {
+            if !warmed && at >= warmup {
+                self.region.advance(warmup)?;
+                self.mark_warmup();
+                warmed = true;
+            }
+            if at > horizon {
+                break;
+            }
+            match next {
+                Next::Minute => self.end_minute(at, observer)?,
+                Next::Completion(i) => self.complete(at, i)?,
+                Next::Prewarm(fi) => self.prewarm(at, fi)?,
+                Next::Arrival(fi) => self.arrive(at, fi)?,
+            }
+        }
+        self.region.advance(horizon)?;
+        if horizon > Instant::ZERO.saturating_add(MINUTE.saturating_mul(self.minute)) {
+            self.emit_minute(observer);
+        }
+        self.summary()
+    }
+
+    fn mark_warmup(&mut self) {
+        self.base_stats = *self.region.stats();
+        self.base_occupancy = self.region.occupancy();
+        self.peak = self.region.busy() as u32;
+        let region = &self.region;
+        for f in self.functions.iter_mut() {
+            f.base_stats = region.function_stats(f.id).copied().unwrap_or_default();
+            f.base_occupancy = region.function_occupancy(f.id).unwrap_or_default();
+            f.peak = region.function_counts(f.id).map_or(0, |c| c.busy);
+        }
+    }
+
+    fn end_minute(&mut self, at: Instant, observer: &mut impl Observer) -> Result<(), SimError> {
+        self.region.advance(at)?;
+        self.emit_minute(observer);
+        self.minute += 1;
+        Ok(())
+    }
+
+    fn emit_minute(&mut self, observer: &mut impl Observer) {
+        let region = &mut self.region;
+        let warm = region.now() > Instant::ZERO.saturating_add(self.config.warmup) || self.config.warmup.is_zero();
+        for f in self.functions.iter_mut() {
+            if warm {
+                let window = region.function_occupancy(f.id).map_or(0, |o| o.window_peak);
+                f.peak = f.peak.max(window);
+            }
+        }
+        let busy_max = region.take_busy_window_peak();
+        if warm {
+            self.peak = self.peak.max(busy_max);
+        }
+        let stats = *region.stats();
+        let occ = region.occupancy();
+        let span = occ.since.saturating_since(self.last_minute_occupancy.since).as_micros() as f64;
+        let avg = |a: u128, b: u128| if span <= 0.0 { 0.0 } else { a.saturating_sub(b) as f64 / span };
+        let last = &self.last_minute_stats;
+        let point = MinutePoint {
+            minute: self.minute,
+            busy_max,
+            busy_avg: avg(occ.busy_env_us, self.last_minute_occupancy.busy_env_us),
+            live_avg: avg(occ.live_env_us, self.last_minute_occupancy.live_env_us),
+            live: region.live(),
+            invocations: stats.invocations.saturating_sub(last.invocations),
+            cold_starts: stats.cold_starts().saturating_sub(last.cold_starts()),
+            throttles: stats.throttles_total().saturating_sub(last.throttles_total()),
+            account_limit: region.config().account_limit,
+            unreserved_pool: region.unreserved_pool(),
+            claimed: region.claimed_concurrency(),
+        };
+        self.last_minute_stats = stats;
+        self.last_minute_occupancy = occ;
+        observer.minute(&point);
+    }
+
+    fn arrive(&mut self, at: Instant, fi: u32) -> Result<(), SimError> {
+        let region_busy = {
+            let f = self.functions.get(fi as usize).ok_or(SimError::Internal)?;
+            self.region.function_counts(f.id).map_or(0, |c| c.busy)
+        };
+        let f = self.state(fi)?;
+        let (id, memory, spec) = (f.id, f.memory, f.spec);
+        if region_busy == 0
+            && let Some(since) = f.idle_since.take()
+        {
+            f.histogram.record(at.saturating_since(since));
+        }
+        let recorded = f.next_duration.take();
+        let handler = recorded.unwrap_or_else(|| spec.handler.sample(&mut f.service_rng, memory));
+        let draw =
+            if spec.error_ppm == 0 && spec.crash_ppm == 0 { u32::MAX } else { f.service_rng.below(1_000_000) as u32 };
+        let outcome = if draw < spec.error_ppm {
+            Outcome::FunctionError
+        } else if draw < spec.error_ppm.saturating_add(spec.crash_ppm) {
+            Outcome::Crash
+        } else {
+            Outcome::Success
+        };
+        self.prewarms.cancel(fi);
+        // The init is drawn only for a cold start, from the function's own stream.
+        let profile_init = spec.config.cold_start.init();
+        let Sim { region, functions, .. } = self;
+        let rng = &mut functions.get_mut(fi as usize).ok_or(SimError::Internal)?.service_rng;
+        let invoked = region.invoke_with(at, id, || spec.init.map_or(profile_init, |d| d.sample(rng, memory)));
+        match invoked {
+            Ok(Invoked::Started(s)) => {
+                let ran = handler.saturating_add(s.suppressed_init).min(spec.config.timeout());
+                let done = s.ready_at.saturating_add(ran);
+                let i = s.env.index;
+                let slot = self.pending.get_mut(i as usize).ok_or(SimError::Internal)?;
+                *slot = Some(Pending { invocation: s.invocation, function: fi, outcome });
+                let seq = self.next_seq();
+                self.completions.set(i, done, seq);
+            }
+            Ok(Invoked::Throttled(_)) => {}
+            Err(InvokeError::CapacityExceeded) => return Err(SimError::CapacityExceeded),
+            Err(_) => return Err(SimError::Internal),
+        }
+        self.schedule_arrival(fi)
+    }
+
+    fn complete(&mut self, at: Instant, i: u32) -> Result<(), SimError> {
+        self.completions.cancel(i);
+        let p = self.pending.get_mut(i as usize).and_then(Option::take).ok_or(SimError::Internal)?;
+        let fi = p.function;
+        let f = self.functions.get(fi as usize).ok_or(SimError::Internal)?;
+        let (id, policy) = (f.id, f.spec.keep_alive);
+        let busy = self.region.function_counts(id).map_or(0, |c| c.busy);
+        let mut prewarm = None;
+        if let KeepAlive::Hybrid(policy) = policy
+            && busy == 1
+        {
+            // This invocation is the function's last one running: plan its idle period.
+            let windows = f.histogram.windows(&policy);
+            let keep_alive = match windows {
+                None => None,
+                Some(w) if w.prewarm.is_zero() => Some(w.keep_alive),
+                Some(w) => {
+                    prewarm = Some(w);
+                    Some(Duration::ZERO)
+                }
+            };
+            self.region.set_keep_alive(at, id, keep_alive).map_err(|_| SimError::Internal)?;
+        }
+        match self.region.finish(at, p.invocation, p.outcome) {
+            Ok(_) | Err(FinishError::TimedOut) => {}
+            Err(_) => return Err(SimError::Internal),
+        }
+        if self.region.function_counts(id).is_some_and(|c| c.busy == 0) {
+            self.state(fi)?.idle_since = Some(at);
+            if let Some(w) = prewarm {
+                self.state(fi)?.prewarm_keep_alive = w.keep_alive;
+                let seq = self.next_seq();
+                self.prewarms.set(fi, at.saturating_add(w.prewarm), seq);
+            }
+        }
+        Ok(())
+    }
+
+    fn prewarm(&mut self, at: Instant, fi: u32) -> Result<(), SimError> {
+        self.prewarms.cancel(fi);
+        let f = self.functions.get(fi as usize).ok_or(SimError::Internal)?;
+        let (id, keep_alive) = (f.id, f.prewarm_keep_alive);
+        let idle = self.region.function_counts(id).map_or(0, |c| c.busy + c.idle + c.creating + c.initializing);
+        if idle > 0 {
+            return Ok(());
+        }
+        self.region.set_keep_alive(at, id, Some(keep_alive)).map_err(|_| SimError::Internal)?;
+        match self.region.prewarm(at, id) {
+            Ok(_) => Ok(()),
+            Err(InvokeError::CapacityExceeded) => Err(SimError::CapacityExceeded),
+            Err(_) => Err(SimError::Internal),
+        }
+    }
+
+    fn summary(&self) -> Result<Summary<FUNCTIONS>, SimError> {
+        let region = &self.region;
+        let usage = region.usage().map_err(|_| SimError::BillOverflow)?;
+        let total = FunctionSummary::build(
+            region.stats(),
+            &self.base_stats,
+            &region.occupancy(),
+            &self.base_occupancy,
+            self.peak,
+            usage,
+        );
+        let mut functions = heapless::Vec::new();
+        for f in self.functions.iter() {
+            let stats = region.function_stats(f.id).ok_or(SimError::Internal)?;
+            let occ = region.function_occupancy(f.id).ok_or(SimError::Internal)?;
+            let usage = region.function_usage(f.id).ok_or(SimError::Internal)?.map_err(|_| SimError::BillOverflow)?;
+            let s = FunctionSummary::build(stats, &f.base_stats, &occ, &f.base_occupancy, f.peak, usage);
+            functions.push(s).map_err(|_| SimError::Internal)?;
+        }
+        Ok(Summary { horizon: self.config.horizon, warmup: self.config.warmup, total, functions })
+    }
+}
+
+#[cfg(test)]
+mod tests;

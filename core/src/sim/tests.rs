@@ -1,0 +1,154 @@
+use super::*;
+use crate::concurrency::ThrottleReason;
+use crate::function::ColdStartProfile;
+
+type TestSim<'a> = Sim<'a, 512, 4>;
+
+fn run(config: SimConfig, functions: &[SimFunction<'_>]) -> (Summary<4>, heapless::Vec<MinutePoint, 256>) {
+    struct Collect(heapless::Vec<MinutePoint, 256>);
+    impl Observer for Collect {
+        fn minute(&mut self, p: &MinutePoint) {
+            let _ = self.0.push(*p);
+        }
+    }
+    let mut sim: Box<TestSim<'_>> = Box::new(Sim::new(config, functions).unwrap());
+    let mut obs = Collect(heapless::Vec::new());
+    let summary = sim.run(&mut obs).unwrap();
+    sim.region().check_invariants().unwrap();
+    (summary, obs.0)
+}
+
+extern crate std;
+use std::boxed::Box;
+
+fn quick() -> ColdStartProfile {
+    ColdStartProfile { sandbox_us: 100_000, download_us_per_mb: 0, package_mb: 0, init_us: 150_000 }
+}
+
+#[test]
+fn notes_example_100_rps_at_half_a_second_is_50_concurrent() {
+    let config =
+        SimConfig { horizon: Duration::from_secs(600), warmup: Duration::from_secs(60), ..SimConfig::default() };
+    let f = SimFunction::new(
+        FunctionConfig { cold_start: quick(), ..FunctionConfig::default() },
+        Workload::Constant { rate_per_s: 100.0 },
+        DurationDist::Fixed { us: 500_000 },
+    );
+    let (s, minutes) = run(config, &[f]);
+    assert!((s.total.avg_busy - 50.0).abs() < 0.01, "{}", s.total.avg_busy);
+    assert_eq!(s.total.throttles, 0);
+    assert_eq!(s.total.cold_starts, 0, "all cold starts happen in the warm-up");
+    assert!((50..=53).contains(&s.total.peak_concurrency), "{}", s.total.peak_concurrency);
+    assert_eq!(minutes.len(), 10);
+    assert_eq!(s.functions.len(), 1);
+    assert_eq!(s.functions[0].requests, s.total.requests);
+}
+
+#[test]
+fn same_seed_same_run_and_seeds_differ() {
+    let f = SimFunction::new(
+        FunctionConfig { cold_start: quick(), ..FunctionConfig::default() },
+        Workload::Poisson { rate_per_s: 5.0 },
+        DurationDist::Exponential { mean_us: 800_000 },
+    );
+    let config = SimConfig { seed: 7, horizon: Duration::from_secs(1_800), ..SimConfig::default() };
+    let a = run(config, &[f]);
+    let b = run(config, &[f]);
+    assert_eq!(a, b);
+    let c = run(SimConfig { seed: 8, ..config }, &[f]);
+    assert_ne!(a.0.total.requests, c.0.total.requests);
+}
+
+#[test]
+fn reserved_concurrency_throttles_a_burst() {
+    let f = SimFunction::new(
+        FunctionConfig { reserved: Some(10), cold_start: quick(), ..FunctionConfig::default() },
+        Workload::OnOff { rate_per_s: 200.0, on: Duration::from_secs(5), off: Duration::from_secs(55) },
+        DurationDist::Fixed { us: 1_000_000 },
+    );
+    let (s, _) = run(SimConfig { horizon: Duration::from_secs(600), ..SimConfig::default() }, &[f]);
+    let reserved =
+        s.total.throttles_by_reason[ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded as usize];
+    assert!(reserved > 0 && reserved == s.total.throttles);
+    assert!(s.total.throttle_probability > 0.5);
+    assert_eq!(s.total.peak_concurrency, 10);
+}
+
+#[test]
+fn failures_and_timeouts_are_counted() {
+    let f = SimFunction {
+        error_ppm: 100_000,
+        crash_ppm: 100_000,
+        ..SimFunction::new(
+            FunctionConfig { timeout_ms: 1_000, cold_start: quick(), ..FunctionConfig::default() },
+            Workload::Poisson { rate_per_s: 2.0 },
+            DurationDist::Exponential { mean_us: 500_000 },
+        )
+    };
+    let (s, _) = run(SimConfig { horizon: Duration::from_secs(3_600), ..SimConfig::default() }, &[f]);
+    assert!(s.total.timeouts > 0);
+    assert!(s.total.errors > s.total.timeouts);
+    assert!(s.total.partial_cold_starts > 0, "crashes and timeouts reset environments");
+}
+
+#[test]
+fn hybrid_policy_prewarms_a_periodic_function() {
+    // One request every 20 minutes: the fixed 10-minute keep-alive always cold-starts.
+    let handler = DurationDist::Fixed { us: 200_000 };
+    let fixed = SimFunction::new(
+        FunctionConfig { cold_start: quick(), ..FunctionConfig::default() },
+        Workload::Constant { rate_per_s: 1.0 / 1_200.0 },
+        handler,
+    );
+    let hybrid = SimFunction { keep_alive: KeepAlive::Hybrid(HybridPolicy::default()), ..fixed };
+    let config = SimConfig { horizon: Duration::from_secs(24 * 3_600), ..SimConfig::default() };
+    let (a, _) = run(config, &[fixed]);
+    let (b, _) = run(config, &[hybrid]);
+    assert_eq!(a.total.cold_starts, a.total.requests);
+    assert!(b.total.cold_starts * 4 < b.total.requests, "{} of {}", b.total.cold_starts, b.total.requests);
+    assert!(b.total.avg_instances < a.total.avg_instances, "{} vs {}", b.total.avg_instances, a.total.avg_instances);
+}
+
+#[test]
+fn replay_uses_recorded_durations_and_bills() {
+    let events = [
+        TraceEvent { at_us: 1_000_000, duration_us: Some(2_000_000) },
+        TraceEvent { at_us: 1_500_000, duration_us: Some(1_000) },
+    ];
+    let f = SimFunction::new(
+        FunctionConfig { memory_mb: 1_024, cold_start: quick(), ..FunctionConfig::default() },
+        Workload::Replay(&events),
+        DurationDist::Fixed { us: 1 },
+    );
+    let (s, _) = run(SimConfig { horizon: Duration::from_secs(120), ..SimConfig::default() }, &[f]);
+    assert_eq!((s.total.requests, s.total.full_cold_starts), (2, 2));
+    // Billed: init 150 ms + handler, per invocation: 2150 + 151 ms at 1 GB.
+    assert_eq!(s.total.usage.x86_64.mb_ms, 1_024 * (2_150 + 151));
+    assert!(s.total.bill(&crate::pricing::PriceBook::US_EAST_1, false).unwrap().total_cents() == 0);
+}
+
+#[test]
+fn invalid_inputs_are_named() {
+    let ok = SimFunction::new(FunctionConfig::default(), Workload::Idle, DurationDist::Fixed { us: 1 });
+    let bad_rate = SimFunction { workload: Workload::Poisson { rate_per_s: f64::NAN }, ..ok };
+    let bad_mem = SimFunction { config: FunctionConfig { memory_mb: 64, ..FunctionConfig::default() }, ..ok };
+    let bad_dist = SimFunction { handler: DurationDist::Empirical(&[]), ..ok };
+    let new = |fs: &[SimFunction<'_>]| Sim::<'_, 8, 2>::new(SimConfig::default(), fs).map(|_| ());
+    assert_eq!(new(&[ok, bad_rate]), Err(SimError::InvalidWorkload { index: 1 }));
+    assert_eq!(new(&[bad_mem]), Err(SimError::Function { index: 0, error: ConfigError::MemoryBelowMinimum }));
+    assert_eq!(new(&[bad_dist]), Err(SimError::InvalidDistribution { index: 0 }));
+    assert_eq!(new(&[ok, ok, ok]), Err(SimError::TooManyFunctions));
+    let warm = SimConfig { warmup: Duration::from_secs(3_600), ..SimConfig::default() };
+    assert_eq!(Sim::<'_, 8, 2>::new(warm, &[ok]).map(|_| ()), Err(SimError::WarmupTooLong));
+}
+
+#[test]
+fn a_full_env_table_is_an_error() {
+    let f = SimFunction::new(
+        FunctionConfig { cold_start: quick(), ..FunctionConfig::default() },
+        Workload::Constant { rate_per_s: 100.0 },
+        DurationDist::Fixed { us: 5_000_000 },
+    );
+    let mut sim: Box<Sim<'_, 16, 1>> = Box::new(Sim::new(SimConfig::default(), &[f]).unwrap());
+    assert_eq!(sim.run(&mut ()), Err(SimError::CapacityExceeded));
+}
