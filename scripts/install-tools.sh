@@ -12,6 +12,13 @@ if have rustup; then
   rustup target add thumbv7em-none-eabihf >/dev/null 2>&1 || echo "install-tools: thumbv7em target unavailable; nostd-check alone proves no_std" >&2
 fi
 
+for tool in go node npm; do
+  if ! have "$tool"; then
+    echo "install-tools: $tool is required (Go 1.22+, Node.js 20+ with npm) for the Go and Node bindings" >&2
+    exit 1
+  fi
+done
+
 missing=()
 have gcc || missing+=(gcc)
 have g++ || missing+=(g++)

@@ -24,7 +24,7 @@ cargo fmt --all -- --check
 (cd nostd-check && cargo fmt -- --check)
 ok
 
-step "clippy -D warnings"
+step "clippy -D warnings (every crate, benches included)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 ok
 
@@ -32,8 +32,12 @@ step "rustdoc -D warnings"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --locked
 ok
 
-step "Rust tests (unit, vectors, property tests, seeded simulations)"
-cargo test --workspace --locked
+step "Rust tests (unit, vectors, property tests, seeded simulations, CLI)"
+cargo test --workspace --exclude lambdasim-bench --locked
+ok
+
+step "analytic checks of the simulator (release: Erlang-B, Little's law, seed stability)"
+cargo test --release -p lambdasim-tests --test analytic --locked
 ok
 
 step "no_std proof"
@@ -55,6 +59,14 @@ ok
 
 step "C tests: header as C11/C++17, plain, ASan+UBSan, valgrind, example"
 make -C bindings/c all LSIM_NO_CARGO=1
+ok
+
+step "Go binding: go vet, go test -race"
+bindings/go/test.sh
+ok
+
+step "Node binding: npm ci, node --test"
+bindings/node/test.sh
 ok
 
 echo

@@ -314,6 +314,7 @@ fn parse_function(v: &Value, ctx: &str) -> Res<(String, FunctionConfig)> {
             package_mb: opt_u32(m, "package_mb", ctx)?.unwrap_or(p.package_mb),
             init_us: opt_u64(m, "init_us", ctx)?.unwrap_or(p.init_us),
         },
+        ..d
     };
     Ok((name, config))
 }

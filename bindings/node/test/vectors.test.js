@@ -456,31 +456,11 @@ test('the shared vectors folder has vectors', () => {
 // must give the same answer as Rust: each one must fail with exactly this
 // mismatch (anything else fails the test), and once the core is fixed the
 // vector passes and this test fails until the entry is removed.
-const KNOWN_CORE_FAILURES = {
-  'partial-cold-duration.json': /: step 3 \(.*\): duration_us: got 250000, expected 500000$/,
-  'partial-cold-timeout.json': /: step 3 \(.*\): next_deadline_us: got 4000000, expected 3000000$/,
-};
 
 let totalAssertions = 0;
 for (const file of files) {
-  const known = KNOWN_CORE_FAILURES[file];
-  test(`vector ${file}`, (t) => {
+  test(`vector ${file}`, () => {
     const vector = JSON.parse(fs.readFileSync(path.join(VECTOR_DIR, file), 'utf8'));
-    if (known) {
-      let failure = null;
-      try {
-        new Runner(file, vector).run();
-      } catch (e) {
-        failure = e;
-      }
-      assert.ok(
-        failure !== null,
-        `${file} now passes: remove it from KNOWN_CORE_FAILURES in bindings/node/test/vectors.test.js`,
-      );
-      if (!(failure instanceof assert.AssertionError) || !known.test(failure.message)) throw failure;
-      t.diagnostic(`known core failure (same as Rust): ${failure.message}`);
-      return;
-    }
     const summary = new Runner(file, vector).run();
     assert.ok(summary.steps > 0);
     totalAssertions += summary.assertions;
