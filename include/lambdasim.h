@@ -194,6 +194,133 @@
 #define LSIM_ENV_STATE_TERMINATED 5
 
 /**
+ * Billing granularity: duration rounds up to 1 ms per invocation (since
+ * December 2020). The default.
+ */
+#define LSIM_GRANULARITY_1MS 0
+
+/**
+ * Billing granularity: duration rounds up to 100 ms per invocation (before
+ * December 2020).
+ */
+#define LSIM_GRANULARITY_100MS 1
+
+/**
+ * Architecture: x86_64. The default.
+ */
+#define LSIM_ARCH_X86_64 0
+
+/**
+ * Architecture: arm64 (Graviton).
+ */
+#define LSIM_ARCH_ARM64 1
+
+/**
+ * `lsim_bill_line.architecture` of a line that is not per architecture
+ * (requests, ephemeral storage). Never accepted as an input.
+ */
+#define LSIM_ARCH_NONE 255
+
+/**
+ * Usage class: on-demand environments, including spillover. The default.
+ */
+#define LSIM_USAGE_ON_DEMAND 0
+
+/**
+ * Usage class: provisioned environments (no free tier).
+ */
+#define LSIM_USAGE_PROVISIONED 1
+
+/**
+ * Price book: us-east-1 today (SPEC section 5). The default.
+ */
+#define LSIM_PRICES_US_EAST_1 0
+
+/**
+ * Price book: us-east-1 in the 100 ms era (flat x86 duration price
+ * 0.00001667 per GB-s), otherwise as `LSIM_PRICES_US_EAST_1`.
+ */
+#define LSIM_PRICES_US_EAST_1_2020 1
+
+/**
+ * Bill line: requests (quantity: requests billed after the free tier).
+ */
+#define LSIM_LINE_REQUESTS 0
+
+/**
+ * Bill line: on-demand duration (quantity: MB-ms billed after the free tier).
+ */
+#define LSIM_LINE_DURATION 1
+
+/**
+ * Bill line: provisioned concurrency allocated (quantity: MB-ms).
+ */
+#define LSIM_LINE_PROVISIONED_CONCURRENCY 2
+
+/**
+ * Bill line: duration on provisioned concurrency (quantity: MB-ms).
+ */
+#define LSIM_LINE_PROVISIONED_DURATION 3
+
+/**
+ * Bill line: ephemeral storage above 512 MB (quantity: MB-ms).
+ */
+#define LSIM_LINE_EPHEMERAL_STORAGE 4
+
+/**
+ * The most lines a bill has (requests, three per architecture, storage).
+ */
+#define LSIM_BILL_MAX_LINES 8
+
+/**
+ * Memory list of a tuning run: the power-tuning tool's default
+ * [128, 256, 512, 1024, 1536, 3008].
+ */
+#define LSIM_MEMORY_LIST_DEFAULT 0
+
+/**
+ * Memory list of a tuning run: every size, 128..=10240 MB (10 113 sizes).
+ */
+#define LSIM_MEMORY_LIST_ALL 1
+
+/**
+ * Memory list of a tuning run: `memories[0..memory_count]`, in that order.
+ */
+#define LSIM_MEMORY_LIST_CUSTOM 2
+
+/**
+ * Candidates a `LSIM_MEMORY_LIST_DEFAULT` run produces.
+ */
+#define LSIM_DEFAULT_MEMORY_LIST_LEN 6
+
+/**
+ * Candidates a `LSIM_MEMORY_LIST_ALL` run produces.
+ */
+#define LSIM_ALL_MEMORY_LIST_LEN 10113
+
+/**
+ * Tuning strategy: cheapest; ties go to the faster, then the smaller memory. The default.
+ */
+#define LSIM_STRATEGY_COST 0
+
+/**
+ * Tuning strategy: fastest; ties go to the cheaper, then the smaller memory.
+ */
+#define LSIM_STRATEGY_SPEED 1
+
+/**
+ * Tuning strategy: minimise `w*cost/max_cost + (1-w)*duration/max_duration`
+ * with `w = weight_ppm / 1 000 000` (exact); ties go to the cheaper, the
+ * faster, then the smaller memory.
+ */
+#define LSIM_STRATEGY_BALANCED 2
+
+/**
+ * The largest `weight_ppm` (a weight of 1).
+ */
+#define LSIM_WEIGHT_PPM_MAX 1000000
+
+/**
  * The result of a fallible call. `LSIM_STATUS_OK` (0) is success; every
  * other value is an error and the call wrote none of its out-parameters
  * (except `*out_len` with `LSIM_STATUS_BUFFER_TOO_SMALL`).
@@ -316,6 +443,20 @@ enum lsim_status
    * `lsim_region_check_message`.
    */
   LSIM_STATUS_INVARIANT_VIOLATED = 24,
+  /**
+   * Ephemeral storage outside 512..=10240 MB.
+   */
+  LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE = 25,
+  /**
+   * A usage or money total too large to represent exactly (a bill whose
+   * total does not fit 64-bit cents, or a sum past 128 bits of atoms or
+   * MB-ms). Nothing was written; never a wrong number.
+   */
+  LSIM_STATUS_OVERFLOW = 26,
+  /**
+   * Fewer than 5 samples for a memory size (power tuning).
+   */
+  LSIM_STATUS_TOO_FEW_SAMPLES = 27,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -396,6 +537,18 @@ typedef struct lsim_region_config {
    * (1..=60 000 000). Default 6000.
    */
   uint32_t provisioned_per_minute;
+  /**
+   * How billed duration rounds per invocation: `LSIM_GRANULARITY_1MS`
+   * (default, since December 2020) or `LSIM_GRANULARITY_100MS` (before).
+   */
+  uint32_t granularity;
+  /**
+   * 1 (default): an on-demand full cold start's init is billed (AWS bills
+   * it since 2025-08-01); 0: only the handler is (before, for zip
+   * functions on managed runtimes). A partial cold start's init runs
+   * inside the invoke and is always billed.
+   */
+  uint32_t bill_init;
 } lsim_region_config;
 
 /**
@@ -448,6 +601,14 @@ typedef struct lsim_function_config {
    * Extensions + runtime bootstrap + static init, in us. Default 250 000.
    */
   uint64_t init_us;
+  /**
+   * `LSIM_ARCH_X86_64` (default) or `LSIM_ARCH_ARM64`: prices differ.
+   */
+  uint32_t architecture;
+  /**
+   * Ephemeral storage (/tmp), MB, 512..=10240. Default 512 (the free amount).
+   */
+  uint32_t ephemeral_mb;
 } lsim_function_config;
 
 /**
@@ -711,6 +872,352 @@ typedef struct lsim_region_counts {
    */
   uint64_t claimed;
 } lsim_region_counts;
+
+/**
+ * A batch of invocations with the same shape, for `lsim_bill_usage`.
+ * Fill with `lsim_invocation_usage_default`, then change fields.
+ */
+typedef struct lsim_invocation_usage {
+  /**
+   * `sizeof(lsim_invocation_usage)`.
+   */
+  uint32_t struct_size;
+  /**
+   * `LSIM_ARCH_X86_64` (default) or `LSIM_ARCH_ARM64`.
+   */
+  uint32_t architecture;
+  /**
+   * Memory, MB (128..=10240). Default 128.
+   */
+  uint32_t memory_mb;
+  /**
+   * Ephemeral storage, MB (512..=10240). Default 512.
+   */
+  uint32_t ephemeral_mb;
+  /**
+   * `LSIM_USAGE_ON_DEMAND` (default) or `LSIM_USAGE_PROVISIONED`.
+   */
+  uint32_t usage_class;
+  /**
+   * `LSIM_GRANULARITY_1MS` (default) or `LSIM_GRANULARITY_100MS`.
+   */
+  uint32_t granularity;
+  /**
+   * Number of invocations (each one request). Default 0.
+   */
+  uint64_t requests;
+  /**
+   * Duration of each invocation, in us, billed per invocation rounded up
+   * to the granularity. Default 0.
+   */
+  uint64_t duration_us;
+} lsim_invocation_usage;
+
+/**
+ * Provisioned concurrency configured for a while, for `lsim_bill_usage`.
+ * Fill with `lsim_provisioned_usage_default`, then change fields.
+ */
+typedef struct lsim_provisioned_usage {
+  /**
+   * `sizeof(lsim_provisioned_usage)`.
+   */
+  uint32_t struct_size;
+  /**
+   * `LSIM_ARCH_X86_64` (default) or `LSIM_ARCH_ARM64`.
+   */
+  uint32_t architecture;
+  /**
+   * Memory, MB (128..=10240). Default 128.
+   */
+  uint32_t memory_mb;
+  /**
+   * Provisioned concurrency configured. Default 0.
+   */
+  uint32_t provisioned;
+  /**
+   * From enable to disable, in us; billed rounded up to 5 minutes. Default 0.
+   */
+  uint64_t enabled_us;
+} lsim_provisioned_usage;
+
+/**
+ * A handler's work for the memory-to-CPU model (SPEC section 3). Fill with
+ * `lsim_duration_profile_default`, then change fields.
+ */
+typedef struct lsim_duration_profile {
+  /**
+   * `sizeof(lsim_duration_profile)`.
+   */
+  uint32_t struct_size;
+  /**
+   * Time spent waiting (network, disk), unaffected by CPU, in us. Default 0.
+   */
+  uint64_t io_us;
+  /**
+   * CPU time at one full vCPU, in us. Default 0.
+   */
+  uint64_t cpu_us;
+  /**
+   * Threads the CPU work can use (0 is treated as 1). Default 1.
+   */
+  uint32_t threads;
+} lsim_duration_profile;
+
+/**
+ * A power-tuning run over a duration profile. Fill with
+ * `lsim_tune_request_default`, then change fields.
+ */
+typedef struct lsim_tune_request {
+  /**
+   * `sizeof(lsim_tune_request)`.
+   */
+  uint32_t struct_size;
+  /**
+   * The handler's work (its own `struct_size` is checked too).
+   */
+  struct lsim_duration_profile profile;
+  /**
+   * `LSIM_MEMORY_LIST_DEFAULT` (default), `_ALL` or `_CUSTOM`.
+   */
+  uint32_t memory_list;
+  /**
+   * With `LSIM_MEMORY_LIST_CUSTOM`: the sizes to try, MB (read only;
+   * may be NULL when `memory_count` is 0). Ignored otherwise.
+   */
+  const uint32_t *memories;
+  /**
+   * Entries in `memories`.
+   */
+  size_t memory_count;
+  /**
+   * `LSIM_STRATEGY_COST` (default), `_SPEED` or `_BALANCED`.
+   */
+  uint32_t strategy;
+  /**
+   * The balanced weight `w` in millionths, 0..=1 000 000 (checked with
+   * every strategy). Default 500 000.
+   */
+  uint32_t weight_ppm;
+  /**
+   * `LSIM_ARCH_X86_64` (default) or `LSIM_ARCH_ARM64`.
+   */
+  uint32_t architecture;
+  /**
+   * `LSIM_PRICES_US_EAST_1` (default) or `LSIM_PRICES_US_EAST_1_2020`.
+   */
+  uint32_t prices;
+  /**
+   * `LSIM_GRANULARITY_1MS` (default) or `LSIM_GRANULARITY_100MS`.
+   */
+  uint32_t granularity;
+  /**
+   * The function's configured timeout, ms (1..=900 000), for the timeout
+   * advice. Default 3000.
+   */
+  uint32_t configured_timeout_ms;
+} lsim_tune_request;
+
+/**
+ * Measured durations at one memory size, for `lsim_tune_samples`.
+ */
+typedef struct lsim_memory_samples {
+  /**
+   * Memory, MB (128..=10240).
+   */
+  uint32_t memory_mb;
+  /**
+   * The durations, us (read only: the library sorts a copy).
+   */
+  const uint64_t *durations_us;
+  /**
+   * Entries in `durations_us`; at least 5.
+   */
+  size_t count;
+} lsim_memory_samples;
+
+/**
+ * A power-tuning run over measured samples. Fill with
+ * `lsim_tune_samples_request_default`, then change fields.
+ */
+typedef struct lsim_tune_samples_request {
+  /**
+   * `sizeof(lsim_tune_samples_request)`.
+   */
+  uint32_t struct_size;
+  /**
+   * One entry per memory size, in the order candidates are written.
+   */
+  const struct lsim_memory_samples *sizes;
+  /**
+   * Entries in `sizes`.
+   */
+  size_t size_count;
+  /**
+   * `LSIM_STRATEGY_COST` (default), `_SPEED` or `_BALANCED`.
+   */
+  uint32_t strategy;
+  /**
+   * The balanced weight in millionths, 0..=1 000 000. Default 500 000.
+   */
+  uint32_t weight_ppm;
+  /**
+   * `LSIM_ARCH_X86_64` (default) or `LSIM_ARCH_ARM64`.
+   */
+  uint32_t architecture;
+  /**
+   * `LSIM_PRICES_US_EAST_1` (default) or `LSIM_PRICES_US_EAST_1_2020`.
+   */
+  uint32_t prices;
+  /**
+   * `LSIM_GRANULARITY_1MS` (default) or `LSIM_GRANULARITY_100MS`.
+   */
+  uint32_t granularity;
+  /**
+   * The function's configured timeout, ms (1..=900 000). Default 3000.
+   */
+  uint32_t configured_timeout_ms;
+} lsim_tune_samples_request;
+
+/**
+ * An unsigned 128-bit integer: `hi * 2^64 + lo`.
+ */
+typedef struct lsim_u128 {
+  /**
+   * The high 64 bits.
+   */
+  uint64_t hi;
+  /**
+   * The low 64 bits.
+   */
+  uint64_t lo;
+} lsim_u128;
+
+/**
+ * An exact, non-negative amount of US dollars in atoms: one atom is
+ * 1e-10 USD / 1 024 000, so every price times every usage is an exact
+ * integer. `lsim_money_format` prints it exactly, `lsim_money_format_cents`
+ * rounded to cents.
+ */
+typedef struct lsim_money {
+  /**
+   * The amount in atoms.
+   */
+  struct lsim_u128 atoms;
+} lsim_money;
+
+/**
+ * One line of a bill.
+ */
+typedef struct lsim_bill_line {
+  /**
+   * An `LSIM_LINE_*` kind.
+   */
+  uint32_t kind;
+  /**
+   * `LSIM_ARCH_X86_64` or `LSIM_ARCH_ARM64` for per-architecture lines,
+   * `LSIM_ARCH_NONE` for requests and ephemeral storage.
+   */
+  uint32_t architecture;
+  /**
+   * Requests, or MB-ms (divide by 1 024 000 for GB-s).
+   */
+  struct lsim_u128 quantity;
+  /**
+   * The amount rounded to cents (half a cent rounds up), as AWS shows it.
+   */
+  uint64_t cents;
+  /**
+   * The exact amount.
+   */
+  struct lsim_money amount;
+} lsim_bill_line;
+
+/**
+ * A bill: line items with a non-zero quantity in a fixed order (requests;
+ * then per architecture, x86_64 first: duration, provisioned concurrency,
+ * provisioned duration; then ephemeral storage), the shown total and the
+ * exact total.
+ */
+typedef struct lsim_bill {
+  /**
+   * Lines used in `lines`.
+   */
+  uint32_t line_count;
+  /**
+   * The lines; entries past `line_count` are zero.
+   */
+  struct lsim_bill_line lines[LSIM_BILL_MAX_LINES];
+  /**
+   * The total as AWS shows it: the sum of the lines rounded to cents.
+   */
+  uint64_t total_cents;
+  /**
+   * The exact, unrounded total.
+   */
+  struct lsim_money exact_total;
+} lsim_bill;
+
+/**
+ * One evaluated memory size.
+ */
+typedef struct lsim_tune_candidate {
+  /**
+   * Memory, MB.
+   */
+  uint32_t memory_mb;
+  /**
+   * Duration at this size (profile, or trimmed mean of the samples), us.
+   */
+  uint64_t duration_us;
+  /**
+   * Billed ms of that duration at the run's granularity.
+   */
+  uint64_t billed_ms;
+  /**
+   * Cost of one invocation: the request plus tier-1 duration.
+   */
+  struct lsim_money cost;
+} lsim_tune_candidate;
+
+/**
+ * The outcome of a tuning run: the pick, the normalisers of the balanced
+ * score, and timeout advice for the picked size.
+ */
+typedef struct lsim_tune_result {
+  /**
+   * The picked candidate.
+   */
+  struct lsim_tune_candidate pick;
+  /**
+   * Candidates evaluated (and written).
+   */
+  size_t count;
+  /**
+   * The most expensive candidate's cost.
+   */
+  struct lsim_money max_cost;
+  /**
+   * The slowest candidate's duration, us.
+   */
+  uint64_t max_duration_us;
+  /**
+   * The 99th-percentile duration at the pick, us: the pick's duration for
+   * a profile, the nearest-rank p99 of its samples otherwise.
+   */
+  uint64_t p99_us;
+  /**
+   * p99 plus a 50 % margin, rounded up to whole seconds, within 1..=900 s, in ms.
+   */
+  uint32_t recommended_timeout_ms;
+  /**
+   * 1: the configured timeout is below p99 and would cut off the tail.
+   */
+  uint32_t cuts_tail;
+  /**
+   * 1: even 900 s does not cover p99 plus the margin; give it more memory.
+   */
+  uint32_t exceeds_max;
+} lsim_tune_result;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1036,6 +1543,249 @@ lsim_status lsim_region_check(const struct lsim_region *region);
  * or valid for writes of one `size_t`.
  */
 lsim_status lsim_region_check_message(const struct lsim_region *region, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Fills `*out` with the default invocation usage (x86_64, 128 MB, 512 MB
+ * ephemeral, on-demand, 1 ms granularity, no requests) and sets
+ * `out->struct_size`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` when `out` is NULL.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_invocation_usage`.
+ */
+lsim_status lsim_invocation_usage_default(struct lsim_invocation_usage *out);
+
+/**
+ * Fills `*out` with the default provisioned usage (x86_64, 128 MB, no
+ * concurrency, 0 us) and sets `out->struct_size`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` when `out` is NULL.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_provisioned_usage`.
+ */
+lsim_status lsim_provisioned_usage_default(struct lsim_provisioned_usage *out);
+
+/**
+ * Fills `*out` with the default duration profile (no I/O, no CPU, one
+ * thread) and sets `out->struct_size`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` when `out` is NULL.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_duration_profile`.
+ */
+lsim_status lsim_duration_profile_default(struct lsim_duration_profile *out);
+
+/**
+ * Fills `*out` with the default tuning request (default profile, the
+ * tool's default memory list, `LSIM_STRATEGY_COST`, weight 500 000,
+ * x86_64, today's us-east-1 prices, 1 ms granularity, 3 s timeout) and
+ * sets both `struct_size` fields (the request's and its profile's).
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` when `out` is NULL.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_tune_request`.
+ */
+lsim_status lsim_tune_request_default(struct lsim_tune_request *out);
+
+/**
+ * Fills `*out` with the default samples request (no sizes, otherwise as
+ * `lsim_tune_request_default`) and sets `out->struct_size`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` when `out` is NULL.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_tune_samples_request`.
+ */
+lsim_status lsim_tune_samples_request_default(struct lsim_tune_samples_request *out);
+
+/**
+ * The name of a bill line kind (`LSIM_LINE_*`): "Requests", "Duration",
+ * "Provisioned Concurrency", "Provisioned Duration" or "Ephemeral
+ * Storage"; "unknown" for an unknown code. Never NULL.
+ */
+const char *lsim_line_kind_str(uint32_t kind);
+
+/**
+ * The AWS name of an architecture (`LSIM_ARCH_*`): "x86_64" or "arm64";
+ * "none" for `LSIM_ARCH_NONE`, "unknown" for anything else. Never NULL.
+ */
+const char *lsim_architecture_str(uint32_t architecture);
+
+/**
+ * Writes the exact decimal dollars of `m` (e.g. "2.7333380000": at least
+ * ten fractional digits, up to 23, trailing zeros past the tenth trimmed)
+ * into `buf` as a NUL-terminated string.
+ *
+ * `*out_len` receives the size the text needs, including the NUL: on
+ * `LSIM_STATUS_OK` the bytes written, on `LSIM_STATUS_BUFFER_TOO_SMALL`
+ * (`buf` untouched and may be NULL) the size to allocate. 64 bytes always
+ * suffice.
+ *
+ * # Errors
+ * `LSIM_STATUS_BUFFER_TOO_SMALL`; `LSIM_STATUS_NULL_POINTER` when `out_len`
+ * is NULL, or `buf` is NULL while `buf_len` would suffice.
+ *
+ * # Safety
+ * `buf` is NULL or valid for writes of `buf_len` bytes; `out_len` is NULL
+ * or valid for writes of one `size_t`.
+ */
+lsim_status lsim_money_format(struct lsim_money m, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Like `lsim_money_format`, rounded to cents (half a cent rounds up) and
+ * without a currency sign, e.g. "2.73".
+ *
+ * # Errors
+ * As `lsim_money_format`.
+ *
+ * # Safety
+ * As `lsim_money_format`.
+ */
+lsim_status lsim_money_format_cents(struct lsim_money m, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Bills a usage description: `item_count` batches of invocations and
+ * `span_count` provisioned-concurrency spans, treated as one month, with
+ * price book `prices` (`LSIM_PRICES_*`) and the free tier when `free_tier`
+ * is 1. Each line is exact and rounded to cents for display; the total is
+ * the sum of the rounded lines. `items` (`spans`) may be NULL when its
+ * count is 0.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` (a bad
+ * `struct_size`, unknown code, `free_tier` not 0/1);
+ * `LSIM_STATUS_MEMORY_BELOW_MINIMUM` / `_ABOVE_MAXIMUM`;
+ * `LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE`; `LSIM_STATUS_OVERFLOW` (a total
+ * past 128 bits, or a total that does not fit 64-bit cents).
+ *
+ * # Safety
+ * `items` points to `item_count` readable `lsim_invocation_usage` (or is
+ * NULL), likewise `spans`; `out` is NULL or valid for writes of one
+ * `lsim_bill`.
+ */
+lsim_status lsim_bill_usage(const struct lsim_invocation_usage *items, size_t item_count, const struct lsim_provisioned_usage *spans, size_t span_count, uint32_t prices, uint32_t free_tier, struct lsim_bill *out);
+
+/**
+ * The bill of everything a region metered so far, treated as one month:
+ * every finished invocation (billed from its billable start, rounded per
+ * the region's granularity, with its function's memory, architecture and
+ * ephemeral storage; on provisioned or on-demand prices) and provisioned
+ * concurrency from enable to disable (open spans up to the region's clock),
+ * each span rounded up to 5 minutes.
+ *
+ * # Errors
+ * `LSIM_STATUS_INVALID_ARGUMENT` (unknown `prices`, `free_tier` not 0/1),
+ * `LSIM_STATUS_OVERFLOW`, and the handle/pointer errors.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_bill`.
+ */
+lsim_status lsim_region_bill(const struct lsim_region *region, uint32_t prices, uint32_t free_tier, struct lsim_bill *out);
+
+/**
+ * Like `lsim_region_bill`, for one function's usage alone (the free tier,
+ * when asked for, applies to it alone).
+ *
+ * # Errors
+ * As `lsim_region_bill`, plus `LSIM_STATUS_UNKNOWN_FUNCTION`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_bill`.
+ */
+lsim_status lsim_function_bill(const struct lsim_region *region, struct lsim_function function, uint32_t prices, uint32_t free_tier, struct lsim_bill *out);
+
+/**
+ * The vCPUs a function with `memory_mb` sees: `min(6, ceil(mb / 1769))`.
+ *
+ * # Errors
+ * `LSIM_STATUS_MEMORY_BELOW_MINIMUM` / `_ABOVE_MAXIMUM`,
+ * `LSIM_STATUS_NULL_POINTER`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `uint32_t`.
+ */
+lsim_status lsim_visible_cores(uint32_t memory_mb, uint32_t *out);
+
+/**
+ * A handler's duration at `memory_mb`:
+ * `io_us + cpu_us / min(threads, cores, mb / 1769)`, rounded up to the us
+ * (saturating at UINT64_MAX).
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`, `LSIM_STATUS_INVALID_ARGUMENT` (bad
+ * `struct_size`), `LSIM_STATUS_MEMORY_BELOW_MINIMUM` / `_ABOVE_MAXIMUM`.
+ *
+ * # Safety
+ * `profile` is NULL or points to a readable `lsim_duration_profile` (at
+ * least its `struct_size`, and as many bytes as it says); `out_us` is NULL
+ * or valid for writes of one `uint64_t`.
+ */
+lsim_status lsim_duration_at(const struct lsim_duration_profile *profile, uint32_t memory_mb, uint64_t *out_us);
+
+/**
+ * Power-tunes a duration profile (SPEC §6): evaluates every memory size of
+ * the request's list (its duration by SPEC §3, the cost of one invocation:
+ * request plus tier-1 duration billed at the granularity), writes every
+ * candidate to `out[0..*out_count]` in list order, and the pick, the
+ * balanced-score normalisers and timeout advice (p99 = the pick's duration)
+ * to `*result`.
+ *
+ * `out_len` is the capacity of `out`. When it is smaller than the number of
+ * candidates (6 for the default list, 10 113 for all sizes, `memory_count`
+ * for a custom list) the call returns `LSIM_STATUS_BUFFER_TOO_SMALL` with
+ * that number in `*out_count` and writes nothing else; `out` may then be
+ * NULL (a size query).
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` (a bad
+ * `struct_size` of the request or its profile, an unknown code, an empty
+ * custom list, `weight_ppm` above 1 000 000);
+ * `LSIM_STATUS_MEMORY_BELOW_MINIMUM` / `_ABOVE_MAXIMUM` (a custom size);
+ * `LSIM_STATUS_TIMEOUT_OUT_OF_RANGE` (`configured_timeout_ms`);
+ * `LSIM_STATUS_BUFFER_TOO_SMALL`; `LSIM_STATUS_OVERFLOW`.
+ *
+ * # Safety
+ * `req` is NULL or points to a readable `lsim_tune_request` (at least its
+ * `struct_size`, and as many bytes as it says) whose `memories` points to
+ * `memory_count` readable sizes when the list is custom; `out` is NULL or
+ * valid for writes of `out_len` candidates; `out_count` and `result` are
+ * NULL or valid for writes.
+ */
+lsim_status lsim_tune_profile(const struct lsim_tune_request *req, struct lsim_tune_candidate *out, size_t out_len, size_t *out_count, struct lsim_tune_result *result);
+
+/**
+ * Power-tunes measured samples (SPEC §6): one `lsim_memory_samples` per
+ * memory size (at least 5 durations each). Each size's duration is the
+ * trimmed mean dropping the top and bottom 20 % (rounded up to the us);
+ * candidates, pick and timeout advice are written as by
+ * `lsim_tune_profile`, with p99 the nearest-rank 99th percentile of the
+ * picked size's samples. The samples are copied before sorting: the
+ * caller's arrays are never written.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` (also `sizes` or a `durations_us` NULL with a
+ * non-zero count); `LSIM_STATUS_INVALID_ARGUMENT` (bad `struct_size`,
+ * unknown code, no sizes, `weight_ppm` above 1 000 000);
+ * `LSIM_STATUS_MEMORY_BELOW_MINIMUM` / `_ABOVE_MAXIMUM`;
+ * `LSIM_STATUS_TOO_FEW_SAMPLES`; `LSIM_STATUS_TIMEOUT_OUT_OF_RANGE`;
+ * `LSIM_STATUS_BUFFER_TOO_SMALL` (needed count in `*out_count`);
+ * `LSIM_STATUS_OVERFLOW`.
+ *
+ * # Safety
+ * `req` as for `lsim_tune_profile`, with `sizes` pointing to `size_count`
+ * readable entries, each `durations_us` to `count` readable values; `out`,
+ * `out_count` and `result` as for `lsim_tune_profile`.
+ */
+lsim_status lsim_tune_samples(const struct lsim_tune_samples_request *req, struct lsim_tune_candidate *out, size_t out_len, size_t *out_count, struct lsim_tune_result *result);
 
 /**
  * The name of a status code ("LSIM_STATUS_OK", ...): a static

@@ -22,6 +22,7 @@ ok
 step "cargo fmt --check"
 cargo fmt --all -- --check
 (cd nostd-check && cargo fmt -- --check)
+(cd fuzz && cargo fmt -- --check)
 ok
 
 step "clippy -D warnings (every crate, benches included)"
@@ -67,6 +68,10 @@ ok
 
 step "Node binding: npm ci, node --test"
 bindings/node/test.sh
+ok
+
+step "fuzzing: rules (no sanitizer) and C ABI (ASan), ${FUZZ_SECONDS:-30} s each"
+scripts/fuzz.sh
 ok
 
 echo

@@ -109,6 +109,9 @@ static void test_status_strings(void) {
         "LSIM_STATUS_INVALID_SETTING",
         "LSIM_STATUS_INTERNAL",
         "LSIM_STATUS_INVARIANT_VIOLATED",
+        "LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE",
+        "LSIM_STATUS_OVERFLOW",
+        "LSIM_STATUS_TOO_FEW_SAMPLES",
     };
     uint32_t n = (uint32_t)(sizeof names / sizeof names[0]);
     for (uint32_t code = 0; code < n; code++) {
@@ -119,6 +122,7 @@ static void test_status_strings(void) {
     CHECK(LSIM_STATUS_OK == 0 && LSIM_STATUS_NULL_POINTER == 1 && LSIM_STATUS_STALE_HANDLE == 2);
     CHECK(LSIM_STATUS_INVALID_ARGUMENT == 5 && LSIM_STATUS_BUFFER_TOO_SMALL == 6);
     CHECK(LSIM_STATUS_INTERNAL == 23 && LSIM_STATUS_INVARIANT_VIOLATED == 24);
+    CHECK(LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE == 25 && LSIM_STATUS_OVERFLOW == 26 && LSIM_STATUS_TOO_FEW_SAMPLES == 27);
     CHECK(strcmp(lsim_status_str(n), "unknown status") == 0);
     CHECK(strcmp(lsim_status_str(UINT32_MAX), "unknown status") == 0);
 }
@@ -155,12 +159,14 @@ static void test_defaults(void) {
     CHECK(rc.idle_timeout_us == 600000000u && rc.max_lifetime_us == 7200000000u && rc.shutdown_us == 0);
     CHECK(rc.warm_pick == LSIM_WARM_PICK_MRU && rc.memory_rule == LSIM_MEMORY_RULE_CURRENT);
     CHECK(rc.provisioned_delay_us == 60000000u && rc.provisioned_per_minute == 6000);
+    CHECK(rc.granularity == LSIM_GRANULARITY_1MS && rc.bill_init == 1);
 
     lsim_function_config fc = function_config();
     CHECK(fc.struct_size == sizeof(lsim_function_config));
     CHECK(fc.memory_mb == 128 && fc.timeout_ms == 3000);
     CHECK(fc.has_reserved == 0 && fc.provisioned == 0);
     CHECK(fc.sandbox_us == 125000 && fc.download_us_per_mb == 1000 && fc.package_mb == 5 && fc.init_us == 250000);
+    CHECK(fc.architecture == LSIM_ARCH_X86_64 && fc.ephemeral_mb == 512);
 }
 
 /* ---- NULL pointers -------------------------------------------------------- */
@@ -690,6 +696,623 @@ static void test_provisioned_and_spillover(void) {
     CHECK_OK(lsim_region_free(r));
 }
 
+/* ---- cost: config fields, bills, money, CPU, tuning ------------------------- */
+
+static lsim_invocation_usage invocation_usage(uint32_t arch, uint32_t memory_mb, uint64_t requests,
+                                              uint64_t duration_us) {
+    lsim_invocation_usage u;
+    memset(&u, 0xAB, sizeof u);
+    CHECK_OK(lsim_invocation_usage_default(&u));
+    u.architecture = arch;
+    u.memory_mb = memory_mb;
+    u.requests = requests;
+    u.duration_us = duration_us;
+    return u;
+}
+
+static lsim_provisioned_usage provisioned_usage(uint32_t arch, uint32_t memory_mb, uint32_t pc, uint64_t enabled_us) {
+    lsim_provisioned_usage p;
+    memset(&p, 0xAB, sizeof p);
+    CHECK_OK(lsim_provisioned_usage_default(&p));
+    p.architecture = arch;
+    p.memory_mb = memory_mb;
+    p.provisioned = pc;
+    p.enabled_us = enabled_us;
+    return p;
+}
+
+static uint64_t line_cents(const lsim_bill *b, uint32_t kind) {
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < b->line_count; i++)
+        if (b->lines[i].kind == kind) sum += b->lines[i].cents;
+    return sum;
+}
+
+static int same_money(lsim_money a, lsim_money b) {
+    return a.atoms.hi == b.atoms.hi && a.atoms.lo == b.atoms.lo;
+}
+
+/* Field by field: padding bytes of the structs are unspecified. */
+static int same_bill(const lsim_bill *a, const lsim_bill *b) {
+    if (a->line_count != b->line_count || a->total_cents != b->total_cents || !same_money(a->exact_total, b->exact_total))
+        return 0;
+    for (uint32_t i = 0; i < a->line_count && i < LSIM_BILL_MAX_LINES; i++) {
+        const lsim_bill_line *x = &a->lines[i], *y = &b->lines[i];
+        if (x->kind != y->kind || x->architecture != y->architecture || x->quantity.hi != y->quantity.hi ||
+            x->quantity.lo != y->quantity.lo || x->cents != y->cents || !same_money(x->amount, y->amount))
+            return 0;
+    }
+    return 1;
+}
+
+static int is_zero_money(lsim_money m) {
+    return m.atoms.hi == 0 && m.atoms.lo == 0;
+}
+
+/* The exact text of `m` in `out` (at least 64 bytes). */
+static void money_text(lsim_money m, char *out, size_t out_size) {
+    size_t len = 0;
+    CHECK_OK(lsim_money_format(m, out, out_size, &len));
+    CHECK(len == strlen(out) + 1);
+}
+
+static int money_is(lsim_money m, const char *want) {
+    char buf[64];
+    money_text(m, buf, sizeof buf);
+    if (strcmp(buf, want) != 0) {
+        fprintf(stderr, "    money: got %s, want %s\n", buf, want);
+        return 0;
+    }
+    return 1;
+}
+
+static int cents_are(lsim_money m, const char *want) {
+    char buf[64];
+    size_t len = 0;
+    CHECK_OK(lsim_money_format_cents(m, buf, sizeof buf, &len));
+    return strcmp(buf, want) == 0;
+}
+
+static void test_cost_config_fields(void) {
+    lsim_region_config rc = region_config();
+    lsim_region *r = NULL;
+    rc.granularity = 2;
+    CHECK_STATUS(lsim_region_new(&rc, &r), LSIM_STATUS_INVALID_ARGUMENT);
+    rc = region_config();
+    rc.bill_init = 2;
+    CHECK_STATUS(lsim_region_new(&rc, &r), LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK(r == NULL);
+    rc = region_config();
+    rc.granularity = LSIM_GRANULARITY_100MS;
+    rc.bill_init = 0;
+    CHECK_OK(lsim_region_new(&rc, &r));
+
+    lsim_function_config fc = function_config();
+    lsim_function f = {77, 77};
+    fc.architecture = 2;
+    CHECK_STATUS(lsim_function_create(r, 0, &fc, &f), LSIM_STATUS_INVALID_ARGUMENT);
+    fc.architecture = LSIM_ARCH_NONE;
+    CHECK_STATUS(lsim_function_create(r, 0, &fc, &f), LSIM_STATUS_INVALID_ARGUMENT);
+    fc = function_config();
+    fc.ephemeral_mb = 511;
+    CHECK_STATUS(lsim_function_create(r, 0, &fc, &f), LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE);
+    fc.ephemeral_mb = 10241;
+    CHECK_STATUS(lsim_function_create(r, 0, &fc, &f), LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE);
+    CHECK(f.index == 77 && f.generation == 77);
+    fc.ephemeral_mb = 10240;
+    fc.architecture = LSIM_ARCH_ARM64;
+    f = new_function(r, 0, &fc);
+    fc.ephemeral_mb = 100;
+    CHECK_STATUS(lsim_function_update(r, 0, f, &fc), LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE);
+    CHECK_REGION(r);
+    CHECK_OK(lsim_region_free(r));
+}
+
+static void test_cost_defaults_and_names(void) {
+    lsim_invocation_usage u = invocation_usage(LSIM_ARCH_X86_64, 128, 0, 0);
+    CHECK(u.struct_size == sizeof u && u.ephemeral_mb == 512 && u.usage_class == LSIM_USAGE_ON_DEMAND);
+    CHECK(u.granularity == LSIM_GRANULARITY_1MS);
+    lsim_provisioned_usage p = provisioned_usage(LSIM_ARCH_X86_64, 128, 0, 0);
+    CHECK(p.struct_size == sizeof p);
+    lsim_duration_profile d;
+    memset(&d, 0xAB, sizeof d);
+    CHECK_OK(lsim_duration_profile_default(&d));
+    CHECK(d.struct_size == sizeof d && d.io_us == 0 && d.cpu_us == 0 && d.threads == 1);
+    lsim_tune_request t;
+    memset(&t, 0xAB, sizeof t);
+    CHECK_OK(lsim_tune_request_default(&t));
+    CHECK(t.struct_size == sizeof t && t.profile.struct_size == sizeof t.profile);
+    CHECK(t.memory_list == LSIM_MEMORY_LIST_DEFAULT && t.memories == NULL && t.memory_count == 0);
+    CHECK(t.strategy == LSIM_STRATEGY_COST && t.weight_ppm == 500000 && t.configured_timeout_ms == 3000);
+    CHECK(t.architecture == LSIM_ARCH_X86_64 && t.prices == LSIM_PRICES_US_EAST_1);
+    CHECK(t.granularity == LSIM_GRANULARITY_1MS);
+    lsim_tune_samples_request s;
+    memset(&s, 0xAB, sizeof s);
+    CHECK_OK(lsim_tune_samples_request_default(&s));
+    CHECK(s.struct_size == sizeof s && s.sizes == NULL && s.size_count == 0);
+
+    CHECK(strcmp(lsim_line_kind_str(LSIM_LINE_REQUESTS), "Requests") == 0);
+    CHECK(strcmp(lsim_line_kind_str(LSIM_LINE_DURATION), "Duration") == 0);
+    CHECK(strcmp(lsim_line_kind_str(LSIM_LINE_PROVISIONED_CONCURRENCY), "Provisioned Concurrency") == 0);
+    CHECK(strcmp(lsim_line_kind_str(LSIM_LINE_PROVISIONED_DURATION), "Provisioned Duration") == 0);
+    CHECK(strcmp(lsim_line_kind_str(LSIM_LINE_EPHEMERAL_STORAGE), "Ephemeral Storage") == 0);
+    CHECK(strcmp(lsim_line_kind_str(5), "unknown") == 0);
+    CHECK(strcmp(lsim_architecture_str(LSIM_ARCH_X86_64), "x86_64") == 0);
+    CHECK(strcmp(lsim_architecture_str(LSIM_ARCH_ARM64), "arm64") == 0);
+    CHECK(strcmp(lsim_architecture_str(LSIM_ARCH_NONE), "none") == 0);
+    CHECK(strcmp(lsim_architecture_str(7), "unknown") == 0);
+}
+
+static void test_cost_null_pointers(void) {
+    lsim_invocation_usage u = invocation_usage(LSIM_ARCH_X86_64, 128, 1, 1000);
+    lsim_bill bill;
+    lsim_tune_request req;
+    lsim_tune_samples_request sreq;
+    lsim_tune_result result;
+    lsim_duration_profile profile;
+    size_t count = 7, len = 7;
+    uint32_t cores = 7;
+    uint64_t us = 7;
+    lsim_money m = {{0, 0}};
+    char buf[64];
+
+    CHECK_OK(lsim_tune_request_default(&req));
+    CHECK_OK(lsim_tune_samples_request_default(&sreq));
+    CHECK_OK(lsim_duration_profile_default(&profile));
+    CHECK_STATUS(lsim_invocation_usage_default(NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_provisioned_usage_default(NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_duration_profile_default(NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_tune_request_default(NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_tune_samples_request_default(NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_bill_usage(&u, 1, NULL, 0, LSIM_PRICES_US_EAST_1, 0, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_bill_usage(NULL, 1, NULL, 0, LSIM_PRICES_US_EAST_1, 0, &bill), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_bill_usage(&u, 1, NULL, 3, LSIM_PRICES_US_EAST_1, 0, &bill), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_money_format(m, buf, sizeof buf, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_money_format(m, NULL, sizeof buf, &len), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_money_format_cents(m, buf, sizeof buf, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_money_format_cents(m, NULL, sizeof buf, &len), LSIM_STATUS_NULL_POINTER);
+    CHECK(len == 7);
+    CHECK_STATUS(lsim_visible_cores(128, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_duration_at(NULL, 128, &us), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_duration_at(&profile, 128, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK(cores == 7 && us == 7);
+    CHECK_STATUS(lsim_tune_profile(NULL, NULL, 0, &count, &result), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_tune_profile(&req, NULL, 0, NULL, &result), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_tune_profile(&req, NULL, 0, &count, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_tune_profile(&req, NULL, 6, &count, &result), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_tune_samples(NULL, NULL, 0, &count, &result), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_tune_samples(&sreq, NULL, 0, NULL, &result), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_tune_samples(&sreq, NULL, 0, &count, NULL), LSIM_STATUS_NULL_POINTER);
+    sreq.size_count = 2; /* sizes still NULL */
+    CHECK_STATUS(lsim_tune_samples(&sreq, NULL, 0, &count, &result), LSIM_STATUS_NULL_POINTER);
+    req.memory_list = LSIM_MEMORY_LIST_CUSTOM;
+    req.memory_count = 3; /* memories still NULL */
+    CHECK_STATUS(lsim_tune_profile(&req, NULL, 0, &count, &result), LSIM_STATUS_NULL_POINTER);
+    CHECK(count == 7);
+
+    lsim_region *r = new_region();
+    lsim_function f = {0, 0};
+    CHECK_STATUS(lsim_region_bill(NULL, LSIM_PRICES_US_EAST_1, 0, &bill), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_region_bill(r, LSIM_PRICES_US_EAST_1, 0, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_function_bill(NULL, f, LSIM_PRICES_US_EAST_1, 0, &bill), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_function_bill(r, f, LSIM_PRICES_US_EAST_1, 0, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_OK(lsim_region_free(r));
+}
+
+static void test_bill_usage_spec_examples(void) {
+    lsim_bill b;
+
+    /* 1. 3 M requests, 120 ms, 1536 MB, free tier: $2.33 + $0.40 = $2.73. */
+    lsim_invocation_usage ex1 = invocation_usage(LSIM_ARCH_X86_64, 1536, 3000000, 120000);
+    CHECK_OK(lsim_bill_usage(&ex1, 1, NULL, 0, LSIM_PRICES_US_EAST_1, 1, &b));
+    CHECK(b.line_count == 2 && b.total_cents == 273);
+    CHECK(b.lines[0].kind == LSIM_LINE_REQUESTS && b.lines[0].architecture == LSIM_ARCH_NONE);
+    CHECK(b.lines[0].quantity.hi == 0 && b.lines[0].quantity.lo == 2000000 && b.lines[0].cents == 40);
+    CHECK(b.lines[1].kind == LSIM_LINE_DURATION && b.lines[1].architecture == LSIM_ARCH_X86_64);
+    CHECK(b.lines[1].quantity.lo == 140000ull * 1024000ull && b.lines[1].cents == 233);
+    CHECK(money_is(b.lines[1].amount, "2.3333380000"));
+    CHECK(money_is(b.exact_total, "2.7333380000"));
+    CHECK(cents_are(b.exact_total, "2.73"));
+    CHECK(b.lines[2].kind == 0 && b.lines[2].cents == 0 && is_zero_money(b.lines[7].amount));
+
+    /* 2. PC 100 x 1536 MB for 8 h, 0.5 M on PC of 100 ms, 2.5 M of 120 ms off PC: $19.96. */
+    lsim_invocation_usage ex2[2] = {
+        invocation_usage(LSIM_ARCH_X86_64, 1536, 500000, 100000),
+        invocation_usage(LSIM_ARCH_X86_64, 1536, 2500000, 120000),
+    };
+    ex2[0].usage_class = LSIM_USAGE_PROVISIONED;
+    lsim_provisioned_usage pc = provisioned_usage(LSIM_ARCH_X86_64, 1536, 100, 8ull * 3600ull * 1000000ull);
+    CHECK_OK(lsim_bill_usage(ex2, 2, &pc, 1, LSIM_PRICES_US_EAST_1, 1, &b));
+    CHECK(b.total_cents == 1996);
+    CHECK(line_cents(&b, LSIM_LINE_PROVISIONED_CONCURRENCY) == 1800);
+    CHECK(line_cents(&b, LSIM_LINE_REQUESTS) == 40);
+    CHECK(line_cents(&b, LSIM_LINE_PROVISIONED_DURATION) == 73);
+    CHECK(line_cents(&b, LSIM_LINE_DURATION) == 83);
+
+    /* 3. 60 M x 28 ms at 1024 MB, no free tier: $40 billed per 1 ms, $112 per 100 ms. */
+    lsim_invocation_usage ex3 = invocation_usage(LSIM_ARCH_X86_64, 1024, 60000000, 28000);
+    CHECK_OK(lsim_bill_usage(&ex3, 1, NULL, 0, LSIM_PRICES_US_EAST_1, 0, &b));
+    CHECK(b.total_cents == 4000 && line_cents(&b, LSIM_LINE_REQUESTS) == 1200);
+    ex3.granularity = LSIM_GRANULARITY_100MS;
+    CHECK_OK(lsim_bill_usage(&ex3, 1, NULL, 0, LSIM_PRICES_US_EAST_1, 0, &b));
+    CHECK(b.total_cents == 11200);
+
+    /* 4. The 100 ms era at 0.00001667: 3 M x 1 s at 512 MB, free tier: $18.74. */
+    lsim_invocation_usage ex4 = invocation_usage(LSIM_ARCH_X86_64, 512, 3000000, 1000000);
+    ex4.granularity = LSIM_GRANULARITY_100MS;
+    CHECK_OK(lsim_bill_usage(&ex4, 1, NULL, 0, LSIM_PRICES_US_EAST_1_2020, 1, &b));
+    CHECK(b.total_cents == 1874);
+
+    /* Nothing: an empty bill. */
+    memset(&b, 0xAB, sizeof b);
+    CHECK_OK(lsim_bill_usage(NULL, 0, NULL, 0, LSIM_PRICES_US_EAST_1, 1, &b));
+    CHECK(b.line_count == 0 && b.total_cents == 0 && is_zero_money(b.exact_total));
+}
+
+static void test_bill_usage_errors(void) {
+    const lsim_invocation_usage ok = invocation_usage(LSIM_ARCH_X86_64, 128, 1, 1000);
+    lsim_invocation_usage items[2] = {ok, ok};
+    lsim_bill b;
+    memset(&b, 0x5A, sizeof b);
+    CHECK_STATUS(lsim_bill_usage(items, 2, NULL, 0, 2, 0, &b), LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(lsim_bill_usage(items, 2, NULL, 0, LSIM_PRICES_US_EAST_1, 2, &b), LSIM_STATUS_INVALID_ARGUMENT);
+#define BAD_ITEM(field, value, want)                                                     \
+    do {                                                                                 \
+        items[1] = ok;                                                                   \
+        items[1].field = (value);                                                        \
+        CHECK_STATUS(lsim_bill_usage(items, 2, NULL, 0, LSIM_PRICES_US_EAST_1, 0, &b), want); \
+    } while (0)
+    BAD_ITEM(struct_size, 0, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_ITEM(struct_size, sizeof ok + 8, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_ITEM(architecture, 2, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_ITEM(architecture, LSIM_ARCH_NONE, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_ITEM(usage_class, 2, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_ITEM(granularity, 2, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_ITEM(memory_mb, 127, LSIM_STATUS_MEMORY_BELOW_MINIMUM);
+    BAD_ITEM(memory_mb, 10241, LSIM_STATUS_MEMORY_ABOVE_MAXIMUM);
+    BAD_ITEM(ephemeral_mb, 511, LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE);
+    BAD_ITEM(ephemeral_mb, 10241, LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE);
+#undef BAD_ITEM
+    lsim_provisioned_usage span = provisioned_usage(LSIM_ARCH_ARM64, 128, 1, 1);
+    span.architecture = 3;
+    CHECK_STATUS(lsim_bill_usage(NULL, 0, &span, 1, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_INVALID_ARGUMENT);
+    span.architecture = LSIM_ARCH_ARM64;
+    span.memory_mb = 64;
+    CHECK_STATUS(lsim_bill_usage(NULL, 0, &span, 1, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_MEMORY_BELOW_MINIMUM);
+    span.memory_mb = 128;
+    span.struct_size = 4;
+    CHECK_STATUS(lsim_bill_usage(NULL, 0, &span, 1, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_INVALID_ARGUMENT);
+    /* A caller whose struct is 4 bytes long: only struct_size is read. */
+    uint32_t short_struct = 4;
+    CHECK_STATUS(lsim_bill_usage((const lsim_invocation_usage *)(const void *)&short_struct, 1, NULL, 0,
+                                 LSIM_PRICES_US_EAST_1, 0, &b),
+                 LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK(b.total_cents == 0x5A5A5A5A5A5A5A5Aull && b.line_count == 0x5A5A5A5Au); /* never written */
+}
+
+static void test_bill_overflow(void) {
+    lsim_bill b;
+    /* 10^12 invocations at 10 GB for 900 s: exact. */
+    lsim_invocation_usage huge = invocation_usage(LSIM_ARCH_X86_64, 10240, 1000000000000ull, 900000000ull);
+    CHECK_OK(lsim_bill_usage(&huge, 1, NULL, 0, LSIM_PRICES_US_EAST_1, 0, &b));
+    CHECK(b.total_cents > 1000000000000ull && b.lines[1].quantity.hi > 0); /* MB-ms past 64 bits */
+    memset(&b, 0x5A, sizeof b);
+    /* Exact in 128 bits but not in 64-bit cents. */
+    lsim_invocation_usage max = invocation_usage(LSIM_ARCH_X86_64, 10240, UINT64_MAX, UINT64_MAX);
+    CHECK_STATUS(lsim_bill_usage(&max, 1, NULL, 0, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_OVERFLOW);
+    /* Three of 2^53 - 1 requests of 2^53 - 1 us: past the last duration tier's bound. */
+    lsim_invocation_usage big = invocation_usage(LSIM_ARCH_X86_64, 10240, (1ull << 53) - 1, (1ull << 53) - 1);
+    lsim_invocation_usage three[3] = {big, big, big};
+    CHECK_STATUS(lsim_bill_usage(three, 3, NULL, 0, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_OVERFLOW);
+    lsim_provisioned_usage s = provisioned_usage(LSIM_ARCH_ARM64, 10240, UINT32_MAX, UINT64_MAX);
+    lsim_provisioned_usage spans[4] = {s, s, s, s};
+    CHECK_STATUS(lsim_bill_usage(NULL, 0, spans, 4, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_OVERFLOW);
+    CHECK(b.total_cents == 0x5A5A5A5A5A5A5A5Aull);
+}
+
+static void test_money_format(void) {
+    lsim_bill b;
+    lsim_invocation_usage ex1 = invocation_usage(LSIM_ARCH_X86_64, 1536, 3000000, 120000);
+    CHECK_OK(lsim_bill_usage(&ex1, 1, NULL, 0, LSIM_PRICES_US_EAST_1, 1, &b));
+    char buf[64];
+    size_t len = 0;
+    /* Size query, too small, then exactly right. */
+    CHECK_STATUS(lsim_money_format(b.exact_total, NULL, 0, &len), LSIM_STATUS_BUFFER_TOO_SMALL);
+    CHECK(len == strlen("2.7333380000") + 1);
+    memset(buf, 'x', sizeof buf);
+    CHECK_STATUS(lsim_money_format(b.exact_total, buf, len - 1, &len), LSIM_STATUS_BUFFER_TOO_SMALL);
+    CHECK(buf[0] == 'x' && len == 13);
+    CHECK_OK(lsim_money_format(b.exact_total, buf, len, &len));
+    CHECK(strcmp(buf, "2.7333380000") == 0 && len == 13);
+    CHECK_STATUS(lsim_money_format_cents(b.exact_total, buf, 4, &len), LSIM_STATUS_BUFFER_TOO_SMALL);
+    CHECK(len == 5);
+    CHECK_OK(lsim_money_format_cents(b.exact_total, buf, 5, &len));
+    CHECK(strcmp(buf, "2.73") == 0);
+    /* One atom needs all 23 fractional digits; the largest amount fits 64 bytes. */
+    lsim_money atom = {{0, 1}};
+    CHECK(money_is(atom, "0.00000000000000009765625"));
+    CHECK(cents_are(atom, "0.00"));
+    lsim_money max = {{UINT64_MAX, UINT64_MAX}};
+    CHECK_OK(lsim_money_format(max, buf, sizeof buf, &len));
+    CHECK(len < sizeof buf && strncmp(buf, "33230699894622", 14) == 0);
+    /* Half a cent rounds up: 1 024 000 x 1e8 / 2 atoms. */
+    lsim_money half = {{0, 51200000000000ull}};
+    CHECK(cents_are(half, "0.01"));
+    half.atoms.lo -= 1;
+    CHECK(cents_are(half, "0.00"));
+}
+
+static void run_one(lsim_region *r, lsim_function f, uint64_t at, uint64_t end, uint32_t outcome, uint32_t want_kind) {
+    lsim_invoke_result ir;
+    lsim_finish_result fr;
+    CHECK_OK(lsim_invoke(r, at, f, &ir));
+    CHECK(ir.throttled == 0 && ir.start_kind == want_kind);
+    CHECK_OK(lsim_finish(r, end, ir.invocation, outcome, &fr));
+    CHECK_REGION(r);
+}
+
+static void test_region_and_function_bills(void) {
+    lsim_region *r = new_region();
+    lsim_function_config fc = function_config();
+    fc.memory_mb = 1024;
+    fc.architecture = LSIM_ARCH_ARM64;
+    fc.ephemeral_mb = 1024;
+    fc.sandbox_us = 100000;
+    fc.download_us_per_mb = 0;
+    fc.package_mb = 0;
+    fc.init_us = 200000;
+    lsim_function f = new_function(r, 0, &fc);
+    lsim_bill b;
+
+    CHECK_OK(lsim_region_bill(r, LSIM_PRICES_US_EAST_1, 0, &b));
+    CHECK(b.line_count == 0 && b.total_cents == 0);
+    /* Full cold: create 100 ms (never billed) + init 200 ms (billed) + handler 50 ms. */
+    run_one(r, f, 0, 350000, LSIM_OUTCOME_CRASH, LSIM_START_KIND_FULL_COLD);
+    /* Partial cold: init 200 ms inside the invoke + 10.5 ms -> 211 ms. */
+    run_one(r, f, 1000000, 1210500, LSIM_OUTCOME_SUCCESS, LSIM_START_KIND_PARTIAL_COLD);
+    /* Warm: 1 us -> 1 ms. */
+    run_one(r, f, 2000000, 2000001, LSIM_OUTCOME_SUCCESS, LSIM_START_KIND_WARM);
+    CHECK_OK(lsim_region_bill(r, LSIM_PRICES_US_EAST_1, 0, &b));
+    CHECK(b.line_count == 3);
+    CHECK(b.lines[0].kind == LSIM_LINE_REQUESTS && b.lines[0].quantity.lo == 3);
+    CHECK(b.lines[1].kind == LSIM_LINE_DURATION && b.lines[1].architecture == LSIM_ARCH_ARM64);
+    CHECK(b.lines[1].quantity.lo == 1024u * (250u + 211u + 1u));
+    CHECK(b.lines[2].kind == LSIM_LINE_EPHEMERAL_STORAGE && b.lines[2].quantity.lo == 512u * 462u);
+    lsim_bill fb;
+    CHECK_OK(lsim_function_bill(r, f, LSIM_PRICES_US_EAST_1, 0, &fb));
+    CHECK(same_bill(&fb, &b));
+    /* The free tier absorbs the requests and the duration. */
+    CHECK_OK(lsim_region_bill(r, LSIM_PRICES_US_EAST_1, 1, &b));
+    CHECK(b.line_count == 1 && b.lines[0].kind == LSIM_LINE_EPHEMERAL_STORAGE);
+
+    /* Provisioned concurrency: on-PC invocation, spillover, and the open span. */
+    lsim_function_config pcfg = function_config();
+    pcfg.memory_mb = 2048;
+    pcfg.provisioned = 1;
+    lsim_function p = new_function(r, 2000001, &pcfg);
+    CHECK_OK(lsim_advance(r, 64000000));
+    lsim_invoke_result on_pc, spill;
+    lsim_finish_result fr;
+    CHECK_OK(lsim_invoke(r, 64000000, p, &on_pc));
+    CHECK_OK(lsim_invoke(r, 64000000, p, &spill));
+    CHECK(on_pc.on_provisioned == 1 && spill.on_provisioned == 0 && spill.start_kind == LSIM_START_KIND_FULL_COLD);
+    CHECK_OK(lsim_finish(r, 64100000, on_pc.invocation, LSIM_OUTCOME_SUCCESS, &fr));
+    CHECK_OK(lsim_finish(r, spill.ready_at_us + 20000, spill.invocation, LSIM_OUTCOME_SUCCESS, &fr));
+    CHECK_OK(lsim_function_bill(r, p, LSIM_PRICES_US_EAST_1, 0, &b));
+    CHECK(b.line_count == 4);
+    CHECK(b.lines[0].kind == LSIM_LINE_REQUESTS && b.lines[0].quantity.lo == 2);
+    /* Spillover: init 250 ms + handler 20 ms on on-demand prices. */
+    CHECK(b.lines[1].kind == LSIM_LINE_DURATION && b.lines[1].quantity.lo == 2048u * 270u);
+    CHECK(b.lines[2].kind == LSIM_LINE_PROVISIONED_CONCURRENCY && b.lines[2].quantity.lo == 2048u * 300000u);
+    CHECK(b.lines[3].kind == LSIM_LINE_PROVISIONED_DURATION && b.lines[3].quantity.lo == 2048u * 100u);
+    /* 600 GB-s x 0.0000041667 */
+    CHECK(b.lines[2].cents == 0 && money_is(b.lines[2].amount, "0.0025000200"));
+    CHECK_REGION(r);
+    CHECK_OK(lsim_region_free(r));
+}
+
+static void test_region_bill_handles(void) {
+    lsim_region *r = new_region();
+    lsim_function_config fc = function_config();
+    lsim_function f = new_function(r, 0, &fc);
+    lsim_bill b;
+    memset(&b, 0x5A, sizeof b);
+    CHECK_STATUS(lsim_region_bill(r, 2, 0, &b), LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(lsim_region_bill(r, LSIM_PRICES_US_EAST_1, 2, &b), LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(lsim_function_bill(r, f, 2, 0, &b), LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(lsim_function_bill(r, f, LSIM_PRICES_US_EAST_1, 9, &b), LSIM_STATUS_INVALID_ARGUMENT);
+    lsim_function never = {200, 1};
+    CHECK_STATUS(lsim_function_bill(r, never, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_OK(lsim_function_delete(r, 0, f));
+    CHECK_STATUS(lsim_function_bill(r, f, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK(b.total_cents == 0x5A5A5A5A5A5A5A5Aull);
+    CHECK_OK(lsim_region_free(r));
+    CHECK_STATUS(lsim_region_bill(r, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_function_bill(r, f, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_STALE_HANDLE);
+    lsim_region *bogus = (lsim_region *)(uintptr_t)0x7ffff1;
+    CHECK_STATUS(lsim_region_bill(bogus, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_STALE_HANDLE);
+}
+
+static void test_cpu(void) {
+    uint32_t cores = 0;
+    CHECK_OK(lsim_visible_cores(128, &cores));
+    CHECK(cores == 1);
+    CHECK_OK(lsim_visible_cores(1769, &cores));
+    CHECK(cores == 1);
+    CHECK_OK(lsim_visible_cores(1770, &cores));
+    CHECK(cores == 2);
+    CHECK_OK(lsim_visible_cores(10240, &cores));
+    CHECK(cores == 6);
+    cores = 99;
+    CHECK_STATUS(lsim_visible_cores(127, &cores), LSIM_STATUS_MEMORY_BELOW_MINIMUM);
+    CHECK_STATUS(lsim_visible_cores(10241, &cores), LSIM_STATUS_MEMORY_ABOVE_MAXIMUM);
+    CHECK(cores == 99);
+
+    lsim_duration_profile p;
+    CHECK_OK(lsim_duration_profile_default(&p));
+    p.cpu_us = 1000000;
+    uint64_t us = 0;
+    CHECK_OK(lsim_duration_at(&p, 128, &us));
+    CHECK(us == 13820313); /* 128/1769 of a vCPU */
+    CHECK_OK(lsim_duration_at(&p, 1769, &us));
+    CHECK(us == 1000000);
+    CHECK_OK(lsim_duration_at(&p, 10240, &us));
+    CHECK(us == 1000000); /* one thread */
+    p.io_us = 100000;
+    p.cpu_us = 6000000;
+    p.threads = 8;
+    CHECK_OK(lsim_duration_at(&p, 3538, &us));
+    CHECK(us == 3100000); /* exactly 2 vCPUs */
+    us = 7;
+    CHECK_STATUS(lsim_duration_at(&p, 127, &us), LSIM_STATUS_MEMORY_BELOW_MINIMUM);
+    p.struct_size = 8;
+    CHECK_STATUS(lsim_duration_at(&p, 128, &us), LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK(us == 7);
+}
+
+static void test_tune_profile(void) {
+    lsim_tune_request req;
+    lsim_tune_result res;
+    lsim_tune_candidate cands[6];
+    size_t count = 0;
+    CHECK_OK(lsim_tune_request_default(&req));
+    req.profile.cpu_us = 1000000;
+    req.strategy = LSIM_STRATEGY_SPEED;
+
+    /* Size query, too small, then enough. */
+    memset(&res, 0x5A, sizeof res);
+    CHECK_STATUS(lsim_tune_profile(&req, NULL, 0, &count, &res), LSIM_STATUS_BUFFER_TOO_SMALL);
+    CHECK(count == LSIM_DEFAULT_MEMORY_LIST_LEN && res.count == (size_t)0x5A5A5A5A5A5A5A5Aull);
+    memset(cands, 0x5A, sizeof cands);
+    CHECK_STATUS(lsim_tune_profile(&req, cands, 5, &count, &res), LSIM_STATUS_BUFFER_TOO_SMALL);
+    CHECK(count == 6 && cands[0].memory_mb == 0x5A5A5A5Au);
+    CHECK_OK(lsim_tune_profile(&req, cands, 6, &count, &res));
+    CHECK(count == 6 && res.count == 6);
+    CHECK(cands[0].memory_mb == 128 && cands[5].memory_mb == 3008);
+    CHECK(cands[0].duration_us == 13820313 && cands[0].billed_ms == 13821);
+    CHECK(res.pick.memory_mb == 3008 && res.pick.duration_us == 1000000); /* fastest; ties to cheaper */
+    CHECK(res.max_duration_us == 13820313);
+    CHECK(res.p99_us == 1000000 && res.recommended_timeout_ms == 2000 && res.cuts_tail == 0 && res.exceeds_max == 0);
+    req.configured_timeout_ms = 900;
+    CHECK_OK(lsim_tune_profile(&req, cands, 6, &count, &res));
+    CHECK(res.cuts_tail == 1);
+
+    /* w = 0 is Speed and w = 1 is Cost. */
+    lsim_tune_result speed, cost, w0, w1;
+    req.configured_timeout_ms = 3000;
+    req.profile.io_us = 30000;
+    req.profile.threads = 2;
+    CHECK_OK(lsim_tune_profile(&req, cands, 6, &count, &speed));
+    req.strategy = LSIM_STRATEGY_COST;
+    CHECK_OK(lsim_tune_profile(&req, cands, 6, &count, &cost));
+    req.strategy = LSIM_STRATEGY_BALANCED;
+    req.weight_ppm = 0;
+    CHECK_OK(lsim_tune_profile(&req, cands, 6, &count, &w0));
+    req.weight_ppm = 1000000;
+    CHECK_OK(lsim_tune_profile(&req, cands, 6, &count, &w1));
+    CHECK(w0.pick.memory_mb == speed.pick.memory_mb && w1.pick.memory_mb == cost.pick.memory_mb);
+    CHECK(speed.pick.memory_mb != cost.pick.memory_mb);
+
+    /* A custom list keeps its order; every size gives 10 113 candidates. */
+    const uint32_t sizes[3] = {2048, 512, 1024};
+    req.memory_list = LSIM_MEMORY_LIST_CUSTOM;
+    req.memories = sizes;
+    req.memory_count = 3;
+    CHECK_OK(lsim_tune_profile(&req, cands, 6, &count, &res));
+    CHECK(count == 3 && cands[0].memory_mb == 2048 && cands[1].memory_mb == 512 && cands[2].memory_mb == 1024);
+    req.memory_list = LSIM_MEMORY_LIST_ALL;
+    CHECK_STATUS(lsim_tune_profile(&req, NULL, 0, &count, &res), LSIM_STATUS_BUFFER_TOO_SMALL);
+    CHECK(count == LSIM_ALL_MEMORY_LIST_LEN);
+}
+
+static void test_tune_profile_errors(void) {
+    lsim_tune_request good, req;
+    lsim_tune_result res;
+    lsim_tune_candidate cands[8];
+    size_t count = 7;
+    CHECK_OK(lsim_tune_request_default(&good));
+    good.profile.cpu_us = 100000;
+#define BAD_REQ(stmt, want)                                                    \
+    do {                                                                       \
+        req = good;                                                            \
+        stmt;                                                                  \
+        CHECK_STATUS(lsim_tune_profile(&req, cands, 8, &count, &res), want);   \
+    } while (0)
+    BAD_REQ(req.struct_size = 0, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_REQ(req.profile.struct_size = 0, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_REQ(req.memory_list = 3, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_REQ(req.strategy = 3, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_REQ(req.weight_ppm = 1000001, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_REQ(req.architecture = 2, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_REQ(req.prices = 2, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_REQ(req.granularity = 2, LSIM_STATUS_INVALID_ARGUMENT);
+    BAD_REQ(req.configured_timeout_ms = 0, LSIM_STATUS_TIMEOUT_OUT_OF_RANGE);
+    BAD_REQ(req.configured_timeout_ms = 900001, LSIM_STATUS_TIMEOUT_OUT_OF_RANGE);
+    BAD_REQ(req.memory_list = LSIM_MEMORY_LIST_CUSTOM, LSIM_STATUS_INVALID_ARGUMENT); /* empty */
+    const uint32_t low[2] = {256, 127}, high[1] = {10241};
+    BAD_REQ((req.memory_list = LSIM_MEMORY_LIST_CUSTOM, req.memories = low, req.memory_count = 2),
+            LSIM_STATUS_MEMORY_BELOW_MINIMUM);
+    BAD_REQ((req.memory_list = LSIM_MEMORY_LIST_CUSTOM, req.memories = high, req.memory_count = 1),
+            LSIM_STATUS_MEMORY_ABOVE_MAXIMUM);
+#undef BAD_REQ
+    CHECK(count == 7);
+}
+
+static void test_tune_samples(void) {
+    uint64_t a[7] = {900000, 1000, 1000000, 1000000, 1000000, 5000000, 1000000};
+    uint64_t b[5] = {600000, 400000, 500000, 500000, 500000};
+    uint64_t c[100];
+    for (int i = 0; i < 100; i++) c[i] = (uint64_t)(i + 1) * 1000u;
+    const uint64_t a0[7] = {900000, 1000, 1000000, 1000000, 1000000, 5000000, 1000000};
+    lsim_memory_samples sizes[3] = {{512, a, 7}, {1024, b, 5}, {4096, c, 100}};
+    lsim_tune_samples_request req;
+    lsim_tune_result res;
+    lsim_tune_candidate cands[3];
+    size_t count = 0;
+    CHECK_OK(lsim_tune_samples_request_default(&req));
+    req.sizes = sizes;
+    req.size_count = 3;
+    req.strategy = LSIM_STRATEGY_SPEED;
+    CHECK_OK(lsim_tune_samples(&req, cands, 3, &count, &res));
+    CHECK(memcmp(a, a0, sizeof a) == 0); /* the caller's array was not sorted */
+    CHECK(count == 3 && cands[0].duration_us == 980000 && cands[1].duration_us == 500000);
+    CHECK(cands[2].duration_us == 50500);
+    CHECK(res.pick.memory_mb == 4096 && res.p99_us == 99000 && res.recommended_timeout_ms == 1000);
+    CHECK_STATUS(lsim_tune_samples(&req, cands, 2, &count, &res), LSIM_STATUS_BUFFER_TOO_SMALL);
+    CHECK(count == 3);
+
+    /* Errors: too few samples, a NULL array, memory, codes. */
+    uint64_t four[4] = {1, 2, 3, 4};
+    sizes[1].durations_us = four;
+    sizes[1].count = 4;
+    CHECK_STATUS(lsim_tune_samples(&req, cands, 3, &count, &res), LSIM_STATUS_TOO_FEW_SAMPLES);
+    sizes[1].durations_us = NULL;
+    sizes[1].count = 5;
+    CHECK_STATUS(lsim_tune_samples(&req, cands, 3, &count, &res), LSIM_STATUS_NULL_POINTER);
+    sizes[1].count = 0;
+    CHECK_STATUS(lsim_tune_samples(&req, cands, 3, &count, &res), LSIM_STATUS_TOO_FEW_SAMPLES);
+    sizes[1].durations_us = b;
+    sizes[1].count = 5;
+    sizes[1].memory_mb = 100;
+    CHECK_STATUS(lsim_tune_samples(&req, cands, 3, &count, &res), LSIM_STATUS_MEMORY_BELOW_MINIMUM);
+    sizes[1].memory_mb = 1024;
+    req.strategy = 7;
+    CHECK_STATUS(lsim_tune_samples(&req, cands, 3, &count, &res), LSIM_STATUS_INVALID_ARGUMENT);
+    req.strategy = LSIM_STRATEGY_BALANCED;
+    req.weight_ppm = UINT32_MAX;
+    CHECK_STATUS(lsim_tune_samples(&req, cands, 3, &count, &res), LSIM_STATUS_INVALID_ARGUMENT);
+    req.weight_ppm = 500000;
+    req.configured_timeout_ms = 0;
+    CHECK_STATUS(lsim_tune_samples(&req, cands, 3, &count, &res), LSIM_STATUS_TIMEOUT_OUT_OF_RANGE);
+    req.configured_timeout_ms = 3000;
+    req.size_count = 0;
+    CHECK_STATUS(lsim_tune_samples(&req, cands, 3, &count, &res), LSIM_STATUS_INVALID_ARGUMENT);
+    req.size_count = 3;
+    req.struct_size = 0;
+    CHECK_STATUS(lsim_tune_samples(&req, cands, 3, &count, &res), LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK(count == 3);
+}
+
 int main(void) {
     test_versions();
     test_status_strings();
@@ -707,6 +1330,19 @@ int main(void) {
     test_reserved_zero_throttles();
     test_warm_reuse();
     test_provisioned_and_spillover();
+    test_cost_config_fields();
+    test_cost_defaults_and_names();
+    test_cost_null_pointers();
+    test_bill_usage_spec_examples();
+    test_bill_usage_errors();
+    test_bill_overflow();
+    test_money_format();
+    test_region_and_function_bills();
+    test_region_bill_handles();
+    test_cpu();
+    test_tune_profile();
+    test_tune_profile_errors();
+    test_tune_samples();
     printf("%u passed, %u failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

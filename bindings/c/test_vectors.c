@@ -107,6 +107,8 @@ static const char *error_name(lsim_status s) {
     case LSIM_STATUS_ACCOUNT_LIMIT_TOO_LOW: return "AccountLimitTooLow";
     case LSIM_STATUS_INVALID_SETTING: return "InvalidSetting";
     case LSIM_STATUS_INTERNAL: return "Internal";
+    case LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE: return "EphemeralOutOfRange";
+    case LSIM_STATUS_OVERFLOW: return "Overflow";
     default: return lsim_status_str(s);
     }
 }
@@ -621,6 +623,287 @@ static int op_check(runner *r, uint64_t at, const json_value *ex) {
     return 0;
 }
 
+typedef struct vector_result {
+    const char *name; /* the vector's `name` (NULL when unreadable) */
+    long step;        /* the failing step; -1 for the file or its setup */
+    char *message;    /* why it failed (malloc'd); NULL when it passed */
+    size_t steps, assertions;
+} vector_result;
+
+/* ---- bills: the `bill` op and the pricing vectors ------------------------------ */
+
+static const char *const BILL_EXPECT_KEYS[] = {"lines", "total_cents", "exact_total", "error", NULL};
+static const char *const LINE_KEYS[] = {"kind", "architecture", "quantity", "cents", "amount", NULL};
+
+/* A quantity: an integer or a string of decimal digits (up to 2^128 - 1). */
+static int parse_quantity(const json_value *v, const char *ctx, lsim_u128 *out, vc_error *e) {
+    char d[80];
+    if (v->type == JSON_NUMBER && v->as.number.fits_uint64) {
+        out->hi = 0;
+        out->lo = v->as.number.u;
+        return 0;
+    }
+    if (v->type != JSON_STRING || v->as.string.len == 0)
+        return vc_fail(e, "%s: quantity must be an integer or a string of digits, found %s", ctx,
+                       vc_describe(v, d, sizeof d));
+    uint64_t hi = 0, lo = 0;
+    for (size_t i = 0; i < v->as.string.len; i++) {
+        char c = v->as.string.chars[i];
+        if (c < '0' || c > '9') return vc_fail(e, "%s: quantity \"%s\" is not a string of digits", ctx, v->as.string.chars);
+        /* (hi, lo) = (hi, lo) * 10 + digit, in two 64-bit halves. */
+        uint64_t a = lo >> 32, b = lo & 0xFFFFFFFFu;
+        uint64_t carry = (a * 10 + ((b * 10) >> 32)) >> 32;
+        if (hi > (UINT64_MAX - carry) / 10) return vc_fail(e, "%s: quantity \"%s\" does not fit 128 bits", ctx, v->as.string.chars);
+        hi = hi * 10 + carry;
+        uint64_t low = lo * 10, sum = low + (uint64_t)(c - '0');
+        if (sum < low) {
+            if (hi == UINT64_MAX) return vc_fail(e, "%s: quantity \"%s\" does not fit 128 bits", ctx, v->as.string.chars);
+            hi++;
+        }
+        lo = sum;
+    }
+    out->hi = hi;
+    out->lo = lo;
+    return 0;
+}
+
+static void money_string(lsim_money m, char *buf, size_t len) {
+    size_t need = 0;
+    lsim_status st = lsim_money_format(m, buf, len, &need);
+    if (st != LSIM_STATUS_OK) snprintf(buf, len, "(lsim_money_format: %s)", lsim_status_str(st));
+}
+
+/* Checks a bill (status `st`; `b` meaningful on OK) against a bill expectation. */
+static int check_bill(runner *r, lsim_status st, const lsim_bill *b, const json_value *ex, const char *ctx) {
+    vc_error *e = &r->err;
+    const char *want_error = NULL, *want_exact = NULL;
+    uint64_t want_total = 0;
+    char what[64], got_s[64];
+    if (vc_object(ex, ctx, e) != 0 || vc_allow_keys(ex, BILL_EXPECT_KEYS, ctx, e) != 0 || vc_js_safe(ex, ctx, e) != 0)
+        return -1;
+    if (ex->as.object.len == 0) return vc_fail(e, "%s: a bill expectation needs at least one key", ctx);
+    int h_err = vc_opt_str(ex, "error", ctx, &want_error, e);
+    if (h_err < 0) return -1;
+    if (h_err && ex->as.object.len > 1) return vc_fail(e, "%s: `error` excludes every other key", ctx);
+    /* Validate every expected line before comparing anything. */
+    const json_value *lines = json_get(ex, "lines");
+    if (lines != NULL && lines->type != JSON_ARRAY) return vc_fail(e, "%s: `lines` must be an array", ctx);
+    for (size_t i = 0; lines != NULL && i < lines->as.array.len; i++) {
+        const json_value *w = &lines->as.array.items[i];
+        char lctx[128];
+        lsim_u128 q;
+        uint64_t c;
+        const char *s;
+        snprintf(lctx, sizeof lctx, "%s.lines[%zu]", ctx, i);
+        if (vc_object(w, lctx, e) != 0 || vc_allow_keys(w, LINE_KEYS, lctx, e) != 0) return -1;
+        for (const char *const *k = LINE_KEYS; *k != NULL; k++)
+            if (json_get(w, *k) == NULL) return vc_fail(e, "%s: missing `%s`", lctx, *k);
+        const json_value *arch = json_get(w, "architecture");
+        if (vc_req_str(w, "kind", lctx, &s, e) != 0 || vc_req_str(w, "amount", lctx, &s, e) != 0 ||
+            vc_req_u64(w, "cents", lctx, &c, e) != 0 || parse_quantity(json_get(w, "quantity"), lctx, &q, e) != 0 ||
+            (arch->type != JSON_NULL && vc_req_str(w, "architecture", lctx, &s, e) != 0))
+            return -1;
+    }
+    if (st != LSIM_STATUS_OK) {
+        if (h_err) eq_str(r, "error", error_name(st), want_error);
+        else mismatch(r, "bill failed with %s, expected a bill", error_name(st));
+        return 0;
+    }
+    if (h_err) {
+        mismatch(r, "bill succeeded (total %" PRIu64 " cents), expected error %s", b->total_cents, want_error);
+        return 0;
+    }
+    if (lines != NULL) {
+        eq_u64(r, "lines.len", b->line_count, lines->as.array.len);
+        for (size_t i = 0; i < lines->as.array.len && i < b->line_count && i < LSIM_BILL_MAX_LINES; i++) {
+            const json_value *w = &lines->as.array.items[i];
+            const lsim_bill_line *g = &b->lines[i];
+            const char *kind, *amount, *arch = NULL;
+            uint64_t cents;
+            lsim_u128 q;
+            vc_req_str(w, "kind", "line", &kind, e);
+            vc_req_str(w, "amount", "line", &amount, e);
+            vc_req_u64(w, "cents", "line", &cents, e);
+            parse_quantity(json_get(w, "quantity"), "line", &q, e);
+            if (json_get(w, "architecture")->type != JSON_NULL) vc_req_str(w, "architecture", "line", &arch, e);
+            snprintf(what, sizeof what, "lines[%zu].kind", i);
+            eq_str(r, what, lsim_line_kind_str(g->kind), kind);
+            snprintf(what, sizeof what, "lines[%zu].architecture", i);
+            eq_str(r, what, g->architecture == LSIM_ARCH_NONE ? "null" : lsim_architecture_str(g->architecture),
+                   arch != NULL ? arch : "null");
+            snprintf(what, sizeof what, "lines[%zu].quantity", i);
+            r->compared++;
+            if (g->quantity.hi != q.hi || g->quantity.lo != q.lo)
+                mismatch(r, "%s: got (hi %" PRIu64 ", lo %" PRIu64 "), expected (hi %" PRIu64 ", lo %" PRIu64 ")", what,
+                         g->quantity.hi, g->quantity.lo, q.hi, q.lo);
+            snprintf(what, sizeof what, "lines[%zu].cents", i);
+            eq_u64(r, what, g->cents, cents);
+            snprintf(what, sizeof what, "lines[%zu].amount", i);
+            money_string(g->amount, got_s, sizeof got_s);
+            eq_str(r, what, got_s, amount);
+        }
+    }
+    int rc = vc_opt_u64(ex, "total_cents", ctx, &want_total, e);
+    if (rc < 0) return -1;
+    if (rc == 1) eq_u64(r, "total_cents", b->total_cents, want_total);
+    rc = vc_opt_str(ex, "exact_total", ctx, &want_exact, e);
+    if (rc < 0) return -1;
+    if (rc == 1) {
+        money_string(b->exact_total, got_s, sizeof got_s);
+        eq_str(r, "exact_total", got_s, want_exact);
+    }
+    return 0;
+}
+
+/* The `bill` op: advance to at_us, then the region's (or one function's) bill. */
+static int op_bill(runner *r, const json_value *s, uint64_t at, const json_value *ex, const char *ctx) {
+    vc_error *e = &r->err;
+    const char *fname = NULL, *prices_name = "us-east-1";
+    uint32_t prices = LSIM_PRICES_US_EAST_1;
+    int free_tier = 0;
+    int h_fn = vc_opt_str(s, "function", ctx, &fname, e);
+    if (h_fn < 0 || vc_opt_str(s, "prices", ctx, &prices_name, e) < 0 || vc_opt_bool(s, "free_tier", ctx, &free_tier, e) < 0)
+        return -1;
+    if (vc_prices(prices_name, &prices) != 0) return vc_fail(e, "%s: unknown prices \"%s\"", ctx, prices_name);
+    lsim_status st = lsim_advance(r->region, at);
+    if (st != LSIM_STATUS_OK) return vc_fail(e, "advance failed: %s", error_name(st));
+    lsim_bill b;
+    memset(&b, 0, sizeof b);
+    st = h_fn ? lsim_function_bill(r->region, function_handle(r, fname), prices, (uint32_t)free_tier, &b)
+              : lsim_region_bill(r->region, prices, (uint32_t)free_tier, &b);
+    if (ex == NULL) return st == LSIM_STATUS_OK ? 0 : vc_fail(e, "bill failed: %s", error_name(st));
+    char ectx[96];
+    snprintf(ectx, sizeof ectx, "%s expect", ctx);
+    return check_bill(r, st, &b, ex, ectx);
+}
+
+static const char *const PRICING_TOP_KEYS[] = {"name", "spec", "description", "prices", "free_tier", "invocations",
+                                               "provisioned", "expect", NULL};
+static const char *const INVOCATION_KEYS[] = {"architecture", "memory_mb", "ephemeral_mb", "class",
+                                              "granularity", "requests", "duration_us", NULL};
+static const char *const PROVISIONED_KEYS[] = {"architecture", "memory_mb", "provisioned", "enabled_us", NULL};
+
+/* The optional architecture of a usage object (x86_64 when missing). */
+static int usage_arch(const json_value *o, const char *ctx, uint32_t *out, vc_error *e) {
+    const char *s = NULL;
+    int rc = vc_opt_str(o, "architecture", ctx, &s, e);
+    if (rc < 0) return -1;
+    if (rc == 1 && vc_architecture(s, out) != 0)
+        return vc_fail(e, "%s.architecture: expected \"x86_64\" or \"arm64\", found \"%s\"", ctx, s);
+    return 0;
+}
+
+/* The array `key` of a pricing vector (missing: empty). */
+static int usage_array(const json_value *root, const char *key, const json_value **out, size_t *len, vc_error *e) {
+    const json_value *v = json_get(root, key);
+    *out = NULL;
+    *len = 0;
+    if (v == NULL) return 0;
+    if (v->type != JSON_ARRAY) return vc_fail(e, "`%s` must be an array", key);
+    *out = v->as.array.items;
+    *len = v->as.array.len;
+    return 0;
+}
+
+/* Runs one pricing vector (tests/vectors/README.md, "Pricing vectors") through lsim_bill_usage. */
+static void run_pricing(const json_value *root, vector_result *out) {
+    runner r;
+    vc_error *e = &r.err;
+    memset(&r, 0, sizeof r);
+    memset(out, 0, sizeof *out);
+    out->step = -1;
+    lsim_invocation_usage *items = NULL;
+    lsim_provisioned_usage *spans = NULL;
+    const json_value *iv, *pv;
+    size_t n_items = 0, n_spans = 0;
+    const char *text = NULL, *prices_name = "us-east-1";
+    uint32_t prices = LSIM_PRICES_US_EAST_1;
+    int free_tier = 0;
+    if (vc_object(root, "vector", e) != 0 || vc_allow_keys(root, PRICING_TOP_KEYS, "vector", e) != 0 ||
+        vc_js_safe(root, "vector", e) != 0 || vc_req_str(root, "name", "vector", &out->name, e) != 0 ||
+        vc_opt_str(root, "spec", "vector", &text, e) < 0 || vc_opt_str(root, "description", "vector", &text, e) < 0 ||
+        vc_opt_str(root, "prices", "vector", &prices_name, e) < 0 ||
+        vc_opt_bool(root, "free_tier", "vector", &free_tier, e) < 0 ||
+        usage_array(root, "invocations", &iv, &n_items, e) != 0 || usage_array(root, "provisioned", &pv, &n_spans, e) != 0)
+        goto failed;
+    if (vc_prices(prices_name, &prices) != 0) {
+        vc_fail(e, "unknown prices \"%s\"", prices_name);
+        goto failed;
+    }
+    if (json_get(root, "expect") == NULL) {
+        vc_fail(e, "missing `expect`");
+        goto failed;
+    }
+    items = calloc(n_items ? n_items : 1, sizeof *items);
+    spans = calloc(n_spans ? n_spans : 1, sizeof *spans);
+    if (items == NULL || spans == NULL) out_of_memory();
+    for (size_t i = 0; i < n_items; i++) {
+        char ctx[48];
+        const char *s = NULL;
+        lsim_invocation_usage *u = &items[i];
+        snprintf(ctx, sizeof ctx, "invocations[%zu]", i);
+        lsim_invocation_usage_default(u);
+        if (vc_object(&iv[i], ctx, e) != 0 || vc_allow_keys(&iv[i], INVOCATION_KEYS, ctx, e) != 0 ||
+            usage_arch(&iv[i], ctx, &u->architecture, e) != 0 ||
+            vc_opt_u32(&iv[i], "memory_mb", ctx, &u->memory_mb, e) < 0 ||
+            vc_opt_u32(&iv[i], "ephemeral_mb", ctx, &u->ephemeral_mb, e) < 0 ||
+            vc_req_u64(&iv[i], "requests", ctx, &u->requests, e) != 0 ||
+            vc_req_u64(&iv[i], "duration_us", ctx, &u->duration_us, e) != 0)
+            goto failed;
+        int rc = vc_opt_str(&iv[i], "class", ctx, &s, e);
+        if (rc < 0) goto failed;
+        if (rc == 1 && strcmp(s, "on_demand") == 0) u->usage_class = LSIM_USAGE_ON_DEMAND;
+        else if (rc == 1 && strcmp(s, "provisioned") == 0) u->usage_class = LSIM_USAGE_PROVISIONED;
+        else if (rc == 1) {
+            vc_fail(e, "%s.class: expected \"on_demand\" or \"provisioned\", found \"%s\"", ctx, s);
+            goto failed;
+        }
+        rc = vc_opt_str(&iv[i], "granularity", ctx, &s, e);
+        if (rc < 0) goto failed;
+        if (rc == 1 && vc_granularity(s, &u->granularity) != 0) {
+            vc_fail(e, "%s.granularity: expected \"1ms\" or \"100ms\", found \"%s\"", ctx, s);
+            goto failed;
+        }
+    }
+    for (size_t i = 0; i < n_spans; i++) {
+        char ctx[48];
+        lsim_provisioned_usage *p = &spans[i];
+        snprintf(ctx, sizeof ctx, "provisioned[%zu]", i);
+        lsim_provisioned_usage_default(p);
+        uint64_t pc = 0;
+        if (vc_object(&pv[i], ctx, e) != 0 || vc_allow_keys(&pv[i], PROVISIONED_KEYS, ctx, e) != 0 ||
+            usage_arch(&pv[i], ctx, &p->architecture, e) != 0 ||
+            vc_opt_u32(&pv[i], "memory_mb", ctx, &p->memory_mb, e) < 0 ||
+            vc_req_u64(&pv[i], "provisioned", ctx, &pc, e) != 0 ||
+            vc_req_u64(&pv[i], "enabled_us", ctx, &p->enabled_us, e) != 0)
+            goto failed;
+        if (pc > UINT32_MAX) {
+            vc_fail(e, "%s: `provisioned` does not fit 32 bits", ctx);
+            goto failed;
+        }
+        p->provisioned = (uint32_t)pc;
+    }
+    lsim_bill b;
+    memset(&b, 0, sizeof b);
+    lsim_status st = lsim_bill_usage(items, n_items, spans, n_spans, prices, (uint32_t)free_tier, &b);
+    if (check_bill(&r, st, &b, json_get(root, "expect"), "expect") != 0) goto failed;
+    if (r.found.len > 0) {
+        vc_fail(e, "%s", r.found.p);
+        goto failed;
+    }
+    out->steps = 1;
+    out->assertions = r.compared;
+    goto done;
+failed:
+    out->message = malloc(strlen(e->msg) + 1);
+    if (out->message == NULL) out_of_memory();
+    strcpy(out->message, e->msg);
+done:
+    free(items);
+    free(spans);
+    free(r.found.p);
+}
+
 /* ---- steps and vectors ------------------------------------------------------- */
 
 typedef struct op_spec {
@@ -640,6 +923,8 @@ static const op_spec OPS[] = {
     {"put_reserved", {STEP_KEYS, "function", "reserved", NULL}, {"error", NULL}},
     {"put_provisioned", {STEP_KEYS, "function", "provisioned", NULL}, {"error", NULL}},
     {"create_function", {STEP_KEYS, "function", NULL}, {"error", NULL}},
+    {"bill", {STEP_KEYS, "function", "prices", "free_tier", NULL},
+     {"lines", "total_cents", "exact_total", "error", NULL}},
     {"check", {STEP_KEYS, NULL},
      {"busy", "live", "unreserved_in_use", "unreserved_pool", "claimed", "next_deadline_us", "stats", "functions",
       NULL}},
@@ -671,6 +956,7 @@ static int step(runner *r, const json_value *s, uint64_t *last_at) {
     else if (strcmp(op, "finish") == 0) rc = op_finish(r, s, at, ex, ctx);
     else if (strcmp(op, "finish_all") == 0) rc = op_finish_all(r, s, at, ex, ctx);
     else if (strcmp(op, "check") == 0) rc = op_check(r, at, ex);
+    else if (strcmp(op, "bill") == 0) rc = op_bill(r, s, at, ex, ctx);
     else if (strcmp(op, "advance") == 0) {
         lsim_status st = lsim_advance(r->region, at);
         rc = st == LSIM_STATUS_OK ? 0 : vc_fail(e, "advance failed: %s", error_name(st));
@@ -689,13 +975,6 @@ static int region_check(runner *r, const char *when) {
     if (st2 != LSIM_STATUS_OK && st2 != LSIM_STATUS_BUFFER_TOO_SMALL) snprintf(msg, sizeof msg, "(no message: %s)", lsim_status_str(st2));
     return vc_fail(&r->err, "invariant violated %s: %s: %s", when, lsim_status_str(st), msg);
 }
-
-typedef struct vector_result {
-    const char *name; /* the vector's `name` (NULL when unreadable) */
-    long step;        /* the failing step; -1 for the file or its setup */
-    char *message;    /* why it failed (malloc'd); NULL when it passed */
-    size_t steps, assertions;
-} vector_result;
 
 static const char *const TOP_KEYS[] = {"name", "spec", "description", "region", "functions", "steps", NULL};
 
@@ -823,16 +1102,48 @@ static const self_check SELF_CHECKS[] = {
      "UnknownFunction"},
     {"throttle-reason.json",
      HEAD "{\"at_us\": 0, \"op\": \"check\", \"expect\": {\"stats\": {\"throttles\": {\"Nope\": 1}}}}]}", 0, "Nope"},
+    {"wrong-bill.json",
+     HEAD "{\"at_us\": 0, \"op\": \"invoke\", \"function\": \"f\", \"id\": \"a\"},"
+          "{\"at_us\": 1000000, \"op\": \"finish\", \"id\": \"a\"},"
+          "{\"at_us\": 1000000, \"op\": \"bill\", \"expect\": {\"lines\": ["
+          "{\"kind\": \"Requests\", \"architecture\": null, \"quantity\": 2, \"cents\": 0, \"amount\": \"0.0000002000\"}]}}]}",
+     2, "quantity"},
+    {"bill-typo.json", HEAD "{\"at_us\": 0, \"op\": \"bill\", \"free_teir\": true}]}", 0, "free_teir"},
+    {"bill-unknown-function.json",
+     HEAD "{\"at_us\": 0, \"op\": \"bill\", \"function\": \"g\", \"expect\": {\"total_cents\": 0}}]}", 0,
+     "UnknownFunction"},
+};
+
+#define PHEAD "{\"name\": \"self\", \"free_tier\": true, "
+static const self_check PRICING_SELF_CHECKS[] = {
+    {"wrong-cent.json",
+     PHEAD "\"invocations\": [{\"memory_mb\": 1536, \"requests\": 3000000, \"duration_us\": 120000}], "
+           "\"expect\": {\"total_cents\": 274}}",
+     -1, "total_cents: got 273, expected 274"},
+    {"wrong-amount.json",
+     PHEAD "\"invocations\": [{\"memory_mb\": 1536, \"requests\": 3000000, \"duration_us\": 120000}], "
+           "\"expect\": {\"exact_total\": \"2.7333380001\"}}",
+     -1, "exact_total"},
+    {"pricing-typo.json", PHEAD "\"expect\": {\"total_cent\": 0}}", -1, "total_cent"},
+    {"line-missing-key.json", PHEAD "\"expect\": {\"lines\": [{\"kind\": \"Requests\"}]}}", -1, "missing"},
+    {"unsafe-integer.json", PHEAD "\"expect\": {\"total_cents\": 9007199254740992}}", -1, "2^53"},
+    {"wrong-error.json",
+     PHEAD "\"invocations\": [{\"memory_mb\": 127, \"requests\": 1, \"duration_us\": 1}], "
+           "\"expect\": {\"error\": \"Overflow\"}}",
+     -1, "MemoryBelowMinimum"},
 };
 
 static unsigned run_self_checks(void) {
     unsigned failed = 0;
-    for (size_t i = 0; i < sizeof SELF_CHECKS / sizeof SELF_CHECKS[0]; i++) {
-        const self_check *c = &SELF_CHECKS[i];
+    const size_t n_region = sizeof SELF_CHECKS / sizeof SELF_CHECKS[0];
+    const size_t n_pricing = sizeof PRICING_SELF_CHECKS / sizeof PRICING_SELF_CHECKS[0];
+    for (size_t i = 0; i < n_region + n_pricing; i++) {
+        const self_check *c = i < n_region ? &SELF_CHECKS[i] : &PRICING_SELF_CHECKS[i - n_region];
         char err[256];
         json_value *root = json_parse(c->text, strlen(c->text), err, sizeof err);
         vector_result res = {NULL, -1, NULL, 0, 0};
-        if (root != NULL) run_vector(root, &res);
+        if (root != NULL && i < n_region) run_vector(root, &res);
+        else if (root != NULL) run_pricing(root, &res);
         if (root == NULL || res.message == NULL || res.step != c->step || strstr(res.message, c->needle) == NULL) {
             printf("FAIL self-check %s: must fail at step %ld naming `%s`; got %s (step %ld)\n", c->file, c->step,
                    c->needle, root == NULL ? err : res.message ? res.message : "a pass", res.step);
@@ -879,6 +1190,46 @@ static int list_vectors(const char *dir, char ***names, size_t *count) {
     return 0;
 }
 
+/* Runs every *.json of `dir` with `run`; counts into *passed / *failed. */
+static void run_dir(const char *dir, void (*run)(const json_value *, vector_result *), unsigned *passed,
+                    unsigned *failed) {
+    char **names;
+    size_t count;
+    if (list_vectors(dir, &names, &count) != 0) {
+        (*failed)++;
+        return;
+    }
+    if (count == 0) {
+        fprintf(stderr, "test_vectors: no *.json vectors in %s\n", dir);
+        (*failed)++;
+    }
+    for (size_t i = 0; i < count; i++) {
+        sbuf path = {NULL, 0, 0};
+        char err[512];
+        sb_printf(&path, "%s/%s", dir, names[i]);
+        json_value *root = json_parse_file(path.p, err, sizeof err);
+        if (root == NULL) {
+            printf("FAIL %s: invalid JSON: %s\n", names[i], err);
+            (*failed)++;
+        } else {
+            vector_result res;
+            run(root, &res);
+            if (res.message == NULL) {
+                printf("ok   %s (%zu steps, %zu assertions)\n", res.name, res.steps, res.assertions);
+                (*passed)++;
+            } else {
+                print_failure(names[i], &res);
+                (*failed)++;
+            }
+            free(res.message);
+            json_free(root);
+        }
+        free(path.p);
+        free(names[i]);
+    }
+    free(names);
+}
+
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "../../tests/vectors";
     if (argc > 2) {
@@ -892,40 +1243,12 @@ int main(int argc, char **argv) {
     unsigned passed = 0, failed = run_self_checks();
     if (failed == 0)
         printf("ok   runner self-checks (%zu built-in wrong vectors fail as they must)\n",
-               sizeof SELF_CHECKS / sizeof SELF_CHECKS[0]);
-    char **names;
-    size_t count;
-    if (list_vectors(dir, &names, &count) != 0) {
-        failed++;
-    } else if (count == 0) {
-        fprintf(stderr, "test_vectors: no *.json vectors in %s\n", dir);
-        failed++;
-    }
-    for (size_t i = 0; i < count; i++) {
-        sbuf path = {NULL, 0, 0};
-        char err[512];
-        sb_printf(&path, "%s/%s", dir, names[i]);
-        json_value *root = json_parse_file(path.p, err, sizeof err);
-        if (root == NULL) {
-            printf("FAIL %s: invalid JSON: %s\n", names[i], err);
-            failed++;
-        } else {
-            vector_result res;
-            run_vector(root, &res);
-            if (res.message == NULL) {
-                printf("ok   %s (%zu steps, %zu assertions)\n", res.name, res.steps, res.assertions);
-                passed++;
-            } else {
-                print_failure(names[i], &res);
-                failed++;
-            }
-            free(res.message);
-            json_free(root);
-        }
-        free(path.p);
-        free(names[i]);
-    }
-    free(names);
+               sizeof SELF_CHECKS / sizeof SELF_CHECKS[0] + sizeof PRICING_SELF_CHECKS / sizeof PRICING_SELF_CHECKS[0]);
+    run_dir(dir, run_vector, &passed, &failed);
+    sbuf pricing = {NULL, 0, 0};
+    sb_printf(&pricing, "%s/pricing", dir);
+    run_dir(pricing.p, run_pricing, &passed, &failed);
+    free(pricing.p);
     printf("%u passed, %u failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -109,8 +109,56 @@ int vc_req_str(const json_value *obj, const char *key, const char *ctx, const ch
 static const char *const REGION_KEYS[] = {
     "account_limit", "unreserved_min",  "scaling",     "request_rate_per_limit", "idle_timeout_us",
     "max_lifetime_us", "shutdown_us",   "warm_pick",   "memory_rule",            "provisioned_delay_us",
-    "provisioned_per_minute", NULL,
+    "provisioned_per_minute", "granularity", "bill_init", NULL,
 };
+
+int vc_granularity(const char *name, uint32_t *out) {
+    if (strcmp(name, "1ms") == 0) *out = LSIM_GRANULARITY_1MS;
+    else if (strcmp(name, "100ms") == 0) *out = LSIM_GRANULARITY_100MS;
+    else return -1;
+    return 0;
+}
+
+int vc_architecture(const char *name, uint32_t *out) {
+    if (strcmp(name, "x86_64") == 0) *out = LSIM_ARCH_X86_64;
+    else if (strcmp(name, "arm64") == 0) *out = LSIM_ARCH_ARM64;
+    else return -1;
+    return 0;
+}
+
+int vc_prices(const char *name, uint32_t *out) {
+    if (strcmp(name, "us-east-1") == 0) *out = LSIM_PRICES_US_EAST_1;
+    else if (strcmp(name, "us-east-1-2020") == 0) *out = LSIM_PRICES_US_EAST_1_2020;
+    else return -1;
+    return 0;
+}
+
+int vc_js_safe(const json_value *v, const char *ctx, vc_error *err) {
+    const uint64_t max = (UINT64_C(1) << 53) - 1;
+    char d[80];
+    switch (v->type) {
+    case JSON_NUMBER:
+        if (v->as.number.is_integer &&
+            (v->as.number.fits_uint64 ? v->as.number.u > max
+                                      : !v->as.number.fits_int64 || v->as.number.i < -(int64_t)max))
+            return vc_fail(err, "%s: %s is past 2^53 - 1 (write large quantities as strings)", ctx,
+                           vc_describe(v, d, sizeof d));
+        if (!v->as.number.is_integer && (v->as.number.real > (double)max || v->as.number.real < -(double)max))
+            return vc_fail(err, "%s: %s is past 2^53 - 1 (write large quantities as strings)", ctx,
+                           vc_describe(v, d, sizeof d));
+        return 0;
+    case JSON_ARRAY:
+        for (size_t i = 0; i < v->as.array.len; i++)
+            if (vc_js_safe(&v->as.array.items[i], ctx, err) != 0) return -1;
+        return 0;
+    case JSON_OBJECT:
+        for (size_t i = 0; i < v->as.object.len; i++)
+            if (vc_js_safe(&v->as.object.members[i].value, ctx, err) != 0) return -1;
+        return 0;
+    default:
+        return 0;
+    }
+}
 
 int vc_region_config(const json_value *v, lsim_region_config *c, vc_error *err) {
     static const char *const BURST_KEYS[] = {"legacy_burst", NULL};
@@ -159,12 +207,20 @@ int vc_region_config(const json_value *v, lsim_region_config *c, vc_error *err) 
     if (vc_opt_u64(v, "provisioned_delay_us", ctx, &c->provisioned_delay_us, err) < 0 ||
         vc_opt_u32(v, "provisioned_per_minute", ctx, &c->provisioned_per_minute, err) < 0)
         return -1;
+    rc = vc_opt_str(v, "granularity", ctx, &s, err);
+    if (rc < 0) return -1;
+    if (rc == 1 && vc_granularity(s, &c->granularity) != 0)
+        return vc_fail(err, "region.granularity: expected \"1ms\" or \"100ms\", found \"%s\"", s);
+    int bill_init = 0;
+    rc = vc_opt_bool(v, "bill_init", ctx, &bill_init, err);
+    if (rc < 0) return -1;
+    if (rc == 1) c->bill_init = (uint32_t)bill_init;
     return 0;
 }
 
 static const char *const FUNCTION_KEYS[] = {
     "name", "memory_mb", "timeout_ms", "reserved", "provisioned", "sandbox_us", "download_us_per_mb",
-    "package_mb", "init_us", NULL,
+    "package_mb", "init_us", "architecture", "ephemeral_mb", NULL,
 };
 
 int vc_function_config(const json_value *v, const char *ctx, const char **name, lsim_function_config *c,
@@ -185,7 +241,13 @@ int vc_function_config(const json_value *v, const char *ctx, const char **name, 
         vc_opt_u64(v, "sandbox_us", ctx, &c->sandbox_us, err) < 0 ||
         vc_opt_u64(v, "download_us_per_mb", ctx, &c->download_us_per_mb, err) < 0 ||
         vc_opt_u32(v, "package_mb", ctx, &c->package_mb, err) < 0 ||
-        vc_opt_u64(v, "init_us", ctx, &c->init_us, err) < 0)
+        vc_opt_u64(v, "init_us", ctx, &c->init_us, err) < 0 ||
+        vc_opt_u32(v, "ephemeral_mb", ctx, &c->ephemeral_mb, err) < 0)
         return -1;
+    const char *arch = NULL;
+    int rc = vc_opt_str(v, "architecture", ctx, &arch, err);
+    if (rc < 0) return -1;
+    if (rc == 1 && vc_architecture(arch, &c->architecture) != 0)
+        return vc_fail(err, "%s.architecture: expected \"x86_64\" or \"arm64\", found \"%s\"", ctx, arch);
     return 0;
 }

@@ -49,6 +49,17 @@ int vc_region_config(const json_value *region, lsim_region_config *out, vc_error
 int vc_function_config(const json_value *fn, const char *ctx, const char **name, lsim_function_config *out,
                        vc_error *err);
 
+/* Codes of the vector format's names: 0 with the code in *out, -1 when unknown.
+ * Granularity "1ms"/"100ms"; architecture "x86_64"/"arm64"; prices
+ * "us-east-1"/"us-east-1-2020". */
+int vc_granularity(const char *name, uint32_t *out);
+int vc_architecture(const char *name, uint32_t *out);
+int vc_prices(const char *name, uint32_t *out);
+
+/* 0 when no number in `v` (recursively) is an integer above 2^53 - 1 (which
+ * JavaScript would misread), else -1 with a message. */
+int vc_js_safe(const json_value *v, const char *ctx, vc_error *err);
+
 /* A short description of a value for messages: its type, or its value for
  * numbers, booleans and null. Returns `buf`. */
 const char *vc_describe(const json_value *v, char *buf, size_t len);

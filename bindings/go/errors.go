@@ -41,6 +41,9 @@ const (
 	StatusInvalidSetting             Status = C.LSIM_STATUS_INVALID_SETTING
 	StatusInternal                   Status = C.LSIM_STATUS_INTERNAL
 	StatusInvariantViolated          Status = C.LSIM_STATUS_INVARIANT_VIOLATED
+	StatusEphemeralOutOfRange        Status = C.LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE
+	StatusOverflow                   Status = C.LSIM_STATUS_OVERFLOW
+	StatusTooFewSamples              Status = C.LSIM_STATUS_TOO_FEW_SAMPLES
 )
 
 // statusNames are the Rust variant names of the codes (lsim_status, and the
@@ -71,6 +74,9 @@ var statusNames = [...]string{
 	StatusInvalidSetting:             "InvalidSetting",
 	StatusInternal:                   "Internal",
 	StatusInvariantViolated:          "InvariantViolated",
+	StatusEphemeralOutOfRange:        "EphemeralOutOfRange",
+	StatusOverflow:                   "Overflow",
+	StatusTooFewSamples:              "TooFewSamples",
 }
 
 // Name returns the code's Rust variant name ("NotReady",
@@ -150,6 +156,9 @@ var (
 	ErrInvalidSetting             = &Error{Code: StatusInvalidSetting}
 	ErrInternal                   = &Error{Code: StatusInternal}
 	ErrInvariantViolated          = &Error{Code: StatusInvariantViolated}
+	ErrEphemeralOutOfRange        = &Error{Code: StatusEphemeralOutOfRange}
+	ErrOverflow                   = &Error{Code: StatusOverflow}
+	ErrTooFewSamples              = &Error{Code: StatusTooFewSamples}
 )
 
 // Go-side errors (no C status code).

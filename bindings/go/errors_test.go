@@ -58,13 +58,15 @@ func TestVersionsAndDefaults(t *testing.T) {
 		RequestRatePerLimit: 10, IdleTimeoutUs: 600_000_000, MaxLifetimeUs: 7_200_000_000, ShutdownUs: 0,
 		WarmPick: lambdasim.WarmPickMRU, MemoryRule: lambdasim.MemoryRuleCurrent,
 		ProvisionedDelayUs: 60_000_000, ProvisionedPerMinute: 6000,
+		Granularity: lambdasim.Granularity1ms, BillInit: true,
 	}
 	if rc != want {
 		t.Errorf("DefaultRegionConfig() = %+v, want %+v", rc, want)
 	}
 	fc := lambdasim.DefaultFunctionConfig()
 	if fc.MemoryMB != 128 || fc.TimeoutMs != 3000 || fc.Reserved != nil || fc.Provisioned != 0 ||
-		fc.SandboxUs != 125_000 || fc.DownloadUsPerMB != 1000 || fc.PackageMB != 5 || fc.InitUs != 250_000 {
+		fc.SandboxUs != 125_000 || fc.DownloadUsPerMB != 1000 || fc.PackageMB != 5 || fc.InitUs != 250_000 ||
+		fc.Architecture != lambdasim.ArchX86_64 || fc.EphemeralMB != 512 {
 		t.Errorf("DefaultFunctionConfig() = %+v", fc)
 	}
 }
@@ -125,7 +127,8 @@ func TestStatusTable(t *testing.T) {
 		lambdasim.ErrMemoryAboveMaximum, lambdasim.ErrMemoryNotOnStep, lambdasim.ErrTimeoutOutOfRange,
 		lambdasim.ErrPackageTooLarge, lambdasim.ErrUnreservedBelowMinimum, lambdasim.ErrProvisionedExceedsReserved,
 		lambdasim.ErrAccountLimitTooLow, lambdasim.ErrInvalidSetting, lambdasim.ErrInternal,
-		lambdasim.ErrInvariantViolated,
+		lambdasim.ErrInvariantViolated, lambdasim.ErrEphemeralOutOfRange, lambdasim.ErrOverflow,
+		lambdasim.ErrTooFewSamples,
 	}
 	for code := 1; code < len(sentinels); code++ {
 		s := lambdasim.Status(code)

@@ -118,3 +118,48 @@ func ExampleThrottleError() {
 	// true ReservedFunctionConcurrentInvocationLimitExceeded
 	// true lambdasim: Finish: NotReady (LSIM_STATUS_NOT_READY)
 }
+
+// What will it cost? AWS's provisioned-concurrency example (SPEC §5): PC =
+// 100 at 1536 MB for 8 hours, 500 000 requests of 100 ms on it and 2.5 M of
+// 120 ms on-demand, with the free tier.
+func ExampleBillUsage() {
+	onPC := lambdasim.DefaultInvocationUsage()
+	onPC.MemoryMB, onPC.Class, onPC.Requests, onPC.DurationUs = 1536, lambdasim.UsageProvisioned, 500_000, 100_000
+	onDemand := lambdasim.DefaultInvocationUsage()
+	onDemand.MemoryMB, onDemand.Requests, onDemand.DurationUs = 1536, 2_500_000, 120_000
+	pc := lambdasim.DefaultProvisionedUsage()
+	pc.MemoryMB, pc.Provisioned, pc.EnabledUs = 1536, 100, 8*3_600_000_000
+
+	bill, err := lambdasim.BillUsage([]lambdasim.InvocationUsage{onPC, onDemand}, []lambdasim.ProvisionedUsage{pc},
+		lambdasim.PricesUSEast1, true)
+	if err != nil {
+		panic(err)
+	}
+	for _, l := range bill.Lines {
+		fmt.Printf("%-23s $%s\n", l.Kind, l.Amount.Dollars())
+	}
+	fmt.Printf("total $%d.%02d (exact %s)\n", bill.TotalCents/100, bill.TotalCents%100, bill.Exact)
+	// Output:
+	// Requests                $0.40
+	// Duration                $0.83
+	// Provisioned Concurrency $18.00
+	// Provisioned Duration    $0.73
+	// total $19.96 (exact 19.9626440000)
+}
+
+// Which memory size? A handler doing 30 ms of I/O and 400 ms of CPU on two
+// threads, tuned over every size from 128 to 10 240 MB.
+func ExampleTuneProfile() {
+	profile := lambdasim.DurationProfile{IOUs: 30_000, CPUUs: 400_000, Threads: 2}
+	opts := lambdasim.DefaultTuneOptions()
+	opts.MemoryList = lambdasim.MemoryListAll
+	opts.Strategy = lambdasim.StrategySpeed
+	tuned, err := lambdasim.TuneProfile(profile, opts)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d sizes; fastest at %d MB: %d ms, $%s each; timeout %d s\n", len(tuned.Candidates),
+		tuned.Pick.MemoryMB, tuned.Pick.DurationUs/1000, tuned.Pick.Cost, tuned.Timeout.RecommendedMs/1000)
+	// Output:
+	// 10113 sizes; fastest at 3538 MB: 230 ms, $0.000013444492634765625 each; timeout 1 s
+}

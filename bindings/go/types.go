@@ -236,6 +236,13 @@ type RegionConfig struct {
 	// ProvisionedPerMinute is the provisioned environments created per
 	// minute per function (1..=60 000 000). Default 6000.
 	ProvisionedPerMinute uint32
+	// Granularity is how billed duration rounds up per invocation:
+	// Granularity1ms (default) or Granularity100ms.
+	Granularity Granularity
+	// BillInit: an on-demand full cold start's init is billed (AWS since
+	// 2025-08-01). Default true. A partial cold start's init runs inside
+	// the invoke and is always billed.
+	BillInit bool
 }
 
 // DefaultRegionConfig returns the default region settings, as filled by
@@ -258,6 +265,8 @@ func DefaultRegionConfig() RegionConfig {
 		MemoryRule:           MemoryRule(c.memory_rule),
 		ProvisionedDelayUs:   uint64(c.provisioned_delay_us),
 		ProvisionedPerMinute: uint32(c.provisioned_per_minute),
+		Granularity:          Granularity(c.granularity),
+		BillInit:             c.bill_init != 0,
 	}
 }
 
@@ -276,6 +285,8 @@ func (c *RegionConfig) toC() C.lsim_region_config {
 		memory_rule:            C.uint32_t(c.MemoryRule),
 		provisioned_delay_us:   C.uint64_t(c.ProvisionedDelayUs),
 		provisioned_per_minute: C.uint32_t(c.ProvisionedPerMinute),
+		granularity:            C.uint32_t(c.Granularity),
+		bill_init:              flag(c.BillInit),
 	}
 }
 
@@ -300,6 +311,10 @@ type FunctionConfig struct {
 	PackageMB uint32
 	// InitUs is extensions + runtime bootstrap + static init. Default 250 000.
 	InitUs uint64
+	// Architecture is ArchX86_64 (default) or ArchArm64: prices differ.
+	Architecture Architecture
+	// EphemeralMB is the /tmp size, 512..=10240. Default 512 (the free amount).
+	EphemeralMB uint32
 }
 
 // Uint32 returns a pointer to v, for [FunctionConfig].Reserved and
@@ -327,6 +342,8 @@ func DefaultFunctionConfig() FunctionConfig {
 		DownloadUsPerMB: uint64(c.download_us_per_mb),
 		PackageMB:       uint32(c.package_mb),
 		InitUs:          uint64(c.init_us),
+		Architecture:    Architecture(c.architecture),
+		EphemeralMB:     uint32(c.ephemeral_mb),
 	}
 }
 
@@ -340,6 +357,8 @@ func (c *FunctionConfig) toC() C.lsim_function_config {
 		download_us_per_mb: C.uint64_t(c.DownloadUsPerMB),
 		package_mb:         C.uint32_t(c.PackageMB),
 		init_us:            C.uint64_t(c.InitUs),
+		architecture:       C.uint32_t(c.Architecture),
+		ephemeral_mb:       C.uint32_t(c.EphemeralMB),
 	}
 	if c.Reserved != nil {
 		out.has_reserved = 1

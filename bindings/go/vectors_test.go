@@ -103,6 +103,12 @@ func TestVectorRunnerIsStrict(t *testing.T) {
 		"duplicate function":    `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "create_function", "function": {"name": "f"}}]}`,
 		"wrong provisioned str": `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "check", "expect": {"functions": {"f": {"provisioned_status": "READY"}}}}]}`,
 		"trailing data":         `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "advance"}]} {}`,
+		"unknown architecture":  `{"name": "x", "functions": [{"name": "f", "architecture": "arm"}], "steps": [{"at_us": 0, "op": "advance"}]}`,
+		"unknown granularity":   `{"name": "x", "region": {"granularity": "10ms"}, ` + fn + `, "steps": [{"at_us": 0, "op": "advance"}]}`,
+		"bill step typo":        `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "bill", "free_teir": true}]}`,
+		"bill expect typo":      `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "bill", "expect": {"total_cent": 0}}]}`,
+		"wrong bill":            `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "invoke", "function": "f", "id": "a"}, {"at_us": 1000000, "op": "finish", "id": "a"}, {"at_us": 1000000, "op": "bill", "expect": {"lines": []}}]}`,
+		"bill unknown function": `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "bill", "function": "g", "expect": {"total_cents": 0}}]}`,
 	}
 	names := make([]string, 0, len(cases))
 	for name := range cases {
@@ -335,6 +341,7 @@ func errorName(err error) (string, bool) {
 var regionKeys = []string{
 	"account_limit", "unreserved_min", "scaling", "request_rate_per_limit", "idle_timeout_us",
 	"max_lifetime_us", "shutdown_us", "warm_pick", "memory_rule", "provisioned_delay_us", "provisioned_per_minute",
+	"granularity", "bill_init",
 }
 
 // parseRegion reads a `region` object (nil: the defaults).
@@ -417,11 +424,24 @@ func parseRegion(v any) (lambdasim.RegionConfig, error) {
 	default:
 		return c, fmt.Errorf("region.memory_rule: expected \"current\" or \"legacy64\", found %q", s)
 	}
+	if s, ok, err := m.optStr("granularity"); err != nil {
+		return c, err
+	} else if ok {
+		if c.Granularity, err = granularityNamed(s); err != nil {
+			return c, fmt.Errorf("region.granularity: %w", err)
+		}
+	}
+	if b, ok, err := m.optBool("bill_init"); err != nil {
+		return c, err
+	} else if ok {
+		c.BillInit = b
+	}
 	return c, nil
 }
 
 var functionKeys = []string{
 	"name", "memory_mb", "timeout_ms", "reserved", "provisioned", "sandbox_us", "download_us_per_mb", "package_mb", "init_us",
+	"architecture", "ephemeral_mb",
 }
 
 // parseFunction reads a function object: its name and configuration.
@@ -438,7 +458,10 @@ func parseFunction(v any, ctx string) (string, lambdasim.FunctionConfig, error) 
 	if err != nil {
 		return "", c, err
 	}
-	u32 := map[string]*uint32{"memory_mb": &c.MemoryMB, "timeout_ms": &c.TimeoutMs, "provisioned": &c.Provisioned, "package_mb": &c.PackageMB}
+	u32 := map[string]*uint32{
+		"memory_mb": &c.MemoryMB, "timeout_ms": &c.TimeoutMs, "provisioned": &c.Provisioned, "package_mb": &c.PackageMB,
+		"ephemeral_mb": &c.EphemeralMB,
+	}
 	for k, dst := range u32 {
 		if n, ok, err := m.optU32(k); err != nil {
 			return "", c, err
@@ -458,6 +481,13 @@ func parseFunction(v any, ctx string) (string, lambdasim.FunctionConfig, error) 
 		return "", c, err
 	} else if present {
 		c.Reserved = rc
+	}
+	if s, ok, err := m.optStr("architecture"); err != nil {
+		return "", c, err
+	} else if ok {
+		if c.Architecture, err = architectureNamed(s); err != nil {
+			return "", c, fmt.Errorf("%s.architecture: %w", ctx, err)
+		}
 	}
 	return name, c, nil
 }
@@ -605,6 +635,7 @@ var stepShape = map[string][2][]string{
 	"put_reserved":    {{"function", "reserved"}, {"error"}},
 	"put_provisioned": {{"function", "provisioned"}, {"error"}},
 	"create_function": {{"function"}, {"error"}},
+	"bill":            {{"function", "prices", "free_tier"}, billExpectKeys},
 	"check":           {{}, {"busy", "live", "unreserved_in_use", "unreserved_pool", "claimed", "next_deadline_us", "stats", "functions"}},
 }
 
@@ -659,6 +690,11 @@ func (r *runner) step(v any, lastAt uint64) (uint64, error) {
 		}
 	case "put_reserved", "put_provisioned", "create_function":
 		err = r.configure(op, m, at, e, &mm)
+	case "bill":
+		if err := r.region.Advance(at); err != nil {
+			return 0, fmt.Errorf("advance failed: %w", err)
+		}
+		err = r.bill(m, e, hasExpect, &mm)
 	case "check":
 		if !hasExpect {
 			return 0, errors.New("a `check` step needs an `expect`")
@@ -1024,6 +1060,42 @@ var statsKeys = []string{
 var countKeys = []string{
 	"busy", "busy_provisioned", "idle", "idle_provisioned", "creating", "initializing", "live",
 	"shutting_down", "provisioned", "provisioned_allocated", "provisioned_status",
+}
+
+// bill is the `bill` op: the region's (or one function's) bill so far.
+func (r *runner) bill(m jobj, e jobj, hasExpect bool, mm *mismatches) error {
+	pricesName, _, err := m.optStr("prices")
+	if err != nil {
+		return err
+	}
+	if pricesName == "" {
+		pricesName = "us-east-1"
+	}
+	prices, err := pricesNamed(pricesName)
+	if err != nil {
+		return err
+	}
+	free, _, err := m.optBool("free_tier")
+	if err != nil {
+		return err
+	}
+	fname, perFunction, err := m.optStr("function")
+	if err != nil {
+		return err
+	}
+	var b lambdasim.Bill
+	if perFunction {
+		b, err = r.region.FunctionBill(r.function(fname), prices, free)
+	} else {
+		b, err = r.region.Bill(prices, free)
+	}
+	if !hasExpect {
+		if err != nil {
+			return fmt.Errorf("bill failed: %w", err)
+		}
+		return nil
+	}
+	return checkBill(b, err, e, mm)
 }
 
 func (r *runner) check(e jobj, mm *mismatches) error {

@@ -56,7 +56,10 @@ export type StatusName =
   | 'ACCOUNT_LIMIT_TOO_LOW'
   | 'INVALID_SETTING'
   | 'INTERNAL'
-  | 'INVARIANT_VIOLATED';
+  | 'INVARIANT_VIOLATED'
+  | 'EPHEMERAL_OUT_OF_RANGE'
+  | 'OVERFLOW'
+  | 'TOO_FEW_SAMPLES';
 
 /** The numeric status codes of the C ABI, by name (stable forever). */
 export const Status: Readonly<{
@@ -85,6 +88,9 @@ export const Status: Readonly<{
   INVALID_SETTING: 22;
   INTERNAL: 23;
   INVARIANT_VIOLATED: 24;
+  EPHEMERAL_OUT_OF_RANGE: 25;
+  OVERFLOW: 26;
+  TOO_FEW_SAMPLES: 27;
 }>;
 
 /** AWS's throttle reasons. */
@@ -129,6 +135,28 @@ export type ScalingRuleName = 'perFunction' | 'legacyAccount';
 export type WarmPickName = 'mru' | 'lru';
 /** `'current'`: 128..=10240 MB in 1 MB steps (default); `'legacy64'`: 128..=3008 MB in 64 MB steps. */
 export type MemoryRuleName = 'current' | 'legacy64';
+/** A function's instruction-set architecture (prices differ). Default `'x86_64'`. */
+export type ArchitectureName = 'x86_64' | 'arm64';
+/** How billed duration rounds up per invocation: `'1ms'` (default, since December 2020) or `'100ms'` (before). */
+export type GranularityName = '1ms' | '100ms';
+/** A price book: `'us-east-1'` today (default), or `'us-east-1-2020'` (the 100 ms era's flat x86 price). */
+export type PriceBookName = 'us-east-1' | 'us-east-1-2020';
+/** What a bill line charges for. */
+export type LineKindName = 'Requests' | 'Duration' | 'Provisioned Concurrency' | 'Provisioned Duration' | 'Ephemeral Storage';
+/** How power tuning picks: cheapest, fastest, or the balanced score. */
+export type StrategyName = 'cost' | 'speed' | 'balanced';
+
+export const ARCHITECTURES: readonly ['x86_64', 'arm64'];
+export const GRANULARITIES: readonly ['1ms', '100ms'];
+export const PRICE_BOOKS: readonly ['us-east-1', 'us-east-1-2020'];
+export const LINE_KINDS: readonly [
+  'Requests',
+  'Duration',
+  'Provisioned Concurrency',
+  'Provisioned Duration',
+  'Ephemeral Storage',
+];
+export const STRATEGIES: readonly ['cost', 'speed', 'balanced'];
 
 // ---------------------------------------------------------------------------
 // Errors.
@@ -180,6 +208,10 @@ export interface RegionConfig {
   provisionedDelayUs?: Micros;
   /** Provisioned environments created per minute per function. Default 6000. */
   provisionedPerMinute?: number;
+  /** Billed duration rounding per invocation (a name or its code). Default `'1ms'`. */
+  granularity?: GranularityName | number;
+  /** Whether an on-demand full cold start's init is billed (AWS: since 2025-08-01). Default true. */
+  billInit?: boolean;
 }
 
 /** A function's configuration; every key optional (missing = the library default). */
@@ -200,6 +232,10 @@ export interface FunctionConfig {
   packageMb?: number;
   /** Extensions + runtime bootstrap + static init, µs. Default 250 000. */
   initUs?: Micros;
+  /** Architecture (a name or its code). Default `'x86_64'`. */
+  architecture?: ArchitectureName | number;
+  /** Ephemeral storage (/tmp), MB, 512..=10240. Default 512 (the free amount). */
+  ephemeralMb?: number;
 }
 
 /** The default region settings, from `lsim_region_config_default`. */
@@ -216,6 +252,8 @@ export function defaultRegionConfig(): {
   memoryRule: MemoryRuleName;
   provisionedDelayUs: Micros;
   provisionedPerMinute: number;
+  granularity: GranularityName;
+  billInit: boolean;
 };
 
 /** The default function configuration, from `lsim_function_config_default`. */
@@ -228,6 +266,8 @@ export function defaultFunctionConfig(): {
   downloadUsPerMb: Micros;
   packageMb: number;
   initUs: Micros;
+  architecture: ArchitectureName;
+  ephemeralMb: number;
 };
 
 // ---------------------------------------------------------------------------
@@ -433,9 +473,189 @@ export class Region {
   regionCounts(): RegionCounts;
   /** An environment's state; 'Terminated' for one the region no longer (or never) knew. */
   envState(env: EnvHandle): EnvStateName;
+  /**
+   * The bill of everything the region metered so far, as one month: finished
+   * invocations (billed from their billable start, rounded at the region's
+   * granularity, on provisioned or on-demand prices) and provisioned
+   * concurrency (open spans up to the region's clock, rounded up to 5 min).
+   * Errors: INVALID_ARGUMENT (an unknown price-book code), OVERFLOW.
+   */
+  bill(options?: BillOptions): Bill;
+  /** Like `bill`, for one function's usage alone. Errors: as `bill`, plus UNKNOWN_FUNCTION. */
+  functionBill(fn: FunctionHandle, options?: BillOptions): Bill;
   /** Checks the region's invariants; throws LambdasimError INVARIANT_VIOLATED (with `.detail`) if one is broken. */
   check(): void;
 }
+
+// ---------------------------------------------------------------------------
+// Money, bills, memory → CPU and power tuning (SPEC §3, §5, §6).
+
+/**
+ * An exact amount of US dollars. `atoms` counts 1e-10 USD / 1 024 000 (so
+ * every price times every usage is an integer); `cents` is the amount
+ * rounded to cents, half up (a number, or a BigInt past
+ * Number.MAX_SAFE_INTEGER); `usd` the exact decimal dollars, e.g.
+ * "2.7333380000" (at least 10 fractional digits, up to 23).
+ */
+export interface Money {
+  readonly atoms: bigint;
+  readonly cents: number | bigint;
+  readonly usd: string;
+}
+
+/** The Money of `atoms` (0..2^128 − 1). */
+export function money(atoms: bigint): Money;
+
+/** One line of a bill. */
+export interface BillLine {
+  readonly kind: LineKindName;
+  /** The `LSIM_LINE_*` code. */
+  readonly kindCode: number;
+  /** The architecture of per-architecture lines; null for requests and ephemeral storage. */
+  readonly architecture: ArchitectureName | null;
+  /** Requests, or MB·ms (divide by 1 024 000 for GB-s). */
+  readonly quantity: bigint;
+  /** The line rounded to cents, half up, as AWS shows it. */
+  readonly cents: number | bigint;
+  /** The exact amount. */
+  readonly amount: Money;
+}
+
+/**
+ * A month's bill: lines with a non-zero quantity in a fixed order (requests;
+ * per architecture, x86_64 first: duration, provisioned concurrency,
+ * provisioned duration; ephemeral storage), the total as AWS shows it (the
+ * sum of the rounded lines) and the exact total.
+ */
+export interface Bill {
+  readonly lines: readonly BillLine[];
+  readonly totalCents: number | bigint;
+  readonly exactTotal: Money;
+}
+
+/** Which prices, and whether the free tier applies (1 M requests, 400 000 GB-s; never on provisioned concurrency). */
+export interface BillOptions {
+  /** Default `'us-east-1'`. */
+  prices?: PriceBookName | number;
+  /** Default false. */
+  freeTier?: boolean;
+}
+
+/** A batch of identical invocations. */
+export interface InvocationUsage {
+  /** Default `'x86_64'`. */
+  architecture?: ArchitectureName | number;
+  /** Memory, MB (128..=10240). Default 128. */
+  memoryMb?: number;
+  /** /tmp, MB (512..=10240). Default 512. */
+  ephemeralMb?: number;
+  /** On-demand (default, including spillover) or on provisioned concurrency. */
+  class?: 'onDemand' | 'provisioned' | number;
+  /** Default `'1ms'`. */
+  granularity?: GranularityName | number;
+  /** Number of invocations (a safe integer or a BigInt up to 2^64 − 1). */
+  requests: number | bigint;
+  /** Each invocation's duration, µs, billed per invocation rounded up at the granularity. */
+  durationUs: number | bigint;
+}
+
+/** Provisioned concurrency configured for a while. */
+export interface ProvisionedUsage {
+  /** Default `'x86_64'`. */
+  architecture?: ArchitectureName | number;
+  /** Memory, MB. Default 128. */
+  memoryMb?: number;
+  /** Provisioned concurrency. */
+  provisioned: number;
+  /** From enable to disable, µs; billed rounded up to 5 minutes. */
+  enabledUs: number | bigint;
+}
+
+/**
+ * Bills a month of usage described directly. Errors: MEMORY_BELOW_MINIMUM,
+ * MEMORY_ABOVE_MAXIMUM, EPHEMERAL_OUT_OF_RANGE, OVERFLOW (a total too large to
+ * represent exactly, or one whose cents do not fit 64 bits), INVALID_ARGUMENT.
+ */
+export function billUsage(
+  invocations?: readonly InvocationUsage[],
+  provisioned?: readonly ProvisionedUsage[],
+  options?: BillOptions,
+): Bill;
+
+/** The vCPUs a function with `memoryMb` sees: min(6, ceil(mb / 1769)). */
+export function visibleCores(memoryMb: number): number;
+
+/** A handler's work: I/O time, CPU time at one full vCPU, and its threads (0 is 1). Missing keys are 0 (threads 1). */
+export interface DurationProfile {
+  ioUs?: Micros;
+  cpuUs?: Micros;
+  threads?: number;
+}
+
+/** The profile's duration at `memoryMb`: ioUs + cpuUs / min(threads, cores, mb/1769), µs, rounded up. */
+export function durationAt(profile: DurationProfile, memoryMb: number): Micros;
+
+/** Settings of a tuning run. */
+export interface TuneOptions {
+  /** Default `'cost'`. */
+  strategy?: StrategyName | number;
+  /** The balanced weight w in millionths (0..=1 000 000). Default 500 000. */
+  weightPpm?: number;
+  /** Default `'x86_64'`. */
+  architecture?: ArchitectureName | number;
+  /** Default `'us-east-1'`. */
+  prices?: PriceBookName | number;
+  /** Default `'1ms'`. */
+  granularity?: GranularityName | number;
+  /** The function's configured timeout, ms (1..=900 000), for the advice. Default 3000. */
+  configuredTimeoutMs?: number;
+}
+
+/** One evaluated memory size. */
+export interface Candidate {
+  readonly memoryMb: number;
+  readonly durationUs: Micros;
+  readonly billedMs: number;
+  /** One invocation: the request plus tier-1 duration. */
+  readonly cost: Money;
+}
+
+/** The outcome of a tuning run. */
+export interface Tuned {
+  /** Every candidate, in list order. */
+  readonly candidates: readonly Candidate[];
+  readonly pick: Candidate;
+  readonly maxCost: Money;
+  readonly maxDurationUs: Micros;
+  readonly timeout: {
+    /** The p99 duration at the pick (its duration for a profile; nearest rank of its samples). */
+    readonly p99Us: Micros;
+    /** p99 + 50 %, rounded up to whole seconds, within 1..=900 s, in ms. */
+    readonly recommendedTimeoutMs: number;
+    /** The configured timeout is below p99. */
+    readonly cutsTail: boolean;
+    /** Even 900 s does not cover p99 plus the margin. */
+    readonly exceedsMax: boolean;
+  };
+}
+
+/**
+ * Power-tunes a profile (SPEC §6) over `memories`: `'default'` (the tool's
+ * six sizes), `'all'` (10 113 sizes) or an array of MB. Cost picks the
+ * cheapest (ties: faster, then smaller); speed the fastest (ties: cheaper,
+ * then smaller); balanced minimises w·cost/max + (1−w)·duration/max exactly.
+ */
+export function tuneProfile(profile: DurationProfile, options?: TuneOptions & { memories?: 'default' | 'all' | readonly number[] }): Tuned;
+
+/**
+ * Power-tunes measured samples: each size's duration is the trimmed mean
+ * dropping the top and bottom 20 % (at least 5 samples; TOO_FEW_SAMPLES);
+ * the caller's arrays are copied, never reordered.
+ */
+export function tuneSamples(
+  samples: readonly { memoryMb: number; durationsUs: readonly (number | bigint)[] | BigUint64Array }[],
+  options?: TuneOptions,
+): Tuned;
 
 // ---------------------------------------------------------------------------
 // Module functions.
@@ -464,6 +684,6 @@ export function resolveLibraryPath(
 export function statusName(code: number): StatusName | 'UNKNOWN';
 /** The library's own name for a code (`lsim_status_str`, `lsim_throttle_reason_str`, ...). */
 export function libraryName(
-  kind: 'status' | 'throttleReason' | 'startKind' | 'envState' | 'provisionedStatus',
+  kind: 'status' | 'throttleReason' | 'startKind' | 'envState' | 'provisionedStatus' | 'lineKind' | 'architecture',
   code: number,
 ): string;

@@ -66,6 +66,9 @@ const STATUS_NAMES = Object.freeze([
   'INVALID_SETTING',
   'INTERNAL',
   'INVARIANT_VIOLATED',
+  'EPHEMERAL_OUT_OF_RANGE',
+  'OVERFLOW',
+  'TOO_FEW_SAMPLES',
 ]);
 
 /** What each status means (from the C header), for error messages. */
@@ -95,6 +98,9 @@ const STATUS_TEXT = Object.freeze({
   INVALID_SETTING: 'a rate or ramp setting is zero (or out of range) where a positive value is required',
   INTERNAL: 'an internal consistency check failed (a lambdasim bug; please report)',
   INVARIANT_VIOLATED: 'a region invariant is broken',
+  EPHEMERAL_OUT_OF_RANGE: 'ephemeral storage outside 512..=10240 MB',
+  OVERFLOW: 'a usage or money total too large to represent exactly',
+  TOO_FEW_SAMPLES: 'fewer than 5 samples for a memory size',
 });
 
 const Status = Object.freeze(Object.fromEntries(STATUS_NAMES.map((name, code) => [name, code])));
@@ -120,6 +126,20 @@ const PROVISIONED_STATUSES = Object.freeze(['NONE', 'IN_PROGRESS', 'READY', 'FAI
 const ProvisionedStatus = Object.freeze(Object.fromEntries(PROVISIONED_STATUSES.map((n, i) => [n, i])));
 
 const SCALING_RULES = Object.freeze(['perFunction', 'legacyAccount']);
+const ARCHITECTURES = Object.freeze(['x86_64', 'arm64']);
+const ARCH_NONE = 255;
+const GRANULARITIES = Object.freeze(['1ms', '100ms']);
+const USAGE_CLASSES = Object.freeze(['onDemand', 'provisioned']);
+const PRICE_BOOKS = Object.freeze(['us-east-1', 'us-east-1-2020']);
+const LINE_KINDS = Object.freeze([
+  'Requests',
+  'Duration',
+  'Provisioned Concurrency',
+  'Provisioned Duration',
+  'Ephemeral Storage',
+]);
+const MEMORY_LISTS = Object.freeze(['default', 'all', 'custom']);
+const STRATEGIES = Object.freeze(['cost', 'speed', 'balanced']);
 const WARM_PICKS = Object.freeze(['mru', 'lru']);
 const MEMORY_RULES = Object.freeze(['current', 'legacy64']);
 
@@ -215,6 +235,8 @@ const RegionConfigT = koffi.struct({
   memory_rule: u32,
   provisioned_delay_us: u64,
   provisioned_per_minute: u32,
+  granularity: u32,
+  bill_init: u32,
 });
 const FunctionConfigT = koffi.struct({
   struct_size: u32,
@@ -227,6 +249,8 @@ const FunctionConfigT = koffi.struct({
   download_us_per_mb: u64,
   package_mb: u32,
   init_us: u64,
+  architecture: u32,
+  ephemeral_mb: u32,
 });
 const FunctionT = koffi.struct({ index: u32, generation: u32 });
 const EnvT = koffi.struct({ index: u32, generation: u32 });
@@ -275,15 +299,84 @@ const StatsT = koffi.struct({
   init_failures: u64,
 });
 const RegionCountsT = koffi.struct({ busy: u64, live: u64, unreserved_in_use: u64, unreserved_pool: u64, claimed: u64 });
+const U128T = koffi.struct({ hi: u64, lo: u64 });
+const MoneyT = koffi.struct({ atoms: U128T });
+const InvocationUsageT = koffi.struct({
+  struct_size: u32,
+  architecture: u32,
+  memory_mb: u32,
+  ephemeral_mb: u32,
+  usage_class: u32,
+  granularity: u32,
+  requests: u64,
+  duration_us: u64,
+});
+const ProvisionedUsageT = koffi.struct({ struct_size: u32, architecture: u32, memory_mb: u32, provisioned: u32, enabled_us: u64 });
+const BillLineT = koffi.struct({ kind: u32, architecture: u32, quantity: U128T, cents: u64, amount: MoneyT });
+const BILL_MAX_LINES = 8;
+const BillT = koffi.struct({
+  line_count: u32,
+  lines: koffi.array(BillLineT, BILL_MAX_LINES, 'Array'),
+  total_cents: u64,
+  exact_total: MoneyT,
+});
+const DurationProfileT = koffi.struct({ struct_size: u32, io_us: u64, cpu_us: u64, threads: u32 });
+const TuneRequestT = koffi.struct({
+  struct_size: u32,
+  profile: DurationProfileT,
+  memory_list: u32,
+  memories: koffi.pointer(u32),
+  memory_count: 'size_t',
+  strategy: u32,
+  weight_ppm: u32,
+  architecture: u32,
+  prices: u32,
+  granularity: u32,
+  configured_timeout_ms: u32,
+});
+const MemorySamplesT = koffi.struct({ memory_mb: u32, durations_us: koffi.pointer(u64), count: 'size_t' });
+const TuneSamplesRequestT = koffi.struct({
+  struct_size: u32,
+  sizes: koffi.pointer(MemorySamplesT),
+  size_count: 'size_t',
+  strategy: u32,
+  weight_ppm: u32,
+  architecture: u32,
+  prices: u32,
+  granularity: u32,
+  configured_timeout_ms: u32,
+});
+const CandidateT = koffi.struct({ memory_mb: u32, duration_us: u64, billed_ms: u64, cost: MoneyT });
+const TuneResultT = koffi.struct({
+  pick: CandidateT,
+  count: 'size_t',
+  max_cost: MoneyT,
+  max_duration_us: u64,
+  p99_us: u64,
+  recommended_timeout_ms: u32,
+  cuts_tail: u32,
+  exceeds_max: u32,
+});
 
 const EXPECTED_SIZES = [
-  ['lsim_region_config', RegionConfigT, 72],
-  ['lsim_function_config', FunctionConfigT, 56],
+  ['lsim_region_config', RegionConfigT, 80],
+  ['lsim_function_config', FunctionConfigT, 64],
   ['lsim_invoke_result', InvokeResultT, 64],
   ['lsim_finish_result', FinishResultT, 32],
   ['lsim_function_counts', FunctionCountsT, 52],
   ['lsim_stats', StatsT, 136],
   ['lsim_region_counts', RegionCountsT, 40],
+  ['lsim_money', MoneyT, 16],
+  ['lsim_invocation_usage', InvocationUsageT, 40],
+  ['lsim_provisioned_usage', ProvisionedUsageT, 24],
+  ['lsim_bill_line', BillLineT, 48],
+  ['lsim_bill', BillT, 416],
+  ['lsim_duration_profile', DurationProfileT, 32],
+  ['lsim_tune_request', TuneRequestT, 88],
+  ['lsim_memory_samples', MemorySamplesT, 24],
+  ['lsim_tune_samples_request', TuneSamplesRequestT, 48],
+  ['lsim_tune_candidate', CandidateT, 40],
+  ['lsim_tune_result', TuneResultT, 96],
 ];
 for (const [name, type, size] of EXPECTED_SIZES) {
   if (koffi.sizeof(type) !== size) {
@@ -333,6 +426,36 @@ const C = (() => {
     env_state: f('lsim_env_state', u32, [RegionPtr, EnvT, out(u32)]),
     region_check: f('lsim_region_check', u32, [RegionPtr]),
     region_check_message: f('lsim_region_check_message', u32, [RegionPtr, 'uint8_t *', 'size_t', out('size_t')]),
+    line_kind_str: f('lsim_line_kind_str', 'const char *', [u32]),
+    architecture_str: f('lsim_architecture_str', 'const char *', [u32]),
+    invocation_usage_default: f('lsim_invocation_usage_default', u32, [out(InvocationUsageT)]),
+    provisioned_usage_default: f('lsim_provisioned_usage_default', u32, [out(ProvisionedUsageT)]),
+    duration_profile_default: f('lsim_duration_profile_default', u32, [out(DurationProfileT)]),
+    tune_request_default: f('lsim_tune_request_default', u32, [out(TuneRequestT)]),
+    tune_samples_request_default: f('lsim_tune_samples_request_default', u32, [out(TuneSamplesRequestT)]),
+    bill_usage: f('lsim_bill_usage', u32, [
+      koffi.pointer(InvocationUsageT),
+      'size_t',
+      koffi.pointer(ProvisionedUsageT),
+      'size_t',
+      u32,
+      u32,
+      out(BillT),
+    ]),
+    region_bill: f('lsim_region_bill', u32, [RegionPtr, u32, u32, out(BillT)]),
+    function_bill: f('lsim_function_bill', u32, [RegionPtr, FunctionT, u32, u32, out(BillT)]),
+    money_format: f('lsim_money_format', u32, [MoneyT, 'uint8_t *', 'size_t', out('size_t')]),
+    money_format_cents: f('lsim_money_format_cents', u32, [MoneyT, 'uint8_t *', 'size_t', out('size_t')]),
+    visible_cores: f('lsim_visible_cores', u32, [u32, out(u32)]),
+    duration_at: f('lsim_duration_at', u32, [koffi.pointer(DurationProfileT), u32, out(u64)]),
+    tune_profile: f('lsim_tune_profile', u32, [koffi.pointer(TuneRequestT), 'void *', 'size_t', out('size_t'), out(TuneResultT)]),
+    tune_samples: f('lsim_tune_samples', u32, [
+      koffi.pointer(TuneSamplesRequestT),
+      'void *',
+      'size_t',
+      out('size_t'),
+      out(TuneResultT),
+    ]),
   };
 })();
 
@@ -415,6 +538,27 @@ function enumArg(v, names, name) {
   throw new TypeError(`lambdasim: ${name} must be one of ${names.map((n) => `'${n}'`).join(', ')} or its code, got ${describe(v)}`);
 }
 
+/** A boolean flag (0/1 in C). */
+function boolArg(v, name) {
+  if (typeof v !== 'boolean') throw new TypeError(`lambdasim: ${name} must be a boolean, got ${describe(v)}`);
+  return v ? 1 : 0;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** A uint64_t: a non-negative safe integer or a BigInt up to 2^64 - 1. */
+function u64Arg(v, name) {
+  if (typeof v === 'bigint') {
+    if (v < 0n || v > U64_MAX) throw new RangeError(`lambdasim: ${name} must be in 0..2^64-1, got ${v}n`);
+    return v;
+  }
+  if (typeof v !== 'number') throw new TypeError(`lambdasim: ${name} must be a number or a BigInt, got ${describe(v)}`);
+  if (!Number.isSafeInteger(v) || v < 0) {
+    throw new RangeError(`lambdasim: ${name} must be a non-negative safe integer (or a BigInt), got ${v}`);
+  }
+  return v;
+}
+
 function plainObjectArg(v, name) {
   if (v === undefined) return {};
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
@@ -464,6 +608,8 @@ const REGION_KEYS = Object.freeze([
   'memoryRule',
   'provisionedDelayUs',
   'provisionedPerMinute',
+  'granularity',
+  'billInit',
 ]);
 
 const FUNCTION_KEYS = Object.freeze([
@@ -475,6 +621,8 @@ const FUNCTION_KEYS = Object.freeze([
   'downloadUsPerMb',
   'packageMb',
   'initUs',
+  'architecture',
+  'ephemeralMb',
 ]);
 
 function cRegionConfigDefault() {
@@ -505,6 +653,8 @@ function defaultRegionConfig() {
     memoryRule: nameOf(MEMORY_RULES, c.memory_rule, (n) => n),
     provisionedDelayUs: num(c.provisioned_delay_us, 'provisionedDelayUs'),
     provisionedPerMinute: c.provisioned_per_minute,
+    granularity: nameOf(GRANULARITIES, c.granularity, (n) => n),
+    billInit: c.bill_init === 1,
   };
 }
 
@@ -520,6 +670,8 @@ function defaultFunctionConfig() {
     downloadUsPerMb: num(c.download_us_per_mb, 'downloadUsPerMb'),
     packageMb: c.package_mb,
     initUs: num(c.init_us, 'initUs'),
+    architecture: nameOf(ARCHITECTURES, c.architecture, (n) => n),
+    ephemeralMb: c.ephemeral_mb,
   };
 }
 
@@ -542,6 +694,8 @@ function toCRegionConfig(config) {
   set('memoryRule', 'memory_rule', (v, n) => enumArg(v, MEMORY_RULES, n));
   set('provisionedDelayUs', 'provisioned_delay_us', microsArg);
   set('provisionedPerMinute', 'provisioned_per_minute', u32Arg);
+  set('granularity', 'granularity', (v, n) => enumArg(v, GRANULARITIES, n));
+  set('billInit', 'bill_init', boolArg);
   return c;
 }
 
@@ -568,6 +722,8 @@ function toCFunctionConfig(config) {
   set('downloadUsPerMb', 'download_us_per_mb', microsArg);
   set('packageMb', 'package_mb', u32Arg);
   set('initUs', 'init_us', microsArg);
+  set('architecture', 'architecture', (v, n) => enumArg(v, ARCHITECTURES, n));
+  set('ephemeralMb', 'ephemeral_mb', u32Arg);
   return c;
 }
 
@@ -902,6 +1058,29 @@ class Region {
   }
 
   /**
+   * The bill of everything the region metered so far, as one month
+   * (`{ prices, freeTier }`): finished invocations and provisioned
+   * concurrency (open spans up to the region's clock, rounded up to 5 min).
+   */
+  bill(options = {}) {
+    const r = this.#handle('bill');
+    const { prices, freeTier } = billOptions(options);
+    const b = {};
+    check(C.region_bill(r, prices, freeTier, b), 'Region.bill');
+    return toBill(b);
+  }
+
+  /** Like `bill`, for one function's usage alone. */
+  functionBill(fn, options = {}) {
+    const r = this.#handle('functionBill');
+    const f = this.#fn(fn, 'functionBill');
+    const { prices, freeTier } = billOptions(options);
+    const b = {};
+    check(C.function_bill(r, f, prices, freeTier, b), 'Region.functionBill');
+    return toBill(b);
+  }
+
+  /**
    * Recounts the region and checks its invariants; throws LambdasimError
    * INVARIANT_VIOLATED with the broken invariant in `.message` and `.detail`.
    */
@@ -959,6 +1138,288 @@ function toStats(s) {
 }
 
 // ---------------------------------------------------------------------------
+// Money, bills, memory → CPU and power tuning (SPEC §3, §5, §6).
+
+/** A uint64_t or a u128 half from koffi (number or BigInt) as a BigInt. */
+function big(v) {
+  return typeof v === 'bigint' ? v : BigInt(v);
+}
+
+/** A u64 count as a number when it is a safe integer, else a BigInt. */
+function numOrBig(v) {
+  const b = big(v);
+  return b <= MAX_SAFE_BIG ? Number(b) : b;
+}
+
+function u128ToBig(v) {
+  return (big(v.hi) << 64n) | big(v.lo);
+}
+
+const MASK64 = (1n << 64n) - 1n;
+const U128_MAX = (1n << 128n) - 1n;
+const ATOMS_PER_CENT = 102_400_000_000_000n;
+
+function cMoney(atoms) {
+  return { atoms: { hi: atoms >> 64n, lo: atoms & MASK64 } };
+}
+
+function formatMoney(atoms, cents) {
+  const buf = Buffer.alloc(64);
+  const len = [0];
+  const fmt = cents ? C.money_format_cents : C.money_format;
+  check(fmt(cMoney(atoms), buf, buf.length, len), cents ? 'lsim_money_format_cents' : 'lsim_money_format');
+  return buf.toString('utf8', 0, num(len[0], 'length') - 1);
+}
+
+/**
+ * An exact amount of US dollars: `{ atoms, cents, usd }`. `atoms` (a BigInt)
+ * counts 1e-10 USD / 1 024 000; `cents` is the amount rounded to cents (half
+ * up), a number, or a BigInt past Number.MAX_SAFE_INTEGER; `usd` the exact
+ * decimal dollars (`lsim_money_format`, e.g. "2.7333380000").
+ */
+function money(atoms) {
+  if (typeof atoms !== 'bigint') throw new TypeError(`lambdasim: money atoms must be a BigInt, got ${describe(atoms)}`);
+  if (atoms < 0n || atoms > U128_MAX) throw new RangeError(`lambdasim: money atoms must be in 0..2^128-1, got ${atoms}n`);
+  let cents = atoms / ATOMS_PER_CENT;
+  if ((atoms % ATOMS_PER_CENT) * 2n >= ATOMS_PER_CENT) cents += 1n;
+  return Object.freeze({ atoms, cents: cents <= MAX_SAFE_BIG ? Number(cents) : cents, usd: formatMoney(atoms, false) });
+}
+
+function moneyFromC(m) {
+  return money(u128ToBig(m.atoms));
+}
+
+function toBill(b) {
+  const lines = [];
+  for (let i = 0; i < b.line_count && i < BILL_MAX_LINES; i++) {
+    const l = b.lines[i];
+    lines.push(
+      Object.freeze({
+        kind: nameOf(LINE_KINDS, l.kind, (k) => C.line_kind_str(k)),
+        kindCode: l.kind,
+        architecture: l.architecture === ARCH_NONE ? null : nameOf(ARCHITECTURES, l.architecture, (a) => C.architecture_str(a)),
+        quantity: u128ToBig(l.quantity),
+        cents: numOrBig(l.cents),
+        amount: moneyFromC(l.amount),
+      }),
+    );
+  }
+  return Object.freeze({ lines: Object.freeze(lines), totalCents: numOrBig(b.total_cents), exactTotal: moneyFromC(b.exact_total) });
+}
+
+const INVOCATION_USAGE_KEYS = Object.freeze([
+  'architecture',
+  'memoryMb',
+  'ephemeralMb',
+  'class',
+  'granularity',
+  'requests',
+  'durationUs',
+]);
+const PROVISIONED_USAGE_KEYS = Object.freeze(['architecture', 'memoryMb', 'provisioned', 'enabledUs']);
+const BILL_OPTION_KEYS = Object.freeze(['prices', 'freeTier']);
+
+function toCInvocationUsage(v, name) {
+  const o = plainObjectArg(v, name);
+  rejectUnknownKeys(o, INVOCATION_USAGE_KEYS, name);
+  const c = {};
+  check(C.invocation_usage_default(c), 'lsim_invocation_usage_default');
+  if (o.architecture !== undefined) c.architecture = enumArg(o.architecture, ARCHITECTURES, `${name} architecture`);
+  if (o.memoryMb !== undefined) c.memory_mb = u32Arg(o.memoryMb, `${name} memoryMb`);
+  if (o.ephemeralMb !== undefined) c.ephemeral_mb = u32Arg(o.ephemeralMb, `${name} ephemeralMb`);
+  if (o.class !== undefined) c.usage_class = enumArg(o.class, USAGE_CLASSES, `${name} class`);
+  if (o.granularity !== undefined) c.granularity = enumArg(o.granularity, GRANULARITIES, `${name} granularity`);
+  if (o.requests === undefined || o.durationUs === undefined) {
+    throw new TypeError(`lambdasim: ${name} needs requests and durationUs`);
+  }
+  c.requests = u64Arg(o.requests, `${name} requests`);
+  c.duration_us = u64Arg(o.durationUs, `${name} durationUs`);
+  return c;
+}
+
+function toCProvisionedUsage(v, name) {
+  const o = plainObjectArg(v, name);
+  rejectUnknownKeys(o, PROVISIONED_USAGE_KEYS, name);
+  const c = {};
+  check(C.provisioned_usage_default(c), 'lsim_provisioned_usage_default');
+  if (o.architecture !== undefined) c.architecture = enumArg(o.architecture, ARCHITECTURES, `${name} architecture`);
+  if (o.memoryMb !== undefined) c.memory_mb = u32Arg(o.memoryMb, `${name} memoryMb`);
+  if (o.provisioned === undefined || o.enabledUs === undefined) {
+    throw new TypeError(`lambdasim: ${name} needs provisioned and enabledUs`);
+  }
+  c.provisioned = u32Arg(o.provisioned, `${name} provisioned`);
+  c.enabled_us = u64Arg(o.enabledUs, `${name} enabledUs`);
+  return c;
+}
+
+function billOptions(options) {
+  const o = plainObjectArg(options, 'bill options');
+  rejectUnknownKeys(o, BILL_OPTION_KEYS, 'bill options');
+  return {
+    prices: o.prices === undefined ? 0 : enumArg(o.prices, PRICE_BOOKS, 'prices'),
+    freeTier: o.freeTier === undefined ? 0 : boolArg(o.freeTier, 'freeTier'),
+  };
+}
+
+function arrayArg(v, name) {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new TypeError(`lambdasim: ${name} must be an array, got ${describe(v)}`);
+  return v;
+}
+
+/**
+ * Bills a month of usage described directly: `invocations` (batches of
+ * identical invocations) and `provisioned` (provisioned-concurrency spans),
+ * with `{ prices: 'us-east-1' | 'us-east-1-2020', freeTier: boolean }`.
+ */
+function billUsage(invocations = [], provisioned = [], options = {}) {
+  const items = arrayArg(invocations, 'invocations').map((v, i) => toCInvocationUsage(v, `invocations[${i}]`));
+  const spans = arrayArg(provisioned, 'provisioned').map((v, i) => toCProvisionedUsage(v, `provisioned[${i}]`));
+  const { prices, freeTier } = billOptions(options);
+  const b = {};
+  check(
+    C.bill_usage(items.length ? items : null, items.length, spans.length ? spans : null, spans.length, prices, freeTier, b),
+    'billUsage',
+  );
+  return toBill(b);
+}
+
+/** The vCPUs a function with `memoryMb` sees: min(6, ceil(mb / 1769)). */
+function visibleCores(memoryMb) {
+  const n = [0];
+  check(C.visible_cores(u32Arg(memoryMb, 'memoryMb'), n), 'visibleCores');
+  return n[0];
+}
+
+const PROFILE_KEYS = Object.freeze(['ioUs', 'cpuUs', 'threads']);
+
+function toCProfile(v) {
+  const o = plainObjectArg(v, 'duration profile');
+  rejectUnknownKeys(o, PROFILE_KEYS, 'duration profile');
+  const c = {};
+  check(C.duration_profile_default(c), 'lsim_duration_profile_default');
+  if (o.ioUs !== undefined) c.io_us = microsArg(o.ioUs, 'ioUs');
+  if (o.cpuUs !== undefined) c.cpu_us = microsArg(o.cpuUs, 'cpuUs');
+  if (o.threads !== undefined) c.threads = u32Arg(o.threads, 'threads');
+  return c;
+}
+
+/** A `{ ioUs, cpuUs, threads }` handler's duration at `memoryMb`, µs (SPEC §3). */
+function durationAt(profile, memoryMb) {
+  const c = toCProfile(profile);
+  const us = [0];
+  check(C.duration_at(c, u32Arg(memoryMb, 'memoryMb'), us), 'durationAt');
+  return num(us[0], 'durationAt');
+}
+
+const TUNE_OPTION_KEYS = Object.freeze([
+  'memories',
+  'strategy',
+  'weightPpm',
+  'architecture',
+  'prices',
+  'granularity',
+  'configuredTimeoutMs',
+]);
+
+/** Fills the shared fields of a tuning request from options. */
+function tuneOptions(options, c, allowMemories) {
+  const o = plainObjectArg(options, 'tuning options');
+  rejectUnknownKeys(o, allowMemories ? TUNE_OPTION_KEYS : TUNE_OPTION_KEYS.filter((k) => k !== 'memories'), 'tuning options');
+  if (o.strategy !== undefined) c.strategy = enumArg(o.strategy, STRATEGIES, 'strategy');
+  if (o.weightPpm !== undefined) c.weight_ppm = u32Arg(o.weightPpm, 'weightPpm');
+  if (o.architecture !== undefined) c.architecture = enumArg(o.architecture, ARCHITECTURES, 'architecture');
+  if (o.prices !== undefined) c.prices = enumArg(o.prices, PRICE_BOOKS, 'prices');
+  if (o.granularity !== undefined) c.granularity = enumArg(o.granularity, GRANULARITIES, 'granularity');
+  if (o.configuredTimeoutMs !== undefined) c.configured_timeout_ms = u32Arg(o.configuredTimeoutMs, 'configuredTimeoutMs');
+  return o;
+}
+
+function toCandidate(c) {
+  return Object.freeze({
+    memoryMb: c.memory_mb,
+    durationUs: num(c.duration_us, 'durationUs'),
+    billedMs: num(c.billed_ms, 'billedMs'),
+    cost: moneyFromC(c.cost),
+  });
+}
+
+/** Runs a tuning call twice: a size query, then into a buffer of that size. */
+function runTune(call, op) {
+  const count = [0];
+  let res = {};
+  const first = call(null, 0, count, res);
+  if (first !== Status.BUFFER_TOO_SMALL) check(first === Status.OK ? Status.INTERNAL : first, op);
+  const n = num(count[0], 'candidate count');
+  const buf = Buffer.alloc(n * koffi.sizeof(CandidateT));
+  res = {};
+  check(call(buf, n, count, res), op);
+  const candidates = koffi.decode(buf, CandidateT, n).map(toCandidate);
+  return Object.freeze({
+    candidates: Object.freeze(candidates),
+    pick: toCandidate(res.pick),
+    maxCost: moneyFromC(res.max_cost),
+    maxDurationUs: num(res.max_duration_us, 'maxDurationUs'),
+    timeout: Object.freeze({
+      p99Us: num(res.p99_us, 'p99Us'),
+      recommendedTimeoutMs: res.recommended_timeout_ms,
+      cutsTail: res.cuts_tail === 1,
+      exceedsMax: res.exceeds_max === 1,
+    }),
+  });
+}
+
+/**
+ * Power-tunes a `{ ioUs, cpuUs, threads }` profile (SPEC §6). Options:
+ * `memories` ('default' — the tool's six sizes —, 'all' — 10 113 sizes —,
+ * or an array of MB), `strategy` ('cost' | 'speed' | 'balanced'),
+ * `weightPpm` (0..1 000 000, default 500 000), `architecture`, `prices`,
+ * `granularity`, `configuredTimeoutMs` (default 3000).
+ */
+function tuneProfile(profile, options = {}) {
+  const c = {};
+  check(C.tune_request_default(c), 'lsim_tune_request_default');
+  c.profile = toCProfile(profile);
+  const o = tuneOptions(options, c, true);
+  const m = o.memories === undefined ? 'default' : o.memories;
+  if (Array.isArray(m)) {
+    c.memory_list = MEMORY_LISTS.indexOf('custom');
+    c.memories = m.length ? Uint32Array.from(m, (x, i) => u32Arg(x, `memories[${i}]`)) : null;
+    c.memory_count = m.length;
+  } else if (m === 'default' || m === 'all') {
+    c.memory_list = MEMORY_LISTS.indexOf(m);
+  } else {
+    throw new TypeError(`lambdasim: memories must be 'default', 'all' or an array of MB, got ${describe(m)}`);
+  }
+  return runTune((out, n, count, res) => C.tune_profile(c, out, n, count, res), 'tuneProfile');
+}
+
+/**
+ * Power-tunes measured samples: `[{ memoryMb, durationsUs }]` (at least 5
+ * durations each, numbers or BigInts; never modified). Options as
+ * `tuneProfile` without `memories`.
+ */
+function tuneSamples(samples, options = {}) {
+  const list = arrayArg(samples, 'samples');
+  const sizes = list.map((v, i) => {
+    const o = plainObjectArg(v, `samples[${i}]`);
+    rejectUnknownKeys(o, ['memoryMb', 'durationsUs'], `samples[${i}]`);
+    const d = o.durationsUs;
+    if (!Array.isArray(d) && !(d instanceof BigUint64Array)) {
+      throw new TypeError(`lambdasim: samples[${i}].durationsUs must be an array, got ${describe(d)}`);
+    }
+    const copy = BigUint64Array.from(d, (x, j) => big(u64Arg(x, `samples[${i}].durationsUs[${j}]`)));
+    return { memory_mb: u32Arg(o.memoryMb, `samples[${i}].memoryMb`), durations_us: copy.length ? copy : null, count: copy.length };
+  });
+  const c = {};
+  check(C.tune_samples_request_default(c), 'lsim_tune_samples_request_default');
+  tuneOptions(options, c, false);
+  c.sizes = sizes.length ? sizes : null;
+  c.size_count = sizes.length;
+  return runTune((out, n, count, res) => C.tune_samples(c, out, n, count, res), 'tuneSamples');
+}
+
+// ---------------------------------------------------------------------------
 // Module functions.
 
 /** The loaded library's C ABI version (`lsim_abi_version()`). */
@@ -985,6 +1446,10 @@ function libraryName(kind, code) {
       return C.env_state_str(c);
     case 'provisionedStatus':
       return C.provisioned_status_str(c);
+    case 'lineKind':
+      return C.line_kind_str(c);
+    case 'architecture':
+      return C.architecture_str(c);
     default:
       throw new RangeError(`lambdasim: unknown name kind ${describe(kind)}`);
   }
@@ -1010,6 +1475,17 @@ module.exports = {
   defaultRegionConfig,
   defaultFunctionConfig,
   statusName,
+  money,
+  billUsage,
+  visibleCores,
+  durationAt,
+  tuneProfile,
+  tuneSamples,
+  ARCHITECTURES,
+  GRANULARITIES,
+  PRICE_BOOKS,
+  LINE_KINDS,
+  STRATEGIES,
   libraryName,
   koffiVersion: koffi.version,
 };

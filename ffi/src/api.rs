@@ -17,7 +17,7 @@ use lambdasim::{
 // ---- pointer helpers -------------------------------------------------------
 
 /// `LSIM_STATUS_NULL_POINTER` for a NULL pointer.
-fn non_null<T>(p: *const T) -> Result<(), lsim_status> {
+pub(crate) fn non_null<T>(p: *const T) -> Result<(), lsim_status> {
     if p.is_null() { Err(lsim_status::NullPointer) } else { Ok(()) }
 }
 
@@ -28,7 +28,7 @@ fn non_null<T>(p: *const T) -> Result<(), lsim_status> {
 /// `p` is NULL, or points to at least 4 readable bytes, and to
 /// `size_of::<T>()` readable bytes when those 4 bytes say so. `T` must be a
 /// `#[repr(C)]` struct of integers starting with a `u32` (any bits valid).
-unsafe fn read_config<T: Copy>(p: *const T) -> Result<T, lsim_status> {
+pub(crate) unsafe fn read_config<T: Copy>(p: *const T) -> Result<T, lsim_status> {
     non_null(p)?;
     // SAFETY: `p` is non-null and the caller promises the struct_size field is readable.
     let struct_size = unsafe { p.cast::<u32>().read_unaligned() };
@@ -44,7 +44,7 @@ unsafe fn read_config<T: Copy>(p: *const T) -> Result<T, lsim_status> {
 ///
 /// # Safety
 /// `p` is non-null and valid for writes of `T`.
-unsafe fn write_out<T>(p: *mut T, value: T) {
+pub(crate) unsafe fn write_out<T>(p: *mut T, value: T) {
     // SAFETY: guaranteed by the caller; unaligned writes are allowed.
     unsafe { p.write_unaligned(value) }
 }
@@ -687,20 +687,37 @@ pub unsafe extern "C" fn lsim_region_check_message(
         non_null(region)?;
         non_null(out_len)?;
         let text = with_region(region, |r| Ok(r.check_invariants().err().map(|v| v.to_string()).unwrap_or_default()))?;
-        let needed = text.len().saturating_add(1);
-        if buf_len < needed {
-            // SAFETY: non-null, writable per the contract.
-            unsafe { write_out(out_len, needed) };
-            return Err(lsim_status::BufferTooSmall);
-        }
-        non_null(buf)?;
-        // SAFETY: `buf` is non-null and writable for `buf_len` >= `needed`
-        // bytes; `text` is a separate Rust allocation, so they do not overlap.
-        unsafe {
-            core::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), text.len());
-            buf.cast::<u8>().add(text.len()).write(0);
-            write_out(out_len, needed);
-        }
-        Ok(())
+        // SAFETY: `out_len` is non-null; both pointers are valid per the contract.
+        unsafe { write_c_string(&text, buf, buf_len, out_len) }
     })
+}
+
+/// Writes `text` and a NUL into `buf` with the `(buf, buf_len, *out_len)`
+/// convention: `*out_len` = bytes needed including the NUL, on OK and on
+/// `LSIM_STATUS_BUFFER_TOO_SMALL` (then `buf` is untouched and may be NULL).
+///
+/// # Safety
+/// `out_len` is non-null and valid for writes; `buf` is NULL or valid for
+/// writes of `buf_len` bytes and does not overlap `text`.
+pub(crate) unsafe fn write_c_string(
+    text: &str,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> Result<(), lsim_status> {
+    let needed = text.len().saturating_add(1);
+    if buf_len < needed {
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out_len, needed) };
+        return Err(lsim_status::BufferTooSmall);
+    }
+    non_null(buf)?;
+    // SAFETY: `buf` is non-null and writable for `buf_len` >= `needed`
+    // bytes; `text` is a separate Rust allocation, so they do not overlap.
+    unsafe {
+        core::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), text.len());
+        buf.cast::<u8>().add(text.len()).write(0);
+        write_out(out_len, needed);
+    }
+    Ok(())
 }

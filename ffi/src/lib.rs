@@ -23,14 +23,18 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod api;
+pub mod cost;
 pub mod registry;
 pub mod status;
 pub mod types;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_cost;
 
 pub use api::*;
+pub use cost::*;
 pub use registry::lsim_region;
 pub use status::{lsim_status, lsim_status_str};
 pub use types::*;
@@ -68,4 +72,18 @@ const _: () = {
     assert!(EnvState::Terminated as u32 == LSIM_ENV_STATE_TERMINATED);
     assert!(WarmPick::MostRecentlyUsed as u32 == LSIM_WARM_PICK_MRU);
     assert!(WarmPick::LeastRecentlyUsed as u32 == LSIM_WARM_PICK_LRU);
+    use lambdasim::pricing::{Architecture, Granularity, LineKind, UsageClass};
+    assert!(Architecture::X86_64 as u32 == LSIM_ARCH_X86_64);
+    assert!(Architecture::Arm64 as u32 == LSIM_ARCH_ARM64);
+    assert!(Granularity::Ms1 as u32 == LSIM_GRANULARITY_1MS);
+    assert!(Granularity::Ms100 as u32 == LSIM_GRANULARITY_100MS);
+    assert!(UsageClass::OnDemand as u32 == LSIM_USAGE_ON_DEMAND);
+    assert!(UsageClass::Provisioned as u32 == LSIM_USAGE_PROVISIONED);
+    assert!(LineKind::Requests as u32 == LSIM_LINE_REQUESTS);
+    assert!(LineKind::Duration as u32 == LSIM_LINE_DURATION);
+    assert!(LineKind::ProvisionedConcurrency as u32 == LSIM_LINE_PROVISIONED_CONCURRENCY);
+    assert!(LineKind::ProvisionedDuration as u32 == LSIM_LINE_PROVISIONED_DURATION);
+    assert!(LineKind::EphemeralStorage as u32 == LSIM_LINE_EPHEMERAL_STORAGE);
+    assert!(lambdasim::tuning::DEFAULT_MEMORY_LIST.len() == LSIM_DEFAULT_MEMORY_LIST_LEN);
+    assert!((lambdasim::MemoryMb::MAX.get() - lambdasim::MemoryMb::MIN.get() + 1) as usize == LSIM_ALL_MEMORY_LIST_LEN);
 };

@@ -1,6 +1,8 @@
 //! Status codes: what every fallible entry point returns.
 
 use core::ffi::{CStr, c_char};
+use lambdasim::pricing::BillError;
+use lambdasim::tuning::TuneError;
 use lambdasim::{ConfigError, FinishError, InvokeError, TimeError};
 
 /// The result of a fallible call. `LSIM_STATUS_OK` (0) is success; every
@@ -73,10 +75,18 @@ pub enum lsim_status {
     /// `lsim_region_check` found a broken invariant; read it with
     /// `lsim_region_check_message`.
     InvariantViolated = 24,
+    /// Ephemeral storage outside 512..=10240 MB.
+    EphemeralOutOfRange = 25,
+    /// A usage or money total too large to represent exactly (a bill whose
+    /// total does not fit 64-bit cents, or a sum past 128 bits of atoms or
+    /// MB-ms). Nothing was written; never a wrong number.
+    Overflow = 26,
+    /// Fewer than 5 samples for a memory size (power tuning).
+    TooFewSamples = 27,
 }
 
 /// Every code, in numeric order.
-pub(crate) const ALL_STATUSES: [lsim_status; 25] = [
+pub(crate) const ALL_STATUSES: [lsim_status; 28] = [
     lsim_status::Ok,
     lsim_status::NullPointer,
     lsim_status::StaleHandle,
@@ -102,6 +112,9 @@ pub(crate) const ALL_STATUSES: [lsim_status; 25] = [
     lsim_status::InvalidSetting,
     lsim_status::Internal,
     lsim_status::InvariantViolated,
+    lsim_status::EphemeralOutOfRange,
+    lsim_status::Overflow,
+    lsim_status::TooFewSamples,
 ];
 
 impl lsim_status {
@@ -133,6 +146,9 @@ impl lsim_status {
             lsim_status::InvalidSetting => c"LSIM_STATUS_INVALID_SETTING",
             lsim_status::Internal => c"LSIM_STATUS_INTERNAL",
             lsim_status::InvariantViolated => c"LSIM_STATUS_INVARIANT_VIOLATED",
+            lsim_status::EphemeralOutOfRange => c"LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE",
+            lsim_status::Overflow => c"LSIM_STATUS_OVERFLOW",
+            lsim_status::TooFewSamples => c"LSIM_STATUS_TOO_FEW_SAMPLES",
         }
     }
 
@@ -157,6 +173,7 @@ impl From<ConfigError> for lsim_status {
             ConfigError::MemoryNotOnStep => lsim_status::MemoryNotOnStep,
             ConfigError::TimeoutOutOfRange => lsim_status::TimeoutOutOfRange,
             ConfigError::PackageTooLarge => lsim_status::PackageTooLarge,
+            ConfigError::EphemeralOutOfRange => lsim_status::EphemeralOutOfRange,
             ConfigError::UnreservedBelowMinimum => lsim_status::UnreservedBelowMinimum,
             ConfigError::ProvisionedExceedsReserved => lsim_status::ProvisionedExceedsReserved,
             ConfigError::AccountLimitTooLow => lsim_status::AccountLimitTooLow,
@@ -202,6 +219,34 @@ impl From<TimeError> for lsim_status {
         match e {
             TimeError::WentBackwards => lsim_status::TimeWentBackwards,
             TimeError::Internal => lsim_status::Internal,
+            _ => lsim_status::Internal,
+        }
+    }
+}
+
+impl From<BillError> for lsim_status {
+    /// The entry points check memory and ephemeral sizes themselves first
+    /// (for the precise `LSIM_STATUS_MEMORY_*` code), so the two validation
+    /// variants only map here as a fallback.
+    fn from(e: BillError) -> Self {
+        match e {
+            BillError::InvalidMemory => lsim_status::InvalidArgument,
+            BillError::InvalidEphemeral => lsim_status::EphemeralOutOfRange,
+            BillError::Overflow => lsim_status::Overflow,
+            _ => lsim_status::Internal,
+        }
+    }
+}
+
+impl From<TuneError> for lsim_status {
+    /// Memory sizes are checked before tuning (for the precise
+    /// `LSIM_STATUS_MEMORY_*` code); `InvalidMemory` maps here as a fallback.
+    fn from(e: TuneError) -> Self {
+        match e {
+            TuneError::Empty | TuneError::InvalidWeight | TuneError::InvalidMemory => lsim_status::InvalidArgument,
+            TuneError::TooFewSamples => lsim_status::TooFewSamples,
+            TuneError::BufferTooSmall { .. } => lsim_status::BufferTooSmall,
+            TuneError::Overflow => lsim_status::Overflow,
             _ => lsim_status::Internal,
         }
     }

@@ -9,10 +9,17 @@
 #![allow(non_camel_case_types)]
 
 use crate::status::lsim_status;
+use lambdasim::cpu::DurationProfile;
+use lambdasim::money::Money;
+use lambdasim::pricing::{
+    Architecture, Bill, FREE_EPHEMERAL_MB, Granularity, InvocationUsage, LineItem, LineKind, MAX_EPHEMERAL_MB,
+    PriceBook, ProvisionedUsage, UsageClass,
+};
+use lambdasim::tuning::{Candidate, Strategy, TimeoutAdvice, TuneConfig, Tuned};
 use lambdasim::{
-    ColdStartProfile, Duration, EnvId, EnvState, Finished, FunctionConfig, FunctionCounts, FunctionId, InvocationId,
-    MemoryRule, Outcome, ProvisionedStatus, RegionConfig, ScalingRule, StartKind, Started, Stats, ThrottleReason,
-    WarmPick,
+    ColdStartProfile, ConfigError, Duration, EnvId, EnvState, Finished, FunctionConfig, FunctionCounts, FunctionId,
+    InvocationId, MemoryMb, MemoryRule, Outcome, ProvisionedStatus, RegionConfig, ScalingRule, StartKind, Started,
+    Stats, ThrottleReason, WarmPick,
 };
 
 /// The version of this C ABI. `lsim_abi_version()` returns the library's;
@@ -94,6 +101,68 @@ pub const LSIM_ENV_STATE_SHUTTING_DOWN: u32 = 4;
 /// the region no longer knows (its slot was freed or reused).
 pub const LSIM_ENV_STATE_TERMINATED: u32 = 5;
 
+/// Billing granularity: duration rounds up to 1 ms per invocation (since
+/// December 2020). The default.
+pub const LSIM_GRANULARITY_1MS: u32 = 0;
+/// Billing granularity: duration rounds up to 100 ms per invocation (before
+/// December 2020).
+pub const LSIM_GRANULARITY_100MS: u32 = 1;
+
+/// Architecture: x86_64. The default.
+pub const LSIM_ARCH_X86_64: u32 = 0;
+/// Architecture: arm64 (Graviton).
+pub const LSIM_ARCH_ARM64: u32 = 1;
+/// `lsim_bill_line.architecture` of a line that is not per architecture
+/// (requests, ephemeral storage). Never accepted as an input.
+pub const LSIM_ARCH_NONE: u32 = 255;
+
+/// Usage class: on-demand environments, including spillover. The default.
+pub const LSIM_USAGE_ON_DEMAND: u32 = 0;
+/// Usage class: provisioned environments (no free tier).
+pub const LSIM_USAGE_PROVISIONED: u32 = 1;
+
+/// Price book: us-east-1 today (SPEC section 5). The default.
+pub const LSIM_PRICES_US_EAST_1: u32 = 0;
+/// Price book: us-east-1 in the 100 ms era (flat x86 duration price
+/// 0.00001667 per GB-s), otherwise as `LSIM_PRICES_US_EAST_1`.
+pub const LSIM_PRICES_US_EAST_1_2020: u32 = 1;
+
+/// Bill line: requests (quantity: requests billed after the free tier).
+pub const LSIM_LINE_REQUESTS: u32 = 0;
+/// Bill line: on-demand duration (quantity: MB-ms billed after the free tier).
+pub const LSIM_LINE_DURATION: u32 = 1;
+/// Bill line: provisioned concurrency allocated (quantity: MB-ms).
+pub const LSIM_LINE_PROVISIONED_CONCURRENCY: u32 = 2;
+/// Bill line: duration on provisioned concurrency (quantity: MB-ms).
+pub const LSIM_LINE_PROVISIONED_DURATION: u32 = 3;
+/// Bill line: ephemeral storage above 512 MB (quantity: MB-ms).
+pub const LSIM_LINE_EPHEMERAL_STORAGE: u32 = 4;
+/// The most lines a bill has (requests, three per architecture, storage).
+pub const LSIM_BILL_MAX_LINES: usize = 8;
+
+/// Memory list of a tuning run: the power-tuning tool's default
+/// [128, 256, 512, 1024, 1536, 3008].
+pub const LSIM_MEMORY_LIST_DEFAULT: u32 = 0;
+/// Memory list of a tuning run: every size, 128..=10240 MB (10 113 sizes).
+pub const LSIM_MEMORY_LIST_ALL: u32 = 1;
+/// Memory list of a tuning run: `memories[0..memory_count]`, in that order.
+pub const LSIM_MEMORY_LIST_CUSTOM: u32 = 2;
+/// Candidates a `LSIM_MEMORY_LIST_DEFAULT` run produces.
+pub const LSIM_DEFAULT_MEMORY_LIST_LEN: usize = 6;
+/// Candidates a `LSIM_MEMORY_LIST_ALL` run produces.
+pub const LSIM_ALL_MEMORY_LIST_LEN: usize = 10_113;
+
+/// Tuning strategy: cheapest; ties go to the faster, then the smaller memory. The default.
+pub const LSIM_STRATEGY_COST: u32 = 0;
+/// Tuning strategy: fastest; ties go to the cheaper, then the smaller memory.
+pub const LSIM_STRATEGY_SPEED: u32 = 1;
+/// Tuning strategy: minimise `w*cost/max_cost + (1-w)*duration/max_duration`
+/// with `w = weight_ppm / 1 000 000` (exact); ties go to the cheaper, the
+/// faster, then the smaller memory.
+pub const LSIM_STRATEGY_BALANCED: u32 = 2;
+/// The largest `weight_ppm` (a weight of 1).
+pub const LSIM_WEIGHT_PPM_MAX: u32 = 1_000_000;
+
 /// A region's settings. Fill with `lsim_region_config_default`, then change
 /// fields.
 ///
@@ -133,6 +202,14 @@ pub struct lsim_region_config {
     /// Provisioned environments created per minute per function
     /// (1..=60 000 000). Default 6000.
     pub provisioned_per_minute: u32,
+    /// How billed duration rounds per invocation: `LSIM_GRANULARITY_1MS`
+    /// (default, since December 2020) or `LSIM_GRANULARITY_100MS` (before).
+    pub granularity: u32,
+    /// 1 (default): an on-demand full cold start's init is billed (AWS bills
+    /// it since 2025-08-01); 0: only the handler is (before, for zip
+    /// functions on managed runtimes). A partial cold start's init runs
+    /// inside the invoke and is always billed.
+    pub bill_init: u32,
 }
 
 /// A function's configuration. Fill with `lsim_function_config_default`,
@@ -165,6 +242,10 @@ pub struct lsim_function_config {
     pub package_mb: u32,
     /// Extensions + runtime bootstrap + static init, in us. Default 250 000.
     pub init_us: u64,
+    /// `LSIM_ARCH_X86_64` (default) or `LSIM_ARCH_ARM64`: prices differ.
+    pub architecture: u32,
+    /// Ephemeral storage (/tmp), MB, 512..=10240. Default 512 (the free amount).
+    pub ephemeral_mb: u32,
 }
 
 /// A function of a region (by value). A deleted function's handle is
@@ -327,6 +408,224 @@ pub struct lsim_region_counts {
     pub claimed: u64,
 }
 
+/// An unsigned 128-bit integer: `hi * 2^64 + lo`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct lsim_u128 {
+    /// The high 64 bits.
+    pub hi: u64,
+    /// The low 64 bits.
+    pub lo: u64,
+}
+
+/// An exact, non-negative amount of US dollars in atoms: one atom is
+/// 1e-10 USD / 1 024 000, so every price times every usage is an exact
+/// integer. `lsim_money_format` prints it exactly, `lsim_money_format_cents`
+/// rounded to cents.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct lsim_money {
+    /// The amount in atoms.
+    pub atoms: lsim_u128,
+}
+
+/// A batch of invocations with the same shape, for `lsim_bill_usage`.
+/// Fill with `lsim_invocation_usage_default`, then change fields.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct lsim_invocation_usage {
+    /// `sizeof(lsim_invocation_usage)`.
+    pub struct_size: u32,
+    /// `LSIM_ARCH_X86_64` (default) or `LSIM_ARCH_ARM64`.
+    pub architecture: u32,
+    /// Memory, MB (128..=10240). Default 128.
+    pub memory_mb: u32,
+    /// Ephemeral storage, MB (512..=10240). Default 512.
+    pub ephemeral_mb: u32,
+    /// `LSIM_USAGE_ON_DEMAND` (default) or `LSIM_USAGE_PROVISIONED`.
+    pub usage_class: u32,
+    /// `LSIM_GRANULARITY_1MS` (default) or `LSIM_GRANULARITY_100MS`.
+    pub granularity: u32,
+    /// Number of invocations (each one request). Default 0.
+    pub requests: u64,
+    /// Duration of each invocation, in us, billed per invocation rounded up
+    /// to the granularity. Default 0.
+    pub duration_us: u64,
+}
+
+/// Provisioned concurrency configured for a while, for `lsim_bill_usage`.
+/// Fill with `lsim_provisioned_usage_default`, then change fields.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct lsim_provisioned_usage {
+    /// `sizeof(lsim_provisioned_usage)`.
+    pub struct_size: u32,
+    /// `LSIM_ARCH_X86_64` (default) or `LSIM_ARCH_ARM64`.
+    pub architecture: u32,
+    /// Memory, MB (128..=10240). Default 128.
+    pub memory_mb: u32,
+    /// Provisioned concurrency configured. Default 0.
+    pub provisioned: u32,
+    /// From enable to disable, in us; billed rounded up to 5 minutes. Default 0.
+    pub enabled_us: u64,
+}
+
+/// One line of a bill.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct lsim_bill_line {
+    /// An `LSIM_LINE_*` kind.
+    pub kind: u32,
+    /// `LSIM_ARCH_X86_64` or `LSIM_ARCH_ARM64` for per-architecture lines,
+    /// `LSIM_ARCH_NONE` for requests and ephemeral storage.
+    pub architecture: u32,
+    /// Requests, or MB-ms (divide by 1 024 000 for GB-s).
+    pub quantity: lsim_u128,
+    /// The amount rounded to cents (half a cent rounds up), as AWS shows it.
+    pub cents: u64,
+    /// The exact amount.
+    pub amount: lsim_money,
+}
+
+/// A bill: line items with a non-zero quantity in a fixed order (requests;
+/// then per architecture, x86_64 first: duration, provisioned concurrency,
+/// provisioned duration; then ephemeral storage), the shown total and the
+/// exact total.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct lsim_bill {
+    /// Lines used in `lines`.
+    pub line_count: u32,
+    /// The lines; entries past `line_count` are zero.
+    pub lines: [lsim_bill_line; LSIM_BILL_MAX_LINES],
+    /// The total as AWS shows it: the sum of the lines rounded to cents.
+    pub total_cents: u64,
+    /// The exact, unrounded total.
+    pub exact_total: lsim_money,
+}
+
+/// A handler's work for the memory-to-CPU model (SPEC section 3). Fill with
+/// `lsim_duration_profile_default`, then change fields.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct lsim_duration_profile {
+    /// `sizeof(lsim_duration_profile)`.
+    pub struct_size: u32,
+    /// Time spent waiting (network, disk), unaffected by CPU, in us. Default 0.
+    pub io_us: u64,
+    /// CPU time at one full vCPU, in us. Default 0.
+    pub cpu_us: u64,
+    /// Threads the CPU work can use (0 is treated as 1). Default 1.
+    pub threads: u32,
+}
+
+/// A power-tuning run over a duration profile. Fill with
+/// `lsim_tune_request_default`, then change fields.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct lsim_tune_request {
+    /// `sizeof(lsim_tune_request)`.
+    pub struct_size: u32,
+    /// The handler's work (its own `struct_size` is checked too).
+    pub profile: lsim_duration_profile,
+    /// `LSIM_MEMORY_LIST_DEFAULT` (default), `_ALL` or `_CUSTOM`.
+    pub memory_list: u32,
+    /// With `LSIM_MEMORY_LIST_CUSTOM`: the sizes to try, MB (read only;
+    /// may be NULL when `memory_count` is 0). Ignored otherwise.
+    pub memories: *const u32,
+    /// Entries in `memories`.
+    pub memory_count: usize,
+    /// `LSIM_STRATEGY_COST` (default), `_SPEED` or `_BALANCED`.
+    pub strategy: u32,
+    /// The balanced weight `w` in millionths, 0..=1 000 000 (checked with
+    /// every strategy). Default 500 000.
+    pub weight_ppm: u32,
+    /// `LSIM_ARCH_X86_64` (default) or `LSIM_ARCH_ARM64`.
+    pub architecture: u32,
+    /// `LSIM_PRICES_US_EAST_1` (default) or `LSIM_PRICES_US_EAST_1_2020`.
+    pub prices: u32,
+    /// `LSIM_GRANULARITY_1MS` (default) or `LSIM_GRANULARITY_100MS`.
+    pub granularity: u32,
+    /// The function's configured timeout, ms (1..=900 000), for the timeout
+    /// advice. Default 3000.
+    pub configured_timeout_ms: u32,
+}
+
+/// Measured durations at one memory size, for `lsim_tune_samples`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct lsim_memory_samples {
+    /// Memory, MB (128..=10240).
+    pub memory_mb: u32,
+    /// The durations, us (read only: the library sorts a copy).
+    pub durations_us: *const u64,
+    /// Entries in `durations_us`; at least 5.
+    pub count: usize,
+}
+
+/// A power-tuning run over measured samples. Fill with
+/// `lsim_tune_samples_request_default`, then change fields.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct lsim_tune_samples_request {
+    /// `sizeof(lsim_tune_samples_request)`.
+    pub struct_size: u32,
+    /// One entry per memory size, in the order candidates are written.
+    pub sizes: *const lsim_memory_samples,
+    /// Entries in `sizes`.
+    pub size_count: usize,
+    /// `LSIM_STRATEGY_COST` (default), `_SPEED` or `_BALANCED`.
+    pub strategy: u32,
+    /// The balanced weight in millionths, 0..=1 000 000. Default 500 000.
+    pub weight_ppm: u32,
+    /// `LSIM_ARCH_X86_64` (default) or `LSIM_ARCH_ARM64`.
+    pub architecture: u32,
+    /// `LSIM_PRICES_US_EAST_1` (default) or `LSIM_PRICES_US_EAST_1_2020`.
+    pub prices: u32,
+    /// `LSIM_GRANULARITY_1MS` (default) or `LSIM_GRANULARITY_100MS`.
+    pub granularity: u32,
+    /// The function's configured timeout, ms (1..=900 000). Default 3000.
+    pub configured_timeout_ms: u32,
+}
+
+/// One evaluated memory size.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct lsim_tune_candidate {
+    /// Memory, MB.
+    pub memory_mb: u32,
+    /// Duration at this size (profile, or trimmed mean of the samples), us.
+    pub duration_us: u64,
+    /// Billed ms of that duration at the run's granularity.
+    pub billed_ms: u64,
+    /// Cost of one invocation: the request plus tier-1 duration.
+    pub cost: lsim_money,
+}
+
+/// The outcome of a tuning run: the pick, the normalisers of the balanced
+/// score, and timeout advice for the picked size.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct lsim_tune_result {
+    /// The picked candidate.
+    pub pick: lsim_tune_candidate,
+    /// Candidates evaluated (and written).
+    pub count: usize,
+    /// The most expensive candidate's cost.
+    pub max_cost: lsim_money,
+    /// The slowest candidate's duration, us.
+    pub max_duration_us: u64,
+    /// The 99th-percentile duration at the pick, us: the pick's duration for
+    /// a profile, the nearest-rank p99 of its samples otherwise.
+    pub p99_us: u64,
+    /// p99 plus a 50 % margin, rounded up to whole seconds, within 1..=900 s, in ms.
+    pub recommended_timeout_ms: u32,
+    /// 1: the configured timeout is below p99 and would cut off the tail.
+    pub cuts_tail: u32,
+    /// 1: even 900 s does not cover p99 plus the margin; give it more memory.
+    pub exceeds_max: u32,
+}
+
 // ---- conversions -----------------------------------------------------------
 
 /// A 0/1 flag from C.
@@ -425,6 +724,78 @@ impl TryFrom<Code> for ProvisionedStatus {
     }
 }
 
+impl TryFrom<Code> for Granularity {
+    type Error = lsim_status;
+    fn try_from(c: Code) -> Result<Self, lsim_status> {
+        match c.0 {
+            LSIM_GRANULARITY_1MS => Ok(Granularity::Ms1),
+            LSIM_GRANULARITY_100MS => Ok(Granularity::Ms100),
+            _ => Err(lsim_status::InvalidArgument),
+        }
+    }
+}
+
+impl TryFrom<Code> for Architecture {
+    type Error = lsim_status;
+    fn try_from(c: Code) -> Result<Self, lsim_status> {
+        match c.0 {
+            LSIM_ARCH_X86_64 => Ok(Architecture::X86_64),
+            LSIM_ARCH_ARM64 => Ok(Architecture::Arm64),
+            _ => Err(lsim_status::InvalidArgument),
+        }
+    }
+}
+
+impl TryFrom<Code> for UsageClass {
+    type Error = lsim_status;
+    fn try_from(c: Code) -> Result<Self, lsim_status> {
+        match c.0 {
+            LSIM_USAGE_ON_DEMAND => Ok(UsageClass::OnDemand),
+            LSIM_USAGE_PROVISIONED => Ok(UsageClass::Provisioned),
+            _ => Err(lsim_status::InvalidArgument),
+        }
+    }
+}
+
+impl TryFrom<Code> for PriceBook {
+    type Error = lsim_status;
+    fn try_from(c: Code) -> Result<Self, lsim_status> {
+        match c.0 {
+            LSIM_PRICES_US_EAST_1 => Ok(PriceBook::US_EAST_1),
+            LSIM_PRICES_US_EAST_1_2020 => Ok(PriceBook::US_EAST_1_2020),
+            _ => Err(lsim_status::InvalidArgument),
+        }
+    }
+}
+
+impl TryFrom<Code> for LineKind {
+    type Error = lsim_status;
+    fn try_from(c: Code) -> Result<Self, lsim_status> {
+        match c.0 {
+            LSIM_LINE_REQUESTS => Ok(LineKind::Requests),
+            LSIM_LINE_DURATION => Ok(LineKind::Duration),
+            LSIM_LINE_PROVISIONED_CONCURRENCY => Ok(LineKind::ProvisionedConcurrency),
+            LSIM_LINE_PROVISIONED_DURATION => Ok(LineKind::ProvisionedDuration),
+            LSIM_LINE_EPHEMERAL_STORAGE => Ok(LineKind::EphemeralStorage),
+            _ => Err(lsim_status::InvalidArgument),
+        }
+    }
+}
+
+/// A strategy code and a weight from C. The weight is checked with every
+/// strategy, so a garbage weight never hides behind `LSIM_STRATEGY_COST`.
+pub(crate) fn strategy(code: u32, weight_ppm: u32) -> Result<Strategy, lsim_status> {
+    if weight_ppm > LSIM_WEIGHT_PPM_MAX {
+        return Err(lsim_status::InvalidArgument);
+    }
+    match code {
+        LSIM_STRATEGY_COST => Ok(Strategy::Cost),
+        LSIM_STRATEGY_SPEED => Ok(Strategy::Speed),
+        LSIM_STRATEGY_BALANCED => Ok(Strategy::Balanced { weight_ppm }),
+        _ => Err(lsim_status::InvalidArgument),
+    }
+}
+
 impl lsim_region_config {
     /// The core's defaults, with `struct_size` set.
     pub(crate) fn defaults() -> Self {
@@ -450,6 +821,8 @@ impl lsim_region_config {
             },
             provisioned_delay_us: d.provisioned_delay.as_micros(),
             provisioned_per_minute: d.provisioned_per_minute,
+            granularity: d.granularity as u32,
+            bill_init: u32::from(d.bill_init),
         }
     }
 }
@@ -474,6 +847,8 @@ impl TryFrom<&lsim_region_config> for RegionConfig {
             memory_rule: MemoryRule::try_from(Code(c.memory_rule))?,
             provisioned_delay: Duration::from_micros(c.provisioned_delay_us),
             provisioned_per_minute: c.provisioned_per_minute,
+            granularity: Granularity::try_from(Code(c.granularity))?,
+            bill_init: flag(c.bill_init)?,
         })
     }
 }
@@ -493,6 +868,8 @@ impl lsim_function_config {
             download_us_per_mb: d.cold_start.download_us_per_mb,
             package_mb: d.cold_start.package_mb,
             init_us: d.cold_start.init_us,
+            architecture: d.architecture as u32,
+            ephemeral_mb: d.ephemeral_mb,
         }
     }
 }
@@ -511,6 +888,8 @@ impl TryFrom<&lsim_function_config> for FunctionConfig {
                 package_mb: c.package_mb,
                 init_us: c.init_us,
             },
+            architecture: Architecture::try_from(Code(c.architecture))?,
+            ephemeral_mb: c.ephemeral_mb,
         })
     }
 }
@@ -621,6 +1000,225 @@ impl From<&Stats> for lsim_stats {
             envs_created: s.envs_created,
             envs_terminated: s.envs_terminated,
             init_failures: s.init_failures,
+        }
+    }
+}
+
+impl From<u128> for lsim_u128 {
+    fn from(v: u128) -> Self {
+        lsim_u128 { hi: (v >> 64) as u64, lo: v as u64 }
+    }
+}
+
+impl From<lsim_u128> for u128 {
+    fn from(v: lsim_u128) -> Self {
+        (u128::from(v.hi) << 64) | u128::from(v.lo)
+    }
+}
+
+impl From<Money> for lsim_money {
+    fn from(m: Money) -> Self {
+        lsim_money { atoms: m.atoms().into() }
+    }
+}
+
+impl From<lsim_money> for Money {
+    fn from(m: lsim_money) -> Self {
+        Money::from_atoms(m.atoms.into())
+    }
+}
+
+impl lsim_invocation_usage {
+    /// The defaults, with `struct_size` set.
+    pub(crate) fn defaults() -> Self {
+        lsim_invocation_usage {
+            struct_size: size_of::<Self>() as u32,
+            architecture: LSIM_ARCH_X86_64,
+            memory_mb: MemoryMb::DEFAULT.get(),
+            ephemeral_mb: FREE_EPHEMERAL_MB,
+            usage_class: LSIM_USAGE_ON_DEMAND,
+            granularity: LSIM_GRANULARITY_1MS,
+            requests: 0,
+            duration_us: 0,
+        }
+    }
+}
+
+impl TryFrom<&lsim_invocation_usage> for InvocationUsage {
+    type Error = lsim_status;
+    /// Checks the codes, the memory (`LSIM_STATUS_MEMORY_*`) and the
+    /// ephemeral size (`LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE`); the billed ms
+    /// are `requests x billed_ms(duration)`, exact in 128 bits.
+    fn try_from(u: &lsim_invocation_usage) -> Result<Self, lsim_status> {
+        let arch = Architecture::try_from(Code(u.architecture))?;
+        let class = UsageClass::try_from(Code(u.usage_class))?;
+        let granularity = Granularity::try_from(Code(u.granularity))?;
+        MemoryMb::new(u.memory_mb).map_err(ConfigError::from)?;
+        if !(FREE_EPHEMERAL_MB..=MAX_EPHEMERAL_MB).contains(&u.ephemeral_mb) {
+            return Err(lsim_status::EphemeralOutOfRange);
+        }
+        let per_invocation = granularity.billed_ms(Duration::from_micros(u.duration_us));
+        Ok(InvocationUsage {
+            arch,
+            memory_mb: u.memory_mb,
+            ephemeral_mb: u.ephemeral_mb,
+            class,
+            requests: u.requests,
+            billed_ms: u128::from(u.requests) * u128::from(per_invocation),
+        })
+    }
+}
+
+impl lsim_provisioned_usage {
+    /// The defaults, with `struct_size` set.
+    pub(crate) fn defaults() -> Self {
+        lsim_provisioned_usage {
+            struct_size: size_of::<Self>() as u32,
+            architecture: LSIM_ARCH_X86_64,
+            memory_mb: MemoryMb::DEFAULT.get(),
+            provisioned: 0,
+            enabled_us: 0,
+        }
+    }
+}
+
+impl TryFrom<&lsim_provisioned_usage> for ProvisionedUsage {
+    type Error = lsim_status;
+    fn try_from(u: &lsim_provisioned_usage) -> Result<Self, lsim_status> {
+        let arch = Architecture::try_from(Code(u.architecture))?;
+        MemoryMb::new(u.memory_mb).map_err(ConfigError::from)?;
+        Ok(ProvisionedUsage {
+            arch,
+            memory_mb: u.memory_mb,
+            provisioned: u.provisioned,
+            enabled: Duration::from_micros(u.enabled_us),
+        })
+    }
+}
+
+impl TryFrom<&LineItem> for lsim_bill_line {
+    type Error = lsim_status;
+    fn try_from(l: &LineItem) -> Result<Self, lsim_status> {
+        Ok(lsim_bill_line {
+            kind: l.kind as u32,
+            architecture: l.arch.map_or(LSIM_ARCH_NONE, |a| a as u32),
+            quantity: l.quantity.into(),
+            cents: u64::try_from(l.cents()).map_err(|_| lsim_status::Overflow)?,
+            amount: l.amount.into(),
+        })
+    }
+}
+
+impl TryFrom<&Bill> for lsim_bill {
+    type Error = lsim_status;
+    /// `LSIM_STATUS_OVERFLOW` when the total does not fit 64-bit cents.
+    fn try_from(b: &Bill) -> Result<Self, lsim_status> {
+        let mut out = lsim_bill {
+            total_cents: u64::try_from(b.total_cents()).map_err(|_| lsim_status::Overflow)?,
+            exact_total: b.exact_total().into(),
+            ..lsim_bill::default()
+        };
+        for (slot, line) in out.lines.iter_mut().zip(b.lines()) {
+            *slot = lsim_bill_line::try_from(line)?;
+            out.line_count += 1;
+        }
+        if out.line_count as usize != b.lines().len() {
+            return Err(lsim_status::Internal);
+        }
+        Ok(out)
+    }
+}
+
+impl lsim_duration_profile {
+    /// The defaults, with `struct_size` set.
+    pub(crate) fn defaults() -> Self {
+        lsim_duration_profile { struct_size: size_of::<Self>() as u32, io_us: 0, cpu_us: 0, threads: 1 }
+    }
+
+    /// The core's profile, after checking `struct_size`.
+    pub(crate) fn to_core(self) -> Result<DurationProfile, lsim_status> {
+        if self.struct_size as usize != size_of::<Self>() {
+            return Err(lsim_status::InvalidArgument);
+        }
+        Ok(DurationProfile { io_us: self.io_us, cpu_us: self.cpu_us, threads: self.threads })
+    }
+}
+
+impl lsim_tune_request {
+    /// The defaults, with both `struct_size` fields set.
+    pub(crate) fn defaults() -> Self {
+        lsim_tune_request {
+            struct_size: size_of::<Self>() as u32,
+            profile: lsim_duration_profile::defaults(),
+            memory_list: LSIM_MEMORY_LIST_DEFAULT,
+            memories: core::ptr::null(),
+            memory_count: 0,
+            strategy: LSIM_STRATEGY_COST,
+            weight_ppm: 500_000,
+            architecture: LSIM_ARCH_X86_64,
+            prices: LSIM_PRICES_US_EAST_1,
+            granularity: LSIM_GRANULARITY_1MS,
+            configured_timeout_ms: FunctionConfig::DEFAULT_TIMEOUT_MS,
+        }
+    }
+}
+
+impl lsim_tune_samples_request {
+    /// The defaults, with `struct_size` set.
+    pub(crate) fn defaults() -> Self {
+        lsim_tune_samples_request {
+            struct_size: size_of::<Self>() as u32,
+            sizes: core::ptr::null(),
+            size_count: 0,
+            strategy: LSIM_STRATEGY_COST,
+            weight_ppm: 500_000,
+            architecture: LSIM_ARCH_X86_64,
+            prices: LSIM_PRICES_US_EAST_1,
+            granularity: LSIM_GRANULARITY_1MS,
+            configured_timeout_ms: FunctionConfig::DEFAULT_TIMEOUT_MS,
+        }
+    }
+}
+
+/// The pricing settings of a tuning run from C codes.
+pub(crate) fn tune_config(architecture: u32, prices: u32, granularity: u32) -> Result<TuneConfig, lsim_status> {
+    Ok(TuneConfig {
+        arch: Architecture::try_from(Code(architecture))?,
+        prices: PriceBook::try_from(Code(prices))?,
+        granularity: Granularity::try_from(Code(granularity))?,
+    })
+}
+
+/// A configured timeout from C: 1..=900 000 ms.
+pub(crate) fn configured_timeout(ms: u32) -> Result<u32, lsim_status> {
+    if ms == 0 || ms > FunctionConfig::MAX_TIMEOUT_MS {
+        return Err(lsim_status::TimeoutOutOfRange);
+    }
+    Ok(ms)
+}
+
+impl From<Candidate> for lsim_tune_candidate {
+    fn from(c: Candidate) -> Self {
+        lsim_tune_candidate {
+            memory_mb: c.memory_mb,
+            duration_us: c.duration_us,
+            billed_ms: c.billed_ms,
+            cost: c.cost.into(),
+        }
+    }
+}
+
+impl lsim_tune_result {
+    pub(crate) fn new(t: &Tuned, advice: &TimeoutAdvice) -> Self {
+        lsim_tune_result {
+            pick: t.pick.into(),
+            count: t.count,
+            max_cost: t.max_cost.into(),
+            max_duration_us: t.max_duration_us,
+            p99_us: advice.p99_us,
+            recommended_timeout_ms: advice.recommended_ms,
+            cuts_tail: u32::from(advice.cuts_tail),
+            exceeds_max: u32::from(advice.exceeds_max),
         }
     }
 }

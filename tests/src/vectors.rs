@@ -113,23 +113,23 @@ pub fn run_str(file: &str, text: &str) -> Result<Summary, Failure> {
     })
 }
 
-type Res<T> = Result<T, String>;
+pub(crate) type Res<T> = Result<T, String>;
 
 // ---------------------------------------------------------------------------
 // Small strict JSON accessors.
 
-fn as_obj<'a>(v: &'a Value, ctx: &str) -> Res<&'a Map<String, Value>> {
+pub(crate) fn as_obj<'a>(v: &'a Value, ctx: &str) -> Res<&'a Map<String, Value>> {
     v.as_object().ok_or_else(|| format!("{ctx}: expected an object, found {v}"))
 }
 
-fn allow_keys(m: &Map<String, Value>, allowed: &[&str], ctx: &str) -> Res<()> {
+pub(crate) fn allow_keys(m: &Map<String, Value>, allowed: &[&str], ctx: &str) -> Res<()> {
     match m.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(k) => Err(format!("{ctx}: unknown key `{k}` (allowed: {})", allowed.join(", "))),
         None => Ok(()),
     }
 }
 
-fn opt_u64(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<Option<u64>> {
+pub(crate) fn opt_u64(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<Option<u64>> {
     match m.get(key) {
         None => Ok(None),
         Some(v) => {
@@ -138,33 +138,33 @@ fn opt_u64(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<Option<u64>> {
     }
 }
 
-fn opt_u32(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<Option<u32>> {
+pub(crate) fn opt_u32(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<Option<u32>> {
     match opt_u64(m, key, ctx)? {
         None => Ok(None),
         Some(n) => u32::try_from(n).map(Some).map_err(|_| format!("{ctx}: `{key}` = {n} does not fit in 32 bits")),
     }
 }
 
-fn req_u64(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<u64> {
+pub(crate) fn req_u64(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<u64> {
     opt_u64(m, key, ctx)?.ok_or_else(|| format!("{ctx}: missing `{key}`"))
 }
 
-fn req_u32(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<u32> {
+pub(crate) fn req_u32(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<u32> {
     opt_u32(m, key, ctx)?.ok_or_else(|| format!("{ctx}: missing `{key}`"))
 }
 
-fn opt_str<'a>(m: &'a Map<String, Value>, key: &str, ctx: &str) -> Res<Option<&'a str>> {
+pub(crate) fn opt_str<'a>(m: &'a Map<String, Value>, key: &str, ctx: &str) -> Res<Option<&'a str>> {
     match m.get(key) {
         None => Ok(None),
         Some(v) => v.as_str().map(Some).ok_or_else(|| format!("{ctx}: `{key}` must be a string, found {v}")),
     }
 }
 
-fn req_str<'a>(m: &'a Map<String, Value>, key: &str, ctx: &str) -> Res<&'a str> {
+pub(crate) fn req_str<'a>(m: &'a Map<String, Value>, key: &str, ctx: &str) -> Res<&'a str> {
     opt_str(m, key, ctx)?.ok_or_else(|| format!("{ctx}: missing `{key}`"))
 }
 
-fn opt_bool(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<Option<bool>> {
+pub(crate) fn opt_bool(m: &Map<String, Value>, key: &str, ctx: &str) -> Res<Option<bool>> {
     match m.get(key) {
         None => Ok(None),
         Some(v) => v.as_bool().map(Some).ok_or_else(|| format!("{ctx}: `{key}` must be a boolean, found {v}")),
@@ -227,6 +227,8 @@ const REGION_KEYS: &[&str] = &[
     "memory_rule",
     "provisioned_delay_us",
     "provisioned_per_minute",
+    "granularity",
+    "bill_init",
 ];
 
 fn parse_region(v: Option<&Value>) -> Res<RegionConfig> {
@@ -282,6 +284,12 @@ fn parse_region(v: Option<&Value>) -> Res<RegionConfig> {
     if let Some(n) = opt_u32(m, "provisioned_per_minute", ctx)? {
         c.provisioned_per_minute = n;
     }
+    if let Some(s) = opt_str(m, "granularity", ctx)? {
+        c.granularity = crate::bills::granularity(s).map_err(|e| format!("{ctx}.granularity: {e}"))?;
+    }
+    if let Some(b) = opt_bool(m, "bill_init", ctx)? {
+        c.bill_init = b;
+    }
     Ok(c)
 }
 
@@ -295,6 +303,8 @@ const FUNCTION_KEYS: &[&str] = &[
     "download_us_per_mb",
     "package_mb",
     "init_us",
+    "architecture",
+    "ephemeral_mb",
 ];
 
 fn parse_function(v: &Value, ctx: &str) -> Res<(String, FunctionConfig)> {
@@ -314,7 +324,11 @@ fn parse_function(v: &Value, ctx: &str) -> Res<(String, FunctionConfig)> {
             package_mb: opt_u32(m, "package_mb", ctx)?.unwrap_or(p.package_mb),
             init_us: opt_u64(m, "init_us", ctx)?.unwrap_or(p.init_us),
         },
-        ..d
+        architecture: match opt_str(m, "architecture", ctx)? {
+            Some(a) => crate::bills::architecture(a).map_err(|e| format!("{ctx}.architecture: {e}"))?,
+            None => d.architecture,
+        },
+        ephemeral_mb: opt_u32(m, "ephemeral_mb", ctx)?.unwrap_or(d.ephemeral_mb),
     };
     Ok((name, config))
 }
@@ -324,19 +338,19 @@ fn parse_function(v: &Value, ctx: &str) -> Res<(String, FunctionConfig)> {
 
 /// Collects the mismatches of one step.
 #[derive(Default)]
-struct Mismatches {
-    found: Vec<String>,
-    compared: usize,
+pub(crate) struct Mismatches {
+    pub(crate) found: Vec<String>,
+    pub(crate) compared: usize,
 }
 
 impl Mismatches {
-    fn eq<T: PartialEq + fmt::Debug>(&mut self, what: &str, got: T, want: T) {
+    pub(crate) fn eq<T: PartialEq + fmt::Debug>(&mut self, what: &str, got: T, want: T) {
         self.compared += 1;
         if got != want {
             self.found.push(format!("{what}: got {got:?}, expected {want:?}"));
         }
     }
-    fn fail(&mut self, msg: String) {
+    pub(crate) fn fail(&mut self, msg: String) {
         self.found.push(msg);
     }
 }
@@ -434,6 +448,7 @@ impl Runner {
             "put_reserved" => (&["function", "reserved"], &["error"]),
             "put_provisioned" => (&["function", "provisioned"], &["error"]),
             "create_function" => (&["function"], &["error"]),
+            "bill" => (&["function", "prices", "free_tier"], crate::bills::BILL_EXPECT_KEYS),
             "check" => (
                 &[],
                 &[
@@ -467,6 +482,10 @@ impl Runner {
             "finish_all" => self.finish_all(m, at, e, &mut mm, &ctx)?,
             "advance" => self.region.advance(at).map_err(|e| format!("advance failed: {e:?}"))?,
             "put_reserved" | "put_provisioned" | "create_function" => self.configure(op, m, at, e, &mut mm, &ctx)?,
+            "bill" => {
+                self.region.advance(at).map_err(|e| format!("advance failed: {e:?}"))?;
+                self.bill(m, expect, &mut mm, &ctx)?;
+            }
             "check" => {
                 if expect.is_none() {
                     return Err("a `check` step needs an `expect`".into());
@@ -708,6 +727,30 @@ impl Runner {
             (Err(err), None) => mm.fail(format!("{op} failed: {err:?}")),
         }
         Ok(())
+    }
+
+    /// The `bill` op: the region's (or one function's) bill so far.
+    fn bill(
+        &self,
+        m: &Map<String, Value>,
+        expect: Option<&Map<String, Value>>,
+        mm: &mut Mismatches,
+        ctx: &str,
+    ) -> Res<()> {
+        let prices = crate::bills::prices(opt_str(m, "prices", ctx)?.unwrap_or("us-east-1"))?;
+        let free_tier = opt_bool(m, "free_tier", ctx)?.unwrap_or(false);
+        let usage = match opt_str(m, "function", ctx)? {
+            None => self.region.usage().map_err(|e| crate::bills::bill_error_name(&e)),
+            Some(name) => match self.region.function_usage(self.function(name)) {
+                None => Err("UnknownFunction".to_owned()),
+                Some(u) => u.map_err(|e| crate::bills::bill_error_name(&e)),
+            },
+        };
+        let result = usage.and_then(|meter| crate::bills::priced(&meter, &prices, free_tier));
+        match expect {
+            Some(e) => crate::bills::check_bill(result, e, mm, &format!("{ctx} expect")),
+            None => result.map(|_| ()).map_err(|e| format!("bill failed: {e}")),
+        }
     }
 
     fn check(&mut self, e: &Map<String, Value>, mm: &mut Mismatches) -> Res<()> {

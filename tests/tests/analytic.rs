@@ -45,7 +45,12 @@ fn reserved_concurrency_throttles_like_erlang_b() {
         (5, 2.0, 2.0, DurationDist::Fixed { us: 2_000_000 }),
     ] {
         let f = SimFunction::new(
-            FunctionConfig { reserved: Some(c), timeout_ms: 900_000, cold_start: instant(), ..FunctionConfig::default() },
+            FunctionConfig {
+                reserved: Some(c),
+                timeout_ms: 900_000,
+                cold_start: instant(),
+                ..FunctionConfig::default()
+            },
             Workload::Poisson { rate_per_s: rate },
             dist,
         );
@@ -77,12 +82,20 @@ fn busy_environments_follow_littles_law() {
             Workload::Poisson { rate_per_s: rate },
             dist,
         );
-        let config =
-            SimConfig { region: no_recycling(), seed: 5, horizon: Duration::from_secs(200_000), warmup: Duration::ZERO };
+        let config = SimConfig {
+            region: no_recycling(),
+            seed: 5,
+            horizon: Duration::from_secs(200_000),
+            warmup: Duration::ZERO,
+        };
         let s = run(config, f);
         let want = rate * dist.mean_us(lambdasim::MemoryMb::DEFAULT) / 1e6;
         assert_eq!(s.total.throttles, 0);
-        assert!((s.total.avg_busy / want - 1.0).abs() < 0.01, "λ={rate}: avg_busy {} vs λ·E[S] {want}", s.total.avg_busy);
+        assert!(
+            (s.total.avg_busy / want - 1.0).abs() < 0.01,
+            "λ={rate}: avg_busy {} vs λ·E[S] {want}",
+            s.total.avg_busy
+        );
     }
 }
 
@@ -101,8 +114,12 @@ fn reference_scenario_cold_start_probability_is_stable_across_seeds() {
     };
     let probs: Vec<f64> = (1..=4u64)
         .map(|seed| {
-            let config =
-                SimConfig { region: no_recycling(), seed, horizon: Duration::from_secs(1_000_000), warmup: Duration::ZERO };
+            let config = SimConfig {
+                region: no_recycling(),
+                seed,
+                horizon: Duration::from_secs(1_000_000),
+                warmup: Duration::ZERO,
+            };
             run(config, reference).total.cold_start_probability
         })
         .collect();

@@ -46,6 +46,7 @@ fn region_strategy() -> impl Strategy<Value = RegionConfig> {
             memory_rule: MemoryRule::Current,
             provisioned_delay: Duration::from_micros(delay),
             provisioned_per_minute: ppm,
+            ..RegionConfig::default()
         })
 }
 
@@ -206,4 +207,30 @@ fn overcommitted_account_is_the_only_invariant_5_exception() {
     assert_eq!(coverage.config_accepted, 3, "both creates and the RC change under load are accepted: {coverage:?}");
     assert_eq!(coverage.throttles[0], 1, "g is throttled for concurrency: {coverage:?}");
     assert_eq!(coverage.inv5_overcommitted, 1, "{coverage:?}");
+}
+
+/// Pins the core behaviour behind `model::FULL_COLD_INIT_TIMEOUT_KEEPS_ENV`:
+/// a `Timeout` reported while a full cold start initializes keeps the env
+/// (reset), whereas the same report while it is still being created, or a
+/// `Crash` during init, terminates it. When this fails the core changed:
+/// update the constant to match.
+#[test]
+fn full_cold_init_timeout_behaviour_is_pinned() {
+    use lambdasim::{FunctionConfig, Instant, Invoked, Region};
+    let kept = |at_ms: u64, outcome: Outcome| {
+        with_big_stack(move || {
+            let mut r = Box::new(Region::<64, 4>::new(RegionConfig::default()).unwrap());
+            let f = r.create_function(Instant::ZERO, &FunctionConfig::default()).unwrap();
+            let Ok(Invoked::Started(s)) = r.invoke(Instant::ZERO, f) else { panic!("no start") };
+            // Default profile: creating until 130 ms, initializing until 380 ms.
+            r.finish(Instant::from_micros(at_ms * 1_000), s.invocation, outcome).unwrap().env_kept
+        })
+    };
+    assert!(!kept(100, Outcome::Timeout), "a timeout while creating fails the init");
+    assert!(!kept(200, Outcome::Crash), "a crash while initializing fails the init");
+    assert_eq!(
+        kept(200, Outcome::Timeout),
+        lambdasim_tests::model::FULL_COLD_INIT_TIMEOUT_KEEPS_ENV,
+        "the core's answer to a timeout during a full cold start's init changed: update FULL_COLD_INIT_TIMEOUT_KEEPS_ENV"
+    );
 }

@@ -54,3 +54,32 @@ fn the_runner_rejects_unknown_keys() {
     assert_eq!(failure.step, Some(0));
     assert!(failure.message.contains("bussy"), "{failure}");
 }
+
+#[test]
+fn the_runner_checks_bills() {
+    // One warm-started 1 ms invocation at 128 MB: a wrong quantity must fail,
+    // naming the line; an unknown key of a `bill` step is an error of the vector.
+    let text = r#"{
+        "name": "bill", "spec": "-", "description": "-",
+        "region": {"granularity": "1ms", "bill_init": false},
+        "functions": [{"name": "f", "sandbox_us": 0, "download_us_per_mb": 0, "init_us": 0, "architecture": "arm64", "ephemeral_mb": 512}],
+        "steps": [
+            {"at_us": 0, "op": "invoke", "function": "f", "id": "a"},
+            {"at_us": 1000, "op": "finish", "id": "a"},
+            {"at_us": 1000, "op": "bill", "expect": {"lines": [
+                {"kind": "Requests", "architecture": null, "quantity": 1, "cents": 0, "amount": "0.0000002000"},
+                {"kind": "Duration", "architecture": "arm64", "quantity": 129, "cents": 0, "amount": "0.0000000017"}
+            ]}}
+        ]
+    }"#;
+    let failure = vectors::run_str("bill.json", text).expect_err("the duration quantity is 128 MB-ms");
+    assert_eq!(failure.step, Some(2));
+    assert!(failure.message.contains("lines[1].quantity: got 128, expected 129"), "{failure}");
+    let typo = text.replace(r#""op": "bill", "expect""#, r#""op": "bill", "free_teir": true, "expect""#);
+    let failure = vectors::run_str("typo.json", &typo).expect_err("`free_teir` is not a bill key");
+    assert!(failure.message.contains("free_teir"), "{failure}");
+    let bad_arch =
+        text.replace(r#""architecture": "arm64", "ephemeral_mb""#, r#""architecture": "arm", "ephemeral_mb""#);
+    let failure = vectors::run_str("arch.json", &bad_arch).expect_err("`arm` is not an architecture");
+    assert!(failure.message.contains("arm"), "{failure}");
+}

@@ -89,6 +89,8 @@ const REGION_KEYS = [
   'memory_rule',
   'provisioned_delay_us',
   'provisioned_per_minute',
+  'granularity',
+  'bill_init',
 ];
 
 /** A vector's `region` object → a config for `new Region(config)`. */
@@ -142,6 +144,13 @@ function parseRegion(v) {
     }
     c.memoryRule = mr;
   }
+  const g = optStr(m, 'granularity', ctx);
+  if (g !== undefined) {
+    if (g !== '1ms' && g !== '100ms') throw new VectorError(`region.granularity: expected "1ms" or "100ms", found "${g}"`);
+    c.granularity = g;
+  }
+  const billInit = optBool(m, 'bill_init', ctx);
+  if (billInit !== undefined) c.billInit = billInit;
   return c;
 }
 
@@ -155,6 +164,8 @@ const FUNCTION_KEYS = [
   'download_us_per_mb',
   'package_mb',
   'init_us',
+  'architecture',
+  'ephemeral_mb',
 ];
 
 /** A vector's function object → `{ name, config }` for `createFunction`. */
@@ -168,6 +179,7 @@ function parseFunction(v, ctx) {
     ['timeout_ms', 'timeoutMs'],
     ['provisioned', 'provisioned'],
     ['package_mb', 'packageMb'],
+    ['ephemeral_mb', 'ephemeralMb'],
   ];
   for (const [key, to] of u32s) {
     const n = optU32(m, key, ctx);
@@ -184,6 +196,13 @@ function parseFunction(v, ctx) {
   }
   const rc = optNullableU32(m, 'reserved', ctx);
   if (rc !== undefined) config.reserved = rc;
+  const arch = optStr(m, 'architecture', ctx);
+  if (arch !== undefined) {
+    if (arch !== 'x86_64' && arch !== 'arm64') {
+      throw new VectorError(`${ctx}.architecture: expected "x86_64" or "arm64", found "${arch}"`);
+    }
+    config.architecture = arch;
+  }
   return { name, config };
 }
 

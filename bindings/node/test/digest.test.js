@@ -175,6 +175,8 @@ test('the seeded operation sequence gives the stored digest', () => {
   assert.match(want, /^0x[0-9a-f]{16}$/);
   assert.ok(Array.isArray(spec.functions) && spec.functions.length > 0);
   assert.equal(digest(spec).hex(), want, `digest of ${file}`);
-  // The value Rust produced when the digest was recorded.
-  assert.equal(want, '0x08b1ad39c942f60e');
+  // The value Rust produced when the digest was recorded (re-recorded after
+  // the core's partial-cold-start fix: a partial cold start's duration runs
+  // from the invoke, and a timeout inside its init fires on time).
+  assert.equal(want, '0x5a9d57900e66b086');
 });

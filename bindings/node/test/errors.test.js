@@ -138,6 +138,8 @@ test('defaults come from the C default fillers', () => {
     memoryRule: 'current',
     provisionedDelayUs: 60000000,
     provisionedPerMinute: 6000,
+    granularity: '1ms',
+    billInit: true,
   });
   assert.deepEqual(lsim.defaultFunctionConfig(), {
     memoryMb: 128,
@@ -148,6 +150,8 @@ test('defaults come from the C default fillers', () => {
     downloadUsPerMb: 1000,
     packageMb: 5,
     initUs: 250000,
+    architecture: 'x86_64',
+    ephemeralMb: 512,
   });
   // A full default config round-trips through the constructors.
   const r = new Region(lsim.defaultRegionConfig());
@@ -183,6 +187,8 @@ test('every method of a closed region throws STALE_HANDLE; close twice is fine',
     regionCounts: () => region.regionCounts(),
     envState: () => region.envState(a.env),
     check: () => region.check(),
+    bill: () => region.bill(),
+    functionBill: () => region.functionBill(f),
   };
   const methods = Object.getOwnPropertyNames(Region.prototype).filter(
     (m) => m !== 'constructor' && m !== 'close' && m !== 'closed' && typeof Region.prototype[m] === 'function',

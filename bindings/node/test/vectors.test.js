@@ -25,6 +25,7 @@ const {
   parseFunction,
   variantName,
 } = require('../support/vector-format');
+const { BILL_EXPECT_KEYS, checkBill, prices } = require('../support/bill-format');
 
 const THROTTLE_REASONS = [
   'ConcurrentInvocationLimitExceeded',
@@ -48,6 +49,7 @@ const STEP_KEYS = {
   put_provisioned: [['function', 'provisioned'], ['error']],
   create_function: [['function'], ['error']],
   check: [[], ['busy', 'live', 'unreserved_in_use', 'unreserved_pool', 'claimed', 'next_deadline_us', 'stats', 'functions']],
+  bill: [['function', 'prices', 'free_tier'], BILL_EXPECT_KEYS],
 };
 
 const STATS_FIELDS = [
@@ -189,6 +191,10 @@ class Runner {
       case 'put_provisioned':
       case 'create_function':
         this.configure(op, m, at, e, mm, ctx);
+        break;
+      case 'bill':
+        this.region.advance(at);
+        this.bill(m, expect, mm, ctx);
         break;
       case 'check':
         if (expect === undefined) throw new VectorError('a `check` step needs an `expect`');
@@ -381,6 +387,19 @@ class Runner {
     else if (!r.ok) mm.fail(`${op} failed: ${r.error.message}`);
   }
 
+  bill(m, expect, mm, ctx) {
+    const options = { prices: prices(m, ctx), freeTier: optBool(m, 'free_tier', ctx) ?? false };
+    const fname = optStr(m, 'function', ctx);
+    const r = attempt(() =>
+      fname === undefined ? this.region.bill(options) : this.region.functionBill(this.fn(fname), options),
+    );
+    if (expect === undefined) {
+      if (!r.ok) mm.fail(`bill failed: ${r.error.message}`);
+      return;
+    }
+    checkBill(r, expect, mm, `${ctx} expect`);
+  }
+
   check(e, mm) {
     const ctx = 'check expect';
     const counts = this.region.regionCounts();
@@ -489,10 +508,35 @@ test('the runner rejects unknown keys, unknown ops and bad types', () => {
     { ...base, region: { acount_limit: 5 }, steps: [{ at_us: 0, op: 'advance' }] },
     { ...base, extra: true, steps: [{ at_us: 0, op: 'advance' }] },
     { name: 'x', functions: [{ name: 'f', memory: 5 }], steps: [{ at_us: 0, op: 'advance' }] },
+    { name: 'x', functions: [{ name: 'f', architecture: 'arm' }], steps: [{ at_us: 0, op: 'advance' }] },
+    { ...base, region: { granularity: '10ms' }, steps: [{ at_us: 0, op: 'advance' }] },
+    { ...base, steps: [{ at_us: 0, op: 'bill', free_teir: true }] },
+    { ...base, steps: [{ at_us: 0, op: 'bill', expect: { total_cent: 0 } }] },
+    { ...base, steps: [{ at_us: 0, op: 'bill', prices: 'eu-west-1', expect: { total_cents: 0 } }] },
+    { ...base, steps: [{ at_us: 0, op: 'bill', expect: { lines: [{ kind: 'Requests' }] } }] },
   ];
   for (const v of bad) {
     assert.throws(() => new Runner('bad.json', v).run(), VectorError, JSON.stringify(v));
   }
+});
+
+test('the runner checks bills', () => {
+  const base = { name: 'x', functions: [{ name: 'f' }] };
+  const run = [
+    { at_us: 0, op: 'invoke', function: 'f', id: 'a' },
+    { at_us: 1000000, op: 'finish', id: 'a' },
+  ];
+  const wrong = [
+    { at_us: 1000000, op: 'bill', expect: { lines: [] } },
+    { at_us: 1000000, op: 'bill', expect: { total_cents: 1 } },
+    { at_us: 1000000, op: 'bill', function: 'g', expect: { total_cents: 0 } },
+    { at_us: 1000000, op: 'bill', expect: { error: 'Overflow' } },
+  ];
+  for (const step of wrong) {
+    assert.throws(() => new Runner('bill.json', { ...base, steps: [...run, step] }).run(), assert.AssertionError, JSON.stringify(step));
+  }
+  const ok = { at_us: 1000000, op: 'bill', function: 'g', expect: { error: 'UnknownFunction' } };
+  new Runner('bill.json', { ...base, steps: [...run, ok] }).run();
 });
 
 test('the runner fails a vector whose expectation is wrong', () => {
