@@ -35,7 +35,9 @@ fn invoke_finish(c: &mut Criterion) {
             b.iter(|| {
                 t = t.saturating_add(Duration::from_micros(10));
                 let Invoked::Started(s) = r.invoke(t, f).unwrap() else { panic!("throttled") };
-                black_box(r.finish(t.saturating_add(Duration::from_micros(5)), s.invocation, Outcome::Success).unwrap());
+                black_box(
+                    r.finish(t.saturating_add(Duration::from_micros(5)), s.invocation, Outcome::Success).unwrap(),
+                );
             });
         });
     }

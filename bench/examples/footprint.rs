@@ -9,5 +9,8 @@ fn main() {
     println!("Region<1024, 8>: {} bytes", size_of::<Region<1_024, 8>>());
     println!("Sim<4096, 4>: {} bytes", size_of::<Sim<'static, 4_096, 4>>());
     println!("Meter: {} bytes", size_of::<Meter>());
-    println!("per environment slot: ~{} bytes", (size_of::<Region<2_048, 8>>() - size_of::<Region<1_024, 8>>()) / 1_024);
+    println!(
+        "per environment slot: ~{} bytes",
+        (size_of::<Region<2_048, 8>>() - size_of::<Region<1_024, 8>>()) / 1_024
+    );
 }
