@@ -6,16 +6,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 mod cost;
-mod doc;
-mod money;
-mod progress;
-mod report;
-mod run;
-mod scenario;
 mod svg;
-mod traces;
 mod tune;
 mod validate;
+
+// The scenario machinery is shared with the C ABI; these imports keep
+// `crate::scenario` and friends meaning the same thing as before.
+use lambdasim_scenario::{doc, money, report, run, scenario};
 
 use clap::{Args, Parser, Subcommand};
 use doc::DocError;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lambdasim");
-const DEFAULT_SCENARIO: &str = include_str!("../default-scenario.toml");
+const DEFAULT_SCENARIO: &str = include_str!("../../scenario/default-scenario.toml");
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()

@@ -132,15 +132,16 @@ pub enum MemoryRuleSpec {
 }
 
 /// Billing granularity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum GranularitySpec {
     /// 1 ms.
     #[serde(rename = "1ms")]
-    #[value(name = "1ms")]
+    #[cfg_attr(feature = "clap", value(name = "1ms"))]
     Ms1,
     /// 100 ms.
     #[serde(rename = "100ms")]
-    #[value(name = "100ms")]
+    #[cfg_attr(feature = "clap", value(name = "100ms"))]
     Ms100,
 }
 
@@ -194,16 +195,17 @@ impl PricesSpec {
 }
 
 /// An architecture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum ArchSpec {
     /// x86_64.
     #[default]
     #[serde(rename = "x86_64")]
-    #[value(name = "x86_64")]
+    #[cfg_attr(feature = "clap", value(name = "x86_64"))]
     X86_64,
     /// arm64.
     #[serde(rename = "arm64")]
-    #[value(name = "arm64")]
+    #[cfg_attr(feature = "clap", value(name = "arm64"))]
     Arm64,
 }
 
