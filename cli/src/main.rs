@@ -1,1 +1,505 @@
-fn main() {}
+//! `lambdasim`: run AWS Lambda simulations, price usage, tune memory.
+//!
+//! Exit codes: 0 success; 1 an I/O or internal error; 2 a bad scenario,
+//! usage file or command line (the message names the file, line, column and
+//! field).
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+mod cost;
+mod svg;
+mod tune;
+mod validate;
+
+// The scenario machinery is shared with the C ABI; these imports keep
+// `crate::scenario` and friends meaning the same thing as before.
+use lambdasim_scenario::{doc, money, report, run, scenario};
+
+use clap::{Args, Parser, Subcommand};
+use doc::DocError;
+use scenario::{ArchSpec, Prepared};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Deterministic AWS Lambda simulations: concurrency, cold starts, throttles and bills.
+#[derive(Debug, Parser)]
+#[command(name = "lambdasim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario (the embedded default when none is given) and report.
+    Run(RunArgs),
+    /// Print the default scenario (TOML, documented field by field).
+    Scenario,
+    /// Price a month of usage like AWS's bill.
+    Cost(CostArgs),
+    /// Power tuning: which memory size is cheapest, fastest or balanced.
+    Tune(TuneCli),
+    /// Concurrency = requests per second × average duration, against the limits.
+    Concurrency(ConcurrencyArgs),
+    /// Replay the 2020 AWS cold-start measurements and compare.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Scenario file (TOML or JSON); the embedded default when omitted.
+    scenario: Option<PathBuf>,
+    /// Seed (replication r uses seed + r); overrides the scenario's.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Simulated seconds; overrides the scenario's horizon_s.
+    #[arg(long)]
+    horizon_s: Option<f64>,
+    /// Replications; overrides the scenario's.
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Run only replications r with r % N == I (0-based), e.g. 0/4.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Print JSON (documented in cli/README.md).
+    #[arg(long)]
+    json: bool,
+    /// Write an SVG chart of concurrency, cold starts and throttles per minute.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct CostArgs {
+    /// Usage file (TOML or JSON): invocation batches and provisioned spans.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["requests", "duration_ms", "memory_mb", "provisioned"])]
+    usage: Option<PathBuf>,
+    /// On-demand requests in the month (not on provisioned concurrency).
+    #[arg(long, default_value_t = 0)]
+    requests: u64,
+    /// Duration of each on-demand request, ms.
+    #[arg(long, default_value_t = 0.0)]
+    duration_ms: f64,
+    /// Memory, MB.
+    #[arg(long, default_value_t = 128)]
+    memory_mb: u32,
+    /// Architecture.
+    #[arg(long, value_enum, default_value = "x86_64")]
+    arch: ArchSpec,
+    /// Ephemeral storage, MB (512 free).
+    #[arg(long, default_value_t = 512)]
+    ephemeral_mb: u32,
+    /// Apply the monthly free tier (the default).
+    #[arg(long, overrides_with = "no_free_tier")]
+    free_tier: bool,
+    /// Do not apply the free tier.
+    #[arg(long, overrides_with = "free_tier")]
+    no_free_tier: bool,
+    /// current (1 ms billing, today's prices) or 2020 (100 ms billing, old price).
+    #[arg(long, value_enum, default_value = "current")]
+    billing_era: cost::Era,
+    /// Billing granularity, overriding the era's: 1ms or 100ms.
+    #[arg(long, value_enum)]
+    granularity: Option<scenario::GranularitySpec>,
+    /// Provisioned concurrency configured.
+    #[arg(long, default_value_t = 0)]
+    provisioned: u32,
+    /// Hours provisioned concurrency was enabled.
+    #[arg(long, default_value_t = 0.0)]
+    provisioned_hours: f64,
+    /// Requests that ran on provisioned concurrency.
+    #[arg(long, default_value_t = 0)]
+    provisioned_requests: u64,
+    /// Duration of each request on provisioned concurrency, ms.
+    #[arg(long, default_value_t = 0.0)]
+    provisioned_duration_ms: f64,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct TuneCli {
+    /// I/O time per invocation (unaffected by CPU), ms.
+    #[arg(long, default_value_t = 0.0)]
+    io_ms: f64,
+    /// CPU time per invocation at one full vCPU, ms.
+    #[arg(long, conflicts_with = "samples")]
+    cpu_ms: Option<f64>,
+    /// Threads the CPU work can use.
+    #[arg(long, default_value_t = 1)]
+    threads: u32,
+    /// Measured samples: CSV rows memory_mb,duration_ms (≥ 5 per size).
+    #[arg(long, value_name = "FILE")]
+    samples: Option<PathBuf>,
+    /// Memory sizes: default, all, or a list like 128,256,512.
+    #[arg(long, conflicts_with = "samples")]
+    memory: Option<String>,
+    /// How to pick.
+    #[arg(long, value_enum, default_value = "cost")]
+    strategy: tune::StrategyArg,
+    /// Balanced weight w in [0, 1] (1 = cost only, 0 = speed only).
+    #[arg(long, default_value_t = 0.5)]
+    weight: f64,
+    /// Architecture.
+    #[arg(long, value_enum, default_value = "x86_64")]
+    arch: ArchSpec,
+    /// current (1 ms billing) or 2020 (100 ms billing, old price).
+    #[arg(long, value_enum, default_value = "current")]
+    billing_era: cost::Era,
+    /// The configured timeout, ms, checked against the p99 duration.
+    #[arg(long, default_value_t = 3_000)]
+    timeout_ms: u32,
+    /// Write an SVG chart of cost and duration against memory.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ConcurrencyArgs {
+    /// Average requests per second.
+    #[arg(long)]
+    rps: f64,
+    /// Average request duration, ms.
+    #[arg(long)]
+    duration_ms: f64,
+    /// Account concurrency limit.
+    #[arg(long, default_value_t = 1_000)]
+    account_limit: u32,
+    /// Reserved (and provisioned, without reserved) concurrency of other functions.
+    #[arg(long, default_value_t = 0)]
+    reserved_elsewhere: u32,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// The measurements CSV (default: the copy of data/aws-lambda-2020-coldstarts.csv built in).
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
+    /// Simulated seconds per row (default: the slowest row sees ≥ 5000 requests, at least 10^6 s).
+    #[arg(long)]
+    horizon_s: Option<f64>,
+    /// Seed (row i uses seed + i).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Maximum environment lifetime, s (0 = off, the default: data/README.md
+    /// prescribes the 10-minute idle timeout as how environments end; 7200
+    /// turns on the 2-hour recycling of SPEC §1).
+    #[arg(long, default_value_t = 0.0)]
+    max_lifetime_s: f64,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code =
+                if e.downcast_ref::<DocError>().is_some() || e.downcast_ref::<UsageError>().is_some() { 2 } else { 1 };
+            eprintln!("lambdasim: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// A bad command line found after clap's checks (exit 2).
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn usage(msg: impl Into<String>) -> anyhow::Error {
+    UsageError(msg.into()).into()
+}
+
+fn dispatch(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Run(a) => cmd_run(&a),
+        Command::Scenario => {
+            print(scenario::DEFAULT_SCENARIO);
+            Ok(())
+        }
+        Command::Cost(a) => cmd_cost(&a),
+        Command::Tune(a) => cmd_tune(&a),
+        Command::Concurrency(a) => cmd_concurrency(&a),
+        Command::Validate(a) => cmd_validate(&a),
+    }
+}
+
+/// Writes to stdout, ignoring a closed pipe.
+fn print(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    print(&s);
+    Ok(())
+}
+
+fn write_file(path: &Path, contents: &str) -> anyhow::Result<()> {
+    std::fs::write(path, contents).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+}
+
+/// `I/N` with I < N.
+fn parse_shard(s: &str) -> anyhow::Result<(u32, u32)> {
+    let bad = || usage(format!("--shard {s:?}: expected I/N with 0 ≤ I < N, e.g. 0/4"));
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u32, u32) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if n == 0 || i >= n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
+    let mut p = match &a.scenario {
+        None => scenario::prepare_default()?,
+        Some(path) => {
+            let (name, text, format) = scenario::read(path)?;
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            scenario::prepare(&name, &text, format, dir)?
+        }
+    };
+    if let Some(seed) = a.seed {
+        p.config.seed = seed;
+        p.scenario.seed = seed;
+    }
+    if let Some(h) = a.horizon_s {
+        if !(h.is_finite() && h > 0.0 && h < 1e12) {
+            return Err(usage(format!("--horizon-s must be a positive number of seconds (got {h})")));
+        }
+        p.config.horizon = lambdasim::Duration::from_micros((h * 1e6).round() as u64);
+        p.scenario.horizon_s = h;
+        if p.config.warmup >= p.config.horizon {
+            // Keep the warm-up a tenth of a shortened run.
+            p.config.warmup = lambdasim::Duration::from_micros(p.config.horizon.as_micros() / 10);
+        }
+    }
+    if let Some(r) = a.replications {
+        if r == 0 {
+            return Err(usage("--replications must be at least 1"));
+        }
+        p.scenario.replications = r;
+    }
+    Ok(p)
+}
+
+fn cmd_run(a: &RunArgs) -> anyhow::Result<()> {
+    let p = load_scenario(a)?;
+    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
+    let reps: Vec<u32> = (0..p.scenario.replications).filter(|r| shard.is_none_or(|(i, n)| r % n == i)).collect();
+    let minutes_per_run = p.config.horizon.as_micros().div_ceil(60_000_000);
+    let total = minutes_per_run.saturating_mul(reps.len() as u64);
+    let results = run::parallel(&reps, total, "simulating", |&r, done| run::run_one(&p, r, done))?;
+    let mut runs = Vec::with_capacity(results.len());
+    for r in results {
+        let b = report::bills(&p, &r)?;
+        runs.push((r, b));
+    }
+    if let Some(path) = &a.svg
+        && let Some((r, _)) = runs.first()
+    {
+        let title = format!("{} — replication {}, seed {}", p.source, r.replication, r.seed);
+        write_file(path, &svg::run_chart(&title, &r.minutes))?;
+    }
+    let study = p.scenario.replications > 1 || shard.is_some();
+    if a.json {
+        if study {
+            let json = report::StudyJson {
+                scenario: p.source.clone(),
+                replications: p.scenario.replications,
+                shard: a.shard.clone(),
+                runs: runs.iter().map(|(r, b)| report::run_json(&p, r, b)).collect(),
+                mean: report::means(&p, &runs),
+            };
+            return print_json(&json);
+        }
+        return match runs.first() {
+            Some((r, b)) => print_json(&report::run_json(&p, r, b)),
+            None => print_json(&serde_json::json!({})),
+        };
+    }
+    let mut out = String::new();
+    if let Some((i, n)) = shard {
+        out.push_str(&format!("shard {i}/{n}: replications {:?} of {}\n\n", reps, p.scenario.replications));
+    }
+    for (k, (r, b)) in runs.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(&report::run_text(&p, r, b));
+    }
+    if runs.len() > 1 {
+        out.push('\n');
+        out.push_str(&report::means_text(&p, &report::means(&p, &runs)));
+    }
+    if runs.is_empty() {
+        out.push_str("(no replication falls in this shard)\n");
+    }
+    print(&out);
+    Ok(())
+}
+
+fn cmd_cost(a: &CostArgs) -> anyhow::Result<()> {
+    let priced = match &a.usage {
+        Some(path) => cost::from_file(path)?,
+        None => {
+            let flags = cost::Flags {
+                requests: a.requests,
+                duration_ms: a.duration_ms,
+                memory_mb: a.memory_mb,
+                arch: a.arch,
+                ephemeral_mb: a.ephemeral_mb,
+                free_tier: !a.no_free_tier,
+                era: a.billing_era,
+                granularity: a.granularity,
+                provisioned: a.provisioned,
+                provisioned_hours: a.provisioned_hours,
+                provisioned_requests: a.provisioned_requests,
+                provisioned_duration_ms: a.provisioned_duration_ms,
+            };
+            cost::from_flags(&flags).map_err(|e| usage(e.to_string()))?
+        }
+    };
+    if a.json {
+        print_json(&cost::json(&priced))
+    } else {
+        print(&cost::text(&priced));
+        Ok(())
+    }
+}
+
+fn cmd_tune(a: &TuneCli) -> anyhow::Result<()> {
+    let args = tune::TuneArgs {
+        io_ms: a.io_ms,
+        cpu_ms: a.cpu_ms,
+        threads: a.threads,
+        samples: a.samples.clone(),
+        memory: a.memory.clone(),
+        strategy: a.strategy,
+        weight: a.weight,
+        arch: a.arch,
+        era: a.billing_era,
+        timeout_ms: a.timeout_ms,
+    };
+    let t = tune::tune(&args)
+        .map_err(|e| if e.downcast_ref::<DocError>().is_some() { e } else { usage(format!("{e:#}")) })?;
+    if let Some(path) = &a.svg {
+        write_file(path, &tune::chart(&t))?;
+    }
+    if a.json {
+        print_json(&tune::json(&t))
+    } else {
+        print(&tune::text(&t));
+        Ok(())
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ConcurrencyJson {
+    rps: f64,
+    duration_s: f64,
+    concurrency: f64,
+    environments: u64,
+    account_limit: u32,
+    fits_account_limit: bool,
+    unreserved_pool: u64,
+    fits_unreserved_pool: bool,
+    unreserved_min: u32,
+    can_reserve: bool,
+}
+
+fn cmd_concurrency(a: &ConcurrencyArgs) -> anyhow::Result<()> {
+    if !(0.0..f64::INFINITY).contains(&a.rps) || !(0.0..f64::INFINITY).contains(&a.duration_ms) {
+        return Err(usage("--rps and --duration-ms must be finite numbers ≥ 0"));
+    }
+    let unreserved_min = lambdasim::RegionConfig::default().unreserved_min;
+    let duration_s = a.duration_ms / 1e3;
+    let c = a.rps * duration_s;
+    let envs = c.ceil() as u64;
+    let limit = u64::from(a.account_limit);
+    let pool = limit.saturating_sub(u64::from(a.reserved_elsewhere));
+    let can_reserve = envs + u64::from(a.reserved_elsewhere) + u64::from(unreserved_min) <= limit;
+    if a.json {
+        return print_json(&ConcurrencyJson {
+            rps: a.rps,
+            duration_s,
+            concurrency: c,
+            environments: envs,
+            account_limit: a.account_limit,
+            fits_account_limit: envs <= limit,
+            unreserved_pool: pool,
+            fits_unreserved_pool: envs <= pool,
+            unreserved_min,
+            can_reserve,
+        });
+    }
+    let n = report::num;
+    let yes = |b: bool| if b { "fits" } else { "does NOT fit: expect throttles (ConcurrentInvocationLimitExceeded)" };
+    let mut out = format!("{} req/s × {} s = {} concurrent executions\n", n(a.rps), n(duration_s), n(c));
+    out.push_str(&format!("  ⇒ Lambda needs about {envs} execution environments to serve it without throttling\n"));
+    let share = if limit > 0 { c / limit as f64 * 100.0 } else { 0.0 };
+    out.push_str(&format!(
+        "account limit {}{}: {} ({:.1} % of it)\n",
+        a.account_limit,
+        if a.account_limit == 1_000 { " (the default)" } else { "" },
+        yes(envs <= limit),
+        share
+    ));
+    out.push_str(&format!(
+        "unreserved pool {pool} (limit {} − {} reserved elsewhere): {} without reserved concurrency, shared with every function that has none\n",
+        a.account_limit,
+        a.reserved_elsewhere,
+        yes(envs <= pool)
+    ));
+    if can_reserve {
+        out.push_str(&format!(
+            "reserving {envs} for it is allowed: it leaves {} unreserved (minimum {unreserved_min})\n",
+            pool.saturating_sub(envs)
+        ));
+    } else {
+        out.push_str(&format!(
+            "reserving {envs} for it is NOT allowed: less than {unreserved_min} would stay unreserved (InvalidParameterValueException); ask AWS to raise the account limit\n"
+        ));
+    }
+    print(&out);
+    Ok(())
+}
+
+fn cmd_validate(a: &ValidateArgs) -> anyhow::Result<()> {
+    let (name, text) = match &a.data {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?,
+        ),
+        None => (validate::DATA_NAME.to_owned(), validate::DATA.to_owned()),
+    };
+    let rows = validate::parse(&name, &text)?;
+    let v = validate::validate(&name, &rows, a.seed, a.horizon_s, a.max_lifetime_s)
+        .map_err(|e| if e.downcast_ref::<DocError>().is_some() { e } else { usage(format!("{e:#}")) })?;
+    if a.json {
+        print_json(&v)
+    } else {
+        print(&validate::text(&v));
+        Ok(())
+    }
+}

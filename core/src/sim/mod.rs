@@ -31,7 +31,7 @@ pub use workload::{Arrivals, TraceEvent, Workload};
 use crate::error::{ConfigError, FinishError, InvokeError, TimeError};
 use crate::function::FunctionConfig;
 use crate::memory::MemoryMb;
-use crate::region::{FunctionId, InvocationId, Invoked, Occupancy, Outcome, Region, RegionConfig, Stats};
+use crate::region::{FunctionId, InvocationId, Invoked, Occupancy, Outcome, Region, RegionConfig, StartKind, Stats};
 use crate::rng::Rng;
 use crate::time::{Duration, Instant};
 use crate::timer::TimerHeap;
@@ -257,7 +257,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
                 service_rng: Rng::new(stream_seed(config.seed, index, 1)),
                 next_duration: None,
                 histogram: IdleHistogram::new(),
-                idle_since: Some(Instant::ZERO),
+                idle_since: None,
                 prewarm_keep_alive: Duration::ZERO,
                 peak: 0,
                 base_stats: Stats::default(),
@@ -448,8 +448,13 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         let invoked = region.invoke_with(at, id, || spec.init.map_or(profile_init, |d| d.sample(rng, memory)));
         match invoked {
             Ok(Invoked::Started(s)) => {
-                let ran = handler.saturating_add(s.suppressed_init).min(spec.config.timeout());
-                let done = s.ready_at.saturating_add(ran);
+                // The region times an invoke from its handler's start, or from the
+                // invoke for a partial cold start (whose init runs inside it).
+                let work = handler.saturating_add(s.suppressed_init);
+                let done = match s.start {
+                    StartKind::PartialCold => at.saturating_add(s.init.saturating_add(work).min(spec.config.timeout())),
+                    _ => s.ready_at.saturating_add(work.min(spec.config.timeout())),
+                };
                 let i = s.env.index;
                 let slot = self.pending.get_mut(i as usize).ok_or(SimError::Internal)?;
                 *slot = Some(Pending { invocation: s.invocation, function: fi, outcome });
@@ -505,6 +510,8 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         self.prewarms.cancel(fi);
         let f = self.functions.get(fi as usize).ok_or(SimError::Internal)?;
         let (id, keep_alive) = (f.id, f.prewarm_keep_alive);
+        // Apply what is due first: an environment expiring now must not block the pre-warm.
+        self.region.advance(at)?;
         let idle = self.region.function_counts(id).map_or(0, |c| c.busy + c.idle + c.creating + c.initializing);
         if idle > 0 {
             return Ok(());

@@ -152,3 +152,25 @@ fn a_full_env_table_is_an_error() {
     let mut sim: Box<Sim<'_, 16, 1>> = Box::new(Sim::new(SimConfig::default(), &[f]).unwrap());
     assert_eq!(sim.run(&mut ()), Err(SimError::CapacityExceeded));
 }
+
+#[test]
+fn partial_cold_timeouts_end_where_the_region_ends_them() {
+    // Every invocation crashes, so the next start on that env is a partial
+    // cold start; its init (150 ms) plus a handler as long as the timeout
+    // passes the timeout, which the region counts from the invoke. With a
+    // short lifetime the env is reclaimed right at that timeout: the sim's
+    // completion must come exactly then, not 150 ms later.
+    let f = SimFunction {
+        crash_ppm: 1_000_000,
+        ..SimFunction::new(
+            FunctionConfig { cold_start: quick(), ..FunctionConfig::default() },
+            Workload::Constant { rate_per_s: 0.1 },
+            DurationDist::Fixed { us: 3_000_000 },
+        )
+    };
+    // Lifetime 13.1 s: the env made at 0 s, partially cold-started at 10 s, times
+    // out at 13.0 s and is reclaimed at 13.1 s, before 10 s + 150 ms + 3 s.
+    let region = RegionConfig { max_lifetime: Duration::from_millis(13_100), ..RegionConfig::default() };
+    let (s, _) = run(SimConfig { region, horizon: Duration::from_secs(600), ..SimConfig::default() }, &[f]);
+    assert!(s.total.partial_cold_starts > 0 && s.total.timeouts > 0, "{:?}", s.total);
+}

@@ -1,0 +1,384 @@
+//! Runs the built `lambdasim` binary the way a user does.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_lambdasim");
+const DEFAULT_SCENARIO: &str = include_str!("../../scenario/default-scenario.toml");
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn lambdasim(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).current_dir(root()).output().expect("run lambdasim")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = lambdasim(args);
+    assert!(
+        out.status.success(),
+        "lambdasim {args:?} failed ({:?}):\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = ok(args);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("lambdasim {args:?}: not JSON ({e}):\n{out}"))
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lambdasim-cli-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn run_with_no_arguments_shows_the_three_ideas() {
+    let out = lambdasim(&["run"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "no progress bar when stderr is not a terminal");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("api: 100 req/s × 0.5 s ⇒ Little's law predicts 50.0"), "{text}");
+    assert!(text.contains("simulated avg_busy 50.0"), "{text}");
+    assert!(text.contains("checkout: provisioned concurrency 20 served"), "{text}");
+    assert!(text.contains("spilled over to on-demand"), "{text}");
+    assert!(text.contains("throttled with ReservedFunctionConcurrentInvocationLimitExceeded"), "{text}");
+    assert!(text.contains("burst: bursts of ~2,000 requests"), "{text}");
+    assert!(text.contains("throttled") && text.contains("with ScalingRateExceeded"), "{text}");
+    for word in ["cold_start_probability", "avg_instances", "utilization", "peak_concurrency", "Total", "$"] {
+        assert!(text.contains(word), "{word} missing:\n{text}");
+    }
+}
+
+const SUMMARY_FIELDS: &[&str] = &[
+    "requests",
+    "invocations",
+    "cold_starts",
+    "full_cold_starts",
+    "partial_cold_starts",
+    "warm_starts",
+    "provisioned_starts",
+    "spillover",
+    "throttles",
+    "throttles_by_reason",
+    "errors",
+    "timeouts",
+    "cold_start_probability",
+    "throttle_probability",
+    "avg_instances",
+    "avg_busy",
+    "avg_idle",
+    "utilization",
+    "peak_concurrency",
+    "bill",
+];
+
+const MINUTE_FIELDS: &[&str] = &[
+    "minute",
+    "busy_max",
+    "busy_avg",
+    "live_avg",
+    "live",
+    "invocations",
+    "cold_starts",
+    "throttles",
+    "account_limit",
+    "unreserved_pool",
+    "claimed",
+];
+
+fn is_cents(s: &str) -> bool {
+    let Some((d, c)) = s.split_once('.') else { return false };
+    !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()) && c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn check_summary(s: &Value, what: &str) {
+    for f in SUMMARY_FIELDS {
+        assert!(s.get(f).is_some(), "{what}: no field {f}");
+    }
+    let reasons = s["throttles_by_reason"].as_object().unwrap();
+    for r in [
+        "ConcurrentInvocationLimitExceeded",
+        "ReservedFunctionConcurrentInvocationLimitExceeded",
+        "RequestRateExceeded",
+        "ScalingRateExceeded",
+    ] {
+        assert!(reasons.contains_key(r), "{what}: no throttle reason {r}");
+    }
+    let sum: u64 = reasons.values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(sum, s["throttles"].as_u64().unwrap(), "{what}");
+    let bill = &s["bill"];
+    assert!(is_cents(bill["total_usd"].as_str().unwrap()), "{what}: {bill}");
+    assert!(bill["exact_usd"].as_str().unwrap().contains('.'));
+    for line in bill["lines"].as_array().unwrap() {
+        for f in ["kind", "arch", "quantity", "usd"] {
+            assert!(line.get(f).is_some(), "{what}: bill line without {f}");
+        }
+        assert!(is_cents(line["usd"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn run_json_has_every_documented_field() {
+    let v = json(&["run", "--json", "--horizon-s", "900"]);
+    for f in ["seed", "horizon_s", "warmup_s", "functions", "total", "minutes", "replication"] {
+        assert!(v.get(f).is_some(), "no top-level field {f}");
+    }
+    assert_eq!(v["seed"], 1);
+    assert_eq!(v["horizon_s"], 900.0);
+    assert_eq!(v["warmup_s"], 60.0);
+    let functions = v["functions"].as_array().unwrap();
+    let names: Vec<&str> = functions.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["api", "checkout", "burst"]);
+    for f in functions {
+        check_summary(f, f["name"].as_str().unwrap());
+    }
+    check_summary(&v["total"], "total");
+    let minutes = v["minutes"].as_array().unwrap();
+    assert_eq!(minutes.len(), 15);
+    for m in minutes {
+        for f in MINUTE_FIELDS {
+            assert!(m.get(f).is_some(), "minute without {f}");
+        }
+    }
+    assert_eq!(minutes[3]["account_limit"], 3000);
+    let total_requests: u64 = functions.iter().map(|f| f["requests"].as_u64().unwrap()).sum();
+    assert_eq!(total_requests, v["total"]["requests"].as_u64().unwrap());
+}
+
+#[test]
+fn same_seed_same_json_and_seeds_differ() {
+    let a = ok(&["run", "--json", "--horizon-s", "300"]);
+    let b = ok(&["run", "--json", "--horizon-s", "300"]);
+    assert_eq!(a, b);
+    let c = ok(&["run", "--json", "--horizon-s", "300", "--seed", "2"]);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn shards_select_replications() {
+    let all = json(&["run", "--json", "--horizon-s", "120", "--replications", "4", "--seed", "10"]);
+    let runs = all["runs"].as_array().unwrap();
+    let reps: Vec<u64> = runs.iter().map(|r| r["replication"].as_u64().unwrap()).collect();
+    assert_eq!(reps, [0, 1, 2, 3]);
+    let seeds: Vec<u64> = runs.iter().map(|r| r["seed"].as_u64().unwrap()).collect();
+    assert_eq!(seeds, [10, 11, 12, 13]);
+    assert!(all["mean"]["total"]["requests"].as_f64().unwrap() > 0.0);
+    let shard = json(&["run", "--json", "--horizon-s", "120", "--replications", "4", "--seed", "10", "--shard", "1/2"]);
+    assert_eq!(shard["shard"], "1/2");
+    let part = shard["runs"].as_array().unwrap();
+    assert_eq!(part.len(), 2);
+    assert_eq!(part[0], runs[1], "a shard's run equals the same replication in a full run");
+    assert_eq!(part[1], runs[3]);
+    let text = ok(&["run", "--horizon-s", "120", "--replications", "4", "--shard", "0/2"]);
+    assert!(text.contains("shard 0/2: replications [0, 2] of 4"), "{text}");
+    assert!(text.contains("mean over 2 replications"), "{text}");
+    for bad in ["2/2", "x", "1/0"] {
+        let out = lambdasim(&["run", "--shard", bad]);
+        assert_eq!(out.status.code(), Some(2), "--shard {bad}");
+    }
+}
+
+#[test]
+fn scenario_prints_the_default_which_parses_back_and_runs_the_same() {
+    let out = ok(&["scenario"]);
+    assert_eq!(out, DEFAULT_SCENARIO);
+    let parsed: toml::Table = toml::from_str(&out).unwrap();
+    let embedded: toml::Table = toml::from_str(DEFAULT_SCENARIO).unwrap();
+    assert_eq!(parsed, embedded);
+    let path = temp("default.toml");
+    std::fs::write(&path, &out).unwrap();
+    let mut from_file = json(&["run", path.to_str().unwrap(), "--json", "--horizon-s", "300"]);
+    let mut default = json(&["run", "--json", "--horizon-s", "300"]);
+    from_file["scenario"] = Value::Null;
+    default["scenario"] = Value::Null;
+    assert_eq!(from_file, default);
+}
+
+#[test]
+fn every_example_runs() {
+    let mut ran = 0;
+    for entry in std::fs::read_dir(root().join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "toml" | "json") {
+            continue;
+        }
+        let rel = path.strip_prefix(root()).unwrap().to_str().unwrap().to_owned();
+        let text = ok(&["run", &rel, "--horizon-s", "60"]);
+        assert!(text.contains("what it shows") || text.contains("mean over"), "{rel}:\n{text}");
+        ran += 1;
+    }
+    assert!(ran >= 8, "only {ran} examples");
+}
+
+#[test]
+fn example_usage_files_price() {
+    let want = [
+        ("spec-example-1.toml", "$2.73"),
+        ("spec-example-2.toml", "$19.96"),
+        ("spec-example-3-100ms.json", "$112.00"),
+        ("spec-example-4.toml", "$18.74"),
+        ("mixed.toml", "$"),
+    ];
+    for (file, total) in want {
+        let text = ok(&["cost", "--usage", &format!("examples/usage/{file}")]);
+        let line = text.lines().find(|l| l.trim_start().starts_with("Total")).unwrap();
+        assert!(line.contains(total), "{file}: {line}");
+    }
+}
+
+fn expect_doc_error(file: &str, field: &str) {
+    let rel = format!("cli/tests/data/{file}");
+    let out = lambdasim(&["run", &rel]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+    let prefix = format!("{rel}:");
+    let after = err.split_once(&prefix).map(|(_, a)| a).unwrap_or_else(|| panic!("{file}: no {prefix} in {err}"));
+    let line: String = after.chars().take_while(char::is_ascii_digit).collect();
+    assert!(!line.is_empty() && line != "0", "{file}: no line number in {err}");
+    assert!(err.contains(field), "{file}: field {field} not named in {err}");
+}
+
+#[test]
+fn bad_scenarios_exit_2_naming_file_line_and_field() {
+    expect_doc_error("unknown-field.toml", "functions[0].memroy_mb");
+    expect_doc_error("unknown-field.json", "functions[0].colour");
+    expect_doc_error("wrong-type.toml", "region.account_limit");
+    expect_doc_error("unknown-variant.toml", "functions[0].workload");
+    expect_doc_error("memory-127.toml", "functions[1].memory_mb");
+    expect_doc_error("memory-127.json", "functions[0].memory_mb");
+    expect_doc_error("pc-above-rc.toml", "functions[0].provisioned");
+    expect_doc_error("unreserved-min.toml", "functions[1].provisioned");
+    expect_doc_error("nan-rate.toml", "functions[0].workload.rate_per_s");
+    expect_doc_error("missing-trace-row.toml", "functions[0].workload");
+    let out = lambdasim(&["run", "cli/tests/data/memory-127.toml"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("memory-127.toml:11:1:") && err.contains("\"tiny\"") && err.contains("128"), "{err}");
+    let out = lambdasim(&["run", "cli/tests/data/unknown-variant.toml"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(":7:") && err.contains("poison") && err.contains("expected one of"), "{err}");
+}
+
+#[test]
+fn io_errors_exit_1() {
+    assert_eq!(lambdasim(&["run", "cli/tests/data/no-such-scenario.toml"]).status.code(), Some(1));
+    assert_eq!(lambdasim(&["run", "cli/tests/data/missing-trace-file.toml"]).status.code(), Some(1));
+}
+
+#[test]
+fn cost_reproduces_the_spec_examples() {
+    let total = |args: &[&str]| {
+        let mut a = vec!["cost"];
+        a.extend_from_slice(args);
+        let text = ok(&a);
+        text.lines().find(|l| l.trim_start().starts_with("Total")).unwrap().to_owned()
+    };
+    let ex1 = total(&["--requests", "3000000", "--duration-ms", "120", "--memory-mb", "1536"]);
+    assert!(ex1.contains("$2.73"), "{ex1}");
+    let ex2 = total(&[
+        "--requests",
+        "2500000",
+        "--duration-ms",
+        "120",
+        "--memory-mb",
+        "1536",
+        "--provisioned",
+        "100",
+        "--provisioned-hours",
+        "8",
+        "--provisioned-requests",
+        "500000",
+        "--provisioned-duration-ms",
+        "100",
+        "--free-tier",
+    ]);
+    assert!(ex2.contains("$19.96"), "{ex2}");
+    let ex3 = ["--requests", "60000000", "--duration-ms", "28", "--memory-mb", "1024", "--no-free-tier"];
+    assert!(total(&ex3).contains("$40.00"));
+    let mut ex3b = ex3.to_vec();
+    ex3b.extend(["--granularity", "100ms"]);
+    assert!(total(&ex3b).contains("$112.00"));
+    let ex4 = total(&["--requests", "3000000", "--duration-ms", "1000", "--memory-mb", "512", "--billing-era", "2020"]);
+    assert!(ex4.contains("$18.74"), "{ex4}");
+    let v = json(&["cost", "--requests", "3000000", "--duration-ms", "120", "--memory-mb", "1536", "--json"]);
+    assert_eq!(v["total_usd"], "2.73");
+    assert_eq!(v["exact_usd"], "2.7333380000");
+    let kinds: Vec<&str> = v["lines"].as_array().unwrap().iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["Requests", "Duration"]);
+    assert_eq!(lambdasim(&["cost", "--requests", "1", "--memory-mb", "127"]).status.code(), Some(2));
+}
+
+#[test]
+fn tune_picks_by_strategy_and_breaks_ties() {
+    // 128 MB × 200 ms costs the same as 256 MB × 100 ms: cost ties go to the faster.
+    // 256 MB and 512 MB both take 100 ms: speed ties go to the cheaper.
+    let mut csv = String::from("memory_mb,duration_ms\n");
+    for (mb, ms) in [(128, 200), (256, 100), (512, 100), (1024, 150)] {
+        for _ in 0..5 {
+            csv.push_str(&format!("{mb},{ms}\n"));
+        }
+    }
+    let path = temp("ties.csv");
+    std::fs::write(&path, csv).unwrap();
+    let samples = path.to_str().unwrap();
+    let pick = |strategy: &str, extra: &[&str]| {
+        let mut a = vec!["tune", "--samples", samples, "--strategy", strategy, "--json"];
+        a.extend_from_slice(extra);
+        json(&a)["pick"]["memory_mb"].as_u64().unwrap()
+    };
+    assert_eq!(pick("cost", &[]), 256);
+    assert_eq!(pick("speed", &[]), 256);
+    assert_eq!(pick("balanced", &["--weight", "1"]), 256);
+    assert_eq!(pick("balanced", &["--weight", "0"]), 256);
+    // A CPU-bound profile: one thread stops speeding up at 1769 MB (1 vCPU).
+    let v = json(&["tune", "--cpu-ms", "1000", "--memory", "1024,1769,3008", "--strategy", "speed", "--json"]);
+    assert_eq!(v["pick"]["memory_mb"], 1769);
+    assert_eq!(v["candidates"].as_array().unwrap().len(), 3);
+    let text = ok(&["tune", "--cpu-ms", "1000", "--timeout-ms", "500"]);
+    assert!(text.contains("← pick") && text.contains("cuts off the tail"), "{text}");
+    let svg = temp("tune.svg");
+    ok(&["tune", "--io-ms", "20", "--cpu-ms", "300", "--threads", "2", "--svg", svg.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    assert_eq!(lambdasim(&["tune", "--cpu-ms", "1", "--strategy", "balanced", "--weight", "2"]).status.code(), Some(2));
+}
+
+#[test]
+fn concurrency_is_rps_times_duration() {
+    let text = ok(&["concurrency", "--rps", "100", "--duration-ms", "500"]);
+    assert!(text.starts_with("100 req/s × 0.5 s = 50 concurrent executions"), "{text}");
+    assert!(text.contains("account limit 1000 (the default): fits"), "{text}");
+    let text = ok(&["concurrency", "--rps", "5000", "--duration-ms", "250"]);
+    assert!(text.contains("= 1250 concurrent executions") && text.contains("does NOT fit"), "{text}");
+    let v = json(&["concurrency", "--rps", "200", "--duration-ms", "250", "--json"]);
+    assert_eq!(v["concurrency"], 50.0);
+    assert_eq!(v["fits_account_limit"], true);
+}
+
+#[test]
+fn validate_short_run_reports_mape() {
+    let text = ok(&["validate", "--horizon-s", "20000"]);
+    assert!(text.contains("MAPE over 20 rows"), "{text}");
+    assert!(text.contains("experiment_13") && text.contains("experiment_9"), "{text}");
+    let v = json(&["validate", "--horizon-s", "20000", "--json"]);
+    assert_eq!(v["rows"].as_array().unwrap().len(), 20);
+    assert!(v["mape_cold_start_probability_pct"].as_f64().unwrap() > 0.0);
+    assert!(v["mape_avg_instances_pct"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn run_draws_an_svg() {
+    let path = temp("run.svg");
+    ok(&["run", "--horizon-s", "300", "--svg", path.to_str().unwrap()]);
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    for label in ["account limit", "unreserved pool", "busy (max per minute)", "cold starts", "throttles", "minute"] {
+        assert!(svg.contains(label), "{label}");
+    }
+}

@@ -1,0 +1,593 @@
+//! What `lambdasim run` prints: the text report, the "ideas" lines, and the
+//! JSON document (documented field by field in cli/README.md).
+
+use crate::money::{self, BillJson};
+use crate::run::RunResult;
+use crate::scenario::{Loaded, OwnedWorkload, Prepared};
+use lambdasim::money::Money;
+use lambdasim::pricing::Bill;
+use lambdasim::sim::{FunctionSummary, KeepAlive, MinutePoint, Workload};
+use lambdasim::{Duration, MemoryMb, ScalingRule, ThrottleReason};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Offered load of a function: for Little's law.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Load {
+    /// Mean arrival rate over the horizon, requests per second.
+    pub rate_per_s: f64,
+    /// Mean handler duration, seconds.
+    pub mean_duration_s: f64,
+}
+
+impl Load {
+    /// Little's law: concurrency = arrival rate × mean duration.
+    pub fn concurrency(&self) -> f64 {
+        self.rate_per_s * self.mean_duration_s
+    }
+}
+
+/// Expected arrivals of `w` in `[0, t)`.
+fn arrivals_before(w: &OwnedWorkload, t: Duration) -> f64 {
+    let secs = t.as_micros() as f64 / 1e6;
+    match w {
+        OwnedWorkload::Plain(Workload::OnOff { rate_per_s, on, off }) => {
+            // Whole cycles plus the part of the last cycle that was "on".
+            let (on, cycle) = (on.as_micros() as f64 / 1e6, on.saturating_add(*off).as_micros() as f64 / 1e6);
+            if cycle <= 0.0 {
+                return 0.0;
+            }
+            let cycles = (secs / cycle).floor();
+            rate_per_s * (cycles * on + (secs - cycles * cycle).min(on))
+        }
+        OwnedWorkload::Plain(w) if secs > 0.0 => w.mean_rate_per_s(t) * secs,
+        OwnedWorkload::Plain(_) => 0.0,
+        OwnedWorkload::PerMinute(counts) => {
+            let whole = (secs / 60.0).floor() as usize;
+            let frac = secs / 60.0 - whole as f64;
+            let n: f64 = counts.iter().take(whole).map(|&c| f64::from(c)).sum();
+            n + counts.get(whole).map_or(0.0, |&c| f64::from(c) * frac)
+        }
+        OwnedWorkload::Replay(events) => events.iter().filter(|e| e.at_us < t.as_micros()).count() as f64,
+    }
+}
+
+/// The offered load of `f` over the measured window `[warmup, horizon)`.
+pub fn load(f: &Loaded, warmup: Duration, horizon: Duration) -> Load {
+    let window = horizon.saturating_sub(warmup).as_micros() as f64 / 1e6;
+    let memory = MemoryMb::new(f.config.memory_mb).unwrap_or(MemoryMb::DEFAULT);
+    let handler_s = f.handler.get().mean_us(memory) / 1e6;
+    let n = arrivals_before(&f.workload, horizon) - arrivals_before(&f.workload, warmup);
+    let rate_per_s = if window > 0.0 { n.max(0.0) / window } else { 0.0 };
+    let mean_duration_s = match &f.workload {
+        OwnedWorkload::Replay(events) => {
+            let inside: Vec<f64> = events
+                .iter()
+                .filter(|e| e.at_us >= warmup.as_micros() && e.at_us < horizon.as_micros())
+                .map(|e| e.duration_us.map_or(handler_s, |d| d as f64 / 1e6))
+                .collect();
+            if inside.is_empty() { handler_s } else { inside.iter().sum::<f64>() / inside.len() as f64 }
+        }
+        _ => handler_s,
+    };
+    Load { rate_per_s, mean_duration_s }
+}
+
+/// A summary in JSON (per function and for the total).
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryJson {
+    pub requests: u64,
+    pub invocations: u64,
+    pub cold_starts: u64,
+    pub full_cold_starts: u64,
+    pub partial_cold_starts: u64,
+    pub warm_starts: u64,
+    pub provisioned_starts: u64,
+    pub spillover: u64,
+    pub throttles: u64,
+    pub throttles_by_reason: BTreeMap<&'static str, u64>,
+    pub errors: u64,
+    pub timeouts: u64,
+    pub cold_start_probability: f64,
+    pub throttle_probability: f64,
+    pub avg_instances: f64,
+    pub avg_busy: f64,
+    pub avg_idle: f64,
+    pub utilization: f64,
+    pub peak_concurrency: u32,
+    pub bill: BillJson,
+}
+
+impl SummaryJson {
+    pub fn new(s: &FunctionSummary, bill: &Bill) -> Self {
+        SummaryJson {
+            requests: s.requests,
+            invocations: s.invocations,
+            cold_starts: s.cold_starts,
+            full_cold_starts: s.full_cold_starts,
+            partial_cold_starts: s.partial_cold_starts,
+            warm_starts: s.warm_starts,
+            provisioned_starts: s.provisioned_starts,
+            spillover: s.spillover,
+            throttles: s.throttles,
+            throttles_by_reason: ThrottleReason::ALL.iter().map(|&r| (r.name(), throttled(s, r))).collect(),
+            errors: s.errors,
+            timeouts: s.timeouts,
+            cold_start_probability: s.cold_start_probability,
+            throttle_probability: s.throttle_probability,
+            avg_instances: s.avg_instances,
+            avg_busy: s.avg_busy,
+            avg_idle: s.avg_idle,
+            utilization: s.utilization,
+            peak_concurrency: s.peak_concurrency,
+            bill: BillJson::new(bill),
+        }
+    }
+}
+
+fn throttled(s: &FunctionSummary, r: ThrottleReason) -> u64 {
+    s.throttles_by_reason.get(r as usize).copied().unwrap_or(0)
+}
+
+/// One function in JSON: its name, its offered load, its summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionJson {
+    pub name: String,
+    pub offered_rate_per_s: f64,
+    pub mean_duration_s: f64,
+    pub little_concurrency: f64,
+    #[serde(flatten)]
+    pub summary: SummaryJson,
+}
+
+/// One replication in JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunJson {
+    pub scenario: String,
+    pub replication: u32,
+    pub seed: u64,
+    pub horizon_s: f64,
+    pub warmup_s: f64,
+    pub prices: &'static str,
+    pub free_tier: bool,
+    pub functions: Vec<FunctionJson>,
+    pub total: SummaryJson,
+    pub minutes: Vec<MinutePoint>,
+}
+
+/// Bills of a run: each function alone without the free tier (it is an
+/// account-wide credit), the total with it when the scenario enables it.
+pub struct Bills {
+    pub functions: Vec<Bill>,
+    pub total: Bill,
+}
+
+pub fn bills(p: &Prepared, r: &RunResult) -> anyhow::Result<Bills> {
+    let functions = r
+        .summary
+        .functions
+        .iter()
+        .map(|s| s.bill(&p.prices, false))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("bill: {e}"))?;
+    let total = r.summary.total.bill(&p.prices, p.free_tier).map_err(|e| anyhow::anyhow!("bill: {e}"))?;
+    Ok(Bills { functions, total })
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_micros() as f64 / 1e6
+}
+
+pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
+    let functions = p
+        .functions
+        .iter()
+        .zip(r.summary.functions.iter())
+        .zip(b.functions.iter())
+        .map(|((f, s), bill)| {
+            let l = load(f, p.config.warmup, p.config.horizon);
+            FunctionJson {
+                name: f.name.clone(),
+                offered_rate_per_s: l.rate_per_s,
+                mean_duration_s: l.mean_duration_s,
+                little_concurrency: l.concurrency(),
+                summary: SummaryJson::new(s, bill),
+            }
+        })
+        .collect();
+    RunJson {
+        scenario: p.source.clone(),
+        replication: r.replication,
+        seed: r.seed,
+        horizon_s: secs(r.summary.horizon),
+        warmup_s: secs(r.summary.warmup),
+        prices: p.scenario.pricing.prices.name(),
+        free_tier: p.free_tier,
+        functions,
+        total: SummaryJson::new(&r.summary.total, &b.total),
+        minutes: r.minutes.clone(),
+    }
+}
+
+/// Means over replications of one summary.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MeanJson {
+    pub requests: f64,
+    pub invocations: f64,
+    pub cold_starts: f64,
+    pub full_cold_starts: f64,
+    pub partial_cold_starts: f64,
+    pub warm_starts: f64,
+    pub provisioned_starts: f64,
+    pub spillover: f64,
+    pub throttles: f64,
+    pub throttles_by_reason: BTreeMap<&'static str, f64>,
+    pub errors: f64,
+    pub timeouts: f64,
+    pub cold_start_probability: f64,
+    pub throttle_probability: f64,
+    pub avg_instances: f64,
+    pub avg_busy: f64,
+    pub avg_idle: f64,
+    pub utilization: f64,
+    pub peak_concurrency: f64,
+    /// The mean bill total in dollars and cents, and exactly.
+    pub bill: MeanBill,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MeanBill {
+    pub total_usd: String,
+    pub exact_usd: String,
+}
+
+impl MeanJson {
+    pub fn new(items: &[(&FunctionSummary, &Bill)]) -> Self {
+        let n = items.len().max(1) as f64;
+        let m = |f: &dyn Fn(&FunctionSummary) -> f64| items.iter().map(|(s, _)| f(s)).sum::<f64>() / n;
+        let totals: Vec<Money> = items.iter().map(|(_, b)| b.exact_total()).collect();
+        let mean = money::mean_money(&totals);
+        let cents: Vec<u128> = items.iter().map(|(_, b)| b.total_cents()).collect();
+        let mean_cents = (cents.iter().sum::<u128>() + cents.len() as u128 / 2) / cents.len().max(1) as u128;
+        MeanJson {
+            requests: m(&|s| s.requests as f64),
+            invocations: m(&|s| s.invocations as f64),
+            cold_starts: m(&|s| s.cold_starts as f64),
+            full_cold_starts: m(&|s| s.full_cold_starts as f64),
+            partial_cold_starts: m(&|s| s.partial_cold_starts as f64),
+            warm_starts: m(&|s| s.warm_starts as f64),
+            provisioned_starts: m(&|s| s.provisioned_starts as f64),
+            spillover: m(&|s| s.spillover as f64),
+            throttles: m(&|s| s.throttles as f64),
+            throttles_by_reason: ThrottleReason::ALL
+                .iter()
+                .map(|&r| (r.name(), m(&|s| throttled(s, r) as f64)))
+                .collect(),
+            errors: m(&|s| s.errors as f64),
+            timeouts: m(&|s| s.timeouts as f64),
+            cold_start_probability: m(&|s| s.cold_start_probability),
+            throttle_probability: m(&|s| s.throttle_probability),
+            avg_instances: m(&|s| s.avg_instances),
+            avg_busy: m(&|s| s.avg_busy),
+            avg_idle: m(&|s| s.avg_idle),
+            utilization: m(&|s| s.utilization),
+            peak_concurrency: m(&|s| f64::from(s.peak_concurrency)),
+            bill: MeanBill { total_usd: money::usd(mean_cents), exact_usd: mean.exact().to_string() },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeanFunctionJson {
+    pub name: String,
+    #[serde(flatten)]
+    pub mean: MeanJson,
+}
+
+/// The mean over replications.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeansJson {
+    pub runs: usize,
+    pub functions: Vec<MeanFunctionJson>,
+    pub total: MeanJson,
+}
+
+pub fn means(p: &Prepared, runs: &[(RunResult, Bills)]) -> MeansJson {
+    let functions = p
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let items: Vec<(&FunctionSummary, &Bill)> =
+                runs.iter().filter_map(|(r, b)| Some((r.summary.functions.get(i)?, b.functions.get(i)?))).collect();
+            MeanFunctionJson { name: f.name.clone(), mean: MeanJson::new(&items) }
+        })
+        .collect();
+    let totals: Vec<(&FunctionSummary, &Bill)> = runs.iter().map(|(r, b)| (&r.summary.total, &b.total)).collect();
+    MeansJson { runs: runs.len(), functions, total: MeanJson::new(&totals) }
+}
+
+/// Several replications (or a shard) in JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudyJson {
+    pub scenario: String,
+    pub replications: u32,
+    pub shard: Option<String>,
+    pub runs: Vec<RunJson>,
+    pub mean: MeansJson,
+}
+
+// ---------------------------------------------------------------- text
+
+/// A number with minimal decimals: 100 → "100", 0.5 → "0.5".
+pub fn num(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_owned() }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}
+
+fn g(n: u64) -> String {
+    money::grouped(u128::from(n))
+}
+
+/// Rows of the per-function table: (label, value for a summary).
+type Row = (&'static str, fn(&FunctionSummary) -> String);
+
+const ROWS: &[Row] = &[
+    ("requests", |s| g(s.requests)),
+    ("invocations", |s| g(s.invocations)),
+    ("cold starts (full/partial)", |s| format!("{}/{}", g(s.full_cold_starts), g(s.partial_cold_starts))),
+    ("warm starts", |s| g(s.warm_starts)),
+    ("provisioned starts", |s| g(s.provisioned_starts)),
+    ("spillover", |s| g(s.spillover)),
+    ("throttles", |s| g(s.throttles)),
+    ("  ConcurrentInvocationLimit", |s| g(throttled(s, ThrottleReason::ConcurrentInvocationLimitExceeded))),
+    ("  ReservedFunctionConcurrent", |s| {
+        g(throttled(s, ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded))
+    }),
+    ("  RequestRateExceeded", |s| g(throttled(s, ThrottleReason::RequestRateExceeded))),
+    ("  ScalingRateExceeded", |s| g(throttled(s, ThrottleReason::ScalingRateExceeded))),
+    ("errors (timeouts)", |s| format!("{} ({})", g(s.errors), g(s.timeouts))),
+    ("cold_start_probability", |s| pct(s.cold_start_probability)),
+    ("throttle_probability", |s| pct(s.throttle_probability)),
+    ("avg_instances", |s| format!("{:.2}", s.avg_instances)),
+    ("avg_busy", |s| format!("{:.2}", s.avg_busy)),
+    ("avg_idle", |s| format!("{:.2}", s.avg_idle)),
+    ("utilization", |s| pct(s.utilization)),
+    ("peak_concurrency", |s| g(u64::from(s.peak_concurrency))),
+];
+
+fn table(names: &[String], columns: &[Vec<String>], labels: &[&str]) -> String {
+    let label_w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0).max(28);
+    let widths: Vec<usize> = names
+        .iter()
+        .zip(columns)
+        .map(|(n, c)| c.iter().map(|v| v.chars().count()).chain([n.chars().count()]).max().unwrap_or(0) + 2)
+        .map(|w| w.max(12))
+        .collect();
+    let mut out = format!("  {:<label_w$}", "");
+    for (n, w) in names.iter().zip(&widths) {
+        let _ = write!(out, "{n:>w$}");
+    }
+    out.push('\n');
+    for (r, label) in labels.iter().enumerate() {
+        let _ = write!(out, "  {label:<label_w$}");
+        for (c, w) in columns.iter().zip(&widths) {
+            let _ = write!(out, "{:>w$}", c.get(r).map_or("", String::as_str));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn region_line(p: &Prepared) -> String {
+    let r = &p.config.region;
+    let scaling = match r.scaling {
+        ScalingRule::LegacyAccount { burst } => format!("legacy: account burst {burst}, then +500/min"),
+        _ => "per function: 1000 new environments per 10 s".to_owned(),
+    };
+    let reserved: u64 = p.functions.iter().map(|f| u64::from(f.config.reserved.unwrap_or(f.config.provisioned))).sum();
+    format!(
+        "region: account limit {}, unreserved minimum {}, unreserved pool {}, scaling {scaling}, idle timeout {} s, max lifetime {} s\n",
+        g(u64::from(r.account_limit)),
+        r.unreserved_min,
+        g(u64::from(r.account_limit).saturating_sub(reserved)),
+        num(secs(r.idle_timeout)),
+        num(secs(r.max_lifetime)),
+    )
+}
+
+/// The explanation lines: one per idea a function shows.
+pub fn ideas(p: &Prepared, r: &RunResult) -> Vec<String> {
+    let mut out = Vec::new();
+    for (f, s) in p.functions.iter().zip(r.summary.functions.iter()) {
+        let name = &f.name;
+        let l = load(f, p.config.warmup, p.config.horizon);
+        let stationary =
+            matches!(f.workload, OwnedWorkload::Plain(Workload::Poisson { .. } | Workload::Constant { .. }));
+        if (stationary || s.throttles == 0) && s.requests > 0 && l.concurrency() >= 0.05 {
+            out.push(format!(
+                "{name}: {} req/s × {} s ⇒ Little's law predicts {:.1} concurrent executions; simulated avg_busy {:.1} (peak {})",
+                num(l.rate_per_s),
+                num(l.mean_duration_s),
+                l.concurrency(),
+                s.avg_busy,
+                s.peak_concurrency
+            ));
+        }
+        let scaling = throttled(s, ThrottleReason::ScalingRateExceeded);
+        if s.cold_start_probability >= 0.01 && scaling == 0 {
+            let why = if matches!(f.keep_alive, KeepAlive::Hybrid(_)) {
+                " under the hybrid keep-alive policy (it learns the idle gaps and pre-warms before the next request)"
+                    .to_owned()
+            } else if s.partial_cold_starts > 0 {
+                "; partial cold starts re-run init after a crash or timeout reset an environment".to_owned()
+            } else {
+                format!(
+                    " with the fixed keep-alive: an environment idle for {} s is reclaimed, so sparse traffic starts cold",
+                    num(secs(p.config.region.idle_timeout))
+                )
+            };
+            out.push(format!(
+                "{name}: {} of requests started cold ({} full, {} partial){why}",
+                pct(s.cold_start_probability),
+                g(s.full_cold_starts),
+                g(s.partial_cold_starts)
+            ));
+        }
+        let rc = f.config.reserved;
+        let reserved_throttles = throttled(s, ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded);
+        if f.config.provisioned > 0 {
+            let share = if s.invocations > 0 { s.provisioned_starts as f64 / s.invocations as f64 } else { 0.0 };
+            let mut line = format!(
+                "{name}: provisioned concurrency {} served {} of {} invocations ({}) with no cold start; {} spilled over to on-demand environments ({} cold starts)",
+                f.config.provisioned,
+                g(s.provisioned_starts),
+                g(s.invocations),
+                pct(share),
+                g(s.spillover),
+                g(s.cold_starts),
+            );
+            if let Some(rc) = rc {
+                let _ = write!(
+                    line,
+                    "; reserved concurrency {rc} capped it at {rc} busy: {} requests throttled with ReservedFunctionConcurrentInvocationLimitExceeded",
+                    g(reserved_throttles)
+                );
+            }
+            out.push(line);
+        } else if let Some(rc) = rc {
+            out.push(format!(
+                "{name}: reserved concurrency {rc} guarantees and caps it (peak {}): {} requests throttled with ReservedFunctionConcurrentInvocationLimitExceeded",
+                s.peak_concurrency,
+                g(reserved_throttles)
+            ));
+        }
+        if scaling > 0 {
+            let rule = match p.config.region.scaling {
+                ScalingRule::LegacyAccount { burst } => {
+                    format!("the legacy account-wide burst of {burst} new environments, then 500 per minute")
+                }
+                _ => "1000 new environments at once per function, then 100 per second".to_owned(),
+            };
+            let burst = match f.workload {
+                OwnedWorkload::Plain(Workload::OnOff { rate_per_s, on, .. }) => format!(
+                    "bursts of ~{} requests within {} s need as many new environments; ",
+                    g((rate_per_s * secs(on)).round() as u64),
+                    num(secs(on))
+                ),
+                _ => String::new(),
+            };
+            out.push(format!(
+                "{name}: {burst}the scaling limit ({rule}) allowed {} full cold starts and throttled {} requests with ScalingRateExceeded (peak concurrency {})",
+                g(s.full_cold_starts),
+                g(scaling),
+                s.peak_concurrency
+            ));
+        }
+        let account = throttled(s, ThrottleReason::ConcurrentInvocationLimitExceeded);
+        if account > 0 {
+            let pool = if rc.is_some() { "account limit" } else { "unreserved pool" };
+            out.push(format!(
+                "{name}: the {pool} was exhausted: {} requests throttled with ConcurrentInvocationLimitExceeded",
+                g(account)
+            ));
+        }
+        let rate = throttled(s, ThrottleReason::RequestRateExceeded);
+        if rate > 0 {
+            out.push(format!(
+                "{name}: more requests per second than the request-rate limit ({} × account limit): {} throttled with RequestRateExceeded",
+                p.config.region.request_rate_per_limit,
+                g(rate)
+            ));
+        }
+    }
+    out
+}
+
+/// The text report of one replication.
+pub fn run_text(p: &Prepared, r: &RunResult, b: &Bills) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "lambdasim run — {} · replication {} · seed {} · horizon {} s · warm-up {} s",
+        p.source,
+        r.replication,
+        r.seed,
+        num(secs(r.summary.horizon)),
+        num(secs(r.summary.warmup))
+    );
+    out.push_str(&region_line(p));
+    out.push('\n');
+    let mut names: Vec<String> = p.functions.iter().map(|f| f.name.clone()).collect();
+    names.push("total".into());
+    let summaries: Vec<&FunctionSummary> = r.summary.functions.iter().chain([&r.summary.total]).collect();
+    let mut columns: Vec<Vec<String>> = summaries.iter().map(|s| ROWS.iter().map(|(_, f)| f(s)).collect()).collect();
+    let mut labels: Vec<&str> = ROWS.iter().map(|(l, _)| *l).collect();
+    labels.push("bill");
+    for (c, bill) in columns.iter_mut().zip(b.functions.iter().chain([&b.total])) {
+        c.push(money::dollars(bill.total_cents()));
+    }
+    out.push_str(&table(&names, &columns, &labels));
+    out.push('\n');
+    let tier = if p.free_tier { "free tier applied to the total" } else { "no free tier" };
+    let _ =
+        writeln!(out, "bill ({} prices, {tier}; the bill covers the warm-up too):", p.scenario.pricing.prices.name());
+    for (f, bill) in p.functions.iter().zip(&b.functions) {
+        let _ = writeln!(out, "  {}:", f.name);
+        out.push_str(&money::bill_text(bill, "    "));
+    }
+    let _ = writeln!(out, "  total:");
+    out.push_str(&money::bill_text(&b.total, "    "));
+    let ideas = ideas(p, r);
+    if !ideas.is_empty() {
+        out.push_str("\nwhat it shows:\n");
+        for i in ideas {
+            let _ = writeln!(out, "  • {i}");
+        }
+    }
+    out
+}
+
+/// The text of the mean over replications.
+pub fn means_text(p: &Prepared, m: &MeansJson) -> String {
+    let mut names: Vec<String> = p.functions.iter().map(|f| f.name.clone()).collect();
+    names.push("total".into());
+    let labels = [
+        "requests",
+        "invocations",
+        "cold starts",
+        "throttles",
+        "cold_start_probability",
+        "throttle_probability",
+        "avg_instances",
+        "avg_busy",
+        "avg_idle",
+        "utilization",
+        "peak_concurrency",
+        "bill",
+    ];
+    let col = |x: &MeanJson| {
+        vec![
+            format!("{:.1}", x.requests),
+            format!("{:.1}", x.invocations),
+            format!("{:.1}", x.cold_starts),
+            format!("{:.1}", x.throttles),
+            pct(x.cold_start_probability),
+            pct(x.throttle_probability),
+            format!("{:.2}", x.avg_instances),
+            format!("{:.2}", x.avg_busy),
+            format!("{:.2}", x.avg_idle),
+            pct(x.utilization),
+            format!("{:.1}", x.peak_concurrency),
+            format!("${}", x.bill.total_usd),
+        ]
+    };
+    let columns: Vec<Vec<String>> = m.functions.iter().map(|f| col(&f.mean)).chain([col(&m.total)]).collect();
+    format!("mean over {} replications:\n{}", m.runs, table(&names, &columns, &labels))
+}
