@@ -85,7 +85,8 @@ impl Granularity {
 /// architecture per month) is priced at `units_per_gb_s`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Tier {
-    /// Cumulative upper bound of the tier in GB-s; `u64::MAX` for the last.
+    /// Cumulative upper bound of the tier in GB-s; `u64::MAX` for the last,
+    /// open-ended tier (it prices any usage, however large).
     pub up_to_gb_s: u64,
     /// Price in 1e-10 USD per GB-s.
     pub units_per_gb_s: u64,
@@ -351,18 +352,20 @@ impl Meter {
         Ok(())
     }
 
-    /// Adds one invocation of a validated function: the fast path the region
-    /// meters every invocation with. `ephemeral_extra_mb` is the storage
-    /// above the free 512 MB.
+    /// Adds `requests` (0 or 1) invocations of a validated function lasting
+    /// `billed_ms` in all: the fast path the region meters with (a
+    /// provisioned environment's init is metered with no request).
+    /// `ephemeral_extra_mb` is the storage above the free 512 MB.
     ///
     /// # Errors
     /// [`BillError::Overflow`]; the meter is unchanged.
-    pub fn add_one(
+    pub fn add_metered(
         &mut self,
         arch: Architecture,
         class: UsageClass,
         memory_mb: u32,
         ephemeral_extra_mb: u32,
+        request_count: u64,
         billed_ms: u64,
     ) -> Result<(), BillError> {
         let billed = u128::from(billed_ms);
@@ -373,7 +376,7 @@ impl Meter {
             UsageClass::OnDemand => (&mut a.requests, &mut a.mb_ms),
             UsageClass::Provisioned => (&mut a.requests_provisioned, &mut a.mb_ms_provisioned),
         };
-        let new_requests = add(*requests, 1)?;
+        let new_requests = add(*requests, u128::from(request_count))?;
         let new_usage = add(*usage, mb_ms)?;
         *requests = new_requests;
         *usage = new_usage;
@@ -442,7 +445,11 @@ fn tiered(mb_ms: u128, tiers: &[Tier; 3]) -> Result<Money, BillError> {
     let mut total = Money::ZERO;
     let mut floor = 0u128;
     for t in tiers {
-        let ceiling = u128::from(t.up_to_gb_s).saturating_mul(MB_MS_PER_GB_S);
+        // A tier bounded by u64::MAX GB-s is the open-ended last tier.
+        let ceiling = match t.up_to_gb_s {
+            u64::MAX => u128::MAX,
+            gb_s => u128::from(gb_s) * MB_MS_PER_GB_S,
+        };
         let in_tier = mb_ms.min(ceiling).saturating_sub(floor);
         total = total.checked_add(Money::per_gb_s(in_tier, t.units_per_gb_s)?)?;
         floor = floor.max(ceiling);
@@ -630,6 +637,16 @@ mod tests {
             .checked_add(Money::per_gb_s(MB_MS_PER_GB_S * 1_000_000_000, 150_000).unwrap())
             .unwrap();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn the_last_tier_is_open_ended() {
+        let beyond = u128::from(u64::MAX) * MB_MS_PER_GB_S;
+        let tiers = &PriceBook::US_EAST_1.x86_64.duration;
+        let one = tiered(beyond, tiers).unwrap();
+        let two = tiered(beyond * 2, tiers).unwrap();
+        assert_eq!(two.atoms() - one.atoms(), beyond * 133_334, "every MB·ms past the bound at the last price");
+        assert_eq!(tiered(u128::MAX / 2, tiers), Err(BillError::Overflow));
     }
 
     #[test]

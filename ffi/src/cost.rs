@@ -16,9 +16,7 @@ use crate::types::{
 use core::ffi::c_char;
 use lambdasim::cpu::visible_cores;
 use lambdasim::money::Money;
-use lambdasim::pricing::{
-    Architecture, Bill, InvocationUsage, LineKind, MB_MS_PER_GB_S, Meter, PriceBook, ProvisionedUsage,
-};
+use lambdasim::pricing::{Architecture, Bill, InvocationUsage, LineKind, Meter, PriceBook, ProvisionedUsage};
 use lambdasim::tuning::{self, Candidate, MemoryList, Samples, TimeoutAdvice, Tuned};
 use lambdasim::{ConfigError, MemoryMb};
 
@@ -207,21 +205,9 @@ pub unsafe extern "C" fn lsim_money_format_cents(
 
 // ---- bills ----------------------------------------------------------------------------
 
-/// A bill from a free-tier flag and a price-book code, converted for C.
-///
-/// The core prices on-demand duration through graduated tiers whose last
-/// bound is `up_to_gb_s` (`u64::MAX` GB-s in the built-in books) and charges
-/// nothing past that bound, so usage beyond it would come back as a wrong,
-/// too small number. Such usage is reported as `LSIM_STATUS_OVERFLOW`
-/// instead: the C ABI gives an exact bill or an error, never a wrong number.
+/// A bill from a free-tier flag and a price-book code, converted for C
+/// (`LSIM_STATUS_OVERFLOW` when an amount does not fit: never a wrong number).
 fn priced(meter: &Meter, prices: PriceBook, free_tier: bool) -> Result<lsim_bill, lsim_status> {
-    for arch in Architecture::ALL {
-        let last = prices.arch(arch).duration.iter().map(|t| t.up_to_gb_s).max().unwrap_or(0);
-        let bound = u128::from(last).saturating_mul(MB_MS_PER_GB_S);
-        if meter.arch(arch).mb_ms > bound {
-            return Err(lsim_status::Overflow);
-        }
-    }
     let bill: Bill = meter.bill(&prices, free_tier)?;
     lsim_bill::try_from(&bill)
 }

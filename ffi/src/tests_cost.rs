@@ -318,15 +318,15 @@ fn overflow_is_reported_never_a_wrong_number() {
     // Three of 2^53 - 1 requests of 2^53 - 1 us each: past 128 bits of money.
     let big = usage(LSIM_ARCH_X86_64, 10_240, (1 << 53) - 1, (1 << 53) - 1);
     assert_eq!(bill_of(&[big, big, big], &[], LSIM_PRICES_US_EAST_1, 0), Err(S::Overflow));
-    // The core's last duration tier ends at 2^64 - 1 GB-s and charges nothing
-    // past it; the ABI reports such usage as Overflow. 10 240 MB x 100 ms is
-    // 1 024 000 MB-ms = 1 GB-s, so 2^64 - 1 such invocations end exactly at
-    // the bound (exact), one more invocation's worth is past it.
+    // The last duration tier is open-ended: 10 240 MB x 100 ms is 1 GB-s, so
+    // 2^64 - 1 such invocations reach 2^64 - 1 GB-s and one more is still
+    // billed, at the last arm64 tier's price, exactly.
     let at_bound = usage(LSIM_ARCH_ARM64, 10_240, u64::MAX, 100_000);
     let b = bill_of(&[at_bound], &[], LSIM_PRICES_US_EAST_1, 0).unwrap();
     assert_eq!(u128::from(b.lines[1].quantity), u128::from(u64::MAX) * 1_024_000);
     let one_more = usage(LSIM_ARCH_ARM64, 10_240, 1, 100_000);
-    assert_eq!(bill_of(&[at_bound, one_more], &[], LSIM_PRICES_US_EAST_1, 0), Err(S::Overflow));
+    let past = bill_of(&[at_bound, one_more], &[], LSIM_PRICES_US_EAST_1, 0).unwrap();
+    assert_eq!(u128::from(past.lines[1].amount.atoms) - u128::from(b.lines[1].amount.atoms), 106_667 * 1_024_000);
     let s = span(LSIM_ARCH_ARM64, 10_240, u32::MAX, u64::MAX);
     assert_eq!(bill_of(&[], &[s, s, s, s], LSIM_PRICES_US_EAST_1, 0), Err(S::Overflow));
 }
@@ -490,7 +490,8 @@ fn provisioned_spans_and_on_pc_invocations() {
     let q =
         |kind| bill.lines[..bill.line_count as usize].iter().find(|l| l.kind == kind).map(|l| u128::from(l.quantity));
     assert_eq!(q(LSIM_LINE_PROVISIONED_CONCURRENCY), Some(2 * 2_048 * 300_000), "61.1 s open span: 5 min");
-    assert_eq!(q(LSIM_LINE_PROVISIONED_DURATION), Some(2_048 * 100));
+    // The invocation's 100 ms, and both environments' 250 ms inits (billed for PC).
+    assert_eq!(q(LSIM_LINE_PROVISIONED_DURATION), Some(2_048 * (100 + 2 * 250)));
     assert_eq!(q(LSIM_LINE_REQUESTS), Some(1));
     assert_eq!(q(LSIM_LINE_DURATION), None);
     // With the free tier, the request on PC still pays.

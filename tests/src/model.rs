@@ -37,17 +37,6 @@ use std::collections::HashMap;
 /// below the timeout.
 pub const PARTIAL_INIT_MAY_EXCEED_TIMEOUT: bool = true;
 
-/// Whether the core keeps (resets) an environment when a `Timeout` is
-/// reported during a *full* cold start's init. SPEC §1 says a failure during
-/// init fails the init and terminates an on-demand environment, and the
-/// core's own `Region::finish` docs limit the keep-and-reset rule to a
-/// partial cold start's init (which runs inside the invoke); but the core
-/// applies it to any environment in `Initializing` (while the same report
-/// during `Creating`, or a `Crash` during init, terminates it). While that
-/// disagreement stands the harness accepts the core's answer; set to `false`
-/// once fixed (`tests/tests/invariants.rs` pins the current behaviour).
-pub const FULL_COLD_INIT_TIMEOUT_KEEPS_ENV: bool = true;
-
 /// The on-demand init limit (SPEC §1): past it, init is cut and retried
 /// inside the invoke.
 const ON_DEMAND_INIT_LIMIT_US: u64 = 10_000_000;
@@ -765,13 +754,6 @@ impl<const E: usize, const F: usize> Harness<E, F> {
                 (Outcome::Timeout, Ok(f)) if o.kind == StartKind::PartialCold && f.env_kept => {
                     // A partial cold start's init runs inside the invoke: a
                     // timeout there resets the env like any timeout.
-                    self.ended.push(self.open.remove(i));
-                    Ok(())
-                }
-                (Outcome::Timeout, Ok(f))
-                    if FULL_COLD_INIT_TIMEOUT_KEEPS_ENV && o.kind == StartKind::FullCold && f.env_kept =>
-                {
-                    // The known core disagreement: see FULL_COLD_INIT_TIMEOUT_KEEPS_ENV.
                     self.ended.push(self.open.remove(i));
                     Ok(())
                 }

@@ -21,13 +21,6 @@ fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000)
 }
 
-/// The core's last duration tier ends at `u64::MAX` GB-s and charges nothing
-/// past it (`pricing::tiered` caps each tier's ceiling at `up_to_gb_s`), so
-/// on-demand usage above 2^64 − 1 GB-s per architecture is billed too little
-/// (see `known_core_bug_last_tier_is_capped`). While that stands, the
-/// exact-or-overflow property skips such usage. Set to `false` once fixed.
-const LAST_TIER_CAPPED: bool = true;
-
 fn arch() -> impl Strategy<Value = Architecture> {
     select(Architecture::ALL.to_vec())
 }
@@ -390,12 +383,6 @@ fn exact_or_overflow(
     free: bool,
 ) -> Result<(), TestCaseError> {
     let want = reference(batches, spans, prices, free);
-    if LAST_TIER_CAPPED && let Some(billed_od) = want.billed_on_demand {
-        let bound = u128::from(u64::MAX) * MB_MS_PER_GB_S;
-        if billed_od.iter().any(|&b| b > bound) {
-            return Ok(()); // The known core bug: see LAST_TIER_CAPPED.
-        }
-    }
     match (core_bill(batches, spans, prices, free), want.lines) {
         (Ok(bill), Some(lines)) => {
             let got: Vec<RefLine> =
@@ -451,18 +438,15 @@ fn ten_to_the_twelve_invocations_at_10_gb_for_900_s() {
     exact_or_overflow(&[max], &[], &PriceBook::US_EAST_1, false).unwrap();
 }
 
-/// Pins the core bug behind [`LAST_TIER_CAPPED`]: twice the usage past the
-/// last tier's bound is billed the same. The constant must say what the core
-/// does: when this fails, the core changed; set `LAST_TIER_CAPPED` to match
-/// (and, once it is fixed, delete the skip it guards).
+/// The last tier is open-ended: usage past 2^64 − 1 GB-s is still billed,
+/// at the last tier's price.
 #[test]
-fn known_core_bug_last_tier_is_capped() {
+fn the_last_tier_has_no_ceiling() {
     let bound = u128::from(u64::MAX) * MB_MS_PER_GB_S;
     let bill = |mb_ms| {
         let mut m = Meter::new();
         m.x86_64.mb_ms = mb_ms;
         line(&m.bill(&PriceBook::US_EAST_1, false).unwrap(), LineKind::Duration, Some(Architecture::X86_64))
     };
-    let capped = bill(2 * bound) == bill(bound);
-    assert_eq!(capped, LAST_TIER_CAPPED, "the core's last-tier behaviour changed: update LAST_TIER_CAPPED");
+    assert_eq!(bill(2 * bound) - bill(bound), bound * 133_334);
 }

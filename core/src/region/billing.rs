@@ -17,8 +17,25 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let f = self.fn_slot_mut(fi)?;
         let c = &f.config;
         let (arch, mb, extra) = (c.architecture, c.memory_mb, c.ephemeral_mb.saturating_sub(FREE_EPHEMERAL_MB));
-        let ok = f.meter.add_one(arch, class, mb, extra, billed_ms).is_ok()
-            && self.meter.add_one(arch, class, mb, extra, billed_ms).is_ok();
+        let ok = f.meter.add_metered(arch, class, mb, extra, 1, billed_ms).is_ok()
+            && self.meter.add_metered(arch, class, mb, extra, 1, billed_ms).is_ok();
+        if !ok {
+            self.meter_overflow = true;
+        }
+        Ok(())
+    }
+
+    /// Meters a provisioned environment's init (allocation or recycling),
+    /// which AWS bills (SPEC §2) at the provisioned duration price, with no
+    /// request.
+    pub(super) fn meter_provisioned_init(&mut self, fi: u32, ran: Duration) -> Result<(), TimeError> {
+        let billed_ms = self.config.granularity.billed_ms(ran);
+        let f = self.fn_slot_mut(fi)?;
+        let c = &f.config;
+        let (arch, mb, extra) = (c.architecture, c.memory_mb, c.ephemeral_mb.saturating_sub(FREE_EPHEMERAL_MB));
+        let class = UsageClass::Provisioned;
+        let ok = f.meter.add_metered(arch, class, mb, extra, 0, billed_ms).is_ok()
+            && self.meter.add_metered(arch, class, mb, extra, 0, billed_ms).is_ok();
         if !ok {
             self.meter_overflow = true;
         }

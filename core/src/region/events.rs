@@ -93,7 +93,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             self.list_push(fi, i, ListTag::Idle)?;
             return self.set_idle_timer(i);
         }
-        // An unattached provisioned environment finished (re-)initializing.
+        // An unattached provisioned environment finished (re-)initializing: its init is billed.
+        self.meter_provisioned_init(fi, self.now.saturating_since(slot.env.since()))?;
         let f = self.fn_slot_mut(fi)?;
         f.pc.warming = f.pc.warming.saturating_sub(1);
         if f.pc.status == ProvisionedStatus::Ready {

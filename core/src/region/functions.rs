@@ -79,8 +79,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
 
     /// Replaces a function's configuration.
     ///
-    /// A change of memory, timeout or cold-start profile is a new version of
-    /// the function: as on AWS, new invocations go to new environments. Idle
+    /// A change of anything but reserved and provisioned concurrency (memory,
+    /// timeout, architecture, ephemeral storage, cold-start profile) is a new
+    /// version of the function: as on AWS, new invocations go to new
+    /// environments. Idle
     /// environments of the old version are reclaimed now, busy ones when they
     /// finish, and provisioned concurrency is allocated again for the new
     /// version. A change of only reserved or provisioned concurrency keeps
@@ -97,9 +99,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let old = *self.fn_slot(fi)?;
         let settings = ConcurrencySettings { reserved: config.reserved, provisioned: config.provisioned };
         self.ledger.check_change(old.settings(), settings)?;
-        let code_changed = config.memory_mb != old.config.memory_mb
-            || config.timeout_ms != old.config.timeout_ms
-            || config.cold_start != old.config.cold_start;
+        // Anything but the concurrency settings is a new version (AWS starts
+        // new environments after any configuration update).
+        let code_changed =
+            FunctionConfig { reserved: old.config.reserved, provisioned: old.config.provisioned, ..*config }
+                != old.config;
         if code_changed {
             self.close_provisioned_span(fi)?;
             self.new_version(fi)?;

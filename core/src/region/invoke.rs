@@ -231,6 +231,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let slot = self.env_slot_mut(i)?;
         slot.seq = slot.seq.wrapping_add(1).max(1);
         slot.timed_out = false;
+        slot.start = start;
         slot.ready_at = ready_at;
         slot.timeout_at = timeout_at;
         let env = EnvId { index: i, generation: slot.generation };
@@ -277,7 +278,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let fi = slot.function;
         let function = FunctionId { index: fi, generation: self.fn_slot(fi)?.generation };
         let env = invocation.env;
-        let resets_init = slot.env.state() == EnvState::Initializing && outcome == Outcome::Timeout;
+        // Only a partial cold start's init runs inside the invoke: a timeout
+        // there ends the invoke; any failure in a full cold start's init fails it.
+        let resets_init = slot.env.state() == EnvState::Initializing
+            && slot.start == StartKind::PartialCold
+            && outcome == Outcome::Timeout;
         if slot.env.state() == EnvState::Busy || resets_init {
             self.end_invocation(i, outcome)?;
             let duration = now.saturating_since(slot.duration_from);

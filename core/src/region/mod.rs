@@ -85,6 +85,8 @@ struct EnvSlot {
     /// handler's start, or the invoke for a partial cold start (its init
     /// runs inside the invoke).
     duration_from: Instant,
+    /// How the attached (or last) invocation started.
+    start: StartKind,
 }
 
 impl EnvSlot {
@@ -104,6 +106,7 @@ impl EnvSlot {
         ready_at: Instant::ZERO,
         billable_from: Instant::ZERO,
         duration_from: Instant::ZERO,
+        start: StartKind::Warm,
     };
 }
 

@@ -462,3 +462,52 @@ fn a_timer_already_due_never_moves_the_clock_back() {
     assert_eq!(r.function_counts(f).unwrap().initializing, 1);
     r.check_invariants().unwrap();
 }
+
+#[test]
+fn a_timeout_inside_a_full_cold_init_fails_the_init() {
+    let mut r = region(RegionConfig::default());
+    let f = r.create_function(s(0), &FunctionConfig::default()).unwrap();
+    let a = started(r.invoke(s(0), f));
+    r.advance(ms(200)).unwrap();
+    assert_eq!(r.env_state(a.env), Some(EnvState::Initializing));
+    let done = r.finish(ms(200), a.invocation, Outcome::Timeout).unwrap();
+    assert!(!done.env_kept);
+    assert_eq!(r.env_state(a.env), None);
+    assert_eq!((r.stats().init_failures, r.stats().timeouts), (1, 1));
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn any_configuration_change_but_concurrency_is_a_new_version() {
+    use crate::pricing::Architecture;
+    let mut r = region(RegionConfig { provisioned_delay: Duration::ZERO, ..RegionConfig::default() });
+    let cfg = FunctionConfig { provisioned: 1, cold_start: instant_profile(), ..FunctionConfig::default() };
+    let f = r.create_function(s(0), &cfg).unwrap();
+    r.advance(s(1)).unwrap();
+    let arm = FunctionConfig { architecture: Architecture::Arm64, ..cfg };
+    r.update_function(s(600), f, &arm).unwrap();
+    r.advance(s(1_200)).unwrap();
+    let m = r.usage().unwrap();
+    // The x86 span closed at the change (10 min); the arm64 one is open (10 min).
+    assert_eq!(m.x86_64.provisioned_mb_ms, 128 * 600_000);
+    assert_eq!(m.arm64.provisioned_mb_ms, 128 * 600_000);
+    let eph = FunctionConfig { ephemeral_mb: 1_024, ..arm };
+    let a = started(r.invoke(s(1_200), f));
+    r.finish(s(1_201), a.invocation, Outcome::Success).unwrap();
+    r.update_function(s(1_202), f, &eph).unwrap();
+    assert_eq!(r.env_state(a.env), None, "warm envs of the old version are reclaimed");
+    r.check_invariants().unwrap();
+}
+
+#[test]
+fn provisioned_inits_are_billed_without_a_request() {
+    let mut r = region(RegionConfig { provisioned_delay: Duration::ZERO, ..RegionConfig::default() });
+    let cold_start = ColdStartProfile { init_us: 1_500_000, ..instant_profile() };
+    let f =
+        r.create_function(s(0), &FunctionConfig { provisioned: 2, cold_start, ..FunctionConfig::default() }).unwrap();
+    r.advance(s(10)).unwrap();
+    assert_eq!(r.function_counts(f).unwrap().provisioned_status, ProvisionedStatus::Ready);
+    let m = r.usage().unwrap();
+    assert_eq!(m.x86_64.mb_ms_provisioned, 2 * 128 * 1_500);
+    assert_eq!(m.x86_64.requests_provisioned, 0);
+}
