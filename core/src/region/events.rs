@@ -192,10 +192,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         // Every path below sets or cancels the env's timer.
         self.transition(i, EnvEvent::Finish { reset: outcome.resets() })?;
         self.list_remove(i)?;
-        let f = *self.fn_slot(fi)?;
+        let version = self.fn_slot(fi)?.version;
         let lifetime_over = !self.config.max_lifetime.is_zero()
             && self.now >= slot.env.born_at().saturating_add(self.config.max_lifetime);
-        if slot.retire || slot.version != f.version {
+        if slot.retire || slot.version != version {
             if on_pc && !slot.retire {
                 // A provisioned env of an old configuration: the allocation replaces it.
                 let f = self.fn_slot_mut(fi)?;

@@ -61,8 +61,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             Some(true) => true,
             None => false,
         };
-        let slot = *self.fn_slot(fi)?;
-        if slot.config.reserved.is_some_and(|rc| slot.attached >= rc) {
+        let (reserved, attached) = {
+            let f = self.fn_slot(fi)?;
+            (f.config.reserved, f.attached)
+        };
+        if reserved.is_some_and(|rc| attached >= rc) {
             return self.throttle(fi, ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded);
         }
         if self.ledger.account_full() {
@@ -75,7 +78,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if let Some(i) = self.list_take(fi, ListTag::IdlePc, end)? {
             return Ok(self.start_on_idle(fi, i, init)?);
         }
-        if slot.config.reserved.is_none() && self.ledger.unreserved_full() {
+        if reserved.is_none() && self.ledger.unreserved_full() {
             return self.throttle(fi, ThrottleReason::ConcurrentInvocationLimitExceeded);
         }
         if let Some(i) = self.list_take(fi, ListTag::Idle, end)? {

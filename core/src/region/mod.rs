@@ -330,6 +330,12 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.function(f).map(|s| &s.config)
     }
 
+    /// One function's concurrency (busy environments, cold-starting ones
+    /// included), or `None` for an unknown or stale handle. O(1).
+    pub fn function_busy(&self, f: FunctionId) -> Option<u32> {
+        self.function(f).map(|s| s.attached)
+    }
+
     /// One function's environment counts, or `None` for an unknown or stale handle.
     pub fn function_counts(&self, f: FunctionId) -> Option<FunctionCounts> {
         let s = self.function(f)?;

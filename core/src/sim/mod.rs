@@ -418,15 +418,13 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
     }
 
     fn arrive(&mut self, at: Instant, fi: u32) -> Result<(), SimError> {
-        let region_busy = {
-            let f = self.functions.get(fi as usize).ok_or(SimError::Internal)?;
-            self.region.function_counts(f.id).map_or(0, |c| c.busy)
-        };
+        let f = self.functions.get(fi as usize).ok_or(SimError::Internal)?;
+        // Only the hybrid policy needs idle times (a fixed keep-alive skips the lookup).
+        let hybrid = matches!(f.spec.keep_alive, KeepAlive::Hybrid(_));
+        let idle = hybrid && self.region.function_busy(f.id) == Some(0);
         let f = self.state(fi)?;
         let (id, memory, spec) = (f.id, f.memory, f.spec);
-        if region_busy == 0
-            && let Some(since) = f.idle_since.take()
-        {
+        if idle && let Some(since) = f.idle_since.take() {
             f.histogram.record(at.saturating_since(since));
         }
         let recorded = f.next_duration.take();
@@ -474,11 +472,14 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         let fi = p.function;
         let f = self.functions.get(fi as usize).ok_or(SimError::Internal)?;
         let (id, policy) = (f.id, f.spec.keep_alive);
-        let busy = self.region.function_counts(id).map_or(0, |c| c.busy);
+        let KeepAlive::Hybrid(policy) = policy else {
+            return match self.region.finish(at, p.invocation, p.outcome) {
+                Ok(_) | Err(FinishError::TimedOut) => Ok(()),
+                Err(_) => Err(SimError::Internal),
+            };
+        };
         let mut prewarm = None;
-        if let KeepAlive::Hybrid(policy) = policy
-            && busy == 1
-        {
+        if self.region.function_busy(id) == Some(1) {
             // This invocation is the function's last one running: plan its idle period.
             let windows = f.histogram.windows(&policy);
             let keep_alive = match windows {
@@ -495,7 +496,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
             Ok(_) | Err(FinishError::TimedOut) => {}
             Err(_) => return Err(SimError::Internal),
         }
-        if self.region.function_counts(id).is_some_and(|c| c.busy == 0) {
+        if self.region.function_busy(id) == Some(0) {
             self.state(fi)?.idle_since = Some(at);
             if let Some(w) = prewarm {
                 self.state(fi)?.prewarm_keep_alive = w.keep_alive;
