@@ -112,6 +112,8 @@ static void test_status_strings(void) {
         "LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE",
         "LSIM_STATUS_OVERFLOW",
         "LSIM_STATUS_TOO_FEW_SAMPLES",
+        "LSIM_STATUS_INVALID_SCENARIO",
+        "LSIM_STATUS_SIMULATION_FAILED",
     };
     uint32_t n = (uint32_t)(sizeof names / sizeof names[0]);
     for (uint32_t code = 0; code < n; code++) {
@@ -123,6 +125,7 @@ static void test_status_strings(void) {
     CHECK(LSIM_STATUS_INVALID_ARGUMENT == 5 && LSIM_STATUS_BUFFER_TOO_SMALL == 6);
     CHECK(LSIM_STATUS_INTERNAL == 23 && LSIM_STATUS_INVARIANT_VIOLATED == 24);
     CHECK(LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE == 25 && LSIM_STATUS_OVERFLOW == 26 && LSIM_STATUS_TOO_FEW_SAMPLES == 27);
+    CHECK(LSIM_STATUS_INVALID_SCENARIO == 28 && LSIM_STATUS_SIMULATION_FAILED == 29);
     CHECK(strcmp(lsim_status_str(n), "unknown status") == 0);
     CHECK(strcmp(lsim_status_str(UINT32_MAX), "unknown status") == 0);
 }
@@ -1104,7 +1107,8 @@ static void test_region_and_function_bills(void) {
     /* Spillover: init 250 ms + handler 20 ms on on-demand prices. */
     CHECK(b.lines[1].kind == LSIM_LINE_DURATION && b.lines[1].quantity.lo == 2048u * 270u);
     CHECK(b.lines[2].kind == LSIM_LINE_PROVISIONED_CONCURRENCY && b.lines[2].quantity.lo == 2048u * 300000u);
-    CHECK(b.lines[3].kind == LSIM_LINE_PROVISIONED_DURATION && b.lines[3].quantity.lo == 2048u * 100u);
+    /* The invocation's 100 ms on PC, and the PC environment's 250 ms init (billed for PC). */
+    CHECK(b.lines[3].kind == LSIM_LINE_PROVISIONED_DURATION && b.lines[3].quantity.lo == 2048u * (100u + 250u));
     /* 600 GB-s x 0.0000041667 */
     CHECK(b.lines[2].cents == 0 && money_is(b.lines[2].amount, "0.0025000200"));
     CHECK_REGION(r);
