@@ -3,10 +3,12 @@
  *
  * Conventions (DESIGN.md section 3):
  *  - Every fallible function returns lsim_status; LSIM_STATUS_OK (0) is
- *    success. Out-parameters come last and are written only on OK (the one
- *    exception: *out_len with LSIM_STATUS_BUFFER_TOO_SMALL).
- *  - NULL pointers give LSIM_STATUS_NULL_POINTER. A freed or made-up region
- *    handle gives LSIM_STATUS_STALE_HANDLE (lsim_region_free(NULL) is OK).
+ *    success. Out-parameters come last and are written only on OK (the
+ *    exceptions: *out_len with LSIM_STATUS_BUFFER_TOO_SMALL, and
+ *    lsim_scenario_check's message with LSIM_STATUS_INVALID_SCENARIO).
+ *  - NULL pointers give LSIM_STATUS_NULL_POINTER. A freed or made-up handle
+ *    (lsim_region, lsim_sim_result) gives LSIM_STATUS_STALE_HANDLE
+ *    (lsim_region_free(NULL) and lsim_sim_result_free(NULL) are OK).
  *  - Enumerations are passed as uint32_t; unknown values give
  *    LSIM_STATUS_INVALID_ARGUMENT. Config structs start with struct_size,
  *    which must equal sizeof the struct as compiled from this header: fill
@@ -27,6 +29,40 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/**
+ * `format` of `lsim_scenario_run` and `lsim_scenario_check`: decide by
+ * content (text starting with `{`, after white space, is JSON; anything
+ * else TOML), as `lambdasim run` does for a file without a known extension.
+ */
+#define LSIM_SCENARIO_FORMAT_AUTO 0
+
+/**
+ * `format`: the text is TOML.
+ */
+#define LSIM_SCENARIO_FORMAT_TOML 1
+
+/**
+ * `format`: the text is JSON.
+ */
+#define LSIM_SCENARIO_FORMAT_JSON 2
+
+/**
+ * `function` of `lsim_sim_result_summary` and `lsim_sim_result_bill`: the
+ * whole account (the JSON's `total`) instead of one function.
+ */
+#define LSIM_SIM_TOTAL 4294967295
+
+/**
+ * Execution environments a simulation may have at once (more is
+ * `LSIM_STATUS_CAPACITY_EXCEEDED`).
+ */
+#define LSIM_SIM_ENV_CAPACITY 65536
+
+/**
+ * Functions a scenario may have.
+ */
+#define LSIM_SIM_FUNCTION_CAPACITY 64
 
 /**
  * The version of this C ABI. `lsim_abi_version()` returns the library's;
@@ -323,7 +359,8 @@
 /**
  * The result of a fallible call. `LSIM_STATUS_OK` (0) is success; every
  * other value is an error and the call wrote none of its out-parameters
- * (except `*out_len` with `LSIM_STATUS_BUFFER_TOO_SMALL`).
+ * (except `*out_len` with `LSIM_STATUS_BUFFER_TOO_SMALL`, and
+ * `lsim_scenario_check`'s message with `LSIM_STATUS_INVALID_SCENARIO`).
  *
  * The numbers are stable forever: new codes are only appended, retired
  * ones stay reserved. `lsim_status_str` names each one.
@@ -342,7 +379,8 @@ enum lsim_status
    */
   LSIM_STATUS_NULL_POINTER = 1,
   /**
-   * The region handle was freed, or never came from `lsim_region_new`.
+   * The handle was freed, or never came from `lsim_region_new` (a region)
+   * or `lsim_scenario_run` (a simulation result), or is of the other kind.
    */
   LSIM_STATUS_STALE_HANDLE = 2,
   /**
@@ -352,7 +390,7 @@ enum lsim_status
   LSIM_STATUS_POISONED = 3,
   /**
    * This call panicked inside lambdasim (a bug; please report). The region
-   * is now poisoned.
+   * it used, if any, is now poisoned.
    */
   LSIM_STATUS_PANIC = 4,
   /**
@@ -371,11 +409,13 @@ enum lsim_status
   LSIM_STATUS_TIME_WENT_BACKWARDS = 7,
   /**
    * The function table (256) or environment table (16384) is full, or
-   * too many regions are live.
+   * too many regions or simulation results are live, or a simulation
+   * needed more than 65 536 execution environments at once.
    */
   LSIM_STATUS_CAPACITY_EXCEEDED = 8,
   /**
-   * The function handle is unknown or stale (the function was deleted).
+   * The function handle is unknown or stale (the function was deleted),
+   * or a function index is not below a simulation result's function count.
    */
   LSIM_STATUS_UNKNOWN_FUNCTION = 9,
   /**
@@ -457,6 +497,17 @@ enum lsim_status
    * Fewer than 5 samples for a memory size (power tuning).
    */
   LSIM_STATUS_TOO_FEW_SAMPLES = 27,
+  /**
+   * The scenario text is not a valid scenario (syntax, an unknown field, a
+   * value out of range, a trace file that cannot be read or does not
+   * fit). `lsim_scenario_check` writes why, with the line, column and field.
+   */
+  LSIM_STATUS_INVALID_SCENARIO = 28,
+  /**
+   * The simulator rejected a checked scenario (a lambdasim bug; please
+   * report), or the thread to run it on could not be started.
+   */
+  LSIM_STATUS_SIMULATION_FAILED = 29,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -471,6 +522,12 @@ typedef uint32_t lsim_status;
  * `lsim_region_free`. Not a pointer to memory: never dereference it.
  */
 typedef struct lsim_region lsim_region;
+
+/**
+ * An opaque simulation result. Create with `lsim_scenario_run`, free with
+ * `lsim_sim_result_free`. Not a pointer to memory: never dereference it.
+ */
+typedef struct lsim_sim_result lsim_sim_result;
 
 /**
  * A region's settings. Fill with `lsim_region_config_default`, then change
@@ -1219,6 +1276,206 @@ typedef struct lsim_tune_result {
   uint32_t exceeds_max;
 } lsim_tune_result;
 
+/**
+ * Options of `lsim_scenario_run`, overriding the scenario's settings as
+ * `lambdasim run --seed S --horizon-s H` does. Fill with
+ * `lsim_run_options_default`, then change fields.
+ *
+ * `struct_size` must equal `sizeof(lsim_run_options)` as compiled from
+ * this header; any other value is `LSIM_STATUS_INVALID_ARGUMENT`.
+ */
+typedef struct lsim_run_options {
+  /**
+   * `sizeof(lsim_run_options)`.
+   */
+  uint32_t struct_size;
+  /**
+   * 1: use `seed` instead of the scenario's seed; 0 (default): the
+   * scenario's.
+   */
+  uint32_t has_seed;
+  /**
+   * The seed when `has_seed` is 1. Replication r runs with seed + r.
+   */
+  uint64_t seed;
+  /**
+   * 1: use `horizon_us` instead of the scenario's `horizon_s`; 0 (default):
+   * the scenario's. A warm-up not shorter than the new horizon becomes a
+   * tenth of it.
+   */
+  uint32_t has_horizon;
+  /**
+   * Which replication to run: 0 (default) up to the scenario's
+   * `replications` - 1. It runs with seed + replication.
+   */
+  uint32_t replication;
+  /**
+   * The simulated time when `has_horizon` is 1, in us: 1 up to 10^18
+   * (exclusive).
+   */
+  uint64_t horizon_us;
+  /**
+   * The scenario's name in the JSON's `scenario` field (the command puts
+   * the file's path there): `name_len` bytes of UTF-8, not necessarily
+   * NUL-terminated. `name_len` 0 (default): "(scenario)"; `name` may then
+   * be NULL.
+   */
+  const char *name;
+  /**
+   * Bytes of `name`.
+   */
+  size_t name_len;
+} lsim_run_options;
+
+/**
+ * A summary of a run: one function's, or the whole account's
+ * (`LSIM_SIM_TOTAL`). Counts and averages cover the run after the warm-up;
+ * the bill covers the whole run. The fields of the JSON's summaries
+ * (cli/README.md), with the bill's totals.
+ */
+typedef struct lsim_sim_summary {
+  /**
+   * Requests made (invocations + throttles).
+   */
+  uint64_t requests;
+  /**
+   * Invocations started.
+   */
+  uint64_t invocations;
+  /**
+   * Cold starts, full and partial.
+   */
+  uint64_t cold_starts;
+  /**
+   * Full cold starts (new environments: create + init).
+   */
+  uint64_t full_cold_starts;
+  /**
+   * Partial cold starts (init re-run on an environment reset by a crash
+   * or timeout).
+   */
+  uint64_t partial_cold_starts;
+  /**
+   * Idle on-demand environments reused.
+   */
+  uint64_t warm_starts;
+  /**
+   * Starts on provisioned environments.
+   */
+  uint64_t provisioned_starts;
+  /**
+   * On-demand starts of functions with provisioned concurrency (all of it busy).
+   */
+  uint64_t spillover;
+  /**
+   * Throttled requests (not in `invocations`).
+   */
+  uint64_t throttles;
+  /**
+   * Throttles by reason, indexed by `LSIM_THROTTLE_*`; they sum to `throttles`.
+   */
+  uint64_t throttles_by_reason[LSIM_THROTTLE_REASON_COUNT];
+  /**
+   * Invocations that ended in an error (function error, crash, timeout,
+   * failed init).
+   */
+  uint64_t errors;
+  /**
+   * Of `errors`, the timeouts.
+   */
+  uint64_t timeouts;
+  /**
+   * `cold_starts / requests` (0 without requests).
+   */
+  double cold_start_probability;
+  /**
+   * `throttles / requests` (0 without requests).
+   */
+  double throttle_probability;
+  /**
+   * Time-averaged live environments.
+   */
+  double avg_instances;
+  /**
+   * Time-averaged busy environments (the concurrency).
+   */
+  double avg_busy;
+  /**
+   * `avg_instances - avg_busy`.
+   */
+  double avg_idle;
+  /**
+   * `avg_busy / avg_instances` (0 without instances).
+   */
+  double utilization;
+  /**
+   * The most busy environments at once.
+   */
+  uint32_t peak_concurrency;
+  /**
+   * The bill's total as AWS shows it (the sum of its lines rounded to
+   * cents): the JSON's `bill.total_usd` in cents. A function's bill has no
+   * free tier; the total's has it when the scenario enables it.
+   */
+  uint64_t total_cents;
+  /**
+   * The bill's exact, unrounded total (the JSON's `bill.exact_usd`).
+   */
+  struct lsim_money exact_total;
+} lsim_sim_summary;
+
+/**
+ * One simulated minute, account-wide (the JSON's `minutes`; the last
+ * minute may be partial).
+ */
+typedef struct lsim_minute_point {
+  /**
+   * Minute index from 0.
+   */
+  uint64_t minute;
+  /**
+   * Most busy environments during the minute (CloudWatch
+   * `ConcurrentExecutions` Max).
+   */
+  uint32_t busy_max;
+  /**
+   * Average busy environments during the minute.
+   */
+  double busy_avg;
+  /**
+   * Average live environments during the minute.
+   */
+  double live_avg;
+  /**
+   * Live environments at the end of the minute.
+   */
+  uint32_t live;
+  /**
+   * Invocations started during the minute.
+   */
+  uint64_t invocations;
+  /**
+   * Cold starts during the minute.
+   */
+  uint64_t cold_starts;
+  /**
+   * Throttles during the minute.
+   */
+  uint64_t throttles;
+  /**
+   * The account concurrency limit.
+   */
+  uint32_t account_limit;
+  /**
+   * The unreserved pool at the end of the minute.
+   */
+  uint64_t unreserved_pool;
+  /**
+   * Claimed account concurrency at the end of the minute.
+   */
+  uint64_t claimed;
+} lsim_minute_point;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1786,6 +2043,203 @@ lsim_status lsim_tune_profile(const struct lsim_tune_request *req, struct lsim_t
  * `out_count` and `result` as for `lsim_tune_profile`.
  */
 lsim_status lsim_tune_samples(const struct lsim_tune_samples_request *req, struct lsim_tune_candidate *out, size_t out_len, size_t *out_count, struct lsim_tune_result *result);
+
+/**
+ * Fills `*out` with the default run options (the scenario's seed and
+ * horizon, replication 0, the name "(scenario)") and sets
+ * `out->struct_size`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` when `out` is NULL.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_run_options`.
+ */
+lsim_status lsim_run_options_default(struct lsim_run_options *out);
+
+/**
+ * Runs one replication of a scenario and writes a handle to its result to
+ * `*out`; free it with `lsim_sim_result_free`.
+ *
+ * `text` is `text_len` bytes of UTF-8 (not necessarily NUL-terminated): a
+ * scenario in the format of `lambdasim run` (cli/README.md), TOML or JSON
+ * as `format` says (`LSIM_SCENARIO_FORMAT_*`). Relative trace paths
+ * (`workload.file`) resolve against the process's current directory.
+ * `options` may be NULL for the defaults (`lsim_run_options_default`).
+ * The same text and options give the same result, byte for byte, on every
+ * machine and through every binding. The call blocks until the simulation
+ * ends; it runs on a thread of its own (with a 256 MB stack, reserved
+ * lazily) and prints nothing.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` (`out`; `text` with a non-zero `text_len`;
+ * `options->name` with a non-zero `name_len`);
+ * `LSIM_STATUS_INVALID_ARGUMENT` (unknown `format`, bad `struct_size`, a
+ * flag not 0/1, `horizon_us` 0 or from 10^18, `replication` not below the
+ * scenario's `replications`, a name that is not UTF-8);
+ * `LSIM_STATUS_INVALID_SCENARIO` (read why with `lsim_scenario_check`);
+ * `LSIM_STATUS_CAPACITY_EXCEEDED` (more than 65 536 environments at once,
+ * or too many live results); `LSIM_STATUS_OVERFLOW` (a usage total too
+ * large to bill exactly); `LSIM_STATUS_SIMULATION_FAILED`;
+ * `LSIM_STATUS_PANIC`.
+ *
+ * # Safety
+ * `text` is NULL or points to `text_len` readable bytes; `options` is NULL
+ * or points to a readable `lsim_run_options` (at least its `struct_size`,
+ * and as many bytes as it says) whose `name` points to `name_len` readable
+ * bytes; `out` is NULL or valid for writes of one pointer. None of them
+ * changes during the call.
+ */
+lsim_status lsim_scenario_run(const char *text, size_t text_len, uint32_t format, const struct lsim_run_options *options, struct lsim_sim_result **out);
+
+/**
+ * Checks a scenario as `lsim_scenario_run` does before simulating (parsed,
+ * every value in range, trace files read) and writes why it is invalid to
+ * `buf` as a NUL-terminated string: the message `lambdasim run` prints,
+ * with the line, column and field, named "(scenario)", e.g.
+ * `(scenario):7:21: functions[0].workload.type: unknown variant ...`. A
+ * valid scenario writes "" and returns `LSIM_STATUS_OK`; an invalid one
+ * writes its message and returns `LSIM_STATUS_INVALID_SCENARIO` (this
+ * call's one error that writes its out-parameters).
+ *
+ * `*out_len` receives the size the text needs, including the NUL: the
+ * bytes written, or with `LSIM_STATUS_BUFFER_TOO_SMALL` (`buf` untouched
+ * and may be NULL) the size to allocate. 1 byte suffices for a valid
+ * scenario.
+ *
+ * # Errors
+ * `LSIM_STATUS_INVALID_SCENARIO`; `LSIM_STATUS_BUFFER_TOO_SMALL`;
+ * `LSIM_STATUS_NULL_POINTER` (`out_len`; `text` with a non-zero `len`;
+ * `buf` while `buf_len` would suffice); `LSIM_STATUS_INVALID_ARGUMENT`
+ * (unknown `format`).
+ *
+ * # Safety
+ * `text` is NULL or points to `len` readable bytes; `buf` is NULL or valid
+ * for writes of `buf_len` bytes; `out_len` is NULL or valid for writes of
+ * one `size_t`.
+ */
+lsim_status lsim_scenario_check(const char *text, size_t len, uint32_t format, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees a simulation result. Every copy of its handle becomes stale: later
+ * calls with it return `LSIM_STATUS_STALE_HANDLE` (so does a second free).
+ * NULL is a no-op returning `LSIM_STATUS_OK`.
+ *
+ * # Errors
+ * `LSIM_STATUS_STALE_HANDLE` for a freed or made-up handle (nothing happens).
+ */
+lsim_status lsim_sim_result_free(struct lsim_sim_result *result);
+
+/**
+ * Writes the result as JSON to `buf` as a NUL-terminated string: exactly
+ * the bytes `lambdasim run FILE --json` prints for this replication (for a
+ * scenario with one replication, the whole output with its final newline;
+ * with several, the object of this replication in the command's `runs`),
+ * with `scenario` the run's `name` option. Fields: cli/README.md.
+ *
+ * `*out_len` receives the size the text needs, including the NUL: on
+ * `LSIM_STATUS_OK` the bytes written, on `LSIM_STATUS_BUFFER_TOO_SMALL`
+ * (`buf` untouched and may be NULL) the size to allocate.
+ *
+ * # Errors
+ * `LSIM_STATUS_BUFFER_TOO_SMALL`; `LSIM_STATUS_NULL_POINTER` (`result`,
+ * `out_len`, or `buf` while `buf_len` would suffice);
+ * `LSIM_STATUS_STALE_HANDLE`.
+ *
+ * # Safety
+ * `buf` is NULL or valid for writes of `buf_len` bytes; `out_len` is NULL
+ * or valid for writes of one `size_t`.
+ */
+lsim_status lsim_sim_result_json(const struct lsim_sim_result *result, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * The seed the run used: the scenario's (or the `seed` option) plus the
+ * replication.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`, `LSIM_STATUS_STALE_HANDLE`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `uint64_t`.
+ */
+lsim_status lsim_sim_result_seed(const struct lsim_sim_result *result, uint64_t *out);
+
+/**
+ * The number of functions of the scenario (1..=64); they are indexed from 0
+ * in scenario order.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`, `LSIM_STATUS_STALE_HANDLE`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `size_t`.
+ */
+lsim_status lsim_sim_result_function_count(const struct lsim_sim_result *result, size_t *out);
+
+/**
+ * Writes the name of function `index` (UTF-8, as in the scenario) to `buf`
+ * as a NUL-terminated string, with the `(buf, buf_len, *out_len)`
+ * convention of `lsim_sim_result_json`.
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_FUNCTION` (`index` not below the function count);
+ * `LSIM_STATUS_BUFFER_TOO_SMALL`; `LSIM_STATUS_NULL_POINTER`;
+ * `LSIM_STATUS_STALE_HANDLE`.
+ *
+ * # Safety
+ * As `lsim_sim_result_json`.
+ */
+lsim_status lsim_sim_result_function_name(const struct lsim_sim_result *result, size_t index, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * The summary of function `function` (an index below the function count)
+ * or, with `LSIM_SIM_TOTAL`, of the whole account: the JSON's
+ * `functions[function]` or `total`, with its bill's totals.
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`; `LSIM_STATUS_OVERFLOW` (a bill total
+ * that does not fit 64-bit cents); `LSIM_STATUS_NULL_POINTER`;
+ * `LSIM_STATUS_STALE_HANDLE`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_sim_summary`.
+ */
+lsim_status lsim_sim_result_summary(const struct lsim_sim_result *result, uint32_t function, struct lsim_sim_summary *out);
+
+/**
+ * The bill of function `function` (its usage alone, without the free tier)
+ * or, with `LSIM_SIM_TOTAL`, of the account (with the free tier when the
+ * scenario's `[pricing] free_tier` is true), over the whole run, warm-up
+ * included, at the scenario's prices: the JSON's `bill`, line by line.
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`; `LSIM_STATUS_OVERFLOW`;
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_STALE_HANDLE`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_bill`.
+ */
+lsim_status lsim_sim_result_bill(const struct lsim_sim_result *result, uint32_t function, struct lsim_bill *out);
+
+/**
+ * Writes the per-minute series (one point per simulated minute, the last
+ * one possibly partial: the JSON's `minutes`) to `out[0..*out_count]`.
+ *
+ * `out_len` is the capacity of `out`. When it is smaller than the number of
+ * points the call returns `LSIM_STATUS_BUFFER_TOO_SMALL` with that number
+ * in `*out_count` and writes nothing else; `out` may then be NULL (a size
+ * query).
+ *
+ * # Errors
+ * `LSIM_STATUS_BUFFER_TOO_SMALL`; `LSIM_STATUS_NULL_POINTER` (`result`,
+ * `out_count`, or `out` while `out_len` would suffice);
+ * `LSIM_STATUS_STALE_HANDLE`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of `out_len` points; `out_count` is
+ * NULL or valid for writes of one `size_t`.
+ */
+lsim_status lsim_sim_result_minutes(const struct lsim_sim_result *result, struct lsim_minute_point *out, size_t out_len, size_t *out_count);
 
 /**
  * The name of a status code ("LSIM_STATUS_OK", ...): a static

@@ -21,6 +21,14 @@ LSIM_STATIC_ASSERT(sizeof(lsim_invocation) == 12, "lsim_invocation is env + seq"
 LSIM_STATIC_ASSERT(sizeof(((lsim_stats *)0)->throttles) == LSIM_THROTTLE_REASON_COUNT * sizeof(uint64_t),
                    "one throttle counter per reason");
 LSIM_STATIC_ASSERT(LSIM_ABI_VERSION == 1, "this header is ABI version 1");
+LSIM_STATIC_ASSERT(sizeof(((lsim_sim_summary *)0)->throttles_by_reason) == LSIM_THROTTLE_REASON_COUNT * sizeof(uint64_t),
+                   "one throttle count per reason");
+#if UINTPTR_MAX == UINT64_MAX && defined(__x86_64__)
+/* The sizes Rust (ffi/src/tests_sim.rs), Go and Node (koffi) lay out on x86_64. */
+LSIM_STATIC_ASSERT(sizeof(lsim_run_options) == 48, "lsim_run_options");
+LSIM_STATIC_ASSERT(sizeof(lsim_sim_summary) == 200, "lsim_sim_summary");
+LSIM_STATIC_ASSERT(sizeof(lsim_minute_point) == 88, "lsim_minute_point");
+#endif
 
 int main(void) {
     lsim_region_config rc;

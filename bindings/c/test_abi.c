@@ -112,6 +112,8 @@ static void test_status_strings(void) {
         "LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE",
         "LSIM_STATUS_OVERFLOW",
         "LSIM_STATUS_TOO_FEW_SAMPLES",
+        "LSIM_STATUS_INVALID_SCENARIO",
+        "LSIM_STATUS_SIMULATION_FAILED",
     };
     uint32_t n = (uint32_t)(sizeof names / sizeof names[0]);
     for (uint32_t code = 0; code < n; code++) {
@@ -123,6 +125,7 @@ static void test_status_strings(void) {
     CHECK(LSIM_STATUS_INVALID_ARGUMENT == 5 && LSIM_STATUS_BUFFER_TOO_SMALL == 6);
     CHECK(LSIM_STATUS_INTERNAL == 23 && LSIM_STATUS_INVARIANT_VIOLATED == 24);
     CHECK(LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE == 25 && LSIM_STATUS_OVERFLOW == 26 && LSIM_STATUS_TOO_FEW_SAMPLES == 27);
+    CHECK(LSIM_STATUS_INVALID_SCENARIO == 28 && LSIM_STATUS_SIMULATION_FAILED == 29);
     CHECK(strcmp(lsim_status_str(n), "unknown status") == 0);
     CHECK(strcmp(lsim_status_str(UINT32_MAX), "unknown status") == 0);
 }

@@ -41,6 +41,16 @@
 // which matches [ErrThrottled]. Using a closed Region returns an error
 // wrapping [ErrClosed].
 //
+// # Whole simulations
+//
+// [RunScenario] runs one replication of a scenario, the TOML or JSON of
+// `lambdasim run` (cli/README.md), and returns a [SimResult]: its JSON
+// report (exactly the bytes `lambdasim run FILE --json` prints), the
+// summaries of each function and of the account, their bills and the
+// per-minute series. The same text and options give the same bytes in Rust,
+// C, Go and Node. [CheckScenario] reports what is wrong with a scenario,
+// with the line, column and field.
+//
 // # Concurrency and lifetime
 //
 // A Region is safe for concurrent use by multiple goroutines (the library

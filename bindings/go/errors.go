@@ -44,6 +44,8 @@ const (
 	StatusEphemeralOutOfRange        Status = C.LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE
 	StatusOverflow                   Status = C.LSIM_STATUS_OVERFLOW
 	StatusTooFewSamples              Status = C.LSIM_STATUS_TOO_FEW_SAMPLES
+	StatusInvalidScenario            Status = C.LSIM_STATUS_INVALID_SCENARIO
+	StatusSimulationFailed           Status = C.LSIM_STATUS_SIMULATION_FAILED
 )
 
 // statusNames are the Rust variant names of the codes (lsim_status, and the
@@ -77,6 +79,8 @@ var statusNames = [...]string{
 	StatusEphemeralOutOfRange:        "EphemeralOutOfRange",
 	StatusOverflow:                   "Overflow",
 	StatusTooFewSamples:              "TooFewSamples",
+	StatusInvalidScenario:            "InvalidScenario",
+	StatusSimulationFailed:           "SimulationFailed",
 }
 
 // Name returns the code's Rust variant name ("NotReady",
@@ -105,7 +109,8 @@ type Error struct {
 	// Op is the method that failed, e.g. "Finish"; empty in the sentinels.
 	Op string
 	// Detail is extra text: the broken invariant for
-	// StatusInvariantViolated, otherwise usually empty.
+	// StatusInvariantViolated, the scenario's problem (with its line,
+	// column and field) for StatusInvalidScenario, otherwise usually empty.
 	Detail string
 }
 
@@ -159,11 +164,13 @@ var (
 	ErrEphemeralOutOfRange        = &Error{Code: StatusEphemeralOutOfRange}
 	ErrOverflow                   = &Error{Code: StatusOverflow}
 	ErrTooFewSamples              = &Error{Code: StatusTooFewSamples}
+	ErrInvalidScenario            = &Error{Code: StatusInvalidScenario}
+	ErrSimulationFailed           = &Error{Code: StatusSimulationFailed}
 )
 
 // Go-side errors (no C status code).
 var (
-	// ErrClosed: the Region was closed (or is nil). Errors wrap it.
+	// ErrClosed: the Region or SimResult was closed (or is nil). Errors wrap it.
 	ErrClosed = errors.New("lambdasim: region is closed")
 	// ErrThrottled: the request was throttled; the error is a *ThrottleError.
 	ErrThrottled = errors.New("lambdasim: throttled")
@@ -208,3 +215,12 @@ type closedError string
 
 func (op closedError) Error() string { return "lambdasim: " + string(op) + ": region is closed" }
 func (op closedError) Unwrap() error { return ErrClosed }
+
+// closedResultError is the error of a call on a closed or nil SimResult:
+// it names the method and wraps ErrClosed.
+type closedResultError string
+
+func (op closedResultError) Error() string {
+	return "lambdasim: SimResult." + string(op) + ": result is closed"
+}
+func (op closedResultError) Unwrap() error { return ErrClosed }

@@ -128,7 +128,7 @@ func TestStatusTable(t *testing.T) {
 		lambdasim.ErrPackageTooLarge, lambdasim.ErrUnreservedBelowMinimum, lambdasim.ErrProvisionedExceedsReserved,
 		lambdasim.ErrAccountLimitTooLow, lambdasim.ErrInvalidSetting, lambdasim.ErrInternal,
 		lambdasim.ErrInvariantViolated, lambdasim.ErrEphemeralOutOfRange, lambdasim.ErrOverflow,
-		lambdasim.ErrTooFewSamples,
+		lambdasim.ErrTooFewSamples, lambdasim.ErrInvalidScenario, lambdasim.ErrSimulationFailed,
 	}
 	for code := 1; code < len(sentinels); code++ {
 		s := lambdasim.Status(code)

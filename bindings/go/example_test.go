@@ -163,3 +163,42 @@ func ExampleTuneProfile() {
 	// Output:
 	// 10113 sizes; fastest at 3538 MB: 230 ms, $0.000013444492634765625 each; timeout 1 s
 }
+
+// A whole scenario (the TOML of `lambdasim run`): 100 requests/s of 0.5 s
+// each keep about 50 environments busy; the JSON report is what
+// `lambdasim run FILE --json` prints.
+func ExampleRunScenario() {
+	const scenario = `
+seed = 1
+horizon_s = 180
+warmup_s = 60
+
+[[functions]]
+name = "api"
+workload = { type = "constant", rate_per_s = 100 }
+handler = { type = "fixed", ms = 500 }
+`
+	r, err := lambdasim.RunScenario(scenario, lambdasim.RunOptions{})
+	if err != nil {
+		panic(err)
+	}
+	defer r.Close()
+	total, err := r.Total()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d requests, avg busy %.1f, peak %d, %d cold starts, $%d.%02d\n",
+		total.Requests, total.AvgBusy, total.PeakConcurrency, total.ColdStarts, total.TotalCents/100, total.TotalCents%100)
+	minutes, _ := r.Minutes()
+	fmt.Println(len(minutes), "minutes; the first:", minutes[0].BusyMax, "busy at most,", minutes[0].ColdStarts, "cold starts")
+
+	err = lambdasim.CheckScenario("[[functions]]\nname = \"f\"\nworkload = { type = \"poison\" }\n")
+	var e *lambdasim.Error
+	if errors.As(err, &e) && errors.Is(err, lambdasim.ErrInvalidScenario) {
+		fmt.Println(e.Detail)
+	}
+	// Output:
+	// 12001 requests, avg busy 50.0, peak 50, 0 cold starts, $0.02
+	// 3 minutes; the first: 88 busy at most, 88 cold starts
+	// (scenario):3:21: functions[0].workload.type: unknown variant `poison`, expected one of `idle`, `poisson`, `constant`, `on_off`, `ramp`, `azure`, `invocations_csv`
+}

@@ -59,7 +59,9 @@ export type StatusName =
   | 'INVARIANT_VIOLATED'
   | 'EPHEMERAL_OUT_OF_RANGE'
   | 'OVERFLOW'
-  | 'TOO_FEW_SAMPLES';
+  | 'TOO_FEW_SAMPLES'
+  | 'INVALID_SCENARIO'
+  | 'SIMULATION_FAILED';
 
 /** The numeric status codes of the C ABI, by name (stable forever). */
 export const Status: Readonly<{
@@ -91,6 +93,8 @@ export const Status: Readonly<{
   EPHEMERAL_OUT_OF_RANGE: 25;
   OVERFLOW: 26;
   TOO_FEW_SAMPLES: 27;
+  INVALID_SCENARIO: 28;
+  SIMULATION_FAILED: 29;
 }>;
 
 /** AWS's throttle reasons. */
@@ -175,7 +179,11 @@ export class LambdasimError extends Error {
   readonly status: StatusName | 'UNKNOWN';
   /** The library's text for the status (`lsim_status_str`): `'LSIM_STATUS_NOT_READY'`. */
   readonly reason: string;
-  /** Only for `INVARIANT_VIOLATED` from `Region.check()`: the broken invariant. */
+  /**
+   * For `INVARIANT_VIOLATED` from `Region.check()`: the broken invariant;
+   * for `INVALID_SCENARIO` from `runScenario`: the scenario's problem, with
+   * its line, column and field (what `checkScenario` returns).
+   */
   detail?: string;
 }
 
@@ -656,6 +664,150 @@ export function tuneSamples(
   samples: readonly { memoryMb: number; durationsUs: readonly (number | bigint)[] | BigUint64Array }[],
   options?: TuneOptions,
 ): Tuned;
+
+// ---------------------------------------------------------------------------
+// Whole simulations: scenarios (the TOML or JSON of `lambdasim run`).
+
+/** How a scenario's text is read: 'auto' (text starting with '{' is JSON, else TOML), 'toml' or 'json'. */
+export type ScenarioFormatName = 'auto' | 'toml' | 'json';
+export const SCENARIO_FORMATS: readonly ['auto', 'toml', 'json'];
+
+/** Options of `runScenario`, overriding the scenario as `lambdasim run --seed S --horizon-s H` does. */
+export interface RunOptions {
+  /** Replaces the scenario's seed; replication r runs with seed + r. */
+  seed?: number | bigint;
+  /** Replaces the horizon: 1 up to 10^18 (exclusive) µs. A warm-up not shorter than it becomes a tenth of it. */
+  horizonUs?: number | bigint;
+  /** The replication to run: 0 (default) up to the scenario's replications − 1. */
+  replication?: number;
+  /** How the text is read (default 'auto'), or its `LSIM_SCENARIO_FORMAT_*` code. */
+  format?: ScenarioFormatName | number;
+  /** The JSON's `scenario` field (the command puts the file's path there); default "(scenario)". */
+  name?: string;
+}
+
+/**
+ * A summary of a run for one function or the whole account: the fields of
+ * the JSON's summaries (cli/README.md). Counts and averages cover the run
+ * after the warm-up; the bill covers the whole run.
+ */
+export interface SimSummary {
+  /** Requests made (invocations + throttles). */
+  readonly requests: number;
+  /** Invocations started. */
+  readonly invocations: number;
+  /** Full + partial cold starts. */
+  readonly coldStarts: number;
+  /** New environments (create + init). */
+  readonly fullColdStarts: number;
+  /** Init re-run on an environment reset by a crash or timeout. */
+  readonly partialColdStarts: number;
+  /** Idle on-demand environments reused. */
+  readonly warmStarts: number;
+  /** Starts on provisioned environments. */
+  readonly provisionedStarts: number;
+  /** On-demand starts of functions with provisioned concurrency (all of it busy). */
+  readonly spillover: number;
+  /** Throttled requests (not in `invocations`). */
+  readonly throttles: number;
+  /** Throttles by AWS reason (all four present; they sum to `throttles`). */
+  readonly throttlesByReason: Readonly<Record<ThrottleReasonName, number>>;
+  /** Invocations that ended in an error (function error, crash, timeout, failed init). */
+  readonly errors: number;
+  /** Of `errors`, the timeouts. */
+  readonly timeouts: number;
+  /** `coldStarts / requests`. */
+  readonly coldStartProbability: number;
+  /** `throttles / requests`. */
+  readonly throttleProbability: number;
+  /** Time-averaged live environments. */
+  readonly avgInstances: number;
+  /** Time-averaged busy environments (the concurrency). */
+  readonly avgBusy: number;
+  /** `avgInstances − avgBusy`. */
+  readonly avgIdle: number;
+  /** `avgBusy / avgInstances` (0 without instances). */
+  readonly utilization: number;
+  /** The most busy environments at once. */
+  readonly peakConcurrency: number;
+  /** The bill's total as AWS shows it, in cents (a function's without the free tier). */
+  readonly totalCents: number | bigint;
+  /** The bill's exact total. */
+  readonly exactTotal: Money;
+}
+
+/** One simulated minute, account-wide (the last may be partial). */
+export interface MinutePoint {
+  /** Index from 0. */
+  readonly minute: number;
+  /** Most busy environments during the minute (`ConcurrentExecutions` Max). */
+  readonly busyMax: number;
+  /** Average busy environments. */
+  readonly busyAvg: number;
+  /** Average live environments. */
+  readonly liveAvg: number;
+  /** Live environments at the end of the minute. */
+  readonly live: number;
+  /** Invocations started. */
+  readonly invocations: number;
+  /** Cold starts. */
+  readonly coldStarts: number;
+  /** Throttles. */
+  readonly throttles: number;
+  /** The account concurrency limit. */
+  readonly accountLimit: number;
+  /** The unreserved pool at the end of the minute. */
+  readonly unreservedPool: number;
+  /** Claimed account concurrency at the end of the minute. */
+  readonly claimed: number;
+}
+
+/**
+ * The result of one simulated replication (`runScenario`). Immutable; free
+ * it with `close()` or `[Symbol.dispose]()` (a FinalizationRegistry frees a
+ * leaked one). Every method of a closed result throws LambdasimError
+ * STALE_HANDLE.
+ */
+export class SimResult {
+  private constructor();
+  /** Results created and not yet freed. */
+  static liveCount(): number;
+  /** True once `close()` was called. */
+  readonly closed: boolean;
+  /** The seed the run used (the scenario's or the `seed` option, plus the replication). */
+  readonly seed: number | bigint;
+  /** Frees the C result. Idempotent. */
+  close(): void;
+  /** Same as `close()`. */
+  [Symbol.dispose](): void;
+  /** Exactly the bytes `lambdasim run FILE --json` prints for this replication (final newline included). */
+  json(): string;
+  /** The function names, in scenario order (the indexes of `function(i)` and `bill(i)`). */
+  functions(): readonly string[];
+  /** The summary of the whole account (the JSON's `total`). */
+  total(): SimSummary;
+  /** The summary of function `i`; UNKNOWN_FUNCTION past the end. */
+  function(i: number): SimSummary;
+  /** The bill of function `i` (no free tier) or, without an index, of the account. */
+  bill(i?: number): Bill;
+  /** The per-minute series (the JSON's `minutes`). */
+  minutes(): readonly MinutePoint[];
+}
+
+/**
+ * Runs one replication of a scenario (TOML or JSON text, the format of
+ * `lambdasim run`; cli/README.md). Relative trace paths resolve against the
+ * process's current directory. Errors: INVALID_SCENARIO (with `detail`),
+ * INVALID_ARGUMENT (a bad option), CAPACITY_EXCEEDED (more than 65 536
+ * environments at once), OVERFLOW, SIMULATION_FAILED.
+ */
+export function runScenario(text: string | Uint8Array, options?: RunOptions): SimResult;
+
+/**
+ * Checks a scenario as `runScenario` does before simulating: null when it is
+ * valid, else the message `lambdasim run` prints (line, column and field).
+ */
+export function checkScenario(text: string | Uint8Array, options?: { format?: ScenarioFormatName | number }): string | null;
 
 // ---------------------------------------------------------------------------
 // Module functions.

@@ -8,6 +8,9 @@
  *   Its ABI version is checked at load (`ABI_VERSION`).
  * - `Region` owns one C region: free it with `close()` (idempotent) or
  *   `[Symbol.dispose]()`; a FinalizationRegistry frees leaked ones.
+ * - `runScenario(text, options)` runs a whole scenario (the TOML or JSON of
+ *   `lambdasim run`) and returns a `SimResult` (same lifecycle as `Region`):
+ *   its `json()` is byte for byte what `lambdasim run FILE --json` prints.
  * - Every non-OK status throws `LambdasimError` (`.code`, `.status`,
  *   `.reason`). A throttle is not an error: `invoke` answers
  *   `{ throttled: true, reason, reasonCode }`.
@@ -69,20 +72,24 @@ const STATUS_NAMES = Object.freeze([
   'EPHEMERAL_OUT_OF_RANGE',
   'OVERFLOW',
   'TOO_FEW_SAMPLES',
+  'INVALID_SCENARIO',
+  'SIMULATION_FAILED',
 ]);
 
 /** What each status means (from the C header), for error messages. */
 const STATUS_TEXT = Object.freeze({
   OK: 'success',
   NULL_POINTER: 'a required pointer argument was NULL',
-  STALE_HANDLE: 'the region handle was freed, or never came from lsim_region_new',
+  STALE_HANDLE: 'the handle was freed, or never came from lsim_region_new / lsim_scenario_run',
   POISONED: 'an earlier call on this region panicked inside lambdasim; the region is unusable',
   PANIC: 'this call panicked inside lambdasim (a bug; please report); the region is now poisoned',
   INVALID_ARGUMENT: 'an enumeration value is unknown, a 0/1 flag is neither, or a struct size is wrong',
   BUFFER_TOO_SMALL: 'the output buffer is too small',
   TIME_WENT_BACKWARDS: "now is earlier than the region's clock; nothing changed",
-  CAPACITY_EXCEEDED: 'the function table (256) or environment table (16384) is full, or too many regions are live',
-  UNKNOWN_FUNCTION: 'the function handle is unknown or stale (the function was deleted)',
+  CAPACITY_EXCEEDED:
+    'the function table (256) or environment table (16384) is full, too many regions or results are live, ' +
+    'or a simulation needed more than 65536 environments at once',
+  UNKNOWN_FUNCTION: 'the function handle or index is unknown or stale (the function was deleted)',
   UNKNOWN_INVOCATION: 'the invocation handle is unknown, stale or already finished',
   NOT_READY: 'a successful finish before the cold start completed (readyAtUs)',
   TIMED_OUT: 'the region already ended this invocation at its function timeout',
@@ -101,6 +108,8 @@ const STATUS_TEXT = Object.freeze({
   EPHEMERAL_OUT_OF_RANGE: 'ephemeral storage outside 512..=10240 MB',
   OVERFLOW: 'a usage or money total too large to represent exactly',
   TOO_FEW_SAMPLES: 'fewer than 5 samples for a memory size',
+  INVALID_SCENARIO: 'the scenario text is not a valid scenario',
+  SIMULATION_FAILED: 'the simulator rejected a checked scenario, or its thread could not start',
 });
 
 const Status = Object.freeze(Object.fromEntries(STATUS_NAMES.map((name, code) => [name, code])));
@@ -142,6 +151,9 @@ const MEMORY_LISTS = Object.freeze(['default', 'all', 'custom']);
 const STRATEGIES = Object.freeze(['cost', 'speed', 'balanced']);
 const WARM_PICKS = Object.freeze(['mru', 'lru']);
 const MEMORY_RULES = Object.freeze(['current', 'legacy64']);
+const SCENARIO_FORMATS = Object.freeze(['auto', 'toml', 'json']);
+/** `LSIM_SIM_TOTAL`: the whole account instead of one function. */
+const SIM_TOTAL = 0xffffffff;
 
 // ---------------------------------------------------------------------------
 // Locating and loading the library.
@@ -347,6 +359,53 @@ const TuneSamplesRequestT = koffi.struct({
   configured_timeout_ms: u32,
 });
 const CandidateT = koffi.struct({ memory_mb: u32, duration_us: u64, billed_ms: u64, cost: MoneyT });
+const SimResultPtr = koffi.pointer(koffi.opaque());
+const RunOptionsT = koffi.struct({
+  struct_size: u32,
+  has_seed: u32,
+  seed: u64,
+  has_horizon: u32,
+  replication: u32,
+  horizon_us: u64,
+  name: koffi.pointer('uint8_t'),
+  name_len: 'size_t',
+});
+const SimSummaryT = koffi.struct({
+  requests: u64,
+  invocations: u64,
+  cold_starts: u64,
+  full_cold_starts: u64,
+  partial_cold_starts: u64,
+  warm_starts: u64,
+  provisioned_starts: u64,
+  spillover: u64,
+  throttles: u64,
+  throttles_by_reason: koffi.array(u64, 4, 'Array'),
+  errors: u64,
+  timeouts: u64,
+  cold_start_probability: 'double',
+  throttle_probability: 'double',
+  avg_instances: 'double',
+  avg_busy: 'double',
+  avg_idle: 'double',
+  utilization: 'double',
+  peak_concurrency: u32,
+  total_cents: u64,
+  exact_total: MoneyT,
+});
+const MinutePointT = koffi.struct({
+  minute: u64,
+  busy_max: u32,
+  busy_avg: 'double',
+  live_avg: 'double',
+  live: u32,
+  invocations: u64,
+  cold_starts: u64,
+  throttles: u64,
+  account_limit: u32,
+  unreserved_pool: u64,
+  claimed: u64,
+});
 const TuneResultT = koffi.struct({
   pick: CandidateT,
   count: 'size_t',
@@ -377,6 +436,9 @@ const EXPECTED_SIZES = [
   ['lsim_tune_samples_request', TuneSamplesRequestT, 48],
   ['lsim_tune_candidate', CandidateT, 40],
   ['lsim_tune_result', TuneResultT, 96],
+  ['lsim_run_options', RunOptionsT, 48],
+  ['lsim_sim_summary', SimSummaryT, 200],
+  ['lsim_minute_point', MinutePointT, 88],
 ];
 for (const [name, type, size] of EXPECTED_SIZES) {
   if (koffi.sizeof(type) !== size) {
@@ -456,6 +518,17 @@ const C = (() => {
       out('size_t'),
       out(TuneResultT),
     ]),
+    run_options_default: f('lsim_run_options_default', u32, [out(RunOptionsT)]),
+    scenario_run: f('lsim_scenario_run', u32, ['uint8_t *', 'size_t', u32, koffi.pointer(RunOptionsT), out(SimResultPtr)]),
+    scenario_check: f('lsim_scenario_check', u32, ['uint8_t *', 'size_t', u32, 'uint8_t *', 'size_t', out('size_t')]),
+    sim_result_free: f('lsim_sim_result_free', u32, [SimResultPtr]),
+    sim_result_json: f('lsim_sim_result_json', u32, [SimResultPtr, 'uint8_t *', 'size_t', out('size_t')]),
+    sim_result_seed: f('lsim_sim_result_seed', u32, [SimResultPtr, out(u64)]),
+    sim_result_function_count: f('lsim_sim_result_function_count', u32, [SimResultPtr, out('size_t')]),
+    sim_result_function_name: f('lsim_sim_result_function_name', u32, [SimResultPtr, 'size_t', 'uint8_t *', 'size_t', out('size_t')]),
+    sim_result_summary: f('lsim_sim_result_summary', u32, [SimResultPtr, u32, out(SimSummaryT)]),
+    sim_result_bill: f('lsim_sim_result_bill', u32, [SimResultPtr, u32, out(BillT)]),
+    sim_result_minutes: f('lsim_sim_result_minutes', u32, [SimResultPtr, 'void *', 'size_t', out('size_t')]),
   };
 })();
 
@@ -1420,6 +1493,305 @@ function tuneSamples(samples, options = {}) {
 }
 
 // ---------------------------------------------------------------------------
+// Whole simulations: scenarios (the TOML or JSON of `lambdasim run`).
+
+const RUN_OPTION_KEYS = Object.freeze(['seed', 'horizonUs', 'replication', 'format', 'name']);
+const CHECK_OPTION_KEYS = Object.freeze(['format']);
+
+/** Scenario text as UTF-8 bytes: a string, or a Buffer / Uint8Array of UTF-8. */
+function scenarioBytes(text) {
+  if (typeof text === 'string') return Buffer.from(text, 'utf8');
+  if (text instanceof Uint8Array) return Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  throw new TypeError(`lambdasim: the scenario must be a string or a Buffer of UTF-8, got ${describe(text)}`);
+}
+
+/**
+ * Reads a `(buf, buf_len, *out_len)` string: tries `size` bytes, then the
+ * size the library asks for. Returns `{ code, text }` (text '' unless OK or
+ * `okAlso`).
+ */
+function readCString(call, size = 1024, okAlso = -1) {
+  for (;;) {
+    const buf = Buffer.alloc(size);
+    const len = [0];
+    const code = call(buf, size, len);
+    const need = num(len[0], 'string length');
+    if (code === Status.BUFFER_TOO_SMALL && need > size) {
+      size = need;
+      continue;
+    }
+    const text = code === Status.OK || code === okAlso ? buf.toString('utf8', 0, Math.max(0, need - 1)) : '';
+    return { code, text };
+  }
+}
+
+/** `lsim_scenario_check`: `{ code, message }`. */
+function checkBytes(bytes, format) {
+  const { code, text } = readCString(
+    (buf, size, len) => C.scenario_check(bytes.length ? bytes : null, bytes.length, format, buf, size, len),
+    1024,
+    Status.INVALID_SCENARIO,
+  );
+  return { code, message: text };
+}
+
+/**
+ * Checks a scenario as `runScenario` does before simulating (parsed, every
+ * value in range, trace files read). Returns null for a valid scenario,
+ * else the message `lambdasim run` prints, with the line, column and field,
+ * e.g. "(scenario):7:21: functions[0].workload.type: unknown variant ...".
+ * Options: `{ format: 'auto' | 'toml' | 'json' }` (default 'auto': text
+ * starting with '{' is JSON).
+ */
+function checkScenario(text, options = {}) {
+  const o = plainObjectArg(options, 'check options');
+  rejectUnknownKeys(o, CHECK_OPTION_KEYS, 'check options');
+  const format = o.format === undefined ? 0 : enumArg(o.format, SCENARIO_FORMATS, 'format');
+  const { code, message } = checkBytes(scenarioBytes(text), format);
+  if (code === Status.OK) return null;
+  if (code === Status.INVALID_SCENARIO) return message;
+  throw new LambdasimError(code, 'checkScenario');
+}
+
+let liveResults = 0;
+
+// The safety net for results never closed; the held value is the handle.
+const resultFinalizer = new FinalizationRegistry((ptr) => {
+  liveResults -= 1;
+  try {
+    C.sim_result_free(ptr);
+  } catch {
+    // Nothing useful to do during finalization.
+  }
+});
+
+function toSimSummary(c) {
+  const throttlesByReason = {};
+  THROTTLE_REASONS.forEach((name, i) => {
+    throttlesByReason[name] = num(c.throttles_by_reason[i], `throttlesByReason.${name}`);
+  });
+  return Object.freeze({
+    requests: num(c.requests, 'requests'),
+    invocations: num(c.invocations, 'invocations'),
+    coldStarts: num(c.cold_starts, 'coldStarts'),
+    fullColdStarts: num(c.full_cold_starts, 'fullColdStarts'),
+    partialColdStarts: num(c.partial_cold_starts, 'partialColdStarts'),
+    warmStarts: num(c.warm_starts, 'warmStarts'),
+    provisionedStarts: num(c.provisioned_starts, 'provisionedStarts'),
+    spillover: num(c.spillover, 'spillover'),
+    throttles: num(c.throttles, 'throttles'),
+    throttlesByReason: Object.freeze(throttlesByReason),
+    errors: num(c.errors, 'errors'),
+    timeouts: num(c.timeouts, 'timeouts'),
+    coldStartProbability: c.cold_start_probability,
+    throttleProbability: c.throttle_probability,
+    avgInstances: c.avg_instances,
+    avgBusy: c.avg_busy,
+    avgIdle: c.avg_idle,
+    utilization: c.utilization,
+    peakConcurrency: c.peak_concurrency,
+    totalCents: numOrBig(c.total_cents),
+    exactTotal: moneyFromC(c.exact_total),
+  });
+}
+
+function toMinutePoint(m) {
+  return Object.freeze({
+    minute: num(m.minute, 'minute'),
+    busyMax: m.busy_max,
+    busyAvg: m.busy_avg,
+    liveAvg: m.live_avg,
+    live: m.live,
+    invocations: num(m.invocations, 'invocations'),
+    coldStarts: num(m.cold_starts, 'coldStarts'),
+    throttles: num(m.throttles, 'throttles'),
+    accountLimit: m.account_limit,
+    unreservedPool: num(m.unreserved_pool, 'unreservedPool'),
+    claimed: num(m.claimed, 'claimed'),
+  });
+}
+
+/**
+ * The result of one simulated replication of a scenario (`runScenario`).
+ * Immutable; free it with `close()` (idempotent) or `[Symbol.dispose]()`.
+ * Every method of a closed result throws LambdasimError STALE_HANDLE.
+ */
+class SimResult {
+  #ptr = null;
+
+  /** Use `runScenario`. */
+  constructor(ptr) {
+    if (ptr === null || ptr === undefined) throw new TypeError('lambdasim: use runScenario() to create a SimResult');
+    this.#ptr = ptr;
+    liveResults += 1;
+    resultFinalizer.register(this, ptr, this);
+  }
+
+  /** Results created and not yet freed (by `close()` or the finalizer). */
+  static liveCount() {
+    return liveResults;
+  }
+
+  /** True once `close()` was called. */
+  get closed() {
+    return this.#ptr === null;
+  }
+
+  /** Frees the C result. Idempotent; every later call throws STALE_HANDLE. */
+  close() {
+    if (this.#ptr === null) return;
+    const ptr = this.#ptr;
+    this.#ptr = null;
+    resultFinalizer.unregister(this);
+    liveResults -= 1;
+    check(C.sim_result_free(ptr), 'SimResult.close');
+  }
+
+  [DISPOSE]() {
+    this.close();
+  }
+
+  #handle(op) {
+    if (this.#ptr === null) throw new LambdasimError(Status.STALE_HANDLE, `SimResult.${op}: the result is closed`);
+    return this.#ptr;
+  }
+
+  /** The seed the run used (the scenario's or the `seed` option, plus the replication). */
+  get seed() {
+    const r = this.#handle('seed');
+    const s = [0];
+    check(C.sim_result_seed(r, s), 'SimResult.seed');
+    return numOrBig(s[0]);
+  }
+
+  /**
+   * Exactly the bytes `lambdasim run FILE --json` prints for this
+   * replication, final newline included (with several replications, the
+   * object of this one in the command's `runs`). Fields: cli/README.md.
+   */
+  json() {
+    const r = this.#handle('json');
+    const { code, text } = readCString((buf, size, len) => C.sim_result_json(r, buf, size, len), 64 * 1024);
+    check(code, 'SimResult.json');
+    return text;
+  }
+
+  /** The names of the scenario's functions, in scenario order (the indexes of `function(i)` and `bill(i)`). */
+  functions() {
+    const r = this.#handle('functions');
+    const n = [0];
+    check(C.sim_result_function_count(r, n), 'SimResult.functions');
+    const names = [];
+    for (let i = 0; i < num(n[0], 'function count'); i++) {
+      const { code, text } = readCString((buf, size, len) => C.sim_result_function_name(r, i, buf, size, len), 256);
+      check(code, 'SimResult.functions');
+      names.push(text);
+    }
+    return Object.freeze(names);
+  }
+
+  #index(i, op) {
+    if (!Number.isInteger(i) || i < 0 || i >= SIM_TOTAL) {
+      if (typeof i !== 'number') throw new TypeError(`lambdasim: SimResult.${op}: the function index must be a number, got ${describe(i)}`);
+      throw new LambdasimError(Status.UNKNOWN_FUNCTION, `SimResult.${op}: no function ${i}`);
+    }
+    return i;
+  }
+
+  #summary(index, op) {
+    const r = this.#handle(op);
+    const s = {};
+    check(C.sim_result_summary(r, index, s), `SimResult.${op}`);
+    return toSimSummary(s);
+  }
+
+  /** The summary of the whole account (the JSON's `total`). */
+  total() {
+    return this.#summary(SIM_TOTAL, 'total');
+  }
+
+  /** The summary of function `i` (an index of `functions()`); UNKNOWN_FUNCTION past the end. */
+  function(i) {
+    this.#handle('function');
+    return this.#summary(this.#index(i, 'function'), 'function');
+  }
+
+  /**
+   * The bill of function `i` (its usage alone, no free tier) or, without an
+   * index, of the account (with the free tier when the scenario enables it),
+   * over the whole run: the JSON's `bill`, line by line.
+   */
+  bill(i) {
+    const r = this.#handle('bill');
+    const index = i === undefined ? SIM_TOTAL : this.#index(i, 'bill');
+    const b = {};
+    check(C.sim_result_bill(r, index, b), 'SimResult.bill');
+    return toBill(b);
+  }
+
+  /** The per-minute series (the JSON's `minutes`). */
+  minutes() {
+    const r = this.#handle('minutes');
+    const count = [0];
+    const first = C.sim_result_minutes(r, null, 0, count);
+    if (first === Status.OK) return Object.freeze([]);
+    if (first !== Status.BUFFER_TOO_SMALL) check(first, 'SimResult.minutes');
+    const n = num(count[0], 'minute count');
+    const buf = Buffer.alloc(n * koffi.sizeof(MinutePointT));
+    check(C.sim_result_minutes(r, buf, n, count), 'SimResult.minutes');
+    return Object.freeze(koffi.decode(buf, MinutePointT, n).map(toMinutePoint));
+  }
+}
+
+/**
+ * Runs one replication of a scenario (a string or Buffer of TOML or JSON in
+ * the format of `lambdasim run`) and returns its `SimResult`. Options:
+ * `seed` (replaces the scenario's; replication r runs with seed + r),
+ * `horizonUs` (replaces the horizon: 1 up to 10^18 µs, a number or BigInt),
+ * `replication` (default 0, below the scenario's replications), `format`
+ * ('auto' — default: text starting with '{' is JSON —, 'toml', 'json'),
+ * `name` (the JSON's `scenario` field; default "(scenario)"). Relative
+ * trace paths resolve against the process's current directory. Blocks
+ * until the simulation ends.
+ *
+ * A bad scenario throws LambdasimError INVALID_SCENARIO whose `detail` (and
+ * message) is what `checkScenario` returns.
+ */
+function runScenario(text, options = {}) {
+  const bytes = scenarioBytes(text);
+  const o = plainObjectArg(options, 'run options');
+  rejectUnknownKeys(o, RUN_OPTION_KEYS, 'run options');
+  const c = {};
+  check(C.run_options_default(c), 'lsim_run_options_default');
+  if (o.seed !== undefined) {
+    c.has_seed = 1;
+    c.seed = u64Arg(o.seed, 'seed');
+  }
+  if (o.horizonUs !== undefined) {
+    c.has_horizon = 1;
+    c.horizon_us = u64Arg(o.horizonUs, 'horizonUs');
+  }
+  if (o.replication !== undefined) c.replication = u32Arg(o.replication, 'replication');
+  const format = o.format === undefined ? 0 : enumArg(o.format, SCENARIO_FORMATS, 'format');
+  if (o.name !== undefined) {
+    if (typeof o.name !== 'string') throw new TypeError(`lambdasim: name must be a string, got ${describe(o.name)}`);
+    const name = Buffer.from(o.name, 'utf8');
+    c.name = name.length ? name : null;
+    c.name_len = name.length;
+  }
+  const out = [null];
+  const code = C.scenario_run(bytes.length ? bytes : null, bytes.length, format, c, out);
+  if (code === Status.INVALID_SCENARIO) {
+    const { message } = checkBytes(bytes, format);
+    const err = new LambdasimError(code, `runScenario: ${message}`);
+    err.detail = message;
+    throw err;
+  }
+  check(code, 'runScenario');
+  return new SimResult(out[0]);
+}
+
+// ---------------------------------------------------------------------------
 // Module functions.
 
 /** The loaded library's C ABI version (`lsim_abi_version()`). */
@@ -1481,6 +1853,10 @@ module.exports = {
   durationAt,
   tuneProfile,
   tuneSamples,
+  runScenario,
+  checkScenario,
+  SimResult,
+  SCENARIO_FORMATS,
   ARCHITECTURES,
   GRANULARITIES,
   PRICE_BOOKS,

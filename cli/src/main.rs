@@ -248,10 +248,9 @@ fn print(s: &str) {
     let _ = out.flush();
 }
 
+/// Prints JSON as `report::json_text` writes it (the C ABI returns the same bytes).
 fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut s = serde_json::to_string_pretty(value)?;
-    s.push('\n');
-    print(&s);
+    print(&report::json_text(value)?);
     Ok(())
 }
 
@@ -280,19 +279,13 @@ fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
         }
     };
     if let Some(seed) = a.seed {
-        p.config.seed = seed;
-        p.scenario.seed = seed;
+        p.override_seed(seed);
     }
     if let Some(h) = a.horizon_s {
         if !(h.is_finite() && h > 0.0 && h < 1e12) {
             return Err(usage(format!("--horizon-s must be a positive number of seconds (got {h})")));
         }
-        p.config.horizon = lambdasim::Duration::from_micros((h * 1e6).round() as u64);
-        p.scenario.horizon_s = h;
-        if p.config.warmup >= p.config.horizon {
-            // Keep the warm-up a tenth of a shortened run.
-            p.config.warmup = lambdasim::Duration::from_micros(p.config.horizon.as_micros() / 10);
-        }
+        p.override_horizon(lambdasim::Duration::from_micros((h * 1e6).round() as u64));
     }
     if let Some(r) = a.replications {
         if r == 0 {

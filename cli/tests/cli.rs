@@ -382,3 +382,31 @@ fn run_draws_an_svg() {
         assert!(svg.contains(label), "{label}");
     }
 }
+
+/// The simulation vectors (tests/vectors/sim) are what this command prints:
+/// `lambdasim run <file> --json --seed <its seed>`, run from their folder,
+/// gives each `<name>.expected.json` byte for byte (the C ABI's
+/// `lsim_sim_result_json` must too).
+#[test]
+fn run_json_prints_the_simulation_vectors_byte_for_byte() {
+    let dir = root().join("tests/vectors/sim");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let Some(stem) = name.strip_suffix(".expected.json") else { continue };
+        let expected = std::fs::read_to_string(&path).unwrap();
+        let seed = serde_json::from_str::<Value>(&expected).unwrap()["seed"].as_u64().unwrap().to_string();
+        let scenario =
+            ["toml", "json"].iter().map(|ext| format!("{stem}.{ext}")).find(|f| dir.join(f).exists()).unwrap();
+        let out = Command::new(BIN)
+            .args(["run", &scenario, "--json", "--seed", &seed])
+            .current_dir(&dir)
+            .output()
+            .expect("run lambdasim");
+        assert!(out.status.success(), "{scenario}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stdout == expected.as_bytes(), "{scenario}: the output differs from {name}");
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} simulation vectors");
+}

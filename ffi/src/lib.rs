@@ -1,16 +1,18 @@
 //! # lambdasim-ffi
 //!
 //! The C ABI of [`lambdasim`]: a region handle, by-value function,
-//! environment and invocation handles, `#[repr(C)]` configs and results, and
-//! integer status codes. `include/lambdasim.h` is generated from this crate
+//! environment and invocation handles, `#[repr(C)]` configs and results,
+//! integer status codes, and whole scenario runs ([`sim`]: the
+//! `lambdasim run` scenarios, through the `lambdasim-scenario` crate). `include/lambdasim.h` is generated from this crate
 //! by `scripts/gen-header.sh` (cbindgen); DESIGN §3 states the conventions:
 //!
 //! - every fallible function returns `lsim_status` (`LSIM_STATUS_OK` = 0) and
 //!   writes its out-parameters (always last) only on success;
 //! - every pointer is checked for NULL first (`LSIM_STATUS_NULL_POINTER`);
-//! - `lsim_region *` is an opaque value looked up in a registry, never
-//!   dereferenced, so NULL, freed, stale and made-up handles are errors
-//!   (`LSIM_STATUS_STALE_HANDLE`), never undefined behaviour;
+//! - `lsim_region *` and `lsim_sim_result *` are opaque values looked up in
+//!   a registry, never dereferenced, so NULL, freed, stale and made-up
+//!   handles are errors (`LSIM_STATUS_STALE_HANDLE`), never undefined
+//!   behaviour;
 //! - enumerations arrive as `uint32_t` and go through `TryFrom`
 //!   (`LSIM_STATUS_INVALID_ARGUMENT` for unknown values); config structs
 //!   start with `struct_size`, which must equal the struct's size;
@@ -25,6 +27,7 @@
 pub mod api;
 pub mod cost;
 pub mod registry;
+pub mod sim;
 pub mod status;
 pub mod types;
 
@@ -32,10 +35,13 @@ pub mod types;
 mod tests;
 #[cfg(test)]
 mod tests_cost;
+#[cfg(test)]
+mod tests_sim;
 
 pub use api::*;
 pub use cost::*;
 pub use registry::lsim_region;
+pub use sim::*;
 pub use status::{lsim_status, lsim_status_str};
 pub use types::*;
 

@@ -1,26 +1,29 @@
-//! Region handles: opaque values that index a global registry.
+//! Handles: opaque values that index a global registry, one registry per
+//! kind of handle (`lsim_region`, `lsim_sim_result`).
 //!
-//! A `lsim_region *` is never a pointer to Rust memory. Its address encodes a
-//! (slot index, generation) pair; every call decodes it and looks the slot up
-//! in `REGISTRY`, so NULL, freed, stale and made-up handles are answered
-//! with a status instead of undefined behaviour. The registry holds each
-//! region in an `Arc`, so `lsim_region_free` racing with another call on the
-//! same region only drops the registry's reference: the memory goes when the
-//! last call returns.
+//! A handle is never a pointer to Rust memory. Its address encodes a (kind,
+//! slot index, generation) triple; every call decodes it and looks the slot
+//! up in that kind's registry, so NULL, freed, stale, made-up handles and
+//! handles of the other kind are answered with a status instead of
+//! undefined behaviour. A registry holds each value in an `Arc`, so a free
+//! racing with another call on the same handle only drops the registry's
+//! reference: the memory goes when the last call returns.
 //!
-//! Encoding: `address = generation << 21 | index << 1 | 1`, with a 20-bit
-//! index and a generation of 1..=`GEN_MAX`. The low bit makes it odd (never
-//! NULL, never an aligned pointer), and generation 1 keeps it at least
-//! 0x200001. On 64-bit targets the generation has 17 bits, so every handle
-//! is below 2^38: garbage collectors that inspect pointer-typed values (Go
-//! checks that they do not point into unallocated parts of its heap, which
-//! starts at 2^38 or above) never see a handle inside their heap. 32-bit
-//! targets have 11 generation bits.
+//! Encoding: `address = generation << 22 | kind << 21 | index << 1 | 1`,
+//! with a 20-bit index, a 1-bit kind and a generation of 1..=`GEN_MAX`. The
+//! low bit makes it odd (never NULL, never an aligned pointer), and
+//! generation 1 keeps it at least 0x400001. On 64-bit targets the
+//! generation has 16 bits, so every handle is below 2^38: garbage
+//! collectors that inspect pointer-typed values (Go checks that they do not
+//! point into unallocated parts of its heap, which starts at 2^38 or above)
+//! never see a handle inside their heap. 32-bit targets have 10 generation
+//! bits.
 //!
-//! A freed slot is reused only once `QUARANTINE` other slots are free, so a
-//! program that creates and frees regions in a loop cycles through that many
-//! slots: a stale handle would need `QUARANTINE` × `GEN_MAX` (about 33
-//! million on 64-bit targets) frees before it could name a live region.
+//! A freed slot is reused only once `QUARANTINE` other slots of the same
+//! registry are free, so a program that creates and frees handles in a loop
+//! cycles through that many slots: a stale handle would need `QUARANTINE` ×
+//! `GEN_MAX` (about 16 million on 64-bit targets) frees before it could name
+//! a live value.
 
 use crate::status::lsim_status;
 use std::collections::VecDeque;
@@ -40,16 +43,22 @@ pub struct lsim_region {
 }
 
 const INDEX_BITS: u32 = 20;
-const GEN_SHIFT: u32 = INDEX_BITS + 1;
+const KIND_SHIFT: u32 = INDEX_BITS + 1;
+const GEN_SHIFT: u32 = KIND_SHIFT + 1;
 /// Bits of the generation: handles stay below 2^38 on 64-bit targets.
-const GEN_BITS: u32 = if usize::BITS >= 64 { 17 } else { usize::BITS - GEN_SHIFT };
+const GEN_BITS: u32 = if usize::BITS >= 64 { 38 - GEN_SHIFT } else { usize::BITS - GEN_SHIFT };
 /// The largest generation; generations run 1..=GEN_MAX and wrap to 1.
 const GEN_MAX: u32 = (1 << GEN_BITS) - 1;
-/// Slots the registry can hold (live regions at once).
+/// Slots a registry can hold (live values at once).
 const MAX_SLOTS: usize = 1 << INDEX_BITS;
 const INDEX_MASK: usize = MAX_SLOTS - 1;
 /// Free slots kept out of reuse, oldest reused first.
 const QUARANTINE: usize = 256;
+
+/// The kind bit of region handles.
+pub(crate) const KIND_REGION: usize = 0;
+/// The kind bit of simulation-result handles.
+pub(crate) const KIND_SIM_RESULT: usize = 1;
 
 /// What the registry keeps for one live region.
 pub(crate) struct Entry {
@@ -58,33 +67,34 @@ pub(crate) struct Entry {
     pub poisoned: bool,
 }
 
-struct Slot {
+struct Slot<T> {
     generation: u32,
-    entry: Option<Arc<Mutex<Entry>>>,
+    entry: Option<Arc<T>>,
 }
 
-struct Registry {
-    slots: Vec<Slot>,
+struct Slots<T> {
+    slots: Vec<Slot<T>>,
     /// Free slots, oldest first.
     free: VecDeque<u32>,
 }
 
-static REGISTRY: Mutex<Registry> = Mutex::new(Registry { slots: Vec::new(), free: VecDeque::new() });
-
-/// The registry, even if a panic poisoned its lock: every update below
-/// leaves it consistent before anything that could panic.
-fn registry() -> MutexGuard<'static, Registry> {
-    REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
+/// The live values of one kind of handle.
+pub(crate) struct Registry<T> {
+    kind: usize,
+    inner: Mutex<Slots<T>>,
 }
 
-fn encode(index: usize, generation: u32) -> *mut lsim_region {
-    let addr = ((generation as usize) << GEN_SHIFT) | ((index & INDEX_MASK) << 1) | 1;
+/// Every live region.
+pub(crate) static REGIONS: Registry<Mutex<Entry>> = Registry::new(KIND_REGION);
+
+fn encode<H>(kind: usize, index: usize, generation: u32) -> *mut H {
+    let addr = ((generation as usize) << GEN_SHIFT) | ((kind & 1) << KIND_SHIFT) | ((index & INDEX_MASK) << 1) | 1;
     std::ptr::without_provenance_mut(addr)
 }
 
-fn decode(handle: *const lsim_region) -> Option<(usize, u32)> {
+fn decode<H>(kind: usize, handle: *const H) -> Option<(usize, u32)> {
     let addr = handle.addr();
-    if addr & 1 == 0 {
+    if addr & 1 == 0 || (addr >> KIND_SHIFT) & 1 != kind {
         return None;
     }
     let index = (addr >> 1) & INDEX_MASK;
@@ -92,68 +102,102 @@ fn decode(handle: *const lsim_region) -> Option<(usize, u32)> {
     Some((index, generation))
 }
 
-/// Registers a region and returns its new handle.
-pub(crate) fn insert(region: Box<CoreRegion>) -> Result<*mut lsim_region, lsim_status> {
-    let entry = Arc::new(Mutex::new(Entry { region, poisoned: false }));
-    let mut reg = registry();
-    let grow = reg.free.len() <= QUARANTINE && reg.slots.len() < MAX_SLOTS;
-    if !grow {
-        if let Some(index) = reg.free.pop_front() {
-            let slot = reg.slots.get_mut(index as usize).ok_or(lsim_status::Internal)?;
-            slot.entry = Some(entry);
-            return Ok(encode(index as usize, slot.generation));
-        }
-        return Err(lsim_status::CapacityExceeded);
+impl<T> Registry<T> {
+    /// An empty registry whose handles carry `kind` (0 or 1).
+    pub(crate) const fn new(kind: usize) -> Self {
+        Registry { kind, inner: Mutex::new(Slots { slots: Vec::new(), free: VecDeque::new() }) }
     }
-    let index = reg.slots.len();
-    reg.slots.push(Slot { generation: 1, entry: Some(entry) });
-    Ok(encode(index, 1))
+
+    /// The slots, even if a panic poisoned the lock: every update below
+    /// leaves them consistent before anything that could panic.
+    fn lock(&self) -> MutexGuard<'_, Slots<T>> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers a value and returns its new handle.
+    ///
+    /// # Errors
+    /// `LSIM_STATUS_CAPACITY_EXCEEDED` when `MAX_SLOTS` values are live.
+    pub(crate) fn insert<H>(&self, value: T) -> Result<*mut H, lsim_status> {
+        let entry = Arc::new(value);
+        let mut reg = self.lock();
+        let grow = reg.free.len() <= QUARANTINE && reg.slots.len() < MAX_SLOTS;
+        if !grow {
+            if let Some(index) = reg.free.pop_front() {
+                let slot = reg.slots.get_mut(index as usize).ok_or(lsim_status::Internal)?;
+                slot.entry = Some(entry);
+                return Ok(encode(self.kind, index as usize, slot.generation));
+            }
+            return Err(lsim_status::CapacityExceeded);
+        }
+        let index = reg.slots.len();
+        reg.slots.push(Slot { generation: 1, entry: Some(entry) });
+        Ok(encode(self.kind, index, 1))
+    }
+
+    /// The live value a handle names.
+    ///
+    /// # Errors
+    /// `LSIM_STATUS_NULL_POINTER` for NULL, `LSIM_STATUS_STALE_HANDLE` for a
+    /// freed or made-up handle, or one of another kind.
+    pub(crate) fn lookup<H>(&self, handle: *const H) -> Result<Arc<T>, lsim_status> {
+        if handle.is_null() {
+            return Err(lsim_status::NullPointer);
+        }
+        let (index, generation) = decode(self.kind, handle).ok_or(lsim_status::StaleHandle)?;
+        let reg = self.lock();
+        let slot = reg.slots.get(index).ok_or(lsim_status::StaleHandle)?;
+        match &slot.entry {
+            Some(entry) if slot.generation == generation => Ok(Arc::clone(entry)),
+            _ => Err(lsim_status::StaleHandle),
+        }
+    }
+
+    /// Unregisters a value. The handle and every copy of it become stale.
+    ///
+    /// # Errors
+    /// As [`Registry::lookup`].
+    pub(crate) fn remove<H>(&self, handle: *const H) -> Result<(), lsim_status> {
+        if handle.is_null() {
+            return Err(lsim_status::NullPointer);
+        }
+        let (index, generation) = decode(self.kind, handle).ok_or(lsim_status::StaleHandle)?;
+        let entry = {
+            let mut reg = self.lock();
+            let slot = reg.slots.get_mut(index).ok_or(lsim_status::StaleHandle)?;
+            if slot.generation != generation || slot.entry.is_none() {
+                return Err(lsim_status::StaleHandle);
+            }
+            let entry = slot.entry.take();
+            // Generations stay in 1..=GEN_MAX, so `+ 1` cannot overflow.
+            slot.generation = if slot.generation == GEN_MAX { 1 } else { slot.generation + 1 };
+            let index = u32::try_from(index).map_err(|_| lsim_status::Internal)?;
+            reg.free.push_back(index);
+            entry
+        };
+        // Dropped outside the registry lock: freeing a 1.7 MB region should
+        // not block other handles' lookups.
+        drop(entry);
+        Ok(())
+    }
+
+    #[cfg(test)]
+    fn free_len(&self) -> usize {
+        self.lock().free.len()
+    }
 }
 
-/// The live entry a handle names.
-///
-/// # Errors
-/// `LSIM_STATUS_NULL_POINTER` for NULL, `LSIM_STATUS_STALE_HANDLE` for a
-/// freed or made-up handle.
-fn lookup(handle: *const lsim_region) -> Result<Arc<Mutex<Entry>>, lsim_status> {
-    if handle.is_null() {
-        return Err(lsim_status::NullPointer);
-    }
-    let (index, generation) = decode(handle).ok_or(lsim_status::StaleHandle)?;
-    let reg = registry();
-    let slot = reg.slots.get(index).ok_or(lsim_status::StaleHandle)?;
-    match &slot.entry {
-        Some(entry) if slot.generation == generation => Ok(Arc::clone(entry)),
-        _ => Err(lsim_status::StaleHandle),
-    }
+/// Registers a region and returns its new handle.
+pub(crate) fn insert(region: Box<CoreRegion>) -> Result<*mut lsim_region, lsim_status> {
+    REGIONS.insert(Mutex::new(Entry { region, poisoned: false }))
 }
 
 /// Unregisters a region. The handle and every copy of it become stale.
 ///
 /// # Errors
-/// As [`lookup`].
+/// As [`Registry::lookup`].
 pub(crate) fn remove(handle: *const lsim_region) -> Result<(), lsim_status> {
-    if handle.is_null() {
-        return Err(lsim_status::NullPointer);
-    }
-    let (index, generation) = decode(handle).ok_or(lsim_status::StaleHandle)?;
-    let entry = {
-        let mut reg = registry();
-        let slot = reg.slots.get_mut(index).ok_or(lsim_status::StaleHandle)?;
-        if slot.generation != generation || slot.entry.is_none() {
-            return Err(lsim_status::StaleHandle);
-        }
-        let entry = slot.entry.take();
-        // Generations stay in 1..=GEN_MAX, so `+ 1` cannot overflow.
-        slot.generation = if slot.generation == GEN_MAX { 1 } else { slot.generation + 1 };
-        let index = u32::try_from(index).map_err(|_| lsim_status::Internal)?;
-        reg.free.push_back(index);
-        entry
-    };
-    // Dropped outside the registry lock: freeing 1.7 MB should not block
-    // other regions' lookups.
-    drop(entry);
-    Ok(())
+    REGIONS.remove(handle)
 }
 
 /// Runs `f` on the region a handle names, under its lock.
@@ -164,7 +208,7 @@ pub(crate) fn with_region<R>(
     handle: *const lsim_region,
     f: impl FnOnce(&mut CoreRegion) -> Result<R, lsim_status>,
 ) -> Result<R, lsim_status> {
-    let entry = lookup(handle)?;
+    let entry = REGIONS.lookup(handle)?;
     let mut guard = entry.lock().map_err(|_| lsim_status::Poisoned)?;
     if guard.poisoned {
         return Err(lsim_status::Poisoned);
@@ -196,17 +240,20 @@ mod tests {
 
     #[test]
     fn handles_round_trip_and_are_odd() {
-        for (index, generation) in [(0usize, 1u32), (5, 7), (INDEX_MASK, GEN_MAX)] {
-            let h = encode(index, generation);
-            assert!(!h.is_null());
-            assert_eq!(h.addr() & 1, 1);
-            assert!(h.addr() >= 0x20_0001);
-            assert_eq!(decode(h), Some((index, generation)));
+        for kind in [KIND_REGION, KIND_SIM_RESULT] {
+            for (index, generation) in [(0usize, 1u32), (5, 7), (INDEX_MASK, GEN_MAX)] {
+                let h: *mut lsim_region = encode(kind, index, generation);
+                assert!(!h.is_null());
+                assert_eq!(h.addr() & 1, 1);
+                assert!(h.addr() >= 0x40_0001);
+                assert_eq!(decode(kind, h), Some((index, generation)));
+                assert_eq!(decode(kind ^ 1, h), None, "a handle of the other kind");
+            }
         }
         #[cfg(target_pointer_width = "64")]
-        assert!(encode(INDEX_MASK, GEN_MAX).addr() < 1 << 38);
-        assert_eq!(decode(std::ptr::without_provenance(8)), None);
-        assert_eq!(decode(std::ptr::without_provenance(1)), None, "generation 0");
+        assert!(encode::<u8>(KIND_SIM_RESULT, INDEX_MASK, GEN_MAX).addr() < 1 << 38);
+        assert_eq!(decode(KIND_REGION, std::ptr::without_provenance::<u8>(8)), None);
+        assert_eq!(decode(KIND_REGION, std::ptr::without_provenance::<u8>(1)), None, "generation 0");
     }
 
     #[test]
@@ -216,16 +263,28 @@ mod tests {
             insert(crate::api::build_region_for_tests(config)).unwrap()
         };
         let first = handle();
-        let (first_index, _) = decode(first).unwrap();
+        let (first_index, _) = decode(KIND_REGION, first).unwrap();
         remove(first).unwrap();
         // Other tests run in parallel, so only check that the next region
         // does not get the slot just freed while the quarantine is short.
         let next = handle();
-        let (next_index, _) = decode(next).unwrap();
-        if registry().free.len() < QUARANTINE {
+        let (next_index, _) = decode(KIND_REGION, next).unwrap();
+        if REGIONS.free_len() < QUARANTINE {
             assert_ne!(next_index, first_index);
         }
-        assert_eq!(lookup(first).err(), Some(lsim_status::StaleHandle));
+        assert_eq!(REGIONS.lookup(first).err(), Some(lsim_status::StaleHandle));
         remove(next).unwrap();
+    }
+
+    #[test]
+    fn registries_of_different_kinds_do_not_mix() {
+        let numbers: Registry<u32> = Registry::new(KIND_SIM_RESULT);
+        let h: *mut lsim_region = numbers.insert(7).unwrap();
+        assert_eq!(*numbers.lookup(h).unwrap(), 7);
+        assert_eq!(REGIONS.lookup(h).err(), Some(lsim_status::StaleHandle), "a result handle is no region");
+        assert_eq!(REGIONS.remove(h).err(), Some(lsim_status::StaleHandle));
+        numbers.remove(h).unwrap();
+        assert_eq!(numbers.lookup(h).err(), Some(lsim_status::StaleHandle));
+        assert_eq!(numbers.remove(h).err(), Some(lsim_status::StaleHandle), "a second free");
     }
 }

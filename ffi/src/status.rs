@@ -7,7 +7,8 @@ use lambdasim::{ConfigError, FinishError, InvokeError, TimeError};
 
 /// The result of a fallible call. `LSIM_STATUS_OK` (0) is success; every
 /// other value is an error and the call wrote none of its out-parameters
-/// (except `*out_len` with `LSIM_STATUS_BUFFER_TOO_SMALL`).
+/// (except `*out_len` with `LSIM_STATUS_BUFFER_TOO_SMALL`, and
+/// `lsim_scenario_check`'s message with `LSIM_STATUS_INVALID_SCENARIO`).
 ///
 /// The numbers are stable forever: new codes are only appended, retired
 /// ones stay reserved. `lsim_status_str` names each one.
@@ -19,13 +20,14 @@ pub enum lsim_status {
     Ok = 0,
     /// A required pointer argument (handle, config or out-parameter) was NULL.
     NullPointer = 1,
-    /// The region handle was freed, or never came from `lsim_region_new`.
+    /// The handle was freed, or never came from `lsim_region_new` (a region)
+    /// or `lsim_scenario_run` (a simulation result), or is of the other kind.
     StaleHandle = 2,
     /// An earlier call on this region panicked inside lambdasim; the region
     /// is unusable. Free it (`lsim_region_free` still works).
     Poisoned = 3,
     /// This call panicked inside lambdasim (a bug; please report). The region
-    /// is now poisoned.
+    /// it used, if any, is now poisoned.
     Panic = 4,
     /// An integer enumeration value is unknown, a 0/1 flag is neither, or a
     /// config's `struct_size` is not `sizeof` the struct of this ABI version.
@@ -36,9 +38,11 @@ pub enum lsim_status {
     /// `now_us` is earlier than the region's clock. Nothing changed.
     TimeWentBackwards = 7,
     /// The function table (256) or environment table (16384) is full, or
-    /// too many regions are live.
+    /// too many regions or simulation results are live, or a simulation
+    /// needed more than 65 536 execution environments at once.
     CapacityExceeded = 8,
-    /// The function handle is unknown or stale (the function was deleted).
+    /// The function handle is unknown or stale (the function was deleted),
+    /// or a function index is not below a simulation result's function count.
     UnknownFunction = 9,
     /// The invocation handle is unknown, stale or already finished.
     UnknownInvocation = 10,
@@ -83,10 +87,17 @@ pub enum lsim_status {
     Overflow = 26,
     /// Fewer than 5 samples for a memory size (power tuning).
     TooFewSamples = 27,
+    /// The scenario text is not a valid scenario (syntax, an unknown field, a
+    /// value out of range, a trace file that cannot be read or does not
+    /// fit). `lsim_scenario_check` writes why, with the line, column and field.
+    InvalidScenario = 28,
+    /// The simulator rejected a checked scenario (a lambdasim bug; please
+    /// report), or the thread to run it on could not be started.
+    SimulationFailed = 29,
 }
 
 /// Every code, in numeric order.
-pub(crate) const ALL_STATUSES: [lsim_status; 28] = [
+pub(crate) const ALL_STATUSES: [lsim_status; 30] = [
     lsim_status::Ok,
     lsim_status::NullPointer,
     lsim_status::StaleHandle,
@@ -115,6 +126,8 @@ pub(crate) const ALL_STATUSES: [lsim_status; 28] = [
     lsim_status::EphemeralOutOfRange,
     lsim_status::Overflow,
     lsim_status::TooFewSamples,
+    lsim_status::InvalidScenario,
+    lsim_status::SimulationFailed,
 ];
 
 impl lsim_status {
@@ -149,6 +162,8 @@ impl lsim_status {
             lsim_status::EphemeralOutOfRange => c"LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE",
             lsim_status::Overflow => c"LSIM_STATUS_OVERFLOW",
             lsim_status::TooFewSamples => c"LSIM_STATUS_TOO_FEW_SAMPLES",
+            lsim_status::InvalidScenario => c"LSIM_STATUS_INVALID_SCENARIO",
+            lsim_status::SimulationFailed => c"LSIM_STATUS_SIMULATION_FAILED",
         }
     }
 

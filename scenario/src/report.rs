@@ -5,7 +5,7 @@ use crate::money::{self, BillJson};
 use crate::run::RunResult;
 use crate::scenario::{Loaded, OwnedWorkload, Prepared};
 use lambdasim::money::Money;
-use lambdasim::pricing::Bill;
+use lambdasim::pricing::{Bill, BillError};
 use lambdasim::sim::{FunctionSummary, KeepAlive, MinutePoint, Workload};
 use lambdasim::{Duration, MemoryMb, ScalingRule, ThrottleReason};
 use serde::Serialize;
@@ -164,14 +164,16 @@ pub struct Bills {
 }
 
 pub fn bills(p: &Prepared, r: &RunResult) -> anyhow::Result<Bills> {
-    let functions = r
-        .summary
-        .functions
-        .iter()
-        .map(|s| s.bill(&p.prices, false))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| anyhow::anyhow!("bill: {e}"))?;
-    let total = r.summary.total.bill(&p.prices, p.free_tier).map_err(|e| anyhow::anyhow!("bill: {e}"))?;
+    try_bills(p, r).map_err(|e| anyhow::anyhow!("bill: {e}"))
+}
+
+/// [`bills`] with the core's error (for the C ABI's status codes).
+///
+/// # Errors
+/// A usage total too large to bill exactly.
+pub fn try_bills(p: &Prepared, r: &RunResult) -> Result<Bills, BillError> {
+    let functions = r.summary.functions.iter().map(|s| s.bill(&p.prices, false)).collect::<Result<Vec<_>, _>>()?;
+    let total = r.summary.total.bill(&p.prices, p.free_tier)?;
     Ok(Bills { functions, total })
 }
 
@@ -208,6 +210,18 @@ pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
         total: SummaryJson::new(&r.summary.total, &b.total),
         minutes: r.minutes.clone(),
     }
+}
+
+/// A JSON document exactly as `lambdasim run --json` prints it: pretty
+/// (two-space indents), with a final newline. The C ABI's
+/// `lsim_sim_result_json` returns these bytes too.
+///
+/// # Errors
+/// What serde_json reports (never for the report types).
+pub fn json_text<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    Ok(s)
 }
 
 /// Means over replications of one summary.

@@ -68,16 +68,28 @@ pub fn sim_error(source: &str, names: &[String], e: SimError) -> anyhow::Error {
     }
 }
 
-/// Runs one replication on the current thread (which needs a big stack).
-pub fn run_one(p: &Prepared, replication: u32, horizon_minutes_done: &AtomicU64) -> anyhow::Result<RunResult> {
+/// Runs one replication on the current thread (which needs a big stack:
+/// [`STACK_BYTES`]), with the simulator's own error. The C ABI maps that
+/// error to its status codes; [`run_one`] to the CLI's messages.
+///
+/// # Errors
+/// What [`Sim::new`] or [`Sim::run`] return.
+pub fn try_run_one(p: &Prepared, replication: u32, horizon_minutes_done: &AtomicU64) -> Result<RunResult, SimError> {
     let seed = p.config.seed.wrapping_add(u64::from(replication));
     let config = SimConfig { seed, ..p.config };
     let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
-    let names: Vec<String> = p.functions.iter().map(|f| f.name.clone()).collect();
-    let mut sim: Box<BigSim<'_>> = Box::new(Sim::new(config, &functions).map_err(|e| sim_error(&p.source, &names, e))?);
+    let mut sim: Box<BigSim<'_>> = Box::new(Sim::new(config, &functions)?);
     let mut observer = Collect { minutes: Vec::new(), progress: horizon_minutes_done };
-    let summary = sim.run(&mut observer).map_err(|e| sim_error(&p.source, &names, e))?;
+    let summary = sim.run(&mut observer)?;
     Ok(RunResult { replication, seed, summary, minutes: observer.minutes })
+}
+
+/// Runs one replication on the current thread (which needs a big stack).
+pub fn run_one(p: &Prepared, replication: u32, horizon_minutes_done: &AtomicU64) -> anyhow::Result<RunResult> {
+    try_run_one(p, replication, horizon_minutes_done).map_err(|e| {
+        let names: Vec<String> = p.functions.iter().map(|f| f.name.clone()).collect();
+        sim_error(&p.source, &names, e)
+    })
 }
 
 /// Runs `jobs` on up to `threads` big-stack threads, calling `work` for

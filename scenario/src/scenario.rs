@@ -409,6 +409,27 @@ pub struct Prepared {
     pub free_tier: bool,
 }
 
+impl Prepared {
+    /// Replaces the seed (`lambdasim run --seed`): replication r uses seed + r.
+    pub fn override_seed(&mut self, seed: u64) {
+        self.config.seed = seed;
+        self.scenario.seed = seed;
+    }
+
+    /// Replaces the horizon (`lambdasim run --horizon-s`, checked by the
+    /// caller to be above 0). A warm-up not shorter than the new horizon
+    /// becomes a tenth of it.
+    pub fn override_horizon(&mut self, horizon: Duration) {
+        self.config.horizon = horizon;
+        self.scenario.horizon_s = secs(horizon);
+        if self.config.warmup >= self.config.horizon {
+            // Keep the warm-up a tenth of a shortened run.
+            self.config.warmup = Duration::from_micros(horizon.as_micros() / 10);
+            self.scenario.warmup_s = secs(self.config.warmup);
+        }
+    }
+}
+
 /// Reads a scenario file (exit 1 on I/O errors, 2 on bad content).
 pub fn read(path: &Path) -> anyhow::Result<(String, String, Format)> {
     let text =
