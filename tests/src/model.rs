@@ -751,9 +751,10 @@ impl<const E: usize, const F: usize> Harness<E, F> {
                     self.ended.push(self.open.remove(i));
                     Ok(())
                 }
-                (Outcome::Timeout, Ok(f)) if o.kind == StartKind::PartialCold && f.env_kept => {
+                (Outcome::Timeout, Ok(_)) if o.kind == StartKind::PartialCold => {
                     // A partial cold start's init runs inside the invoke: a
-                    // timeout there resets the env like any timeout.
+                    // timeout there ends it like any timeout (the env is kept,
+                    // reset, unless it retires: a new version, its lifetime).
                     self.ended.push(self.open.remove(i));
                     Ok(())
                 }

@@ -208,6 +208,8 @@ pub struct Sim<'a, const ENVS: usize, const FUNCTIONS: usize> {
     last_minute_stats: Stats,
     last_minute_occupancy: Occupancy,
     peak: u32,
+    /// The busy peak of the current minute before the warm-up ended.
+    pre_warmup_window: u32,
     base_stats: Stats,
     base_occupancy: Occupancy,
 }
@@ -278,6 +280,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
             last_minute_stats: Stats::default(),
             last_minute_occupancy: Occupancy::default(),
             peak: 0,
+            pre_warmup_window: 0,
             base_stats: Stats::default(),
             base_occupancy: Occupancy::default(),
         })
@@ -363,6 +366,9 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
     }
 
     fn mark_warmup(&mut self) {
+        // Start fresh busy windows so peaks count only what follows the
+        // warm-up; the minute series keeps the part of its minute before it.
+        self.pre_warmup_window = self.region.take_busy_window_peak();
         self.base_stats = *self.region.stats();
         self.base_occupancy = self.region.occupancy();
         self.peak = self.region.busy() as u32;
@@ -390,10 +396,11 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
                 f.peak = f.peak.max(window);
             }
         }
-        let busy_max = region.take_busy_window_peak();
+        let window = region.take_busy_window_peak();
         if warm {
-            self.peak = self.peak.max(busy_max);
+            self.peak = self.peak.max(window);
         }
+        let busy_max = window.max(core::mem::take(&mut self.pre_warmup_window));
         let stats = *region.stats();
         let occ = region.occupancy();
         let span = occ.since.saturating_since(self.last_minute_occupancy.since).as_micros() as f64;

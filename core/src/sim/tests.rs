@@ -174,3 +174,20 @@ fn partial_cold_timeouts_end_where_the_region_ends_them() {
     let (s, _) = run(SimConfig { region, horizon: Duration::from_secs(600), ..SimConfig::default() }, &[f]);
     assert!(s.total.partial_cold_starts > 0 && s.total.timeouts > 0, "{:?}", s.total);
 }
+
+#[test]
+fn peaks_leave_out_the_warm_up_even_mid_minute() {
+    // The cold-start burst at t = 0 peaks above the steady 50; a warm-up
+    // ending mid-minute must still leave it out of the peak.
+    let f = SimFunction::new(
+        FunctionConfig { cold_start: quick(), ..FunctionConfig::default() },
+        Workload::Constant { rate_per_s: 100.0 },
+        DurationDist::Fixed { us: 500_000 },
+    );
+    let config =
+        SimConfig { horizon: Duration::from_secs(180), warmup: Duration::from_secs(30), ..SimConfig::default() };
+    let (s, minutes) = run(config, &[f]);
+    assert_eq!(s.total.peak_concurrency, 50);
+    assert_eq!(s.functions[0].peak_concurrency, 50);
+    assert!(minutes[0].busy_max > 50, "the minute series still shows the burst: {}", minutes[0].busy_max);
+}
