@@ -508,6 +508,11 @@ enum lsim_status
    * report), or the thread to run it on could not be started.
    */
   LSIM_STATUS_SIMULATION_FAILED = 29,
+  /**
+   * The environment handle is unknown or stale (the environment
+   * terminated and its slot was freed or reused, or it never existed).
+   */
+  LSIM_STATUS_UNKNOWN_ENV = 30,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -931,6 +936,66 @@ typedef struct lsim_region_counts {
 } lsim_region_counts;
 
 /**
+ * An unsigned 128-bit integer: `hi * 2^64 + lo`.
+ */
+typedef struct lsim_u128 {
+  /**
+   * The high 64 bits.
+   */
+  uint64_t hi;
+  /**
+   * The low 64 bits.
+   */
+  uint64_t lo;
+} lsim_u128;
+
+/**
+ * Live and busy environments integrated over time, with peaks: what
+ * averages such as `avg_instances` and CloudWatch's per-period maxima
+ * need. Filled by `lsim_region_occupancy` and `lsim_function_occupancy`,
+ * integrated up to the region's clock.
+ */
+typedef struct lsim_occupancy {
+  /**
+   * Live environments now.
+   */
+  uint32_t live;
+  /**
+   * Busy environments now (cold-starting ones included).
+   */
+  uint32_t busy;
+  /**
+   * The most busy environments ever.
+   */
+  uint32_t busy_peak;
+  /**
+   * The most busy environments since the window was last taken
+   * (`lsim_region_take_busy_window_peak`).
+   */
+  uint32_t window_peak;
+  /**
+   * Integral of live environments over time, in environment-us, up to `since_us`.
+   */
+  struct lsim_u128 live_env_us;
+  /**
+   * Integral of busy environments over time, in environment-us, up to `since_us`.
+   */
+  struct lsim_u128 busy_env_us;
+  /**
+   * The integrals run up to this instant (the region's clock), in us.
+   */
+  uint64_t since_us;
+  /**
+   * Time-averaged live environments from 0 to `since_us` (0 when `since_us` is 0).
+   */
+  double avg_live;
+  /**
+   * Time-averaged busy environments from 0 to `since_us` (0 when `since_us` is 0).
+   */
+  double avg_busy;
+} lsim_occupancy;
+
+/**
  * A batch of invocations with the same shape, for `lsim_bill_usage`.
  * Fill with `lsim_invocation_usage_default`, then change fields.
  */
@@ -1134,20 +1199,6 @@ typedef struct lsim_tune_samples_request {
    */
   uint32_t configured_timeout_ms;
 } lsim_tune_samples_request;
-
-/**
- * An unsigned 128-bit integer: `hi * 2^64 + lo`.
- */
-typedef struct lsim_u128 {
-  /**
-   * The high 64 bits.
-   */
-  uint64_t hi;
-  /**
-   * The low 64 bits.
-   */
-  uint64_t lo;
-} lsim_u128;
 
 /**
  * An exact, non-negative amount of US dollars in atoms: one atom is
@@ -1518,6 +1569,12 @@ const char *lsim_env_state_str(uint32_t state);
 const char *lsim_provisioned_status_str(uint32_t status);
 
 /**
+ * The name of an outcome (`LSIM_OUTCOME_*`): "Success", "FunctionError",
+ * "Timeout" or "Crash"; "unknown" for an unknown code. Never NULL.
+ */
+const char *lsim_outcome_str(uint32_t outcome);
+
+/**
  * Fills `*out` with the default region settings (today's AWS rules) and
  * sets `out->struct_size`.
  *
@@ -1638,6 +1695,38 @@ lsim_status lsim_function_put_provisioned(struct lsim_region *region, uint64_t n
  * handle errors.
  */
 lsim_status lsim_function_delete(struct lsim_region *region, uint64_t now_us, struct lsim_function function);
+
+/**
+ * Overrides how long `function`'s on-demand environments are kept idle:
+ * `has_keep_alive` = 1 sets `keep_alive_us`; 0 (`keep_alive_us` ignored)
+ * goes back to the region's `idle_timeout_us`. Applies to environments that
+ * become idle from now on (a keep-alive policy drives this).
+ *
+ * # Errors
+ * `LSIM_STATUS_INVALID_ARGUMENT` (`has_keep_alive` not 0/1),
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`, `LSIM_STATUS_TIME_WENT_BACKWARDS`, and the
+ * handle errors.
+ */
+lsim_status lsim_function_set_keep_alive(struct lsim_region *region, uint64_t now_us, struct lsim_function function, uint32_t has_keep_alive, uint64_t keep_alive_us);
+
+/**
+ * Starts a new on-demand environment for `function` at `now_us` without an
+ * invocation (pre-warming before expected traffic): it is created and
+ * initialized like a full cold start, then idles like any warm
+ * environment. It needs a scaling token like any new environment and is
+ * not concurrency. `*started` = 1 and `*env` = the new environment, or
+ * `*started` = 0 (and `*env` untouched) when no scaling token is available.
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`, `LSIM_STATUS_TIME_WENT_BACKWARDS`,
+ * `LSIM_STATUS_CAPACITY_EXCEEDED` (environment table full; no token spent),
+ * and the handle/pointer errors.
+ *
+ * # Safety
+ * `started` is NULL or valid for writes of one `uint32_t`; `env` is NULL or
+ * valid for writes of one `lsim_env`.
+ */
+lsim_status lsim_prewarm(struct lsim_region *region, uint64_t now_us, struct lsim_function function, uint32_t *started, struct lsim_env *env);
 
 /**
  * A synchronous invoke of `function` at `now_us` with the function's
@@ -1771,6 +1860,81 @@ lsim_status lsim_region_get_counts(const struct lsim_region *region, struct lsim
  * `out` is NULL or valid for writes of one `uint32_t`.
  */
 lsim_status lsim_env_state(const struct lsim_region *region, struct lsim_env env, uint32_t *out);
+
+/**
+ * Live and busy environments of the whole region integrated over time up to
+ * its clock, with the busy peaks and averages.
+ *
+ * # Errors
+ * The handle/pointer errors.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_occupancy`.
+ */
+lsim_status lsim_region_occupancy(const struct lsim_region *region, struct lsim_occupancy *out);
+
+/**
+ * One function's occupancy (as `lsim_region_occupancy`), integrated up to
+ * the region's clock.
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`, and the handle/pointer errors.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_occupancy`.
+ */
+lsim_status lsim_function_occupancy(const struct lsim_region *region, struct lsim_function function, struct lsim_occupancy *out);
+
+/**
+ * The most busy environments (region-wide) since the last call (or since
+ * the region was created), written to `*out`; then starts a new window at
+ * the current busy count, for the region and every function
+ * (CloudWatch's per-period `Max` of `ConcurrentExecutions`).
+ *
+ * # Errors
+ * The handle/pointer errors (the window is not reset then).
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `uint32_t`.
+ */
+lsim_status lsim_region_take_busy_window_peak(struct lsim_region *region, uint32_t *out);
+
+/**
+ * One function's concurrency: its busy environments, cold-starting ones
+ * included (`lsim_function_counts.busy`, in O(1)).
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`, and the handle/pointer errors.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `uint32_t`.
+ */
+lsim_status lsim_function_busy(const struct lsim_region *region, struct lsim_function function, uint32_t *out);
+
+/**
+ * The function an environment belongs to.
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_ENV` for a handle the region no longer knows (the
+ * environment terminated and its slot was freed or reused) or never knew,
+ * and the handle/pointer errors.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_function`.
+ */
+lsim_status lsim_env_function(const struct lsim_region *region, struct lsim_env env, struct lsim_function *out);
+
+/**
+ * A function's current configuration, with `out->struct_size` set (reserved
+ * and provisioned concurrency as last put).
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`, and the handle/pointer errors.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_function_config`.
+ */
+lsim_status lsim_function_get_config(const struct lsim_region *region, struct lsim_function function, struct lsim_function_config *out);
 
 /**
  * Recounts the region's tables and checks its invariants (O(environments);

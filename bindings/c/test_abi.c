@@ -114,6 +114,7 @@ static void test_status_strings(void) {
         "LSIM_STATUS_TOO_FEW_SAMPLES",
         "LSIM_STATUS_INVALID_SCENARIO",
         "LSIM_STATUS_SIMULATION_FAILED",
+        "LSIM_STATUS_UNKNOWN_ENV",
     };
     uint32_t n = (uint32_t)(sizeof names / sizeof names[0]);
     for (uint32_t code = 0; code < n; code++) {
@@ -126,6 +127,7 @@ static void test_status_strings(void) {
     CHECK(LSIM_STATUS_INTERNAL == 23 && LSIM_STATUS_INVARIANT_VIOLATED == 24);
     CHECK(LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE == 25 && LSIM_STATUS_OVERFLOW == 26 && LSIM_STATUS_TOO_FEW_SAMPLES == 27);
     CHECK(LSIM_STATUS_INVALID_SCENARIO == 28 && LSIM_STATUS_SIMULATION_FAILED == 29);
+    CHECK(LSIM_STATUS_UNKNOWN_ENV == 30);
     CHECK(strcmp(lsim_status_str(n), "unknown status") == 0);
     CHECK(strcmp(lsim_status_str(UINT32_MAX), "unknown status") == 0);
 }
@@ -1317,6 +1319,286 @@ static void test_tune_samples(void) {
     CHECK(count == 3);
 }
 
+/* ---- keep-alive, pre-warm, occupancy and lookups ------------------------------ */
+
+/* Create + download (5 MB) + init of the default cold-start profile, us. */
+#define COLD_US (125000u + 5u * 1000u + 250000u)
+/* The default idle timeout, us. */
+#define IDLE_US 600000000u
+
+static uint64_t u128_value(lsim_u128 v) {
+    CHECK(v.hi == 0);
+    return v.lo;
+}
+
+static void test_extras_names(void) {
+    CHECK(strcmp(lsim_outcome_str(LSIM_OUTCOME_SUCCESS), "Success") == 0);
+    CHECK(strcmp(lsim_outcome_str(LSIM_OUTCOME_FUNCTION_ERROR), "FunctionError") == 0);
+    CHECK(strcmp(lsim_outcome_str(LSIM_OUTCOME_TIMEOUT), "Timeout") == 0);
+    CHECK(strcmp(lsim_outcome_str(LSIM_OUTCOME_CRASH), "Crash") == 0);
+    CHECK(strcmp(lsim_outcome_str(4), "unknown") == 0);
+    CHECK(strcmp(lsim_outcome_str(UINT32_MAX), "unknown") == 0);
+    CHECK(strcmp(lsim_status_str(LSIM_STATUS_UNKNOWN_ENV), "LSIM_STATUS_UNKNOWN_ENV") == 0);
+    CHECK(sizeof(lsim_occupancy) == 72);
+}
+
+static void test_extras_null_stale_unknown(void) {
+    lsim_function_config fc = function_config();
+    lsim_region *r = new_region();
+    lsim_function f = new_function(r, 0, &fc);
+    lsim_env e = {0, 0};
+    lsim_occupancy o;
+    lsim_function g;
+    lsim_function_config got;
+    uint32_t u = 0;
+
+    /* NULL region and NULL out-parameters. */
+    CHECK_STATUS(lsim_function_set_keep_alive(NULL, 0, f, 0, 0), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_prewarm(NULL, 0, f, &u, &e), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_prewarm(r, 0, f, NULL, &e), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_prewarm(r, 0, f, &u, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_region_occupancy(NULL, &o), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_region_occupancy(r, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_function_occupancy(NULL, f, &o), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_function_occupancy(r, f, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_region_take_busy_window_peak(NULL, &u), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_region_take_busy_window_peak(r, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_function_busy(NULL, f, &u), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_function_busy(r, f, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_env_function(NULL, e, &g), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_env_function(r, e, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_function_get_config(NULL, f, &got), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_function_get_config(r, f, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_OK(lsim_region_occupancy(r, &o));
+    CHECK(o.live == 0); /* the rejected pre-warms started nothing */
+
+    /* A bad flag. */
+    CHECK_STATUS(lsim_function_set_keep_alive(r, 0, f, 2, 5), LSIM_STATUS_INVALID_ARGUMENT);
+
+    /* Unknown environments: never created, out of range, terminated. */
+    g.index = 55;
+    g.generation = 55;
+    CHECK_STATUS(lsim_env_function(r, e, &g), LSIM_STATUS_UNKNOWN_ENV);
+    lsim_env far = {UINT32_MAX, UINT32_MAX};
+    CHECK_STATUS(lsim_env_function(r, far, &g), LSIM_STATUS_UNKNOWN_ENV);
+    CHECK(g.index == 55 && g.generation == 55); /* not written on error */
+    lsim_invoke_result ir;
+    lsim_finish_result fr;
+    CHECK_OK(lsim_invoke(r, 0, f, &ir));
+    CHECK_OK(lsim_finish(r, ir.ready_at_us + 1000, ir.invocation, LSIM_OUTCOME_SUCCESS, &fr));
+    CHECK_OK(lsim_env_function(r, ir.env, &g));
+    CHECK(g.index == f.index && g.generation == f.generation);
+    CHECK_OK(lsim_advance(r, ir.ready_at_us + 1000 + IDLE_US));
+    uint32_t state = 99;
+    CHECK_OK(lsim_env_state(r, ir.env, &state));
+    CHECK(state == LSIM_ENV_STATE_TERMINATED);
+    CHECK_STATUS(lsim_env_function(r, ir.env, &g), LSIM_STATUS_UNKNOWN_ENV);
+
+    /* A deleted function. */
+    uint64_t now = ir.ready_at_us + 1000 + IDLE_US;
+    CHECK_OK(lsim_function_delete(r, now, f));
+    memset(&o, 0x5A, sizeof o);
+    u = 0x5A5A5A5Au;
+    memset(&e, 0x5A, sizeof e);
+    CHECK_STATUS(lsim_function_set_keep_alive(r, now, f, 1, 1000), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_prewarm(r, now, f, &u, &e), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_function_occupancy(r, f, &o), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_function_busy(r, f, &u), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_function_get_config(r, f, &got), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK(u == 0x5A5A5A5Au && e.index == 0x5A5A5A5Au && o.live == 0x5A5A5A5Au); /* not written on error */
+
+    /* Time going backwards. */
+    lsim_function h = new_function(r, now, &fc);
+    CHECK_STATUS(lsim_function_set_keep_alive(r, now - 1, h, 0, 0), LSIM_STATUS_TIME_WENT_BACKWARDS);
+    CHECK_STATUS(lsim_prewarm(r, now - 1, h, &u, &e), LSIM_STATUS_TIME_WENT_BACKWARDS);
+    CHECK_REGION(r);
+
+    /* A freed region. */
+    CHECK_OK(lsim_region_free(r));
+    CHECK_STATUS(lsim_function_set_keep_alive(r, now, h, 0, 0), LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_prewarm(r, now, h, &u, &e), LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_region_occupancy(r, &o), LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_function_occupancy(r, h, &o), LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_region_take_busy_window_peak(r, &u), LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_function_busy(r, h, &u), LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_env_function(r, ir.env, &g), LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_function_get_config(r, h, &got), LSIM_STATUS_STALE_HANDLE);
+}
+
+static void test_prewarm(void) {
+    lsim_function_config fc = function_config();
+    lsim_region *r = new_region();
+    lsim_function f = new_function(r, 0, &fc);
+    uint32_t started = 99, state = 99, busy = 99;
+    lsim_env e = {0, 0};
+    lsim_function g = {0, 0};
+
+    CHECK_OK(lsim_prewarm(r, 0, f, &started, &e));
+    CHECK(started == 1);
+    CHECK_OK(lsim_env_state(r, e, &state));
+    CHECK(state == LSIM_ENV_STATE_CREATING);
+    CHECK_OK(lsim_env_function(r, e, &g));
+    CHECK(g.index == f.index && g.generation == f.generation);
+    CHECK_OK(lsim_function_busy(r, f, &busy));
+    CHECK(busy == 0); /* a pre-warmed environment is not concurrency */
+    CHECK_OK(lsim_advance(r, COLD_US));
+    CHECK_OK(lsim_env_state(r, e, &state));
+    CHECK(state == LSIM_ENV_STATE_IDLE);
+
+    lsim_invoke_result ir;
+    CHECK_OK(lsim_invoke(r, COLD_US + 1000, f, &ir));
+    CHECK(ir.throttled == 0 && ir.start_kind == LSIM_START_KIND_WARM && same_env(ir.env, e));
+    CHECK_OK(lsim_function_busy(r, f, &busy));
+    CHECK(busy == 1);
+    CHECK_REGION(r);
+    CHECK_OK(lsim_region_free(r));
+
+    /* No scaling token: started = 0 and env untouched. */
+    lsim_region_config c = region_config();
+    c.scaling_rule = LSIM_SCALING_RULE_LEGACY_ACCOUNT;
+    c.legacy_burst = 1;
+    r = NULL;
+    CHECK_OK(lsim_region_new(&c, &r));
+    f = new_function(r, 0, &fc);
+    CHECK_OK(lsim_prewarm(r, 0, f, &started, &e));
+    CHECK(started == 1);
+    lsim_env untouched = {777, 777};
+    started = 99;
+    CHECK_OK(lsim_prewarm(r, 0, f, &started, &untouched));
+    CHECK(started == 0 && untouched.index == 777 && untouched.generation == 777);
+    CHECK_REGION(r);
+    CHECK_OK(lsim_region_free(r));
+}
+
+/* Sets the keep-alive, runs one invocation from `at` and returns when it
+ * ended; *deadline gets the next deadline (its idle expiry). */
+static uint64_t run_and_deadline(lsim_region *r, lsim_function f, uint64_t at, uint32_t has, uint64_t keep,
+                                 uint64_t *deadline) {
+    lsim_invoke_result ir;
+    lsim_finish_result fr;
+    uint32_t has_deadline = 0;
+    CHECK_OK(lsim_function_set_keep_alive(r, at, f, has, keep));
+    CHECK_OK(lsim_invoke(r, at, f, &ir));
+    uint64_t end = ir.ready_at_us + 1000;
+    CHECK_OK(lsim_finish(r, end, ir.invocation, LSIM_OUTCOME_SUCCESS, &fr));
+    CHECK_OK(lsim_next_deadline(r, &has_deadline, deadline));
+    CHECK(has_deadline == 1);
+    return end;
+}
+
+static void test_keep_alive(void) {
+    lsim_function_config fc = function_config();
+    lsim_region *r = new_region();
+    lsim_function f = new_function(r, 0, &fc);
+    uint64_t deadline = 0;
+
+    uint64_t end = run_and_deadline(r, f, 0, 1, 60000000u, &deadline);
+    CHECK(deadline == end + 60000000u);
+    end = run_and_deadline(r, f, end + 1, 0, 12345, &deadline); /* back to the region's idle timeout */
+    CHECK(deadline == end + IDLE_US);
+    end = run_and_deadline(r, f, end + 1, 1, 1000000u, &deadline);
+    CHECK(deadline == end + 1000000u);
+    CHECK_OK(lsim_advance(r, deadline));
+    lsim_occupancy o;
+    CHECK_OK(lsim_region_occupancy(r, &o));
+    CHECK(o.live == 0); /* expired at the shorter keep-alive */
+    CHECK_REGION(r);
+    CHECK_OK(lsim_region_free(r));
+}
+
+static void test_occupancy(void) {
+    lsim_function_config fc = function_config();
+    fc.timeout_ms = 60000;
+    lsim_region *r = new_region();
+    lsim_function f = new_function(r, 0, &fc);
+    lsim_function g = new_function(r, 0, &fc);
+    lsim_occupancy o, of;
+    lsim_invoke_result a, b, c;
+    lsim_finish_result fr;
+    uint32_t busy = 99, peak = 99;
+
+    CHECK_OK(lsim_region_occupancy(r, &o));
+    CHECK(o.live == 0 && o.busy == 0 && o.since_us == 0 && o.avg_live == 0.0 && o.avg_busy == 0.0);
+    CHECK_OK(lsim_invoke(r, 0, f, &a));
+    CHECK_OK(lsim_invoke(r, 0, f, &b));
+    CHECK_OK(lsim_function_busy(r, f, &busy));
+    CHECK(busy == 2);
+    CHECK_OK(lsim_function_busy(r, g, &busy));
+    CHECK(busy == 0);
+    /* 2 busy for 10 s. */
+    CHECK_OK(lsim_finish(r, 10000000u, a.invocation, LSIM_OUTCOME_SUCCESS, &fr));
+    CHECK_OK(lsim_finish(r, 10000000u, b.invocation, LSIM_OUTCOME_SUCCESS, &fr));
+    CHECK_OK(lsim_region_occupancy(r, &o));
+    CHECK(o.live == 2 && o.busy == 0 && o.busy_peak == 2 && o.window_peak == 2);
+    CHECK(u128_value(o.busy_env_us) == 20000000u && u128_value(o.live_env_us) == 20000000u);
+    CHECK(o.since_us == 10000000u && o.avg_busy == 2.0 && o.avg_live == 2.0);
+    CHECK_OK(lsim_function_occupancy(r, f, &of));
+    CHECK(memcmp(&o, &of, sizeof o) == 0); /* f is the only busy function */
+    CHECK_OK(lsim_function_occupancy(r, g, &of));
+    CHECK(of.live == 0 && of.busy_peak == 0 && of.since_us == 10000000u && u128_value(of.live_env_us) == 0);
+    CHECK_OK(lsim_advance(r, 20000000u));
+    CHECK_OK(lsim_region_occupancy(r, &o));
+    CHECK(u128_value(o.busy_env_us) == 20000000u && u128_value(o.live_env_us) == 40000000u);
+    CHECK(o.avg_busy == 1.0 && o.avg_live == 2.0);
+
+    /* The window peak resets to the busy count when taken. */
+    CHECK_OK(lsim_region_take_busy_window_peak(r, &peak));
+    CHECK(peak == 2);
+    CHECK_OK(lsim_region_take_busy_window_peak(r, &peak));
+    CHECK(peak == 0);
+    CHECK_OK(lsim_invoke(r, 20000000u, g, &c));
+    CHECK(c.throttled == 0 && c.start_kind == LSIM_START_KIND_FULL_COLD);
+    CHECK_OK(lsim_region_occupancy(r, &o));
+    CHECK(o.busy == 1 && o.busy_peak == 2 && o.window_peak == 1);
+    CHECK_OK(lsim_function_occupancy(r, f, &of));
+    CHECK(of.window_peak == 0 && of.busy_peak == 2); /* functions' windows reset too */
+    CHECK_OK(lsim_region_take_busy_window_peak(r, &peak));
+    CHECK(peak == 1);
+    CHECK_OK(lsim_region_take_busy_window_peak(r, &peak));
+    CHECK(peak == 1); /* still busy */
+    CHECK_REGION(r);
+    CHECK_OK(lsim_region_free(r));
+}
+
+static int same_function_config(const lsim_function_config *a, const lsim_function_config *b) {
+    return a->struct_size == b->struct_size && a->memory_mb == b->memory_mb && a->timeout_ms == b->timeout_ms &&
+           a->has_reserved == b->has_reserved && a->reserved == b->reserved && a->provisioned == b->provisioned &&
+           a->sandbox_us == b->sandbox_us && a->download_us_per_mb == b->download_us_per_mb &&
+           a->package_mb == b->package_mb && a->init_us == b->init_us && a->architecture == b->architecture &&
+           a->ephemeral_mb == b->ephemeral_mb;
+}
+
+static void test_get_config(void) {
+    lsim_function_config fc = function_config();
+    fc.memory_mb = 1769;
+    fc.timeout_ms = 60000;
+    fc.has_reserved = 1;
+    fc.reserved = 10;
+    fc.provisioned = 2;
+    fc.sandbox_us = 1;
+    fc.download_us_per_mb = 2;
+    fc.package_mb = 3;
+    fc.init_us = 4;
+    fc.architecture = LSIM_ARCH_ARM64;
+    fc.ephemeral_mb = 2048;
+    lsim_region *r = new_region();
+    lsim_function f = new_function(r, 0, &fc);
+    lsim_function_config got;
+    memset(&got, 0xAB, sizeof got);
+    CHECK_OK(lsim_function_get_config(r, f, &got));
+    CHECK(got.struct_size == sizeof got && same_function_config(&got, &fc));
+    CHECK_OK(lsim_function_put_reserved(r, 0, f, 0, 0));
+    CHECK_OK(lsim_function_put_provisioned(r, 0, f, 1));
+    CHECK_OK(lsim_function_get_config(r, f, &got));
+    CHECK(got.has_reserved == 0 && got.reserved == 0 && got.provisioned == 1 && got.memory_mb == 1769);
+    lsim_function_config defaults = function_config();
+    CHECK_OK(lsim_function_update(r, 0, f, &defaults));
+    CHECK_OK(lsim_function_get_config(r, f, &got));
+    CHECK(same_function_config(&got, &defaults));
+    CHECK_REGION(r);
+    CHECK_OK(lsim_region_free(r));
+}
+
 int main(void) {
     test_versions();
     test_status_strings();
@@ -1347,6 +1629,12 @@ int main(void) {
     test_tune_profile();
     test_tune_profile_errors();
     test_tune_samples();
+    test_extras_names();
+    test_extras_null_stale_unknown();
+    test_prewarm();
+    test_keep_alive();
+    test_occupancy();
+    test_get_config();
     printf("%u passed, %u failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

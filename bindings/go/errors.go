@@ -46,6 +46,7 @@ const (
 	StatusTooFewSamples              Status = C.LSIM_STATUS_TOO_FEW_SAMPLES
 	StatusInvalidScenario            Status = C.LSIM_STATUS_INVALID_SCENARIO
 	StatusSimulationFailed           Status = C.LSIM_STATUS_SIMULATION_FAILED
+	StatusUnknownEnv                 Status = C.LSIM_STATUS_UNKNOWN_ENV
 )
 
 // statusNames are the Rust variant names of the codes (lsim_status, and the
@@ -81,6 +82,7 @@ var statusNames = [...]string{
 	StatusTooFewSamples:              "TooFewSamples",
 	StatusInvalidScenario:            "InvalidScenario",
 	StatusSimulationFailed:           "SimulationFailed",
+	StatusUnknownEnv:                 "UnknownEnv",
 }
 
 // Name returns the code's Rust variant name ("NotReady",
@@ -166,6 +168,7 @@ var (
 	ErrTooFewSamples              = &Error{Code: StatusTooFewSamples}
 	ErrInvalidScenario            = &Error{Code: StatusInvalidScenario}
 	ErrSimulationFailed           = &Error{Code: StatusSimulationFailed}
+	ErrUnknownEnv                 = &Error{Code: StatusUnknownEnv}
 )
 
 // Go-side errors (no C status code).

@@ -129,6 +129,7 @@ func TestStatusTable(t *testing.T) {
 		lambdasim.ErrAccountLimitTooLow, lambdasim.ErrInvalidSetting, lambdasim.ErrInternal,
 		lambdasim.ErrInvariantViolated, lambdasim.ErrEphemeralOutOfRange, lambdasim.ErrOverflow,
 		lambdasim.ErrTooFewSamples, lambdasim.ErrInvalidScenario, lambdasim.ErrSimulationFailed,
+		lambdasim.ErrUnknownEnv,
 	}
 	for code := 1; code < len(sentinels); code++ {
 		s := lambdasim.Status(code)
@@ -205,6 +206,17 @@ func TestClosedRegion(t *testing.T) {
 			"RegionCounts":   func() error { _, err := reg.RegionCounts(); return err },
 			"EnvState":       func() error { _, err := reg.EnvState(inv.Env); return err },
 			"Check":          func() error { return reg.Check() },
+			"SetKeepAlive":   func() error { return reg.SetKeepAlive(1, f, nil) },
+			"Prewarm":        func() error { _, _, err := reg.Prewarm(1, f); return err },
+			"Occupancy":      func() error { _, err := reg.Occupancy(); return err },
+			"FunctionOccupancy": func() error {
+				_, err := reg.FunctionOccupancy(f)
+				return err
+			},
+			"TakeBusyWindowPeak": func() error { _, err := reg.TakeBusyWindowPeak(); return err },
+			"FunctionBusy":       func() error { _, err := reg.FunctionBusy(f); return err },
+			"EnvFunction":        func() error { _, err := reg.EnvFunction(inv.Env); return err },
+			"FunctionConfig":     func() error { _, err := reg.FunctionConfig(f); return err },
 		}
 		for name, call := range calls {
 			err := call()

@@ -152,6 +152,23 @@ func (r *Region) PutProvisioned(nowUs uint64, fn Function, provisioned uint32) e
 	})
 }
 
+// SetKeepAlive overrides how long fn's on-demand environments are kept
+// idle: keepAliveUs non-nil sets it, nil goes back to the region's
+// IdleTimeoutUs. It applies to environments that become idle from now on
+// (a keep-alive policy drives this). Use [Uint64] to make the pointer.
+//
+// Errors: [ErrUnknownFunction], [ErrTimeWentBackwards], [ErrClosed].
+func (r *Region) SetKeepAlive(nowUs uint64, fn Function, keepAliveUs *uint64) error {
+	var has C.uint32_t
+	var us C.uint64_t
+	if keepAliveUs != nil {
+		has, us = 1, C.uint64_t(*keepAliveUs)
+	}
+	return r.call("SetKeepAlive", func(h *C.lsim_region) C.lsim_status {
+		return C.lsim_function_set_keep_alive(h, C.uint64_t(nowUs), fn.toC(), has, us)
+	})
+}
+
 // DeleteFunction deletes a function; its handle (and every copy) becomes
 // stale.
 //
@@ -186,6 +203,27 @@ func (r *Region) InvokeWithInit(nowUs uint64, fn Function, initUs uint64) (Invoc
 		return C.lsim_invoke_with_init(h, C.uint64_t(nowUs), fn.toC(), C.uint64_t(initUs), &out)
 	})
 	return invocationFrom("InvokeWithInit", fn, &out, err)
+}
+
+// Prewarm starts a new on-demand environment for fn at nowUs without an
+// invocation (pre-warming before expected traffic): it is created and
+// initialized like a full cold start, then idles like any warm
+// environment. It needs a scaling token like any new environment and is
+// not concurrency. started is false (and env the zero Env) when no scaling
+// token is available.
+//
+// Errors: [ErrUnknownFunction], [ErrTimeWentBackwards],
+// [ErrCapacityExceeded] (environment table full), [ErrClosed].
+func (r *Region) Prewarm(nowUs uint64, fn Function) (env Env, started bool, err error) {
+	var ok C.uint32_t
+	var e C.lsim_env
+	err = r.call("Prewarm", func(h *C.lsim_region) C.lsim_status {
+		return C.lsim_prewarm(h, C.uint64_t(nowUs), fn.toC(), &ok, &e)
+	})
+	if err != nil || ok == 0 {
+		return Env{}, false, err
+	}
+	return envFromC(e), true, nil
 }
 
 func invocationFrom(op string, fn Function, out *C.lsim_invoke_result, err error) (Invocation, error) {
@@ -346,6 +384,88 @@ func (r *Region) EnvState(env Env) (EnvState, error) {
 		return C.lsim_env_state(h, env.toC(), &s)
 	})
 	return EnvState(s), err
+}
+
+// Occupancy returns the region's live and busy environments integrated
+// over time up to its clock, with the busy peaks and averages.
+func (r *Region) Occupancy() (Occupancy, error) {
+	var o C.lsim_occupancy
+	err := r.call("Occupancy", func(h *C.lsim_region) C.lsim_status {
+		return C.lsim_region_occupancy(h, &o)
+	})
+	if err != nil {
+		return Occupancy{}, err
+	}
+	return occupancyFromC(&o), nil
+}
+
+// FunctionOccupancy returns one function's occupancy (as
+// [Region.Occupancy]) up to the region's clock.
+//
+// Errors: [ErrUnknownFunction], [ErrClosed].
+func (r *Region) FunctionOccupancy(fn Function) (Occupancy, error) {
+	var o C.lsim_occupancy
+	err := r.call("FunctionOccupancy", func(h *C.lsim_region) C.lsim_status {
+		return C.lsim_function_occupancy(h, fn.toC(), &o)
+	})
+	if err != nil {
+		return Occupancy{}, err
+	}
+	return occupancyFromC(&o), nil
+}
+
+// TakeBusyWindowPeak returns the most busy environments (region-wide)
+// since the last call (or since the region was created), then starts a new
+// window at the current busy count, for the region and every function
+// (CloudWatch's per-period Max of ConcurrentExecutions).
+func (r *Region) TakeBusyWindowPeak() (uint32, error) {
+	var peak C.uint32_t
+	err := r.call("TakeBusyWindowPeak", func(h *C.lsim_region) C.lsim_status {
+		return C.lsim_region_take_busy_window_peak(h, &peak)
+	})
+	return uint32(peak), err
+}
+
+// FunctionBusy returns one function's concurrency: its busy environments,
+// cold-starting ones included (FunctionCounts.Busy, in O(1)).
+//
+// Errors: [ErrUnknownFunction], [ErrClosed].
+func (r *Region) FunctionBusy(fn Function) (uint32, error) {
+	var busy C.uint32_t
+	err := r.call("FunctionBusy", func(h *C.lsim_region) C.lsim_status {
+		return C.lsim_function_busy(h, fn.toC(), &busy)
+	})
+	return uint32(busy), err
+}
+
+// EnvFunction returns the function an environment belongs to.
+//
+// Errors: [ErrUnknownEnv] for an environment the region no longer knows
+// (it terminated) or never knew, [ErrClosed].
+func (r *Region) EnvFunction(env Env) (Function, error) {
+	var f C.lsim_function
+	err := r.call("EnvFunction", func(h *C.lsim_region) C.lsim_status {
+		return C.lsim_env_function(h, env.toC(), &f)
+	})
+	if err != nil {
+		return Function{}, err
+	}
+	return functionFromC(f), nil
+}
+
+// FunctionConfig returns a function's current configuration (reserved and
+// provisioned concurrency as last put).
+//
+// Errors: [ErrUnknownFunction], [ErrClosed].
+func (r *Region) FunctionConfig(fn Function) (FunctionConfig, error) {
+	var c C.lsim_function_config
+	err := r.call("FunctionConfig", func(h *C.lsim_region) C.lsim_status {
+		return C.lsim_function_get_config(h, fn.toC(), &c)
+	})
+	if err != nil {
+		return FunctionConfig{}, err
+	}
+	return functionConfigFromC(&c), nil
 }
 
 // Check recounts the region's tables and checks its invariants

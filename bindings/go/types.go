@@ -5,7 +5,10 @@ package lambdasim
 */
 import "C"
 
-import "fmt"
+import (
+	"fmt"
+	"math/big"
+)
 
 // Capacities and version of the C ABI this binding was compiled against.
 const (
@@ -136,21 +139,11 @@ const (
 	OutcomeCrash Outcome = C.LSIM_OUTCOME_CRASH
 )
 
-// String returns "Success", "FunctionError", "Timeout" or "Crash";
-// "Outcome(N)" for an unknown value. (The C ABI has no lsim_outcome_str;
-// these are the names the conformance vectors use.)
+// String returns "Success", "FunctionError", "Timeout" or "Crash"
+// (lsim_outcome_str; the names the conformance vectors use);
+// "Outcome(N)" for an unknown value.
 func (o Outcome) String() string {
-	switch o {
-	case OutcomeSuccess:
-		return "Success"
-	case OutcomeFunctionError:
-		return "FunctionError"
-	case OutcomeTimeout:
-		return "Timeout"
-	case OutcomeCrash:
-		return "Crash"
-	}
-	return fmt.Sprintf("Outcome(%d)", uint32(o))
+	return name(C.lsim_outcome_str(C.uint32_t(o)), "Outcome", uint32(o))
 }
 
 // EnvState is the lifecycle state of an execution environment.
@@ -329,6 +322,10 @@ func DefaultFunctionConfig() FunctionConfig {
 	if st := C.lsim_function_config_default(&c); Status(st) != StatusOK {
 		panic("lambdasim: lsim_function_config_default failed: " + Status(st).String()) // cannot happen: &c is not NULL
 	}
+	return functionConfigFromC(&c)
+}
+
+func functionConfigFromC(c *C.lsim_function_config) FunctionConfig {
 	var reserved *uint32
 	if c.has_reserved != 0 {
 		reserved = Uint32(uint32(c.reserved))
@@ -537,4 +534,47 @@ type RegionCounts struct {
 	UnreservedPool uint64
 	// Claimed is the claimed account concurrency (ClaimedAccountConcurrency).
 	Claimed uint64
+}
+
+// Occupancy is live and busy environments integrated over time, with the
+// busy peaks: what averages like avg_instances and CloudWatch's per-period
+// maxima need ([Region.Occupancy], [Region.FunctionOccupancy]).
+type Occupancy struct {
+	// Live is the number of live environments now.
+	Live uint32
+	// Busy is the number of busy environments now (cold-starting ones included).
+	Busy uint32
+	// BusyPeak is the most busy environments ever.
+	BusyPeak uint32
+	// WindowPeak is the most busy environments since the window was last
+	// taken ([Region.TakeBusyWindowPeak]).
+	WindowPeak uint32
+	// LiveEnvUs is the integral of live environments over time, in
+	// environment·µs, up to SinceUs. It may exceed 64 bits.
+	LiveEnvUs *big.Int
+	// BusyEnvUs is the integral of busy environments over time, in
+	// environment·µs, up to SinceUs. It may exceed 64 bits.
+	BusyEnvUs *big.Int
+	// SinceUs is the instant the integrals run up to (the region's clock).
+	SinceUs uint64
+	// AvgLive is the time-averaged live environments from 0 to SinceUs (0
+	// when SinceUs is 0).
+	AvgLive float64
+	// AvgBusy is the time-averaged busy environments from 0 to SinceUs (0
+	// when SinceUs is 0).
+	AvgBusy float64
+}
+
+func occupancyFromC(c *C.lsim_occupancy) Occupancy {
+	return Occupancy{
+		Live:       uint32(c.live),
+		Busy:       uint32(c.busy),
+		BusyPeak:   uint32(c.busy_peak),
+		WindowPeak: uint32(c.window_peak),
+		LiveEnvUs:  u128(uint64(c.live_env_us.hi), uint64(c.live_env_us.lo)),
+		BusyEnvUs:  u128(uint64(c.busy_env_us.hi), uint64(c.busy_env_us.lo)),
+		SinceUs:    uint64(c.since_us),
+		AvgLive:    float64(c.avg_live),
+		AvgBusy:    float64(c.avg_busy),
+	}
 }

@@ -61,7 +61,8 @@ export type StatusName =
   | 'OVERFLOW'
   | 'TOO_FEW_SAMPLES'
   | 'INVALID_SCENARIO'
-  | 'SIMULATION_FAILED';
+  | 'SIMULATION_FAILED'
+  | 'UNKNOWN_ENV';
 
 /** The numeric status codes of the C ABI, by name (stable forever). */
 export const Status: Readonly<{
@@ -95,6 +96,7 @@ export const Status: Readonly<{
   TOO_FEW_SAMPLES: 27;
   INVALID_SCENARIO: 28;
   SIMULATION_FAILED: 29;
+  UNKNOWN_ENV: 30;
 }>;
 
 /** AWS's throttle reasons. */
@@ -265,7 +267,10 @@ export function defaultRegionConfig(): {
 };
 
 /** The default function configuration, from `lsim_function_config_default`. */
-export function defaultFunctionConfig(): {
+export function defaultFunctionConfig(): FunctionConfigValues;
+
+/** A complete function configuration, as `defaultFunctionConfig()` and `Region.functionConfig()` return it. */
+export interface FunctionConfigValues {
   memoryMb: number;
   timeoutMs: number;
   reserved: number | null;
@@ -276,7 +281,7 @@ export function defaultFunctionConfig(): {
   initUs: Micros;
   architecture: ArchitectureName;
   ephemeralMb: number;
-};
+}
 
 // ---------------------------------------------------------------------------
 // Handles (frozen plain objects). A handle handed out by one region is
@@ -350,6 +355,31 @@ export interface FinishResult {
 }
 
 /** Environment counts of one function at one instant. */
+/**
+ * Live and busy environments integrated over time up to the region's clock,
+ * with the busy peaks (`Region.occupancy()`, `Region.functionOccupancy()`).
+ */
+export interface Occupancy {
+  /** Live environments now. */
+  live: number;
+  /** Busy environments now (cold-starting ones included). */
+  busy: number;
+  /** The most busy environments ever. */
+  busyPeak: number;
+  /** The most busy environments since the window was last taken (`takeBusyWindowPeak()`). */
+  windowPeak: number;
+  /** Integral of live environments over time, environment·µs, up to `sinceUs` (a u128). */
+  liveEnvUs: bigint;
+  /** Integral of busy environments over time, environment·µs, up to `sinceUs` (a u128). */
+  busyEnvUs: bigint;
+  /** The instant the integrals run up to (the region's clock), µs. */
+  sinceUs: Micros;
+  /** Time-averaged live environments from 0 to `sinceUs` (0 when `sinceUs` is 0). */
+  avgLive: number;
+  /** Time-averaged busy environments from 0 to `sinceUs` (0 when `sinceUs` is 0). */
+  avgBusy: number;
+}
+
 export interface FunctionCounts {
   /** Concurrency: environments with an invocation attached (busy, or cold-starting for one). */
   busy: number;
@@ -453,12 +483,25 @@ export class Region {
   putReserved(nowUs: Micros, fn: FunctionHandle, reserved: number | null): void;
   /** Sets provisioned concurrency (0 removes it). */
   putProvisioned(nowUs: Micros, fn: FunctionHandle, provisioned: number): void;
+  /**
+   * Overrides how long the function's on-demand environments are kept idle:
+   * `keepAliveUs` µs, or null for the region's `idleTimeoutUs`. Applies to
+   * environments that become idle from now on.
+   */
+  setKeepAlive(nowUs: Micros, fn: FunctionHandle, keepAliveUs: Micros | null): void;
   /** Deletes a function (FUNCTION_BUSY while invocations run); its handle becomes stale. */
   deleteFunction(nowUs: Micros, fn: FunctionHandle): void;
   /** A synchronous invoke with the function's configured init duration. */
   invoke(nowUs: Micros, fn: FunctionHandle): InvokeResult;
   /** Like `invoke`, with this request's init duration (used only if it cold-starts). */
   invokeWithInit(nowUs: Micros, fn: FunctionHandle, initUs: Micros): InvokeResult;
+  /**
+   * Starts a new on-demand environment without an invocation (pre-warming):
+   * created and initialized like a full cold start, then idle; it needs a
+   * scaling token and is not concurrency. Returns its handle, or null when no
+   * scaling token is available.
+   */
+  prewarm(nowUs: Micros, fn: FunctionHandle): EnvHandle | null;
   /**
    * Ends an invocation (default outcome 'Success'). Errors: UNKNOWN_INVOCATION,
    * TIMED_OUT (the region already ended it), NOT_READY (success before readyAtUs),
@@ -481,6 +524,22 @@ export class Region {
   regionCounts(): RegionCounts;
   /** An environment's state; 'Terminated' for one the region no longer (or never) knew. */
   envState(env: EnvHandle): EnvStateName;
+  /** Live and busy environments of the region integrated up to its clock, with peaks and averages. */
+  occupancy(): Occupancy;
+  /** One function's occupancy. Errors: UNKNOWN_FUNCTION. */
+  functionOccupancy(fn: FunctionHandle): Occupancy;
+  /**
+   * The most busy environments (region-wide) since the last call; a new
+   * window then starts at the current busy count (for the region and every
+   * function): CloudWatch's per-period Max of ConcurrentExecutions.
+   */
+  takeBusyWindowPeak(): number;
+  /** One function's concurrency (busy environments, cold-starting ones included). Errors: UNKNOWN_FUNCTION. */
+  functionBusy(fn: FunctionHandle): number;
+  /** The function an environment belongs to. Errors: UNKNOWN_ENV (terminated, never known, or another region's). */
+  envFunction(env: EnvHandle): FunctionHandle;
+  /** A function's current configuration (reserved and provisioned as last put). Errors: UNKNOWN_FUNCTION. */
+  functionConfig(fn: FunctionHandle): FunctionConfigValues;
   /**
    * The bill of everything the region metered so far, as one month: finished
    * invocations (billed from their billable start, rounded at the region's
@@ -834,8 +893,18 @@ export function resolveLibraryPath(
 ): { path: string; candidates: string[]; fromEnv: boolean };
 /** The status name of a code (`'NOT_READY'`), or `'UNKNOWN'`. */
 export function statusName(code: number): StatusName | 'UNKNOWN';
+/** The name of an outcome code (`lsim_outcome_str`): 'Success', 'FunctionError', 'Timeout', 'Crash', or 'unknown'. */
+export function outcomeName(code: number): OutcomeName | 'unknown';
 /** The library's own name for a code (`lsim_status_str`, `lsim_throttle_reason_str`, ...). */
 export function libraryName(
-  kind: 'status' | 'throttleReason' | 'startKind' | 'envState' | 'provisionedStatus' | 'lineKind' | 'architecture',
+  kind:
+    | 'status'
+    | 'throttleReason'
+    | 'startKind'
+    | 'envState'
+    | 'provisionedStatus'
+    | 'outcome'
+    | 'lineKind'
+    | 'architecture',
   code: number,
 ): string;

@@ -74,6 +74,7 @@ const STATUS_NAMES = Object.freeze([
   'TOO_FEW_SAMPLES',
   'INVALID_SCENARIO',
   'SIMULATION_FAILED',
+  'UNKNOWN_ENV',
 ]);
 
 /** What each status means (from the C header), for error messages. */
@@ -110,6 +111,7 @@ const STATUS_TEXT = Object.freeze({
   TOO_FEW_SAMPLES: 'fewer than 5 samples for a memory size',
   INVALID_SCENARIO: 'the scenario text is not a valid scenario',
   SIMULATION_FAILED: 'the simulator rejected a checked scenario, or its thread could not start',
+  UNKNOWN_ENV: 'the environment handle is unknown or stale (the environment terminated)',
 });
 
 const Status = Object.freeze(Object.fromEntries(STATUS_NAMES.map((name, code) => [name, code])));
@@ -310,8 +312,19 @@ const StatsT = koffi.struct({
   envs_terminated: u64,
   init_failures: u64,
 });
-const RegionCountsT = koffi.struct({ busy: u64, live: u64, unreserved_in_use: u64, unreserved_pool: u64, claimed: u64 });
 const U128T = koffi.struct({ hi: u64, lo: u64 });
+const OccupancyT = koffi.struct({
+  live: u32,
+  busy: u32,
+  busy_peak: u32,
+  window_peak: u32,
+  live_env_us: U128T,
+  busy_env_us: U128T,
+  since_us: u64,
+  avg_live: 'double',
+  avg_busy: 'double',
+});
+const RegionCountsT = koffi.struct({ busy: u64, live: u64, unreserved_in_use: u64, unreserved_pool: u64, claimed: u64 });
 const MoneyT = koffi.struct({ atoms: U128T });
 const InvocationUsageT = koffi.struct({
   struct_size: u32,
@@ -425,6 +438,7 @@ const EXPECTED_SIZES = [
   ['lsim_function_counts', FunctionCountsT, 52],
   ['lsim_stats', StatsT, 136],
   ['lsim_region_counts', RegionCountsT, 40],
+  ['lsim_occupancy', OccupancyT, 72],
   ['lsim_money', MoneyT, 16],
   ['lsim_invocation_usage', InvocationUsageT, 40],
   ['lsim_provisioned_usage', ProvisionedUsageT, 24],
@@ -466,6 +480,7 @@ const C = (() => {
     env_state_str: f('lsim_env_state_str', 'const char *', [u32]),
     provisioned_status_str: f('lsim_provisioned_status_str', 'const char *', [u32]),
     status_str: f('lsim_status_str', 'const char *', [u32]),
+    outcome_str: f('lsim_outcome_str', 'const char *', [u32]),
     region_config_default: f('lsim_region_config_default', u32, [out(RegionConfigT)]),
     function_config_default: f('lsim_function_config_default', u32, [out(FunctionConfigT)]),
     region_new: f('lsim_region_new', u32, [koffi.pointer(RegionConfigT), out(RegionPtr)]),
@@ -487,6 +502,14 @@ const C = (() => {
     region_get_counts: f('lsim_region_get_counts', u32, [RegionPtr, out(RegionCountsT)]),
     env_state: f('lsim_env_state', u32, [RegionPtr, EnvT, out(u32)]),
     region_check: f('lsim_region_check', u32, [RegionPtr]),
+    function_set_keep_alive: f('lsim_function_set_keep_alive', u32, [RegionPtr, u64, FunctionT, u32, u64]),
+    prewarm: f('lsim_prewarm', u32, [RegionPtr, u64, FunctionT, out(u32), out(EnvT)]),
+    region_occupancy: f('lsim_region_occupancy', u32, [RegionPtr, out(OccupancyT)]),
+    function_occupancy: f('lsim_function_occupancy', u32, [RegionPtr, FunctionT, out(OccupancyT)]),
+    region_take_busy_window_peak: f('lsim_region_take_busy_window_peak', u32, [RegionPtr, out(u32)]),
+    function_busy: f('lsim_function_busy', u32, [RegionPtr, FunctionT, out(u32)]),
+    env_function: f('lsim_env_function', u32, [RegionPtr, EnvT, out(FunctionT)]),
+    function_get_config: f('lsim_function_get_config', u32, [RegionPtr, FunctionT, out(FunctionConfigT)]),
     region_check_message: f('lsim_region_check_message', u32, [RegionPtr, 'uint8_t *', 'size_t', out('size_t')]),
     line_kind_str: f('lsim_line_kind_str', 'const char *', [u32]),
     architecture_str: f('lsim_architecture_str', 'const char *', [u32]),
@@ -733,7 +756,11 @@ function defaultRegionConfig() {
 
 /** The default function configuration (from `lsim_function_config_default`). */
 function defaultFunctionConfig() {
-  const c = cFunctionConfigDefault();
+  return fromCFunctionConfig(cFunctionConfigDefault());
+}
+
+/** A C function config as the JS object `defaultFunctionConfig` returns. */
+function fromCFunctionConfig(c) {
   return {
     memoryMb: c.memory_mb,
     timeoutMs: c.timeout_ms,
@@ -968,6 +995,23 @@ class Region {
     check(C.function_put_provisioned(r, now, f, n), 'Region.putProvisioned');
   }
 
+  /**
+   * Overrides how long the function's on-demand environments are kept idle:
+   * `keepAliveUs` µs, or `null` for the region's `idleTimeoutUs`. Applies to
+   * environments that become idle from now on.
+   */
+  setKeepAlive(nowUs, fn, keepAliveUs) {
+    const r = this.#handle('setKeepAlive');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#fn(fn, 'setKeepAlive');
+    if (keepAliveUs === null) {
+      check(C.function_set_keep_alive(r, now, f, 0, 0), 'Region.setKeepAlive');
+    } else {
+      const us = microsArg(keepAliveUs, 'keepAliveUs');
+      check(C.function_set_keep_alive(r, now, f, 1, us), 'Region.setKeepAlive');
+    }
+  }
+
   /** Deletes a function; its handle becomes stale (UNKNOWN_FUNCTION). */
   deleteFunction(nowUs, fn) {
     const r = this.#handle('deleteFunction');
@@ -1022,6 +1066,21 @@ class Region {
     const res = {};
     check(C.invoke_with_init(r, now, f, init, res), 'Region.invokeWithInit');
     return this.#invokeResult(res);
+  }
+
+  /**
+   * Starts a new on-demand environment without an invocation (pre-warming):
+   * created and initialized like a full cold start, then idle. Returns its
+   * handle, or null when no scaling token is available.
+   */
+  prewarm(nowUs, fn) {
+    const r = this.#handle('prewarm');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#fn(fn, 'prewarm');
+    const started = [0];
+    const env = {};
+    check(C.prewarm(r, now, f, started, env), 'Region.prewarm');
+    return started[0] ? makeEnv(env, this.#id) : null;
   }
 
   /** Ends an invocation at `nowUs` with `outcome` (a name or an `Outcome` code; default 'Success'). */
@@ -1130,6 +1189,67 @@ class Region {
     return nameOf(ENV_STATES, s[0], (c) => C.env_state_str(c));
   }
 
+  /** Live and busy environments of the region integrated up to its clock, with peaks and averages. */
+  occupancy() {
+    const r = this.#handle('occupancy');
+    const o = {};
+    check(C.region_occupancy(r, o), 'Region.occupancy');
+    return toOccupancy(o);
+  }
+
+  /** One function's occupancy (as `occupancy()`). */
+  functionOccupancy(fn) {
+    const r = this.#handle('functionOccupancy');
+    const f = this.#fn(fn, 'functionOccupancy');
+    const o = {};
+    check(C.function_occupancy(r, f, o), 'Region.functionOccupancy');
+    return toOccupancy(o);
+  }
+
+  /**
+   * The most busy environments (region-wide) since the last call, then a new
+   * window starts at the current busy count (for the region and every function).
+   */
+  takeBusyWindowPeak() {
+    const r = this.#handle('takeBusyWindowPeak');
+    const p = [0];
+    check(C.region_take_busy_window_peak(r, p), 'Region.takeBusyWindowPeak');
+    return p[0];
+  }
+
+  /** One function's concurrency (busy environments, cold-starting ones included). */
+  functionBusy(fn) {
+    const r = this.#handle('functionBusy');
+    const f = this.#fn(fn, 'functionBusy');
+    const b = [0];
+    check(C.function_busy(r, f, b), 'Region.functionBusy');
+    return b[0];
+  }
+
+  /** The function an environment belongs to; UNKNOWN_ENV for one the region no longer (or never) knew. */
+  envFunction(env) {
+    const r = this.#handle('envFunction');
+    if (!isIndexPair(env)) {
+      throw new TypeError(`lambdasim: Region.envFunction: expected an environment handle {index, generation}, got ${describe(env)}`);
+    }
+    const owner = handleOwner.get(env);
+    if (owner !== undefined && owner !== this.#id) {
+      throw new LambdasimError(Status.UNKNOWN_ENV, 'Region.envFunction: the environment handle belongs to another region');
+    }
+    const f = {};
+    check(C.env_function(r, { index: env.index, generation: env.generation }, f), 'Region.envFunction');
+    return makeFunction(f, this.#id);
+  }
+
+  /** A function's current configuration (as `defaultFunctionConfig()` shapes it). */
+  functionConfig(fn) {
+    const r = this.#handle('functionConfig');
+    const f = this.#fn(fn, 'functionConfig');
+    const c = {};
+    check(C.function_get_config(r, f, c), 'Region.functionConfig');
+    return fromCFunctionConfig(c);
+  }
+
   /**
    * The bill of everything the region metered so far, as one month
    * (`{ prices, freeTier }`): finished invocations and provisioned
@@ -1167,6 +1287,20 @@ class Region {
     err.detail = detail;
     throw err;
   }
+}
+
+function toOccupancy(o) {
+  return {
+    live: o.live,
+    busy: o.busy,
+    busyPeak: o.busy_peak,
+    windowPeak: o.window_peak,
+    liveEnvUs: u128ToBig(o.live_env_us),
+    busyEnvUs: u128ToBig(o.busy_env_us),
+    sinceUs: num(o.since_us, 'sinceUs'),
+    avgLive: o.avg_live,
+    avgBusy: o.avg_busy,
+  };
 }
 
 function checkMessage(r) {
@@ -1804,6 +1938,11 @@ function version() {
   return C.version();
 }
 
+/** The name of an outcome code (`lsim_outcome_str`): 'Success', 'FunctionError', 'Timeout', 'Crash', or 'unknown'. */
+function outcomeName(code) {
+  return C.outcome_str(u32Arg(code, 'code'));
+}
+
 /** The library's own names: `lsim_*_str` for a code of the given kind. */
 function libraryName(kind, code) {
   const c = u32Arg(code, 'code');
@@ -1818,6 +1957,8 @@ function libraryName(kind, code) {
       return C.env_state_str(c);
     case 'provisionedStatus':
       return C.provisioned_status_str(c);
+    case 'outcome':
+      return C.outcome_str(c);
     case 'lineKind':
       return C.line_kind_str(c);
     case 'architecture':
@@ -1847,6 +1988,7 @@ module.exports = {
   defaultRegionConfig,
   defaultFunctionConfig,
   statusName,
+  outcomeName,
   money,
   billUsage,
   visibleCores,

@@ -6,7 +6,8 @@ use crate::registry::{self, CoreRegion, guard, lsim_region, with_region};
 use crate::status::lsim_status;
 use crate::types::{
     Code, LSIM_ABI_VERSION, flag, lsim_env, lsim_finish_result, lsim_function, lsim_function_config,
-    lsim_function_counts, lsim_invocation, lsim_invoke_result, lsim_region_config, lsim_region_counts, lsim_stats,
+    lsim_function_counts, lsim_invocation, lsim_invoke_result, lsim_occupancy, lsim_region_config, lsim_region_counts,
+    lsim_stats,
 };
 use core::ffi::{CStr, c_char};
 use lambdasim::{
@@ -130,6 +131,20 @@ pub extern "C" fn lsim_provisioned_status_str(status: u32) -> *const c_char {
         Ok(ProvisionedStatus::InProgress) => c"IN_PROGRESS",
         Ok(ProvisionedStatus::Ready) => c"READY",
         Ok(ProvisionedStatus::Failed) => c"FAILED",
+        Err(_) => c"unknown",
+    };
+    name.as_ptr()
+}
+
+/// The name of an outcome (`LSIM_OUTCOME_*`): "Success", "FunctionError",
+/// "Timeout" or "Crash"; "unknown" for an unknown code. Never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_outcome_str(outcome: u32) -> *const c_char {
+    let name = match Outcome::try_from(Code(outcome)) {
+        Ok(Outcome::Success) => c"Success",
+        Ok(Outcome::FunctionError) => c"FunctionError",
+        Ok(Outcome::Timeout) => c"Timeout",
+        Ok(Outcome::Crash) => c"Crash",
         Err(_) => c"unknown",
     };
     name.as_ptr()
@@ -366,6 +381,69 @@ pub extern "C" fn lsim_function_delete(region: *mut lsim_region, now_us: u64, fu
     guard(|| {
         non_null(region)?;
         with_region(region, |r| Ok(r.delete_function(at(now_us), function.into())?))
+    })
+}
+
+/// Overrides how long `function`'s on-demand environments are kept idle:
+/// `has_keep_alive` = 1 sets `keep_alive_us`; 0 (`keep_alive_us` ignored)
+/// goes back to the region's `idle_timeout_us`. Applies to environments that
+/// become idle from now on (a keep-alive policy drives this).
+///
+/// # Errors
+/// `LSIM_STATUS_INVALID_ARGUMENT` (`has_keep_alive` not 0/1),
+/// `LSIM_STATUS_UNKNOWN_FUNCTION`, `LSIM_STATUS_TIME_WENT_BACKWARDS`, and the
+/// handle errors.
+#[unsafe(no_mangle)]
+pub extern "C" fn lsim_function_set_keep_alive(
+    region: *mut lsim_region,
+    now_us: u64,
+    function: lsim_function,
+    has_keep_alive: u32,
+    keep_alive_us: u64,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        let keep_alive = flag(has_keep_alive)?.then(|| Duration::from_micros(keep_alive_us));
+        with_region(region, |r| Ok(r.set_keep_alive(at(now_us), function.into(), keep_alive)?))
+    })
+}
+
+/// Starts a new on-demand environment for `function` at `now_us` without an
+/// invocation (pre-warming before expected traffic): it is created and
+/// initialized like a full cold start, then idles like any warm
+/// environment. It needs a scaling token like any new environment and is
+/// not concurrency. `*started` = 1 and `*env` = the new environment, or
+/// `*started` = 0 (and `*env` untouched) when no scaling token is available.
+///
+/// # Errors
+/// `LSIM_STATUS_UNKNOWN_FUNCTION`, `LSIM_STATUS_TIME_WENT_BACKWARDS`,
+/// `LSIM_STATUS_CAPACITY_EXCEEDED` (environment table full; no token spent),
+/// and the handle/pointer errors.
+///
+/// # Safety
+/// `started` is NULL or valid for writes of one `uint32_t`; `env` is NULL or
+/// valid for writes of one `lsim_env`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_prewarm(
+    region: *mut lsim_region,
+    now_us: u64,
+    function: lsim_function,
+    started: *mut u32,
+    env: *mut lsim_env,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(started)?;
+        non_null(env)?;
+        let new_env = with_region(region, |r| Ok(r.prewarm(at(now_us), function.into())?))?;
+        // SAFETY: both non-null, writable per the contract.
+        unsafe {
+            if let Some(e) = new_env {
+                write_out(env, e.into());
+            }
+            write_out(started, u32::from(new_env.is_some()));
+        }
+        Ok(())
     })
 }
 
@@ -641,6 +719,149 @@ pub unsafe extern "C" fn lsim_env_state(region: *const lsim_region, env: lsim_en
         let state = with_region(region, |r| Ok(r.env_state(env.into()).unwrap_or(EnvState::Terminated)))?;
         // SAFETY: non-null, writable per the contract.
         unsafe { write_out(out, state as u32) };
+        Ok(())
+    })
+}
+
+/// Live and busy environments of the whole region integrated over time up to
+/// its clock, with the busy peaks and averages.
+///
+/// # Errors
+/// The handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_occupancy`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_region_occupancy(region: *const lsim_region, out: *mut lsim_occupancy) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let occupancy = with_region(region, |r| Ok(lsim_occupancy::from(r.occupancy())))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, occupancy) };
+        Ok(())
+    })
+}
+
+/// One function's occupancy (as `lsim_region_occupancy`), integrated up to
+/// the region's clock.
+///
+/// # Errors
+/// `LSIM_STATUS_UNKNOWN_FUNCTION`, and the handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_occupancy`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_function_occupancy(
+    region: *const lsim_region,
+    function: lsim_function,
+    out: *mut lsim_occupancy,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let occupancy = with_region(region, |r| {
+            r.function_occupancy(function.into()).map(lsim_occupancy::from).ok_or(lsim_status::UnknownFunction)
+        })?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, occupancy) };
+        Ok(())
+    })
+}
+
+/// The most busy environments (region-wide) since the last call (or since
+/// the region was created), written to `*out`; then starts a new window at
+/// the current busy count, for the region and every function
+/// (CloudWatch's per-period `Max` of `ConcurrentExecutions`).
+///
+/// # Errors
+/// The handle/pointer errors (the window is not reset then).
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `uint32_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_region_take_busy_window_peak(region: *mut lsim_region, out: *mut u32) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let peak = with_region(region, |r| Ok(r.take_busy_window_peak()))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, peak) };
+        Ok(())
+    })
+}
+
+/// One function's concurrency: its busy environments, cold-starting ones
+/// included (`lsim_function_counts.busy`, in O(1)).
+///
+/// # Errors
+/// `LSIM_STATUS_UNKNOWN_FUNCTION`, and the handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `uint32_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_function_busy(
+    region: *const lsim_region,
+    function: lsim_function,
+    out: *mut u32,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let busy = with_region(region, |r| r.function_busy(function.into()).ok_or(lsim_status::UnknownFunction))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, busy) };
+        Ok(())
+    })
+}
+
+/// The function an environment belongs to.
+///
+/// # Errors
+/// `LSIM_STATUS_UNKNOWN_ENV` for a handle the region no longer knows (the
+/// environment terminated and its slot was freed or reused) or never knew,
+/// and the handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_function`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_env_function(
+    region: *const lsim_region,
+    env: lsim_env,
+    out: *mut lsim_function,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let f = with_region(region, |r| r.env_function(env.into()).ok_or(lsim_status::UnknownEnv))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, f.into()) };
+        Ok(())
+    })
+}
+
+/// A function's current configuration, with `out->struct_size` set (reserved
+/// and provisioned concurrency as last put).
+///
+/// # Errors
+/// `LSIM_STATUS_UNKNOWN_FUNCTION`, and the handle/pointer errors.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_function_config`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_function_get_config(
+    region: *const lsim_region,
+    function: lsim_function,
+    out: *mut lsim_function_config,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let config = with_region(region, |r| {
+            r.function_config(function.into()).map(lsim_function_config::from).ok_or(lsim_status::UnknownFunction)
+        })?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, config) };
         Ok(())
     })
 }

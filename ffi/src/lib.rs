@@ -36,6 +36,8 @@ mod tests;
 #[cfg(test)]
 mod tests_cost;
 #[cfg(test)]
+mod tests_extras;
+#[cfg(test)]
 mod tests_sim;
 
 pub use api::*;

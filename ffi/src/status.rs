@@ -94,10 +94,13 @@ pub enum lsim_status {
     /// The simulator rejected a checked scenario (a lambdasim bug; please
     /// report), or the thread to run it on could not be started.
     SimulationFailed = 29,
+    /// The environment handle is unknown or stale (the environment
+    /// terminated and its slot was freed or reused, or it never existed).
+    UnknownEnv = 30,
 }
 
 /// Every code, in numeric order.
-pub(crate) const ALL_STATUSES: [lsim_status; 30] = [
+pub(crate) const ALL_STATUSES: [lsim_status; 31] = [
     lsim_status::Ok,
     lsim_status::NullPointer,
     lsim_status::StaleHandle,
@@ -128,6 +131,7 @@ pub(crate) const ALL_STATUSES: [lsim_status; 30] = [
     lsim_status::TooFewSamples,
     lsim_status::InvalidScenario,
     lsim_status::SimulationFailed,
+    lsim_status::UnknownEnv,
 ];
 
 impl lsim_status {
@@ -164,6 +168,7 @@ impl lsim_status {
             lsim_status::TooFewSamples => c"LSIM_STATUS_TOO_FEW_SAMPLES",
             lsim_status::InvalidScenario => c"LSIM_STATUS_INVALID_SCENARIO",
             lsim_status::SimulationFailed => c"LSIM_STATUS_SIMULATION_FAILED",
+            lsim_status::UnknownEnv => c"LSIM_STATUS_UNKNOWN_ENV",
         }
     }
 

@@ -18,8 +18,8 @@ use lambdasim::pricing::{
 use lambdasim::tuning::{Candidate, Strategy, TimeoutAdvice, TuneConfig, Tuned};
 use lambdasim::{
     ColdStartProfile, ConfigError, Duration, EnvId, EnvState, Finished, FunctionConfig, FunctionCounts, FunctionId,
-    InvocationId, MemoryMb, MemoryRule, Outcome, ProvisionedStatus, RegionConfig, ScalingRule, StartKind, Started,
-    Stats, ThrottleReason, WarmPick,
+    InvocationId, MemoryMb, MemoryRule, Occupancy, Outcome, ProvisionedStatus, RegionConfig, ScalingRule, StartKind,
+    Started, Stats, ThrottleReason, WarmPick,
 };
 
 /// The version of this C ABI. `lsim_abi_version()` returns the library's;
@@ -416,6 +416,34 @@ pub struct lsim_u128 {
     pub hi: u64,
     /// The low 64 bits.
     pub lo: u64,
+}
+
+/// Live and busy environments integrated over time, with peaks: what
+/// averages such as `avg_instances` and CloudWatch's per-period maxima
+/// need. Filled by `lsim_region_occupancy` and `lsim_function_occupancy`,
+/// integrated up to the region's clock.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct lsim_occupancy {
+    /// Live environments now.
+    pub live: u32,
+    /// Busy environments now (cold-starting ones included).
+    pub busy: u32,
+    /// The most busy environments ever.
+    pub busy_peak: u32,
+    /// The most busy environments since the window was last taken
+    /// (`lsim_region_take_busy_window_peak`).
+    pub window_peak: u32,
+    /// Integral of live environments over time, in environment-us, up to `since_us`.
+    pub live_env_us: lsim_u128,
+    /// Integral of busy environments over time, in environment-us, up to `since_us`.
+    pub busy_env_us: lsim_u128,
+    /// The integrals run up to this instant (the region's clock), in us.
+    pub since_us: u64,
+    /// Time-averaged live environments from 0 to `since_us` (0 when `since_us` is 0).
+    pub avg_live: f64,
+    /// Time-averaged busy environments from 0 to `since_us` (0 when `since_us` is 0).
+    pub avg_busy: f64,
 }
 
 /// An exact, non-negative amount of US dollars in atoms: one atom is
@@ -891,6 +919,42 @@ impl TryFrom<&lsim_function_config> for FunctionConfig {
             architecture: Architecture::try_from(Code(c.architecture))?,
             ephemeral_mb: c.ephemeral_mb,
         })
+    }
+}
+
+impl From<&FunctionConfig> for lsim_function_config {
+    /// The C form of a core configuration, with `struct_size` set.
+    fn from(c: &FunctionConfig) -> Self {
+        lsim_function_config {
+            struct_size: size_of::<Self>() as u32,
+            memory_mb: c.memory_mb,
+            timeout_ms: c.timeout_ms,
+            has_reserved: u32::from(c.reserved.is_some()),
+            reserved: c.reserved.unwrap_or(0),
+            provisioned: c.provisioned,
+            sandbox_us: c.cold_start.sandbox_us,
+            download_us_per_mb: c.cold_start.download_us_per_mb,
+            package_mb: c.cold_start.package_mb,
+            init_us: c.cold_start.init_us,
+            architecture: c.architecture as u32,
+            ephemeral_mb: c.ephemeral_mb,
+        }
+    }
+}
+
+impl From<Occupancy> for lsim_occupancy {
+    fn from(o: Occupancy) -> Self {
+        lsim_occupancy {
+            live: o.live,
+            busy: o.busy,
+            busy_peak: o.busy_peak,
+            window_peak: o.window_peak,
+            live_env_us: o.live_env_us.into(),
+            busy_env_us: o.busy_env_us.into(),
+            since_us: o.since.as_micros(),
+            avg_live: o.avg_live(),
+            avg_busy: o.avg_busy(),
+        }
     }
 }
 

@@ -122,6 +122,11 @@ test('status codes, names and the library strings agree', () => {
     assert.equal(lsim.libraryName('provisionedStatus', code), name);
   }
   assert.deepEqual(Object.keys(lsim.Outcome), ['Success', 'FunctionError', 'Timeout', 'Crash']);
+  for (const [name, code] of Object.entries(lsim.Outcome)) {
+    assert.equal(lsim.libraryName('outcome', code), name);
+    assert.equal(lsim.outcomeName(code), name);
+  }
+  assert.equal(lsim.outcomeName(4), 'unknown');
 });
 
 test('defaults come from the C default fillers', () => {
@@ -189,6 +194,14 @@ test('every method of a closed region throws STALE_HANDLE; close twice is fine',
     check: () => region.check(),
     bill: () => region.bill(),
     functionBill: () => region.functionBill(f),
+    setKeepAlive: () => region.setKeepAlive(1, f, null),
+    prewarm: () => region.prewarm(1, f),
+    occupancy: () => region.occupancy(),
+    functionOccupancy: () => region.functionOccupancy(f),
+    takeBusyWindowPeak: () => region.takeBusyWindowPeak(),
+    functionBusy: () => region.functionBusy(f),
+    envFunction: () => region.envFunction(a.env),
+    functionConfig: () => region.functionConfig(f),
   };
   const methods = Object.getOwnPropertyNames(Region.prototype).filter(
     (m) => m !== 'constructor' && m !== 'close' && m !== 'closed' && typeof Region.prototype[m] === 'function',
