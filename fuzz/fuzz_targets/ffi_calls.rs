@@ -125,7 +125,36 @@ fuzz_target!(|data: &[u8]| {
             }
             8 => {
                 let f = lsim_function { index: b.u32() % 8, generation: b.u32() % 4 };
-                let _ = lsim_function_delete(region, now, f);
+                match b.u8() % 4 {
+                    0 => {
+                        let _ = lsim_function_delete(region, now, f);
+                    }
+                    1 => {
+                        let _ = lsim_function_set_keep_alive(region, now, f, u32::from(b.u8() % 3), b.u64());
+                        let (mut started, mut env) = (0u32, zeroed::<lsim_env>());
+                        // SAFETY: valid pointers.
+                        let _ = unsafe { lsim_prewarm(region, now, f, &mut started, &mut env) };
+                    }
+                    2 => {
+                        let mut o: lsim_occupancy = zeroed();
+                        // SAFETY: valid pointers.
+                        let _ = unsafe { lsim_function_occupancy(region, f, &mut o) };
+                        // SAFETY: valid pointers.
+                        let _ = unsafe { lsim_region_occupancy(region, &mut o) };
+                        let mut peak = 0u32;
+                        // SAFETY: valid pointer.
+                        let _ = unsafe { lsim_region_take_busy_window_peak(region, &mut peak) };
+                    }
+                    _ => {
+                        let env = lsim_env { index: b.u32() % 64, generation: b.u32() % 4 };
+                        let mut g: lsim_function = zeroed();
+                        // SAFETY: valid pointer.
+                        let _ = unsafe { lsim_env_function(region, env, &mut g) };
+                        let mut c: lsim_function_config = zeroed();
+                        // SAFETY: valid pointer.
+                        let _ = unsafe { lsim_function_get_config(region, f, &mut c) };
+                    }
+                }
             }
             _ => {
                 let _ = lsim_status_str(b.u32());
