@@ -33,3 +33,17 @@ pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
         Err(e) => std::panic::resume_unwind(e),
     }
 }
+
+/// The property tests' configuration: `PROPTEST_CASES` cases (default
+/// 1000), drawn from a fixed seed so every run (CI included) checks the same
+/// cases; set `LAMBDASIM_SEED=n` to explore others (a failure prints the
+/// case, and proptest keeps it in the test's `.proptest-regressions` file).
+pub fn proptest_config() -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000);
+    let seed = std::env::var("LAMBDASIM_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(20_261_128);
+    proptest::test_runner::Config {
+        cases,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
+        ..proptest::test_runner::Config::default()
+    }
+}

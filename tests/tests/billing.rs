@@ -4,7 +4,8 @@
 //! exactly (against an independent u128 reference) or reported as
 //! `Overflow` — never a wrong number.
 //!
-//! `PROPTEST_CASES=n` sets the number of cases (default 1000).
+//! `PROPTEST_CASES=n` sets the number of cases (default 1000); cases come from
+//! a fixed seed, `LAMBDASIM_SEED=n` draws others.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use lambdasim::Duration;
@@ -15,11 +16,6 @@ use lambdasim::pricing::{
 };
 use proptest::prelude::*;
 use proptest::sample::select;
-use proptest::test_runner::Config;
-
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000)
-}
 
 fn arch() -> impl Strategy<Value = Architecture> {
     select(Architecture::ALL.to_vec())
@@ -132,7 +128,7 @@ fn grow() -> impl Strategy<Value = Grow> {
 }
 
 proptest! {
-    #![proptest_config(Config { cases: cases(), ..Config::default() })]
+    #![proptest_config(lambdasim_tests::proptest_config())]
 
     /// More requests, a longer duration or more memory in any one batch never
     /// lowers the bill, any line of it, or its shown total.
@@ -398,7 +394,7 @@ fn exact_or_overflow(
 }
 
 proptest! {
-    #![proptest_config(Config { cases: cases(), ..Config::default() })]
+    #![proptest_config(lambdasim_tests::proptest_config())]
 
     /// Usage of any size (up to 2^64 − 1 invocations of 2^64 − 1 µs) is billed
     /// exactly as the reference computes it, or is `Overflow` exactly when the

@@ -2,7 +2,8 @@
 //! eight invariants of SPEC §2 checked after every operation (see
 //! `lambdasim_tests::model`).
 //!
-//! `PROPTEST_CASES=n` sets the number of cases (default 1000).
+//! `PROPTEST_CASES=n` sets the number of cases (default 1000); cases come from
+//! a fixed seed, `LAMBDASIM_SEED=n` draws others.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use lambdasim::{Duration, MemoryRule, Outcome, RegionConfig, ScalingRule, WarmPick};
@@ -16,10 +17,6 @@ use proptest::test_runner::TestRunner;
 /// Environment slots: far more than a region with limit ≤ 300 and ≤ 8
 /// functions ever keeps, so `CapacityExceeded` is a failure.
 type TestHarness = Harness<4_096, 8>;
-
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000)
-}
 
 fn region_strategy() -> impl Strategy<Value = RegionConfig> {
     (
@@ -141,7 +138,7 @@ fn run_case(case: Case) -> Result<Coverage, String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(lambdasim_tests::proptest_config())]
 
     #[test]
     fn spec_invariants_hold_after_every_operation(case in case_strategy()) {

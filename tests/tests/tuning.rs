@@ -4,7 +4,8 @@
 //! rules; the run's maxima are the candidates' maxima; every candidate is
 //! the profile's SPEC §3 duration priced as one invocation.
 //!
-//! `PROPTEST_CASES=n` sets the number of cases (default 1000).
+//! `PROPTEST_CASES=n` sets the number of cases (default 1000); cases come from
+//! a fixed seed, `LAMBDASIM_SEED=n` draws others.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use lambdasim::cpu::DurationProfile;
@@ -13,11 +14,6 @@ use lambdasim::tuning::{Candidate, MemoryList, Strategy as Pick, TuneConfig, Tun
 use lambdasim::{Duration, MemoryMb};
 use proptest::prelude::*;
 use proptest::sample::select;
-use proptest::test_runner::Config;
-
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000)
-}
 
 fn profile() -> impl Strategy<Value = DurationProfile> {
     (
@@ -49,7 +45,7 @@ fn run(p: &DurationProfile, list: MemoryList<'_>, s: Pick, c: &TuneConfig) -> (V
 }
 
 proptest! {
-    #![proptest_config(Config { cases: cases(), ..Config::default() })]
+    #![proptest_config(lambdasim_tests::proptest_config())]
 
     #[test]
     fn balanced_extremes_are_speed_and_cost(p in profile(), mems in memories(), c in config()) {
