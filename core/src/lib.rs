@@ -49,8 +49,8 @@ pub use error::{ConfigError, FinishError, InvokeError, TimeError};
 pub use function::{ColdStartProfile, FunctionConfig, ProvisionedStatus};
 pub use memory::{MemoryMb, MemoryRule};
 pub use region::{
-    EnvId, Finished, FunctionCounts, FunctionId, InvocationId, Invoked, Occupancy, Outcome, Region, RegionConfig,
-    StartKind, Started, Stats, Violation, WarmPick,
+    EnvId, Finished, FunctionCounts, FunctionId, Handler, InvocationId, Invoked, Occupancy, Outcome, Region,
+    RegionConfig, StartKind, Started, Stats, Violation, WarmPick,
 };
 pub use rng::Rng;
 pub use time::{Duration, Instant};

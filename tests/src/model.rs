@@ -25,8 +25,8 @@
 //! `UnknownInvocation`, durations), configuration errors, `FunctionBusy`.
 
 use lambdasim::{
-    ColdStartProfile, ConfigError, EnvId, FinishError, FunctionConfig, FunctionId, Instant, InvocationId, InvokeError,
-    Invoked, Outcome, Region, RegionConfig, Rng, ScalingRule, StartKind, Started, ThrottleReason,
+    ColdStartProfile, ConfigError, EnvId, FinishError, FunctionConfig, FunctionId, Handler, Instant, InvocationId,
+    InvokeError, Invoked, Outcome, Region, RegionConfig, Rng, ScalingRule, StartKind, Started, ThrottleReason,
 };
 use std::collections::HashMap;
 
@@ -105,6 +105,18 @@ pub enum Op {
         /// Init override, µs.
         init_us: Option<u64>,
     },
+    /// Invoke function `f` with a handler the region ends by itself
+    /// ([`Region::invoke_for`]).
+    InvokeFor {
+        /// Function index.
+        f: usize,
+        /// Init override, µs.
+        init_us: Option<u64>,
+        /// The handler's run time, µs.
+        handler_us: u64,
+        /// How the handler ends.
+        outcome: Outcome,
+    },
     /// `count` invokes of `f` at one instant.
     InvokeMany {
         /// Function index.
@@ -180,6 +192,8 @@ pub struct Coverage {
     pub starts: [u64; 4],
     /// Throttles by reason (`ThrottleReason as usize`).
     pub throttles: [u64; 4],
+    /// Invocations ended by the region at their scheduled end.
+    pub scheduled_ends: u64,
     /// Finishes that succeeded.
     pub finished: u64,
     /// Finishes answered `NotReady`.
@@ -211,6 +225,7 @@ impl Coverage {
             self.starts[i] += o.starts[i];
             self.throttles[i] += o.throttles[i];
         }
+        self.scheduled_ends += o.scheduled_ends;
         self.finished += o.finished;
         self.not_ready += o.not_ready;
         self.timed_out += o.timed_out;
@@ -237,7 +252,21 @@ struct Open {
     f: usize,
     kind: StartKind,
     ready_at: u64,
-    timeout_at: u64,
+    /// When the region ends it by itself: its timeout, or a scheduled end before it.
+    ends_at: u64,
+    /// Whether that end is its timeout (a later finish answers `TimedOut`).
+    by_timeout: bool,
+    /// When it started, and in which operation: an end due at its start is
+    /// applied by the region's next call, not by the invoke itself.
+    started_us: u64,
+    started_op: u64,
+}
+
+impl Open {
+    /// Whether the region has ended it by itself by `now`, after `ops` operations.
+    fn ended_by_region(&self, now: u64, ops: u64) -> bool {
+        self.ends_at <= now && (self.ends_at > self.started_us || ops > self.started_op)
+    }
 }
 
 type Res = Result<(), String>;
@@ -313,10 +342,12 @@ impl<const E: usize, const F: usize> Harness<E, F> {
     /// # Errors
     /// A description of what is still busy.
     pub fn drain(&mut self) -> Res {
-        let running = self.open.iter().filter(|o| o.timeout_at > self.now).map(|o| o.ready_at).max();
+        let ops = self.coverage.ops;
+        let running = self.open.iter().filter(|o| !o.ended_by_region(self.now, ops)).map(|o| o.ready_at).max();
         if let Some(t) = running {
             self.now = self.now.max(t);
         }
+        self.coverage.ops += 1;
         self.apply_op(&Op::FinishAll).and_then(|()| self.check_all()).map_err(|e| format!("drain: {e}"))?;
         self.now += 3_600_000_000;
         self.advance()?;
@@ -355,11 +386,19 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         match op {
             Op::CreateFunction(spec) => self.create(spec),
             Op::Invoke { f, init_us } => match self.pick_function(*f) {
-                Some(fi) => self.invoke(fi, *init_us),
+                Some(fi) => self.invoke(fi, *init_us, None),
+                None => self.advance(),
+            },
+            Op::InvokeFor { f, init_us, handler_us, outcome } => match self.pick_function(*f) {
+                Some(fi) => {
+                    let handler =
+                        Handler { duration: lambdasim::Duration::from_micros(*handler_us), outcome: *outcome };
+                    self.invoke(fi, *init_us, Some(handler))
+                }
                 None => self.advance(),
             },
             Op::InvokeMany { f, count } => match self.pick_function(*f) {
-                Some(fi) => (0..*count).try_for_each(|_| self.invoke(fi, None)),
+                Some(fi) => (0..*count).try_for_each(|_| self.invoke(fi, None, None)),
                 None => self.advance(),
             },
             Op::Finish { which, outcome } => {
@@ -552,7 +591,7 @@ impl<const E: usize, const F: usize> Harness<E, F> {
 
     // --- invoke --------------------------------------------------------------
 
-    fn invoke(&mut self, fi: usize, init_override: Option<u64>) -> Res {
+    fn invoke(&mut self, fi: usize, init_override: Option<u64>, handler: Option<Handler>) -> Res {
         let fm = &self.functions[fi];
         let id = fm.id;
         let deleted = fm.deleted;
@@ -562,19 +601,30 @@ impl<const E: usize, const F: usize> Harness<E, F> {
             (init, _) => init,
         };
         let at = self.at();
-        let r = match init_us {
-            Some(init) => self.region.invoke_with_init(at, id, lambdasim::Duration::from_micros(init)),
-            None => self.region.invoke(at, id),
+        let r = match (init_us, handler) {
+            (Some(init), None) => self.region.invoke_with_init(at, id, lambdasim::Duration::from_micros(init)),
+            (None, None) => self.region.invoke(at, id),
+            (Some(init), Some(h)) => {
+                self.region.invoke_for_with_init(at, id, h, lambdasim::Duration::from_micros(init))
+            }
+            (None, Some(h)) => self.region.invoke_for(at, id, h),
         };
         match (deleted, r, config) {
             (true, Err(InvokeError::UnknownFunction), _) => Ok(()),
-            (false, Ok(Invoked::Started(s)), Some(c)) => self.on_started(fi, &c, init_us, s),
+            (false, Ok(Invoked::Started(s)), Some(c)) => self.on_started(fi, &c, init_us, s, handler),
             (false, Ok(Invoked::Throttled(reason)), Some(c)) => self.on_throttled(fi, &c, reason),
             (deleted, r, _) => Err(format!("invoke answered {r:?} (function deleted: {deleted})")),
         }
     }
 
-    fn on_started(&mut self, fi: usize, c: &FunctionConfig, init_override: Option<u64>, s: Started) -> Res {
+    fn on_started(
+        &mut self,
+        fi: usize,
+        c: &FunctionConfig,
+        init_override: Option<u64>,
+        s: Started,
+        handler: Option<Handler>,
+    ) -> Res {
         let id = self.functions[fi].id;
         let counts = self.region.function_counts(id).ok_or("no counts for a live function")?;
         self.coverage.starts[s.start as usize] += 1;
@@ -637,7 +687,25 @@ impl<const E: usize, const F: usize> Harness<E, F> {
             _ => now + timeout,
         };
         self.env_seq.insert(s.env, s.invocation.seq);
-        self.open.push(Open { inv: s.invocation, f: fi, kind: s.start, ready_at: s.ready_at.as_micros(), timeout_at });
+        // A scheduled end: the handler re-runs a suppressed init, then its own work.
+        let scheduled =
+            handler.map(|h| s.ready_at.as_micros() + s.suppressed_init.as_micros() + h.duration.as_micros());
+        let (ends_at, by_timeout) = match scheduled {
+            Some(end) if end < timeout_at => (end, false),
+            _ => (timeout_at, true),
+        };
+        let ready_at = s.ready_at.as_micros();
+        let (started_us, started_op) = (now, self.coverage.ops);
+        self.open.push(Open {
+            inv: s.invocation,
+            f: fi,
+            kind: s.start,
+            ready_at,
+            ends_at,
+            by_timeout,
+            started_us,
+            started_op,
+        });
         Ok(())
     }
 
@@ -726,8 +794,8 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         let o = self.open[i];
         let now = self.now;
         let r = self.region.finish(self.at(), o.inv, outcome);
-        if now >= o.timeout_at {
-            // The region ended it at its timeout.
+        if o.ended_by_region(now, self.coverage.ops) {
+            // The region ended it: at its timeout or its scheduled end.
             let want = self.stale_answer(&o);
             return match r {
                 Err(e) if e == want => {
@@ -735,7 +803,7 @@ impl<const E: usize, const F: usize> Harness<E, F> {
                     self.ended.push(self.open.remove(i));
                     Ok(())
                 }
-                r => Err(format!("finish after the timeout ({} us) answered {r:?}, expected {want:?}", o.timeout_at)),
+                r => Err(format!("finish after its end ({} us) answered {r:?}, expected {want:?}", o.ends_at)),
             };
         }
         if now < o.ready_at {
@@ -783,7 +851,8 @@ impl<const E: usize, const F: usize> Harness<E, F> {
     /// What finishing an invocation that already ended must answer.
     fn stale_answer(&self, o: &Open) -> FinishError {
         let env_alive = self.region.env_state(o.inv.env).is_some();
-        if env_alive && self.env_seq.get(&o.inv.env) == Some(&o.inv.seq) && self.now >= o.timeout_at {
+        let ended = o.ended_by_region(self.now, self.coverage.ops);
+        if env_alive && self.env_seq.get(&o.inv.env) == Some(&o.inv.seq) && ended && o.by_timeout {
             FinishError::TimedOut
         } else {
             FinishError::UnknownInvocation
@@ -807,10 +876,19 @@ impl<const E: usize, const F: usize> Harness<E, F> {
     // --- checks --------------------------------------------------------------
 
     fn model_busy(&self, fi: usize) -> u32 {
-        self.open.iter().filter(|o| o.f == fi && o.timeout_at > self.now).count() as u32
+        let ops = self.coverage.ops;
+        self.open.iter().filter(|o| o.f == fi && !o.ended_by_region(self.now, ops)).count() as u32
     }
 
     fn check_all(&mut self) -> Res {
+        // Invocations past their scheduled end were ended by the region.
+        let now = self.now;
+        let ops = self.coverage.ops;
+        let (done, open): (Vec<Open>, Vec<Open>) =
+            self.open.iter().partition(|o| !o.by_timeout && o.ended_by_region(now, ops));
+        self.coverage.scheduled_ends += done.len() as u64;
+        self.open = open;
+        self.ended.extend(done);
         let r = &self.region;
         if r.now() != self.at() {
             return Err(format!("region clock {} != harness clock {} us", r.now(), self.now));
@@ -821,7 +899,8 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         }
         self.coverage.max_busy = self.coverage.max_busy.max(r.busy());
         let mut busy = vec![0u32; self.functions.len()];
-        for o in self.open.iter().filter(|o| o.timeout_at > self.now) {
+        let ops = self.coverage.ops;
+        for o in self.open.iter().filter(|o| !o.ended_by_region(self.now, ops)) {
             busy[o.f] += 1;
         }
         let mut total = 0u64;
@@ -952,7 +1031,13 @@ pub fn random_dt(rng: &mut Rng) -> u64 {
 pub fn random_step(rng: &mut Rng, p: &GenParams) -> Step {
     let idx = |rng: &mut Rng| rng.below(1 << 16) as usize;
     let op = match rng.below(100) {
-        0..=29 => Op::Invoke {
+        0..=7 => Op::InvokeFor {
+            f: idx(rng),
+            init_us: (rng.below(5) == 0).then(|| pick(rng, &[0, 1, 400_000, 2_000_000, 11_000_000])),
+            handler_us: pick(rng, &[0, 1, 50_000, 1_000_000, 3_000_000, 60_000_000]),
+            outcome: pick(rng, &[Outcome::Success, Outcome::Success, Outcome::FunctionError, Outcome::Crash]),
+        },
+        8..=29 => Op::Invoke {
             f: idx(rng),
             init_us: (rng.below(5) == 0).then(|| pick(rng, &[0, 1, 400_000, 2_000_000, 11_000_000])),
         },

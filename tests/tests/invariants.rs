@@ -82,6 +82,13 @@ fn op_strategy() -> impl Strategy<Value = Op> {
     prop_oneof![
         30 => (f.clone(), prop::option::weighted(0.2, select(vec![0u64, 1, 400_000, 2_000_000, 11_000_000])))
             .prop_map(|(f, init_us)| Op::Invoke { f, init_us }),
+        8 => (
+            f.clone(),
+            prop::option::weighted(0.2, select(vec![0u64, 1, 400_000, 2_000_000, 11_000_000])),
+            select(vec![0u64, 1, 50_000, 1_000_000, 3_000_000, 60_000_000]),
+            outcome_strategy(),
+        )
+            .prop_map(|(f, init_us, handler_us, outcome)| Op::InvokeFor { f, init_us, handler_us, outcome }),
         8 => (f.clone(), 1u32..=150).prop_map(|(f, count)| Op::InvokeMany { f, count }),
         24 => (any::<usize>(), outcome_strategy()).prop_map(|(which, outcome)| Op::Finish { which, outcome }),
         2 => any::<usize>().prop_map(|which| Op::FinishStale { which }),
@@ -171,7 +178,7 @@ fn generated_cases_reach_every_situation() {
     assert!(total.not_ready > 0 && total.timed_out > 0 && total.init_aborted > 0, "{total:?}");
     assert!(total.config_rejected > 0 && total.config_accepted > 0, "{total:?}");
     assert!(total.delete_busy > 0 && total.deleted > 0, "{total:?}");
-    assert!(total.finished > 1_000, "{total:?}");
+    assert!(total.finished > 1_000 && total.scheduled_ends > 100, "{total:?}");
 }
 
 /// SPEC §2's rules meet head-on here, and the harness excuses exactly this

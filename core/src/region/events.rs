@@ -68,6 +68,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             }
             EnvState::Initializing if slot.init_fails => self.init_failed(i),
             EnvState::Initializing => self.init_done(i),
+            // A scheduled end strictly before the timeout (at the timeout, the timeout wins).
+            EnvState::Busy if slot.end.is_some_and(|(at, _)| at < slot.timeout_at) => {
+                self.end_invocation(i, slot.end.map_or(Outcome::Timeout, |(_, outcome)| outcome))
+            }
             EnvState::Busy => {
                 self.env_slot_mut(i)?.timed_out = true;
                 self.end_invocation(i, Outcome::Timeout)
@@ -83,7 +87,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let slot = *self.env_slot(i)?;
         let next = self.transition(i, EnvEvent::InitDone)?;
         if next == EnvState::Busy {
-            self.set_env_timer(i, slot.timeout_at);
+            self.set_env_timer(i, slot.busy_deadline());
             return Ok(());
         }
         let fi = slot.function;
@@ -220,6 +224,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let fi = slot.function;
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
         self.meter_invocation(fi, on_pc, self.now.saturating_since(slot.billable_from))?;
+        self.env_slot_mut(i)?.end = None;
         let f = self.fn_slot_mut(fi)?;
         let unreserved = f.uses_unreserved(on_pc);
         f.attached = f.attached.saturating_sub(1);

@@ -3,14 +3,27 @@
 use super::events::End;
 use super::lists::ListTag;
 use super::{
-    EnvId, FinishError, Finished, FunctionId, InvocationId, InvokeError, Invoked, Outcome, Region, StartKind, Started,
-    Stats, WarmPick,
+    EnvId, FinishError, Finished, FunctionId, Handler, InvocationId, InvokeError, Invoked, Outcome, Region, StartKind,
+    Started, Stats, WarmPick,
 };
 use crate::concurrency::ThrottleReason;
 use crate::environment::{EnvEvent, EnvKind, EnvState};
 use crate::error::TimeError;
 use crate::function::FunctionConfig;
 use crate::time::{Duration, Instant};
+
+/// The timing of a starting invocation.
+#[derive(Clone, Copy, Debug)]
+struct Phases {
+    /// Time before the handler runs.
+    init: Duration,
+    /// When the handler starts.
+    ready_at: Instant,
+    /// When the invocation times out.
+    timeout_at: Instant,
+    /// A suppressed init the handler re-runs first.
+    suppressed: Duration,
+}
 
 impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// A synchronous invoke of `f` at `now`, with the function's configured
@@ -54,6 +67,76 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         f: FunctionId,
         init: impl FnOnce() -> Duration,
     ) -> Result<Invoked, InvokeError> {
+        self.invoke_inner(now, f, init, None)
+    }
+
+    /// An invoke whose end the region schedules itself: the handler runs
+    /// for `handler.duration` once any init is done, then the invocation
+    /// ends with `handler.outcome` — or at the function's timeout when that
+    /// comes first or at the same instant. The caller never calls
+    /// [`Region::finish`] for it (it may, to end it early). This is how a
+    /// driver that knows each request's duration up front avoids keeping
+    /// its own completion queue; the end is applied, like every
+    /// time-driven event, by the next call at or after it.
+    ///
+    /// # Errors
+    /// As [`Region::invoke`].
+    ///
+    /// # Examples
+    /// ```
+    /// use lambdasim::{Duration, FunctionConfig, Handler, Instant, Invoked, Outcome, Region, RegionConfig};
+    ///
+    /// let mut region: Region = Region::new(RegionConfig::default())?;
+    /// let f = region.create_function(Instant::ZERO, &FunctionConfig::default())?;
+    /// let handler = Handler { duration: Duration::from_millis(100), outcome: Outcome::Success };
+    /// let Invoked::Started(s) = region.invoke_for(Instant::ZERO, f, handler)? else { unreachable!() };
+    /// region.advance(s.ready_at.saturating_add(handler.duration))?;
+    /// assert_eq!(region.function_busy(f), Some(0));
+    /// assert_eq!(region.stats().succeeded, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn invoke_for(&mut self, now: Instant, f: FunctionId, handler: Handler) -> Result<Invoked, InvokeError> {
+        let init = self.function(f).map_or(Duration::ZERO, |s| s.config.cold_start.init());
+        self.invoke_inner(now, f, || init, Some(handler))
+    }
+
+    /// Like [`Region::invoke_for`], with this request's init duration in
+    /// place of the profile's (used only if the request cold-starts).
+    ///
+    /// # Errors
+    /// As [`Region::invoke`].
+    pub fn invoke_for_with_init(
+        &mut self,
+        now: Instant,
+        f: FunctionId,
+        handler: Handler,
+        init: Duration,
+    ) -> Result<Invoked, InvokeError> {
+        self.invoke_inner(now, f, || init, Some(handler))
+    }
+
+    /// Like [`Region::invoke_for_with_init`], asking `init` for the init
+    /// duration only when the request cold-starts.
+    ///
+    /// # Errors
+    /// As [`Region::invoke`].
+    pub fn invoke_for_with(
+        &mut self,
+        now: Instant,
+        f: FunctionId,
+        handler: Handler,
+        init: impl FnOnce() -> Duration,
+    ) -> Result<Invoked, InvokeError> {
+        self.invoke_inner(now, f, init, Some(handler))
+    }
+
+    fn invoke_inner(
+        &mut self,
+        now: Instant,
+        f: FunctionId,
+        init: impl FnOnce() -> Duration,
+        handler: Option<Handler>,
+    ) -> Result<Invoked, InvokeError> {
         self.advance(now)?;
         let fi = self.function_index(f).ok_or(InvokeError::UnknownFunction)?;
         let took_request_token = match self.request_rate.as_mut().map(|bucket| bucket.try_take(now)) {
@@ -76,13 +159,13 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             WarmPick::LeastRecentlyUsed => End::Oldest,
         };
         if let Some(i) = self.list_take(fi, ListTag::IdlePc, end)? {
-            return Ok(self.start_on_idle(fi, i, init)?);
+            return Ok(self.start_on_idle(fi, i, init, handler)?);
         }
         if reserved.is_none() && self.ledger.unreserved_full() {
             return self.throttle(fi, ThrottleReason::ConcurrentInvocationLimitExceeded);
         }
         if let Some(i) = self.list_take(fi, ListTag::Idle, end)? {
-            return Ok(self.start_on_idle(fi, i, init)?);
+            return Ok(self.start_on_idle(fi, i, init, handler)?);
         }
         if !self.has_free_env() {
             if took_request_token && let Some(bucket) = self.request_rate.as_mut() {
@@ -97,7 +180,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if !token {
             return self.throttle(fi, ThrottleReason::ScalingRateExceeded);
         }
-        Ok(self.start_cold(fi, init)?)
+        Ok(self.start_cold(fi, init, handler)?)
     }
 
     /// Starts a new on-demand environment for `f` without an invocation (a
@@ -153,7 +236,13 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
 
     /// Starts an invocation on idle environment `i`, already taken out of
     /// its list: warm, provisioned, or partial cold when the env is reset.
-    fn start_on_idle(&mut self, fi: u32, i: u32, init: impl FnOnce() -> Duration) -> Result<Invoked, TimeError> {
+    fn start_on_idle(
+        &mut self,
+        fi: u32,
+        i: u32,
+        init: impl FnOnce() -> Duration,
+        handler: Option<Handler>,
+    ) -> Result<Invoked, TimeError> {
         let now = self.now;
         let env = self.env_slot(i)?.env;
         let on_pc = env.kind() == EnvKind::Provisioned;
@@ -174,20 +263,26 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let ready_at = now.saturating_add(phase);
         // A partial cold start's init runs inside the invoke: the timeout counts from now.
         let timeout_at = now.saturating_add(config.timeout());
-        let started = self.attach(fi, i, kind, on_pc, phase, ready_at, timeout_at, suppressed)?;
+        let started =
+            self.attach(fi, i, kind, on_pc, Phases { init: phase, ready_at, timeout_at, suppressed }, handler)?;
         // A partial cold start's init runs inside the invoke and is billed with it.
         let from = if kind == StartKind::PartialCold { now } else { ready_at };
         let slot = self.env_slot_mut(i)?;
         slot.billable_from = from;
         slot.duration_from = from;
         // While the init runs, the timer is whichever comes first: init done or the timeout.
-        let timer = if next == EnvState::Initializing { ready_at.min(timeout_at) } else { timeout_at };
+        let timer = if next == EnvState::Initializing { ready_at.min(timeout_at) } else { slot.busy_deadline() };
         self.set_env_timer(i, timer);
         Ok(Invoked::Started(started))
     }
 
     /// Starts an invocation on a new on-demand environment: a full cold start.
-    fn start_cold(&mut self, fi: u32, init: impl FnOnce() -> Duration) -> Result<Invoked, TimeError> {
+    fn start_cold(
+        &mut self,
+        fi: u32,
+        init: impl FnOnce() -> Duration,
+        handler: Option<Handler>,
+    ) -> Result<Invoked, TimeError> {
         let now = self.now;
         let config = self.fn_slot(fi)?.config;
         let i = self.alloc_env(fi, EnvKind::OnDemand, true)?.ok_or(TimeError::Internal)?;
@@ -196,7 +291,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let total = create.saturating_add(phase);
         let ready_at = now.saturating_add(total);
         let timeout_at = ready_at.saturating_add(config.timeout());
-        let started = self.attach(fi, i, StartKind::FullCold, false, total, ready_at, timeout_at, suppressed)?;
+        let phases = Phases { init: total, ready_at, timeout_at, suppressed };
+        let started = self.attach(fi, i, StartKind::FullCold, false, phases, handler)?;
         // Init is billed (a setting); creating the sandbox never is.
         let init_start = now.saturating_add(create);
         let bill_init = self.config.bill_init;
@@ -208,18 +304,16 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// Counts a starting invocation everywhere and builds its answer.
-    #[allow(clippy::too_many_arguments)]
     fn attach(
         &mut self,
         fi: u32,
         i: u32,
         start: StartKind,
         on_pc: bool,
-        init: Duration,
-        ready_at: Instant,
-        timeout_at: Instant,
-        suppressed_init: Duration,
+        phases: Phases,
+        handler: Option<Handler>,
     ) -> Result<Started, TimeError> {
+        let Phases { init, ready_at, timeout_at, suppressed } = phases;
         let f = self.fn_slot_mut(fi)?;
         let unreserved = f.uses_unreserved(on_pc);
         f.attached = f.attached.saturating_add(1);
@@ -237,6 +331,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         slot.start = start;
         slot.ready_at = ready_at;
         slot.timeout_at = timeout_at;
+        // The handler first re-runs a suppressed init (SPEC §1), then its own work.
+        slot.end = handler.map(|h| (ready_at.saturating_add(suppressed).saturating_add(h.duration), h.outcome));
         let env = EnvId { index: i, generation: slot.generation };
         Ok(Started {
             invocation: InvocationId { env, seq: slot.seq },
@@ -245,7 +341,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             on_provisioned: on_pc,
             init,
             ready_at,
-            suppressed_init,
+            suppressed_init: suppressed,
         })
     }
 

@@ -37,7 +37,8 @@ mod types;
 pub use config::{RegionConfig, WarmPick};
 pub use occupancy::Occupancy;
 pub use types::{
-    EnvId, Finished, FunctionCounts, FunctionId, InvocationId, Invoked, Outcome, StartKind, Started, Stats, Violation,
+    EnvId, Finished, FunctionCounts, FunctionId, Handler, InvocationId, Invoked, Outcome, StartKind, Started, Stats,
+    Violation,
 };
 
 use crate::concurrency::{ConcurrencySettings, Ledger, ScalingRule, TokenBucket};
@@ -76,6 +77,9 @@ struct EnvSlot {
     init_fails: bool,
     /// When the attached invocation times out (set when it starts).
     timeout_at: Instant,
+    /// When and how the attached invocation ends by itself, if the region
+    /// schedules its end ([`Region::invoke_for`]).
+    end: Option<(Instant, Outcome)>,
     /// When the current cold start ends (the handler starts, or a
     /// provisioned environment becomes idle).
     ready_at: Instant,
@@ -90,6 +94,12 @@ struct EnvSlot {
 }
 
 impl EnvSlot {
+    /// The deadline of the attached invocation once its handler runs: its
+    /// scheduled end or its timeout, whichever comes first.
+    fn busy_deadline(&self) -> Instant {
+        self.end.map_or(self.timeout_at, |(at, _)| at.min(self.timeout_at))
+    }
+
     const VACANT: EnvSlot = EnvSlot {
         env: Environment::terminated(),
         generation: 1,
@@ -103,6 +113,7 @@ impl EnvSlot {
         timed_out: false,
         init_fails: false,
         timeout_at: Instant::ZERO,
+        end: None,
         ready_at: Instant::ZERO,
         billable_from: Instant::ZERO,
         duration_from: Instant::ZERO,

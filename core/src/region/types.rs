@@ -128,6 +128,18 @@ impl Outcome {
     }
 }
 
+/// What a request's handler does once it runs, for an invoke whose end the
+/// region schedules itself ([`Region::invoke_for`](super::Region::invoke_for)):
+/// the handler runs for `duration`, then the invocation ends with `outcome`
+/// (or at the function's timeout, if that comes first or at the same time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Handler {
+    /// How long the handler runs, from its start (after any init).
+    pub duration: Duration,
+    /// How the invocation ends if the handler finishes before its timeout.
+    pub outcome: Outcome,
+}
+
 /// The answer of [`Region::finish`](super::Region::finish).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Finished {

@@ -35,8 +35,8 @@ fn from_f64_us(x: f64) -> Duration {
     if x.is_nan() || x <= 0.0 {
         return Duration::ZERO;
     }
-    let r = libm::round(x);
-    if r >= u64::MAX as f64 { Duration::MAX } else { Duration::from_micros(r as u64) }
+    // Round half up; `as` saturates at u64::MAX (an effectively endless duration).
+    Duration::from_micros((x + 0.5) as u64)
 }
 
 /// A standard normal draw (Box–Muller, one of the pair).

@@ -31,7 +31,9 @@ pub use workload::{Arrivals, TraceEvent, Workload};
 use crate::error::{ConfigError, FinishError, InvokeError, TimeError};
 use crate::function::FunctionConfig;
 use crate::memory::MemoryMb;
-use crate::region::{FunctionId, InvocationId, Invoked, Occupancy, Outcome, Region, RegionConfig, StartKind, Stats};
+use crate::region::{
+    FunctionId, Handler, InvocationId, Invoked, Occupancy, Outcome, Region, RegionConfig, StartKind, Stats,
+};
 use crate::rng::Rng;
 use crate::time::{Duration, Instant};
 use crate::timer::TimerHeap;
@@ -425,40 +427,50 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
     }
 
     fn arrive(&mut self, at: Instant, fi: u32) -> Result<(), SimError> {
-        let f = self.functions.get(fi as usize).ok_or(SimError::Internal)?;
-        // Only the hybrid policy needs idle times (a fixed keep-alive skips the lookup).
+        let Sim { region, functions, prewarms, .. } = self;
+        let f = functions.get_mut(fi as usize).ok_or(SimError::Internal)?;
+        // Only the hybrid policy needs idle times and completion events; with
+        // a fixed keep-alive the region ends each invocation by itself.
         let hybrid = matches!(f.spec.keep_alive, KeepAlive::Hybrid(_));
-        let idle = hybrid && self.region.function_busy(f.id) == Some(0);
-        let f = self.state(fi)?;
-        let (id, memory, spec) = (f.id, f.memory, f.spec);
-        if idle && let Some(since) = f.idle_since.take() {
+        if hybrid
+            && region.function_busy(f.id) == Some(0)
+            && let Some(since) = f.idle_since.take()
+        {
             f.histogram.record(at.saturating_since(since));
         }
-        let recorded = f.next_duration.take();
-        let handler = recorded.unwrap_or_else(|| spec.handler.sample(&mut f.service_rng, memory));
-        let draw =
-            if spec.error_ppm == 0 && spec.crash_ppm == 0 { u32::MAX } else { f.service_rng.below(1_000_000) as u32 };
-        let outcome = if draw < spec.error_ppm {
+        let memory = f.memory;
+        let handler = match f.next_duration.take() {
+            Some(recorded) => recorded,
+            None => f.spec.handler.sample(&mut f.service_rng, memory),
+        };
+        let (error_ppm, crash_ppm) = (f.spec.error_ppm, f.spec.crash_ppm);
+        let draw = if error_ppm == 0 && crash_ppm == 0 { u32::MAX } else { f.service_rng.below(1_000_000) as u32 };
+        let outcome = if draw < error_ppm {
             Outcome::FunctionError
-        } else if draw < spec.error_ppm.saturating_add(spec.crash_ppm) {
+        } else if draw < error_ppm.saturating_add(crash_ppm) {
             Outcome::Crash
         } else {
             Outcome::Success
         };
-        self.prewarms.cancel(fi);
+        prewarms.cancel(fi);
         // The init is drawn only for a cold start, from the function's own stream.
-        let profile_init = spec.config.cold_start.init();
-        let Sim { region, functions, .. } = self;
-        let rng = &mut functions.get_mut(fi as usize).ok_or(SimError::Internal)?.service_rng;
-        let invoked = region.invoke_with(at, id, || spec.init.map_or(profile_init, |d| d.sample(rng, memory)));
+        let (id, init_dist, timeout) = (f.id, f.spec.init, f.spec.config.timeout());
+        let profile_init = f.spec.config.cold_start.init();
+        let rng = &mut f.service_rng;
+        let init = || init_dist.map_or(profile_init, |d| d.sample(rng, memory));
+        let invoked = if hybrid {
+            region.invoke_with(at, id, init)
+        } else {
+            region.invoke_for_with(at, id, Handler { duration: handler, outcome }, init)
+        };
         match invoked {
-            Ok(Invoked::Started(s)) => {
+            Ok(Invoked::Started(s)) if hybrid => {
                 // The region times an invoke from its handler's start, or from the
                 // invoke for a partial cold start (whose init runs inside it).
                 let work = handler.saturating_add(s.suppressed_init);
                 let done = match s.start {
-                    StartKind::PartialCold => at.saturating_add(s.init.saturating_add(work).min(spec.config.timeout())),
-                    _ => s.ready_at.saturating_add(work.min(spec.config.timeout())),
+                    StartKind::PartialCold => at.saturating_add(s.init.saturating_add(work).min(timeout)),
+                    _ => s.ready_at.saturating_add(work.min(timeout)),
                 };
                 let i = s.env.index;
                 let slot = self.pending.get_mut(i as usize).ok_or(SimError::Internal)?;
@@ -466,7 +478,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
                 let seq = self.next_seq();
                 self.completions.set(i, done, seq);
             }
-            Ok(Invoked::Throttled(_)) => {}
+            Ok(_) => {}
             Err(InvokeError::CapacityExceeded) => return Err(SimError::CapacityExceeded),
             Err(_) => return Err(SimError::Internal),
         }
