@@ -4,8 +4,9 @@
 //! cancelling a key's timer are O(log N); the earliest timer is O(1). Ties
 //! break by a sequence number the caller assigns when scheduling, so due
 //! timers fire in the order they were scheduled (SPEC §2). Sifting moves a
-//! hole instead of swapping, and (deadline, sequence) is compared as one
-//! `u128`.
+//! hole instead of swapping, (deadline, sequence) is compared as one
+//! `u128`, and the smaller child is picked without branches (a 4-ary heap
+//! measured no faster: fewer levels, more work per level).
 
 use crate::time::Instant;
 
@@ -17,6 +18,13 @@ pub(crate) struct Timer {
     pub at: Instant,
     pub seq: u64,
     pub key: u32,
+}
+
+impl Timer {
+    /// (deadline, sequence) as one number: the order timers fire in.
+    pub fn order(&self) -> u128 {
+        (u128::from(self.at.as_micros()) << 64) | u128::from(self.seq)
+    }
 }
 
 /// A heap entry: the ordering key (deadline, then sequence) and the timer's key.
@@ -87,7 +95,11 @@ impl<const N: usize> TimerHeap<N> {
         let i = *p as usize;
         *p = NONE;
         let Some(last) = self.heap.pop() else { return };
-        if i < self.heap.len() {
+        if i >= self.heap.len() {
+            // It was the last entry: nothing moves.
+        } else if i == 0 {
+            self.refill_root(last);
+        } else {
             // Put the last entry in the hole and restore the order around it.
             let old = self.heap.get(i).map_or(0, |x| x.order);
             if last.order < old { self.sift_up(i, last) } else { self.sift_down(i, last) }
@@ -96,12 +108,43 @@ impl<const N: usize> TimerHeap<N> {
 
     /// Removes and returns the earliest timer if it is due at or before `now`.
     pub fn pop_due(&mut self, now: Instant) -> Option<Timer> {
-        let t = self.peek()?;
+        let first = *self.heap.first()?;
+        let t = first.timer();
         if t.at > now {
             return None;
         }
-        self.cancel(t.key);
+        if let Some(p) = self.pos.get_mut(first.key as usize) {
+            *p = NONE;
+        }
+        if let Some(last) = self.heap.pop()
+            && !self.heap.is_empty()
+        {
+            self.refill_root(last);
+        }
         Some(t)
+    }
+
+    /// Fills the hole at the root with `last` (the entry taken off the end):
+    /// the hole sinks to a leaf along the smaller children (one comparison
+    /// per level, and a predictable loop), then `last` rises from there —
+    /// usually not far, as it came from the bottom (Floyd's heap pop).
+    fn refill_root(&mut self, last: Entry) {
+        let mut i = 0;
+        while let Some((child, best)) = self.smallest_child(i) {
+            self.put(i, best);
+            i = child;
+        }
+        self.sift_up(i, last);
+    }
+
+    /// The smallest of node `i`'s children (`None` for a leaf). The
+    /// comparisons are coin flips: they select, they do not branch.
+    fn smallest_child(&self, i: usize) -> Option<(usize, Entry)> {
+        let left = 2 * i + 1;
+        let l = self.heap.get(left)?;
+        let right = self.heap.get(left + 1).map_or(u128::MAX, |r| r.order);
+        let child = left + usize::from(right < l.order);
+        self.heap.get(child).map(|&e| (child, e))
     }
 
     fn put(&mut self, i: usize, e: Entry) {
@@ -129,21 +172,7 @@ impl<const N: usize> TimerHeap<N> {
 
     /// Moves `e` down from hole `i` to its place.
     fn sift_down(&mut self, mut i: usize, e: Entry) {
-        let len = self.heap.len();
-        loop {
-            let left = 2 * i + 1;
-            if left >= len {
-                break;
-            }
-            let mut child = left;
-            let (Some(&l), r) = (self.heap.get(left), self.heap.get(left + 1)) else { break };
-            let mut best = l;
-            if let Some(&r) = r
-                && r.order < l.order
-            {
-                child = left + 1;
-                best = r;
-            }
+        while let Some((child, best)) = self.smallest_child(i) {
             if e.order <= best.order {
                 break;
             }
@@ -194,12 +223,29 @@ mod tests {
     }
 
     #[test]
+    fn cancelling_or_popping_the_only_timer_leaves_an_empty_heap() {
+        let mut h: TimerHeap<4> = TimerHeap::new();
+        h.set(2, at(10), 1);
+        h.cancel(2);
+        assert_eq!((h.len(), h.get(2), h.peek()), (0, None, None));
+        h.set(2, at(10), 2);
+        assert_eq!(h.pop_due(at(10)).map(|t| t.key), Some(2));
+        assert_eq!((h.len(), h.get(2), h.peek()), (0, None, None));
+        h.set(1, at(5), 3);
+        h.set(3, at(6), 4);
+        h.cancel(1);
+        assert_eq!((h.get(1), h.get(3), h.peek().map(|t| t.key)), (None, Some(at(6)), Some(3)));
+    }
+
+    #[test]
     fn matches_a_sorted_model() {
         let mut rng = crate::rng::Rng::new(11);
         let mut h: TimerHeap<32> = TimerHeap::new();
         let mut model: [Option<(u64, u64)>; 32] = [None; 32];
-        for seq in 0..20_000u64 {
-            let key = rng.below(32) as u32;
+        for seq in 0..40_000u64 {
+            // Alternate between a few keys (tiny heaps) and all of them.
+            let keys = if (seq / 2_000) % 2 == 0 { 3 } else { 32 };
+            let key = rng.below(keys) as u32;
             match rng.below(4) {
                 0 | 1 => {
                     let t = rng.below(1_000);

@@ -91,8 +91,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             }
         }
         if live != self.live
-            || self.occupancy.live != live
-            || u64::from(self.occupancy.busy) != self.ledger.busy_total()
+            || self.occupancy.live() != live
+            || u64::from(self.occupancy.busy()) != self.ledger.busy_total()
         {
             return Err(Violation::Counter { function: u32::MAX });
         }
@@ -121,7 +121,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     fn check_function(&self, fi: u32, f: &super::FunctionSlot, c: &Recount) -> Result<(), Violation> {
         let counter = Violation::Counter { function: fi };
         if !f.in_use {
-            return if c.states.live() + c.states.shutting_down == 0 { Ok(()) } else { Err(counter) };
+            return if c.states.live() + c.states.get(crate::environment::EnvState::ShuttingDown) == 0 {
+                Ok(())
+            } else {
+                Err(counter)
+            };
         }
         let lists = [f.idle, f.idle_pc, f.warming_pc, f.busy_pc, f.shutting, f.prewarming];
         for (list, &n) in lists.iter().zip(c.lists.iter()) {
@@ -132,7 +136,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if c.states != f.states || c.attached != f.attached || c.attached_pc != f.attached_pc {
             return Err(counter);
         }
-        if f.occupancy.live != c.states.live() || f.occupancy.busy != c.attached {
+        if f.occupancy.live() != c.states.live() || f.occupancy.busy() != c.attached {
             return Err(counter);
         }
         if c.pc_allocated != f.pc.allocated || c.pc_warming != f.pc.warming {

@@ -7,6 +7,7 @@ use crate::environment::{EnvEvent, EnvKind, EnvState, Environment};
 use crate::error::TimeError;
 use crate::function::{FunctionConfig, ProvisionedStatus};
 use crate::time::{Duration, Instant};
+use crate::timer::Timer;
 
 /// Which end of a list to take from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,19 +30,22 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if now < self.now {
             return Err(TimeError::WentBackwards);
         }
+        // The three queues, merged by (deadline, sequence): the order events were scheduled in.
+        let key = |t: Option<Timer>| t.filter(|t| t.at <= now).map_or(u128::MAX, |t| t.order());
         loop {
-            let env = self.env_timers.peek().filter(|t| t.at <= now);
-            let func = self.fn_timers.peek().filter(|t| t.at <= now);
-            let env_first = match (env, func) {
-                (Some(e), Some(f)) => (e.at, e.seq) < (f.at, f.seq),
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            if env_first {
+            let (env, func, idle) =
+                (key(self.env_timers.peek()), key(self.fn_timers.peek()), key(self.idle_timers.peek()));
+            if env == u128::MAX && func == u128::MAX && idle == u128::MAX {
+                break;
+            }
+            if env <= func && env <= idle {
                 let t = self.env_timers.pop_due(now).ok_or(TimeError::Internal)?;
                 self.now = self.now.max(t.at);
                 self.env_timer_fired(t.key)?;
+            } else if idle <= func {
+                let t = self.idle_timers.pop_due(now).ok_or(TimeError::Internal)?;
+                self.now = self.now.max(t.at);
+                self.idle_expired(t.key)?;
             } else {
                 let t = self.fn_timers.pop_due(now).ok_or(TimeError::Internal)?;
                 self.now = self.now.max(t.at);
@@ -94,8 +98,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if slot.env.kind() == EnvKind::OnDemand {
             // A pre-warmed environment: idle and reusable like any other.
             self.list_remove(i)?;
-            self.list_push(fi, i, ListTag::Idle)?;
-            return self.set_idle_timer(i);
+            return self.push_idle(fi, i);
         }
         // An unattached provisioned environment finished (re-)initializing: its init is billed.
         self.meter_provisioned_init(fi, self.now.saturating_since(slot.env.since()))?;
@@ -189,18 +192,18 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// Ends the attached invocation of environment `i` (finish or timeout)
     /// and places the environment: idle, recycled or reclaimed.
     pub(super) fn end_invocation(&mut self, i: u32, outcome: Outcome) -> Result<(), TimeError> {
-        let slot = *self.env_slot(i)?;
-        let fi = slot.function;
+        let slot = self.env_slot(i)?;
+        let (fi, born_at, retire, env_version) = (slot.function, slot.env.born_at(), slot.retire, slot.version);
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
         self.detach(i, outcome)?;
         // Every path below sets or cancels the env's timer.
         self.transition(i, EnvEvent::Finish { reset: outcome.resets() })?;
         self.list_remove(i)?;
         let version = self.fn_slot(fi)?.version;
-        let lifetime_over = !self.config.max_lifetime.is_zero()
-            && self.now >= slot.env.born_at().saturating_add(self.config.max_lifetime);
-        if slot.retire || slot.version != version {
-            if on_pc && !slot.retire {
+        let lifetime_over =
+            !self.config.max_lifetime.is_zero() && self.now >= born_at.saturating_add(self.config.max_lifetime);
+        if retire || env_version != version {
+            if on_pc && !retire {
                 // A provisioned env of an old configuration: the allocation replaces it.
                 let f = self.fn_slot_mut(fi)?;
                 f.pc.allocated = f.pc.allocated.saturating_sub(1);
@@ -214,18 +217,18 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if lifetime_over {
             return self.reclaim(i);
         }
-        self.list_push(fi, i, ListTag::Idle)?;
-        self.set_idle_timer(i)
+        self.push_idle(fi, i)
     }
 
     /// Un-counts an attached invocation that ends at `now` and meters it.
     pub(super) fn detach(&mut self, i: u32, outcome: Outcome) -> Result<(), TimeError> {
-        let slot = *self.env_slot(i)?;
-        let fi = slot.function;
+        let slot = self.env_slot_mut(i)?;
+        slot.end = None;
+        let (fi, billable_from) = (slot.function, slot.billable_from);
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
-        self.meter_invocation(fi, on_pc, self.now.saturating_since(slot.billable_from))?;
-        self.env_slot_mut(i)?.end = None;
-        let f = self.fn_slot_mut(fi)?;
+        let now = self.now;
+        self.meter_invocation(fi, on_pc, now.saturating_since(billable_from))?;
+        let f = self.functions.get_mut(fi as usize).ok_or(TimeError::Internal)?;
         let unreserved = f.uses_unreserved(on_pc);
         f.attached = f.attached.saturating_sub(1);
         if on_pc {
@@ -237,32 +240,83 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             f.draining = false;
         }
         f.stats.ended(outcome);
+        f.occupancy.busy_changed(now, false);
+        self.occupancy.busy_changed(now, false);
         self.stats.ended(outcome);
         self.ledger.end(unreserved);
-        self.busy_changed(fi, false)?;
         if self.ledger.unreserved_in_use() <= self.ledger.unreserved_pool() {
             self.unreserved_draining = false;
         }
         Ok(())
     }
 
-    /// Sets an idle environment's expiry: idle timeout or max lifetime for
-    /// on-demand, lifetime recycling for provisioned.
+    /// Sets an idle provisioned environment's expiry: lifetime recycling.
     fn set_idle_timer(&mut self, i: u32) -> Result<(), TimeError> {
-        let slot = *self.env_slot(i)?;
+        let born_at = self.env_slot(i)?.env.born_at();
+        match self.config.max_lifetime {
+            lifetime if lifetime.is_zero() => self.env_timers.cancel(i),
+            lifetime => self.set_env_timer(i, born_at.saturating_add(lifetime)),
+        }
+        Ok(())
+    }
+
+    /// Puts an idle on-demand environment (in no list) at the head of its
+    /// function's idle list, which doubles as its expiry queue.
+    ///
+    /// Environments go idle in time order, so with one keep-alive their
+    /// expiries grow from the tail (oldest) to the head (newest) and one
+    /// timer per function — the tail's — is enough: a warm start from the
+    /// head touches no timer at all. An environment that must go earlier
+    /// than its queue place (its lifetime ends first, or the keep-alive was
+    /// shortened) also gets a timer of its own, which fires first.
+    fn push_idle(&mut self, fi: u32, i: u32) -> Result<(), TimeError> {
+        let now = self.now;
+        let keep_alive = self.fn_slot(fi)?.keep_alive.unwrap_or(self.config.idle_timeout);
+        let idle_end = now.saturating_add(keep_alive);
         let lifetime = self.config.max_lifetime;
-        let end_of_life = (!lifetime.is_zero()).then(|| slot.env.born_at().saturating_add(lifetime));
-        let at = match slot.env.kind() {
-            EnvKind::Provisioned => end_of_life,
-            EnvKind::OnDemand => {
-                let keep_alive = self.fn_slot(slot.function)?.keep_alive.unwrap_or(self.config.idle_timeout);
-                let idle_end = self.now.saturating_add(keep_alive);
-                Some(end_of_life.map_or(idle_end, |e| e.min(idle_end)))
-            }
+        let expiry = match lifetime.is_zero() {
+            true => idle_end,
+            false => self.env_slot(i)?.env.born_at().saturating_add(lifetime).min(idle_end),
         };
-        match at {
-            Some(at) => self.set_env_timer(i, at),
-            None => self.env_timers.cancel(i),
+        let head = self.fn_slot(fi)?.idle.head;
+        let behind = if head == NIL { Instant::ZERO } else { self.env_slot(head)?.idle_until };
+        self.timer_seq = self.timer_seq.wrapping_add(1);
+        let seq = self.timer_seq;
+        let slot = self.env_slot_mut(i)?;
+        slot.idle_until = idle_end.max(behind);
+        slot.idle_seq = seq;
+        let own_timer = expiry < slot.idle_until;
+        if own_timer {
+            self.env_timers.set(i, expiry, seq);
+        } else {
+            self.env_timers.cancel(i);
+        }
+        self.list_push(fi, i, ListTag::Idle)?;
+        if head == NIL {
+            self.idle_timers.set(fi, idle_end.max(behind), seq);
+        }
+        Ok(())
+    }
+
+    /// The oldest idle on-demand environment of function `fi` reached its
+    /// place in the expiry queue: it is reclaimed (and the next one's timer set).
+    fn idle_expired(&mut self, fi: u32) -> Result<(), TimeError> {
+        let tail = self.fn_slot(fi)?.idle.tail;
+        if tail == NIL {
+            return Err(TimeError::Internal);
+        }
+        self.reclaim(tail)
+    }
+
+    /// The expiry queue of function `fi` lost its tail: time the new one.
+    fn idle_tail_changed(&mut self, fi: u32) -> Result<(), TimeError> {
+        let tail = self.fn_slot(fi)?.idle.tail;
+        if tail == NIL {
+            self.idle_timers.cancel(fi);
+        } else {
+            let slot = self.env_slot(tail)?;
+            let (at, seq) = (slot.idle_until, slot.idle_seq);
+            self.idle_timers.set(fi, at, seq);
         }
         Ok(())
     }
@@ -278,15 +332,18 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// counts and the region's live count in step.
     pub(super) fn transition(&mut self, i: u32, event: EnvEvent) -> Result<EnvState, TimeError> {
         let now = self.now;
-        let slot = self.env_slot_mut(i)?;
+        let slot = self.envs.get_mut(i as usize).ok_or(TimeError::Internal)?;
         let from = slot.env.state();
         let was_live = slot.env.is_live();
         let to = slot.env.apply(now, event).map_err(|_| TimeError::Internal)?;
         let is_live = slot.env.is_live();
-        let fi = slot.function;
-        self.fn_slot_mut(fi)?.states.moved(Some(from), to);
+        let f = self.functions.get_mut(slot.function as usize).ok_or(TimeError::Internal)?;
+        f.states.moved(Some(from), to);
         if was_live != is_live {
-            self.live_changed(fi, is_live)?;
+            // Only a shutdown ends a live environment here (creation is `alloc_env`).
+            f.occupancy.live_changed(now, is_live);
+            self.occupancy.live_changed(now, is_live);
+            self.live = if is_live { self.live.saturating_add(1) } else { self.live.saturating_sub(1) };
         }
         Ok(to)
     }
@@ -322,15 +379,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.live = if up { self.live.saturating_add(1) } else { self.live.saturating_sub(1) };
         self.occupancy.live_changed(now, up);
         self.fn_slot_mut(fi)?.occupancy.live_changed(now, up);
-        Ok(())
-    }
-
-    /// Counts an invocation attaching (`up`) or detaching, region-wide and
-    /// for function `fi`.
-    pub(super) fn busy_changed(&mut self, fi: u32, up: bool) -> Result<(), TimeError> {
-        let now = self.now;
-        self.occupancy.busy_changed(now, up);
-        self.fn_slot_mut(fi)?.occupancy.busy_changed(now, up);
         Ok(())
     }
 
@@ -403,28 +451,33 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
 
     /// Unlinks environment `i` from whatever list it is in (no-op if none).
     pub(super) fn list_remove(&mut self, i: u32) -> Result<(), TimeError> {
-        let slot = *self.env_slot(i)?;
-        if slot.list == ListTag::None {
+        let slot = self.env_slot_mut(i)?;
+        let tag = slot.list;
+        if tag == ListTag::None {
             return Ok(());
         }
-        if slot.prev != NIL {
-            self.env_slot_mut(slot.prev)?.next = slot.next;
+        let (prev, next, fi) = (slot.prev, slot.next, slot.function);
+        slot.list = ListTag::None;
+        slot.prev = NIL;
+        slot.next = NIL;
+        if prev != NIL {
+            self.env_slot_mut(prev)?.next = next;
         }
-        if slot.next != NIL {
-            self.env_slot_mut(slot.next)?.prev = slot.prev;
+        if next != NIL {
+            self.env_slot_mut(next)?.prev = prev;
         }
-        let list = self.list_of(slot.function, slot.list)?;
+        let list = self.list_of(fi, tag)?;
         if list.head == i {
-            list.head = slot.next;
+            list.head = next;
         }
-        if list.tail == i {
-            list.tail = slot.prev;
+        let was_tail = list.tail == i;
+        if was_tail {
+            list.tail = prev;
         }
         list.len = list.len.saturating_sub(1);
-        let s = self.env_slot_mut(i)?;
-        s.list = ListTag::None;
-        s.prev = NIL;
-        s.next = NIL;
+        if was_tail && tag == ListTag::Idle {
+            self.idle_tail_changed(fi)?;
+        }
         Ok(())
     }
 

@@ -55,7 +55,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             stats: Stats::default(),
             meter: crate::pricing::Meter::new(),
             pc_billed_since: None,
-            occupancy: super::Occupancy { since: now, ..super::Occupancy::default() },
+            occupancy: super::Tally::default(),
             keep_alive: None,
         };
         let fi = match vacant {
@@ -195,6 +195,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             }
         }
         self.fn_timers.cancel(fi);
+        self.idle_timers.cancel(fi);
         self.close_provisioned_span(fi)?;
         self.ledger.apply_change(slot.settings(), ConcurrencySettings::default(), 0);
         let f = self.fn_slot_mut(fi)?;

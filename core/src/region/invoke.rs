@@ -244,9 +244,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         handler: Option<Handler>,
     ) -> Result<Invoked, TimeError> {
         let now = self.now;
-        let env = self.env_slot(i)?.env;
-        let on_pc = env.kind() == EnvKind::Provisioned;
-        let config = self.fn_slot(fi)?.config;
+        let on_pc = self.env_slot(i)?.env.kind() == EnvKind::Provisioned;
+        let timeout = self.fn_slot(fi)?.config.timeout();
         let next = self.transition(i, EnvEvent::Invoke)?;
         let (phase, suppressed) = match next {
             EnvState::Initializing => Self::on_demand_init(init()),
@@ -262,7 +261,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         }
         let ready_at = now.saturating_add(phase);
         // A partial cold start's init runs inside the invoke: the timeout counts from now.
-        let timeout_at = now.saturating_add(config.timeout());
+        let timeout_at = now.saturating_add(timeout);
         let started =
             self.attach(fi, i, kind, on_pc, Phases { init: phase, ready_at, timeout_at, suppressed }, handler)?;
         // A partial cold start's init runs inside the invoke and is billed with it.
@@ -314,7 +313,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         handler: Option<Handler>,
     ) -> Result<Started, TimeError> {
         let Phases { init, ready_at, timeout_at, suppressed } = phases;
-        let f = self.fn_slot_mut(fi)?;
+        let now = self.now;
+        let f = self.functions.get_mut(fi as usize).ok_or(TimeError::Internal)?;
         let unreserved = f.uses_unreserved(on_pc);
         f.attached = f.attached.saturating_add(1);
         if on_pc {
@@ -322,9 +322,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         }
         let spillover = !on_pc && f.config.provisioned > 0;
         f.stats.started(start, on_pc, spillover);
+        f.occupancy.busy_changed(now, true);
         self.stats.started(start, on_pc, spillover);
+        self.occupancy.busy_changed(now, true);
         self.ledger.start(unreserved);
-        self.busy_changed(fi, true)?;
         let slot = self.env_slot_mut(i)?;
         slot.seq = slot.seq.wrapping_add(1).max(1);
         slot.timed_out = false;

@@ -36,6 +36,7 @@ mod types;
 
 pub use config::{RegionConfig, WarmPick};
 pub use occupancy::Occupancy;
+use occupancy::Tally;
 pub use types::{
     EnvId, Finished, FunctionCounts, FunctionId, Handler, InvocationId, Invoked, Outcome, StartKind, Started, Stats,
     Violation,
@@ -91,6 +92,11 @@ struct EnvSlot {
     duration_from: Instant,
     /// How the attached (or last) invocation started.
     start: StartKind,
+    /// An idle on-demand environment's place in its function's expiry
+    /// queue: never earlier than the entry behind it (see `push_idle`).
+    idle_until: Instant,
+    /// The timer sequence number of its going idle (orders equal deadlines).
+    idle_seq: u64,
 }
 
 impl EnvSlot {
@@ -118,40 +124,32 @@ impl EnvSlot {
         billable_from: Instant::ZERO,
         duration_from: Instant::ZERO,
         start: StartKind::Warm,
+        idle_until: Instant::ZERO,
+        idle_seq: 0,
     };
 }
 
-/// Per-state counts of one function's environments, kept on every transition.
+/// Per-state counts of one function's environments, kept on every
+/// transition: indexed by `EnvState as usize`; terminated ones (index 5)
+/// are not kept.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct StateCounts {
-    creating: u32,
-    initializing: u32,
-    idle: u32,
-    busy: u32,
-    shutting_down: u32,
-}
+struct StateCounts([u32; 5]);
 
 impl StateCounts {
-    fn slot(&mut self, s: EnvState) -> Option<&mut u32> {
-        match s {
-            EnvState::Creating => Some(&mut self.creating),
-            EnvState::Initializing => Some(&mut self.initializing),
-            EnvState::Idle => Some(&mut self.idle),
-            EnvState::Busy => Some(&mut self.busy),
-            EnvState::ShuttingDown => Some(&mut self.shutting_down),
-            EnvState::Terminated => None,
-        }
+    fn get(&self, s: EnvState) -> u32 {
+        self.0.get(s as usize).copied().unwrap_or(0)
     }
     fn moved(&mut self, from: Option<EnvState>, to: EnvState) {
-        if let Some(c) = from.and_then(|s| self.slot(s)) {
+        if let Some(c) = from.and_then(|s| self.0.get_mut(s as usize)) {
             *c = c.saturating_sub(1);
         }
-        if let Some(c) = self.slot(to) {
+        if let Some(c) = self.0.get_mut(to as usize) {
             *c = c.saturating_add(1);
         }
     }
     fn live(&self) -> u32 {
-        self.creating.saturating_add(self.initializing).saturating_add(self.idle).saturating_add(self.busy)
+        let [creating, initializing, idle, busy, ..] = self.0;
+        creating.saturating_add(initializing).saturating_add(idle).saturating_add(busy)
     }
 }
 
@@ -182,7 +180,7 @@ struct FunctionSlot {
     meter: Meter,
     /// Since when the current provisioned configuration is billed, if any.
     pc_billed_since: Option<Instant>,
-    occupancy: Occupancy,
+    occupancy: Tally,
     /// Keep-alive of this function's idle on-demand environments, when it
     /// overrides the region's idle timeout.
     keep_alive: Option<Duration>,
@@ -241,6 +239,9 @@ pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEF
     free_head: u32,
     env_timers: TimerHeap<ENVS>,
     fn_timers: TimerHeap<FUNCTIONS>,
+    /// Per function, the expiry of its oldest idle on-demand environment
+    /// (the tail of its idle list, which is ordered by expiry).
+    idle_timers: TimerHeap<FUNCTIONS>,
     timer_seq: u64,
     live: u32,
     /// A configuration change left unreserved in use above the pool.
@@ -250,7 +251,7 @@ pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEF
     meter: Meter,
     /// A usage total overflowed: bills are refused rather than wrong.
     meter_overflow: bool,
-    occupancy: Occupancy,
+    occupancy: Tally,
 }
 
 impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
@@ -297,13 +298,14 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             free_head: NIL,
             env_timers: TimerHeap::new(),
             fn_timers: TimerHeap::new(),
+            idle_timers: TimerHeap::new(),
             timer_seq: 0,
             live: 0,
             unreserved_draining: false,
             stats: Stats::default(),
             meter: Meter::new(),
             meter_overflow: false,
-            occupancy: Occupancy::default(),
+            occupancy: Tally::default(),
         })
     }
 
@@ -320,10 +322,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// When the next time-driven event is due, if any. Call
     /// [`Region::advance`] with it (or any later operation) to apply it.
     pub fn next_deadline(&self) -> Option<Instant> {
-        match (self.env_timers.peek(), self.fn_timers.peek()) {
-            (Some(a), Some(b)) => Some(a.at.min(b.at)),
-            (a, b) => a.or(b).map(|t| t.at),
-        }
+        [self.env_timers.peek(), self.fn_timers.peek(), self.idle_timers.peek()]
+            .into_iter()
+            .flatten()
+            .map(|t| t.at)
+            .min()
     }
 
     /// Region-wide counters.
@@ -354,12 +357,12 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         Some(FunctionCounts {
             busy: s.attached,
             busy_provisioned: s.attached_pc,
-            idle: c.idle,
+            idle: c.get(EnvState::Idle),
             idle_provisioned: s.idle_pc.len,
-            creating: c.creating,
-            initializing: c.initializing,
+            creating: c.get(EnvState::Creating),
+            initializing: c.get(EnvState::Initializing),
             live: c.live(),
-            shutting_down: c.shutting_down,
+            shutting_down: c.get(EnvState::ShuttingDown),
             provisioned: s.config.provisioned,
             provisioned_allocated: s.pc.allocated,
             provisioned_status: s.pc.status,
@@ -384,9 +387,9 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// per-period `Max` of `ConcurrentExecutions`).
     pub fn take_busy_window_peak(&mut self) -> u32 {
         let peak = self.occupancy.window_peak;
-        self.occupancy.window_peak = self.occupancy.busy;
+        self.occupancy.window_peak = self.occupancy.busy();
         for f in self.functions.iter_mut() {
-            f.occupancy.window_peak = f.occupancy.busy;
+            f.occupancy.window_peak = f.occupancy.busy();
         }
         peak
     }

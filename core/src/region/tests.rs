@@ -511,3 +511,91 @@ fn provisioned_inits_are_billed_without_a_request() {
     assert_eq!(m.x86_64.mb_ms_provisioned, 2 * 128 * 1_500);
     assert_eq!(m.x86_64.requests_provisioned, 0);
 }
+
+/// A function with no cold-start time and the longest timeout.
+fn long_running() -> FunctionConfig {
+    FunctionConfig { cold_start: instant_profile(), timeout_ms: 900_000, ..FunctionConfig::default() }
+}
+
+/// Idle, `n` warm environments of `f` that went idle at `at[0]`, `at[1]`, ...
+fn idle_envs<const N: usize>(r: &mut Small, f: FunctionId, at: [Instant; N]) -> [EnvId; N] {
+    let starts = at.map(|_| started(r.invoke(s(0), f)));
+    for (a, t) in starts.iter().zip(at) {
+        r.finish(t, a.invocation, Outcome::Success).unwrap();
+    }
+    starts.map(|a| a.env)
+}
+
+#[test]
+fn idle_envs_expire_in_order_through_the_function_queue() {
+    let config = RegionConfig { max_lifetime: Duration::ZERO, ..RegionConfig::default() };
+    let mut r = region(config);
+    let f = r.create_function(s(0), &long_running()).unwrap();
+    let envs = idle_envs(&mut r, f, [s(1), s(2), s(3)]);
+    assert_eq!(r.next_deadline(), Some(s(601)));
+    // A warm start takes the newest; the oldest still expires on time.
+    let warm = started(r.invoke(s(100), f));
+    assert_eq!(warm.env, envs[2]);
+    r.advance(s(601)).unwrap();
+    assert_eq!(r.env_state(envs[0]), None);
+    assert_eq!(r.env_state(envs[1]), Some(EnvState::Idle));
+    assert_eq!(r.next_deadline(), Some(s(602)));
+    r.finish(s(700), warm.invocation, Outcome::Success).unwrap();
+    r.advance(s(1_299)).unwrap();
+    assert_eq!((r.env_state(envs[1]), r.env_state(envs[2])), (None, Some(EnvState::Idle)));
+    assert_eq!(r.next_deadline(), Some(s(1_300)));
+    r.advance(s(1_300)).unwrap();
+    assert_eq!((r.live(), r.next_deadline()), (0, None));
+}
+
+#[test]
+fn a_shortened_keep_alive_expires_newer_envs_first() {
+    let config = RegionConfig { max_lifetime: Duration::ZERO, ..RegionConfig::default() };
+    let mut r = region(config);
+    let f = r.create_function(s(0), &long_running()).unwrap();
+    let a = started(r.invoke(s(0), f));
+    let b = started(r.invoke(s(0), f));
+    r.finish(s(1), a.invocation, Outcome::Success).unwrap(); // idle until 601
+    r.set_keep_alive(s(2), f, Some(Duration::from_secs(60))).unwrap();
+    r.finish(s(3), b.invocation, Outcome::Success).unwrap(); // idle until 63
+    assert_eq!(r.next_deadline(), Some(s(63)));
+    r.advance(s(63)).unwrap();
+    assert_eq!((r.env_state(b.env), r.env_state(a.env)), (None, Some(EnvState::Idle)));
+    r.advance(s(600)).unwrap();
+    assert_eq!(r.env_state(a.env), Some(EnvState::Idle));
+    r.advance(s(601)).unwrap();
+    assert_eq!((r.env_state(a.env), r.live()), (None, 0));
+    // A lengthened keep-alive: the newer env outlives the older one.
+    let c = started(r.invoke(s(700), f));
+    let d = started(r.invoke(s(700), f));
+    r.finish(s(701), c.invocation, Outcome::Success).unwrap(); // 60 s: until 761
+    r.set_keep_alive(s(702), f, None).unwrap();
+    r.finish(s(703), d.invocation, Outcome::Success).unwrap(); // 600 s: until 1303
+    r.advance(s(761)).unwrap();
+    assert_eq!((r.env_state(c.env), r.env_state(d.env)), (None, Some(EnvState::Idle)));
+    r.advance(s(1_302)).unwrap();
+    assert_eq!(r.env_state(d.env), Some(EnvState::Idle));
+    r.advance(s(1_303)).unwrap();
+    assert_eq!(r.live(), 0);
+}
+
+#[test]
+fn an_idle_env_whose_lifetime_ends_first_goes_at_its_lifetime() {
+    let config = RegionConfig { max_lifetime: Duration::from_secs(1_000), ..RegionConfig::default() };
+    let mut r = region(config);
+    let f = r.create_function(s(0), &long_running()).unwrap();
+    let old = started(r.invoke(s(0), f));
+    let young = started(r.invoke(s(450), f));
+    assert_ne!(young.env, old.env);
+    r.finish(s(500), old.invocation, Outcome::Success).unwrap(); // idle until 1100, lifetime 1000
+    r.finish(s(900), young.invocation, Outcome::Success).unwrap(); // lifetime 1450, idle until 1500
+    let older = started(r.invoke(s(950), f)); // takes the newest idle: young
+    assert_eq!(older.env, young.env);
+    r.finish(s(960), older.invocation, Outcome::Success).unwrap(); // until min(1560, 1450)
+    assert_eq!(r.next_deadline(), Some(s(1_000)));
+    r.advance(s(1_000)).unwrap();
+    assert_eq!(r.env_state(old.env), None);
+    assert_eq!(r.next_deadline(), Some(s(1_450)));
+    r.advance(s(1_450)).unwrap();
+    assert_eq!((r.env_state(young.env), r.live(), r.next_deadline()), (None, 0, None));
+}

@@ -207,6 +207,8 @@ pub struct Sim<'a, const ENVS: usize, const FUNCTIONS: usize> {
     pending: [Option<Pending>; ENVS],
     seq: u64,
     minute: u64,
+    /// When the current minute ends.
+    minute_end: Instant,
     last_minute_stats: Stats,
     last_minute_occupancy: Occupancy,
     peak: u32,
@@ -279,6 +281,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
             pending: [None; ENVS],
             seq: 0,
             minute: 0,
+            minute_end: Instant::ZERO.saturating_add(MINUTE),
             last_minute_stats: Stats::default(),
             last_minute_occupancy: Occupancy::default(),
             peak: 0,
@@ -316,20 +319,25 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         Ok(())
     }
 
-    fn peek_next(&self) -> Option<(Instant, Next)> {
-        let minute_end = Instant::ZERO.saturating_add(MINUTE.saturating_mul(self.minute + 1));
-        let mut best = (minute_end, Next::Minute, 0u64);
-        let candidates = [
-            self.completions.peek().map(|t| (t.at, Next::Completion(t.key), t.seq)),
-            self.prewarms.peek().map(|t| (t.at, Next::Prewarm(t.key), t.seq)),
-            self.arrivals.peek().map(|t| (t.at, Next::Arrival(t.key), t.seq)),
-        ];
-        for (at, next, seq) in candidates.into_iter().flatten() {
-            if (at, next, seq) < best {
-                best = (at, next, seq);
-            }
+    /// The next event: the earliest, and at equal times a minute's end,
+    /// then completions, pre-warms and arrivals (each queue orders its own
+    /// ties by scheduling order).
+    fn peek_next(&self) -> (Instant, Next) {
+        let mut best = self.arrivals.peek().map(|t| (t.at, Next::Arrival(t.key)));
+        if let Some(t) = self.prewarms.peek()
+            && best.is_none_or(|(at, _)| t.at <= at)
+        {
+            best = Some((t.at, Next::Prewarm(t.key)));
         }
-        Some((best.0, best.1))
+        if let Some(t) = self.completions.peek()
+            && best.is_none_or(|(at, _)| t.at <= at)
+        {
+            best = Some((t.at, Next::Completion(t.key)));
+        }
+        match best {
+            Some((at, next)) if at < self.minute_end => (at, next),
+            _ => (self.minute_end, Next::Minute),
+        }
     }
 
     /// Plays the run to its horizon.
@@ -344,7 +352,8 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         let horizon = Instant::ZERO.saturating_add(self.config.horizon);
         let warmup = Instant::ZERO.saturating_add(self.config.warmup);
         let mut warmed = self.config.warmup.is_zero();
-        while let Some((at, next)) = self.peek_next() {
+        loop {
+            let (at, next) = self.peek_next();
             if !warmed && at >= warmup {
                 self.region.advance(warmup)?;
                 self.mark_warmup();
@@ -386,6 +395,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         self.region.advance(at)?;
         self.emit_minute(observer);
         self.minute += 1;
+        self.minute_end = self.minute_end.saturating_add(MINUTE);
         Ok(())
     }
 

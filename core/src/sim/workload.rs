@@ -127,10 +127,8 @@ impl Default for Arrivals {
 }
 
 fn to_instant(us: f64) -> Option<Instant> {
-    if !us.is_finite() || us < 0.0 || us >= u64::MAX as f64 {
-        return None;
-    }
-    Some(Instant::from_micros(libm::round(us) as u64))
+    // Also false for NaN. Round half up (`us` is not negative).
+    if us >= 0.0 && us < u64::MAX as f64 { Some(Instant::from_micros((us + 0.5) as u64)) } else { None }
 }
 
 impl Arrivals {
@@ -167,7 +165,7 @@ impl Arrivals {
         if rate_per_s <= 0.0 || !rate_per_s.is_finite() {
             return None;
         }
-        self.cursor_us += rng.exponential(1e6 / rate_per_s);
+        self.cursor_us += 1e6 / rate_per_s * rng.standard_exponential();
         to_instant(self.cursor_us)
     }
 
