@@ -1756,6 +1756,43 @@ lsim_status lsim_invoke(struct lsim_region *region, uint64_t now_us, struct lsim
 lsim_status lsim_invoke_with_init(struct lsim_region *region, uint64_t now_us, struct lsim_function function, uint64_t init_us, struct lsim_invoke_result *out);
 
 /**
+ * An invoke of `function` at `now_us` whose end the region schedules
+ * itself: the handler runs for `handler_us` once any init is done, then the
+ * invocation ends with `outcome` (`LSIM_OUTCOME_*`), or at the function's
+ * timeout when that comes first or at the same instant (a timeout: a later
+ * `lsim_finish` answers `LSIM_STATUS_TIMED_OUT`). Like every time-driven
+ * event, the end is applied by the next call at or after it
+ * (`lsim_advance`, `lsim_invoke`, ...; see `lsim_next_deadline`). It needs
+ * no `lsim_finish`; one before the scheduled end ends it early, one after
+ * answers `LSIM_STATUS_UNKNOWN_INVOCATION`. A throttle is
+ * `LSIM_STATUS_OK` with `out->throttled` = 1 and its AWS reason.
+ *
+ * A driver that knows each request's duration up front needs no
+ * completion queue of its own: invoke with the duration, and keep calling
+ * `lsim_advance` with `lsim_next_deadline`.
+ *
+ * # Errors
+ * `LSIM_STATUS_INVALID_ARGUMENT` (unknown outcome; nothing happens, the
+ * clock does not move), and the errors of `lsim_invoke`.
+ *
+ * # Safety
+ * As `lsim_invoke`.
+ */
+lsim_status lsim_invoke_for(struct lsim_region *region, uint64_t now_us, struct lsim_function function, uint64_t handler_us, uint32_t outcome, struct lsim_invoke_result *out);
+
+/**
+ * Like `lsim_invoke_for`, with this request's init duration (`init_us`) in
+ * place of the configured one; used only if the request cold-starts.
+ *
+ * # Errors
+ * As `lsim_invoke_for`.
+ *
+ * # Safety
+ * As `lsim_invoke`.
+ */
+lsim_status lsim_invoke_for_with_init(struct lsim_region *region, uint64_t now_us, struct lsim_function function, uint64_t handler_us, uint32_t outcome, uint64_t init_us, struct lsim_invoke_result *out);
+
+/**
  * Ends an invocation at `now_us` with `outcome` (`LSIM_OUTCOME_*`).
  *
  * # Errors

@@ -1599,6 +1599,112 @@ static void test_get_config(void) {
     CHECK_OK(lsim_region_free(r));
 }
 
+/* ---- invoke_for: the region ends the invocation ------------------------------ */
+
+static uint32_t busy_of(lsim_region *r, lsim_function f) {
+    uint32_t busy = 99;
+    CHECK_OK(lsim_function_busy(r, f, &busy));
+    return busy;
+}
+
+static void test_invoke_for(void) {
+    lsim_function_config fc = function_config();
+    lsim_region *r = new_region();
+    lsim_function f = new_function(r, 0, &fc);
+    lsim_invoke_result a, b, c;
+    lsim_finish_result fr;
+    lsim_stats stats;
+    uint32_t has = 0, state = 0;
+    uint64_t at = 0;
+
+    /* A full cold start: the handler runs 100 ms from ready_at, then the region ends it. */
+    CHECK_OK(lsim_invoke_for(r, 0, f, 100000, LSIM_OUTCOME_SUCCESS, &a));
+    CHECK(a.throttled == 0 && a.start_kind == LSIM_START_KIND_FULL_COLD && a.ready_at_us == 380000);
+    uint64_t end = a.ready_at_us + 100000;
+    CHECK_OK(lsim_advance(r, end - 1));
+    CHECK(busy_of(r, f) == 1);
+    CHECK_OK(lsim_next_deadline(r, &has, &at));
+    CHECK(has == 1 && at == end);
+    CHECK_OK(lsim_advance(r, end));
+    CHECK(busy_of(r, f) == 0);
+    CHECK_OK(lsim_env_state(r, a.env, &state));
+    CHECK(state == LSIM_ENV_STATE_IDLE);
+    CHECK_STATUS(lsim_finish(r, end, a.invocation, LSIM_OUTCOME_SUCCESS, &fr), LSIM_STATUS_UNKNOWN_INVOCATION);
+
+    /* Warm reuse with an init override (unused), finished early by the caller. */
+    CHECK_OK(lsim_invoke_for_with_init(r, end + 1000, f, 500000, LSIM_OUTCOME_SUCCESS, 7000000, &b));
+    CHECK(b.start_kind == LSIM_START_KIND_WARM && same_env(b.env, a.env) && b.ready_at_us == end + 1000);
+    CHECK_OK(lsim_finish(r, end + 201000, b.invocation, LSIM_OUTCOME_FUNCTION_ERROR, &fr));
+    CHECK(fr.duration_us == 200000 && fr.env_kept == 1);
+    CHECK_OK(lsim_advance(r, end + 501000)); /* its scheduled end no longer exists */
+
+    /* A handler as long as the timeout (3 s) ends as a timeout at the timeout. */
+    uint64_t t = end + 600000;
+    CHECK_OK(lsim_invoke_for(r, t, f, 3000000, LSIM_OUTCOME_SUCCESS, &c));
+    CHECK(c.start_kind == LSIM_START_KIND_WARM);
+    CHECK_OK(lsim_advance(r, t + 3000000));
+    CHECK(busy_of(r, f) == 0);
+    CHECK_STATUS(lsim_finish(r, t + 3000000, c.invocation, LSIM_OUTCOME_SUCCESS, &fr), LSIM_STATUS_TIMED_OUT);
+    CHECK_OK(lsim_region_stats(r, &stats));
+    CHECK(stats.invocations == 3 && stats.succeeded == 1 && stats.errors == 2 && stats.timeouts == 1);
+    CHECK_REGION(r);
+    CHECK_OK(lsim_region_free(r));
+}
+
+static void test_invoke_for_errors(void) {
+    lsim_function_config fc = function_config();
+    lsim_region *r = new_region();
+    lsim_function f = new_function(r, 0, &fc);
+    lsim_invoke_result ir;
+    lsim_stats stats;
+    uint64_t now = 7;
+
+    memset(&ir, 0x5A, sizeof ir);
+    CHECK_STATUS(lsim_invoke_for(NULL, 0, f, 1000, LSIM_OUTCOME_SUCCESS, &ir), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for(r, 0, f, 1000, LSIM_OUTCOME_SUCCESS, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for_with_init(NULL, 0, f, 1000, LSIM_OUTCOME_SUCCESS, 5, &ir),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for_with_init(r, 0, f, 1000, LSIM_OUTCOME_SUCCESS, 5, NULL), LSIM_STATUS_NULL_POINTER);
+
+    /* Unknown outcomes: rejected before anything happens (the clock stays put). */
+    const uint32_t bad[] = {4, 99, UINT32_MAX};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_STATUS(lsim_invoke_for(r, 1000, f, 1000, bad[i], &ir), LSIM_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(lsim_invoke_for_with_init(r, 1000, f, 1000, bad[i], 5, &ir), LSIM_STATUS_INVALID_ARGUMENT);
+    }
+    CHECK(ir.ready_at_us == 0x5A5A5A5A5A5A5A5Au); /* not written on error */
+    CHECK_OK(lsim_region_now(r, &now));
+    CHECK(now == 0);
+    CHECK_OK(lsim_region_stats(r, &stats));
+    CHECK(stats.requests == 0);
+
+    /* Stale and unknown functions, time going backwards. */
+    CHECK_OK(lsim_function_delete(r, 0, f));
+    lsim_function never = {200, 1};
+    CHECK_STATUS(lsim_invoke_for(r, 0, f, 1000, LSIM_OUTCOME_SUCCESS, &ir), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_invoke_for_with_init(r, 0, never, 1000, LSIM_OUTCOME_SUCCESS, 5, &ir),
+                 LSIM_STATUS_UNKNOWN_FUNCTION);
+    lsim_function g = new_function(r, 0, &fc);
+    CHECK_OK(lsim_advance(r, 1000));
+    CHECK_STATUS(lsim_invoke_for(r, 999, g, 1000, LSIM_OUTCOME_SUCCESS, &ir), LSIM_STATUS_TIME_WENT_BACKWARDS);
+    CHECK_STATUS(lsim_invoke_for_with_init(r, 999, g, 1000, LSIM_OUTCOME_SUCCESS, 5, &ir),
+                 LSIM_STATUS_TIME_WENT_BACKWARDS);
+    CHECK(busy_of(r, g) == 0);
+    CHECK(ir.ready_at_us == 0x5A5A5A5A5A5A5A5Au);
+    CHECK_REGION(r);
+
+    /* Freed and made-up regions. */
+    CHECK_OK(lsim_region_free(r));
+    CHECK_STATUS(lsim_invoke_for(r, 2000, g, 1000, LSIM_OUTCOME_SUCCESS, &ir), LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_invoke_for_with_init(r, 2000, g, 1000, LSIM_OUTCOME_SUCCESS, 5, &ir),
+                 LSIM_STATUS_STALE_HANDLE);
+    lsim_region *bogus = (lsim_region *)(uintptr_t)0x7ffff1;
+    CHECK_STATUS(lsim_invoke_for(bogus, 0, g, 1000, LSIM_OUTCOME_SUCCESS, &ir), LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_invoke_for_with_init(bogus, 0, g, 1000, LSIM_OUTCOME_SUCCESS, 5, &ir),
+                 LSIM_STATUS_STALE_HANDLE);
+    CHECK(ir.ready_at_us == 0x5A5A5A5A5A5A5A5Au);
+}
+
 int main(void) {
     test_versions();
     test_status_strings();
@@ -1635,6 +1741,8 @@ int main(void) {
     test_keep_alive();
     test_occupancy();
     test_get_config();
+    test_invoke_for();
+    test_invoke_for_errors();
     printf("%u passed, %u failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -258,19 +258,35 @@ static void env_label(runner *r, const char *label, lsim_env env) {
 
 /* ---- ops --------------------------------------------------------------------- */
 
-static int op_invoke(runner *r, const json_value *s, uint64_t at, const json_value *ex, const char *ctx) {
+/* `invoke`, or `invoke_for` when `scheduled` (the handler's duration and outcome given: the region ends it). */
+static int op_invoke(runner *r, const json_value *s, uint64_t at, const json_value *ex, const char *ctx,
+                     int scheduled) {
     vc_error *e = &r->err;
     const char *fname, *id = NULL, *want_error = NULL, *want_throttle = NULL, *want_start = NULL, *want_env = NULL;
-    uint64_t init = 0, want_init = 0, want_ready = 0;
+    const char *oname = "Success";
+    uint64_t init = 0, handler = 0, want_init = 0, want_ready = 0;
     int want_onp = 0;
     if (vc_req_str(s, "function", ctx, &fname, e) != 0) return -1;
     int has_id = vc_opt_str(s, "id", ctx, &id, e);
     int has_init = vc_opt_u64(s, "init_us", ctx, &init, e);
     if (has_id < 0 || has_init < 0) return -1;
+    if (scheduled &&
+        (vc_req_u64(s, "handler_us", ctx, &handler, e) != 0 || vc_opt_str(s, "outcome", ctx, &oname, e) < 0))
+        return -1;
+    int outcome = outcome_code(oname);
+    if (outcome < 0) return vc_fail(e, "unknown outcome `%s`", oname);
     lsim_function f = function_handle(r, fname);
     lsim_invoke_result res;
     memset(&res, 0, sizeof res);
-    lsim_status st = has_init ? lsim_invoke_with_init(r->region, at, f, init, &res) : lsim_invoke(r->region, at, f, &res);
+    lsim_status st;
+    if (scheduled && has_init)
+        st = lsim_invoke_for_with_init(r->region, at, f, handler, (uint32_t)outcome, init, &res);
+    else if (scheduled)
+        st = lsim_invoke_for(r->region, at, f, handler, (uint32_t)outcome, &res);
+    else if (has_init)
+        st = lsim_invoke_with_init(r->region, at, f, init, &res);
+    else
+        st = lsim_invoke(r->region, at, f, &res);
     if (st == LSIM_STATUS_OK && !res.throttled && has_id) {
         size_t i = 0; /* a reused id now names the new invocation */
         while (i < r->n_invs && strcmp(r->invs[i].id, id) != 0) i++;
@@ -908,13 +924,15 @@ done:
 
 typedef struct op_spec {
     const char *op;
-    const char *const fields[8];  /* allowed step keys, NULL-terminated */
+    const char *const fields[10]; /* allowed step keys, NULL-terminated */
     const char *const expect[10]; /* allowed expect keys, NULL-terminated */
 } op_spec;
 
 #define STEP_KEYS "at_us", "op", "expect"
 static const op_spec OPS[] = {
     {"invoke", {STEP_KEYS, "function", "id", "init_us", NULL},
+     {"start", "env", "on_provisioned", "init_us", "ready_at_us", "throttle", "error", NULL}},
+    {"invoke_for", {STEP_KEYS, "function", "id", "init_us", "handler_us", "outcome", NULL},
      {"start", "env", "on_provisioned", "init_us", "ready_at_us", "throttle", "error", NULL}},
     {"invoke_many", {STEP_KEYS, "function", "count", NULL}, {"started", "throttled", NULL}},
     {"finish", {STEP_KEYS, "id", "outcome", NULL}, {"error", "duration_us", "env_kept", NULL}},
@@ -951,7 +969,8 @@ static int step(runner *r, const json_value *s, uint64_t *last_at) {
     snprintf(ectx, sizeof ectx, "%s expect", ctx);
     if (ex != NULL && (vc_object(ex, ectx, e) != 0 || vc_allow_keys(ex, spec->expect, ectx, e) != 0)) return -1;
     int rc;
-    if (strcmp(op, "invoke") == 0) rc = op_invoke(r, s, at, ex, ctx);
+    if (strcmp(op, "invoke") == 0) rc = op_invoke(r, s, at, ex, ctx, 0);
+    else if (strcmp(op, "invoke_for") == 0) rc = op_invoke(r, s, at, ex, ctx, 1);
     else if (strcmp(op, "invoke_many") == 0) rc = op_invoke_many(r, s, at, ex, ctx);
     else if (strcmp(op, "finish") == 0) rc = op_finish(r, s, at, ex, ctx);
     else if (strcmp(op, "finish_all") == 0) rc = op_finish_all(r, s, at, ex, ctx);
@@ -1109,6 +1128,15 @@ static const self_check SELF_CHECKS[] = {
           "{\"kind\": \"Requests\", \"architecture\": null, \"quantity\": 2, \"cents\": 0, \"amount\": \"0.0000002000\"}]}}]}",
      2, "quantity"},
     {"bill-typo.json", HEAD "{\"at_us\": 0, \"op\": \"bill\", \"free_teir\": true}]}", 0, "free_teir"},
+    {"invoke-for-no-handler.json", HEAD "{\"at_us\": 0, \"op\": \"invoke_for\", \"function\": \"f\"}]}", 0,
+     "handler_us"},
+    {"invoke-for-outcome.json",
+     HEAD "{\"at_us\": 0, \"op\": \"invoke_for\", \"function\": \"f\", \"handler_us\": 1, \"outcome\": \"Oops\"}]}",
+     0, "Oops"},
+    {"invoke-for-ends.json",
+     HEAD "{\"at_us\": 0, \"op\": \"invoke_for\", \"function\": \"f\", \"handler_us\": 1000},"
+          "{\"at_us\": 381000, \"op\": \"check\", \"expect\": {\"busy\": 1}}]}",
+     1, "busy: got 0"},
     {"bill-unknown-function.json",
      HEAD "{\"at_us\": 0, \"op\": \"bill\", \"function\": \"g\", \"expect\": {\"total_cents\": 0}}]}", 0,
      "UnknownFunction"},

@@ -196,6 +196,11 @@ func TestClosedRegion(t *testing.T) {
 			"DeleteFunction": func() error { return reg.DeleteFunction(1, f) },
 			"Invoke":         func() error { _, err := reg.Invoke(1, f); return err },
 			"InvokeWithInit": func() error { _, err := reg.InvokeWithInit(1, f, 5); return err },
+			"InvokeFor":      func() error { _, err := reg.InvokeFor(1, f, lambdasim.Handler{DurationUs: 5}); return err },
+			"InvokeForWithInit": func() error {
+				_, err := reg.InvokeForWithInit(1, f, lambdasim.Handler{DurationUs: 5}, 5)
+				return err
+			},
 			"Finish":         func() error { _, err := reg.Finish(1, inv, lambdasim.OutcomeSuccess); return err },
 			"Advance":        func() error { return reg.Advance(1) },
 			"NextDeadline":   func() error { _, _, err := reg.NextDeadline(); return err },

@@ -86,6 +86,54 @@ func Example() {
 	// steady-state concurrency 50.0 (100/s × 0.5 s = 50)
 }
 
+// The same traffic as [Example], with InvokeFor: each request's handler
+// duration is known when it arrives, so the region ends every invocation by
+// itself and the driver keeps no completion queue. Ends are applied by the
+// next call at or after them (here the next invoke, then Advance).
+func ExampleRegion_InvokeFor() {
+	region, err := lambdasim.NewRegion(lambdasim.DefaultRegionConfig())
+	if err != nil {
+		panic(err)
+	}
+	defer region.Close()
+	fn, err := region.CreateFunction(0, lambdasim.DefaultFunctionConfig())
+	if err != nil {
+		panic(err)
+	}
+
+	handler := lambdasim.Handler{DurationUs: 500_000, Outcome: lambdasim.OutcomeSuccess}
+	var peak, sum, samples uint64
+	for arrival := uint64(0); arrival < 10_000_000; arrival += 10_000 {
+		if _, err := region.InvokeFor(arrival, fn, handler); err != nil {
+			panic(err) // a throttle too: errors.Is(err, lambdasim.ErrThrottled)
+		}
+		counts, err := region.RegionCounts()
+		if err != nil {
+			panic(err)
+		}
+		peak = max(peak, counts.Busy)
+		if arrival >= 3_000_000 {
+			sum += counts.Busy
+			samples++
+		}
+	}
+	if err := region.Advance(11_000_000); err != nil { // past the last end
+		panic(err)
+	}
+
+	stats, err := region.RegionStats()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("requests %d, succeeded %d\n", stats.Requests, stats.Succeeded)
+	fmt.Printf("cold starts %d, warm starts %d\n", stats.FullColdStarts+stats.PartialColdStarts, stats.WarmStarts)
+	fmt.Printf("peak concurrency %d, steady-state concurrency %.1f\n", peak, float64(sum)/float64(samples))
+	// Output:
+	// requests 1000, succeeded 1000
+	// cold starts 88, warm starts 912
+	// peak concurrency 88, steady-state concurrency 50.0
+}
+
 // A throttle is an error: errors.Is matches ErrThrottled, and errors.As
 // gives the *ThrottleError with AWS's reason.
 func ExampleThrottleError() {

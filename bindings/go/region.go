@@ -205,6 +205,39 @@ func (r *Region) InvokeWithInit(nowUs uint64, fn Function, initUs uint64) (Invoc
 	return invocationFrom("InvokeWithInit", fn, &out, err)
 }
 
+// InvokeFor is [Region.Invoke] for a request whose handler duration and
+// outcome are known up front: the region ends the invocation by itself,
+// h.DurationUs after the handler starts (after any init), with h.Outcome —
+// or at the function's timeout when that comes first or at the same
+// instant (a timeout: a later [Region.Finish] returns [ErrTimedOut]). Like
+// every time-driven event, the end is applied by the next call at or after
+// it ([Region.Advance] with [Region.NextDeadline], [Region.Invoke], ...),
+// so a driver needs no completion queue of its own. It needs no
+// [Region.Finish]: one before the scheduled end ends it early, one after
+// returns [ErrUnknownInvocation].
+//
+// Errors: [ErrInvalidArgument] (unknown h.Outcome; nothing happens), and
+// those of [Region.Invoke].
+func (r *Region) InvokeFor(nowUs uint64, fn Function, h Handler) (Invocation, error) {
+	var out C.lsim_invoke_result
+	err := r.call("InvokeFor", func(reg *C.lsim_region) C.lsim_status {
+		return C.lsim_invoke_for(reg, C.uint64_t(nowUs), fn.toC(), C.uint64_t(h.DurationUs), C.uint32_t(h.Outcome), &out)
+	})
+	return invocationFrom("InvokeFor", fn, &out, err)
+}
+
+// InvokeForWithInit is [Region.InvokeFor] with this request's init duration
+// (initUs) in place of the configured one; used only if the request
+// cold-starts.
+func (r *Region) InvokeForWithInit(nowUs uint64, fn Function, h Handler, initUs uint64) (Invocation, error) {
+	var out C.lsim_invoke_result
+	err := r.call("InvokeForWithInit", func(reg *C.lsim_region) C.lsim_status {
+		return C.lsim_invoke_for_with_init(reg, C.uint64_t(nowUs), fn.toC(), C.uint64_t(h.DurationUs),
+			C.uint32_t(h.Outcome), C.uint64_t(initUs), &out)
+	})
+	return invocationFrom("InvokeForWithInit", fn, &out, err)
+}
+
 // Prewarm starts a new on-demand environment for fn at nowUs without an
 // invocation (pre-warming before expected traffic): it is created and
 // initialized like a full cold start, then idles like any warm

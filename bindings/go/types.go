@@ -423,6 +423,20 @@ func (i Invocation) toC() C.lsim_invocation {
 	return C.lsim_invocation{env: i.Env.toC(), seq: C.uint32_t(i.Seq)}
 }
 
+// Handler is what a request's handler does once it runs, for an invoke whose
+// end the region schedules itself ([Region.InvokeFor]): it runs for
+// DurationUs, then the invocation ends with Outcome (the zero value is
+// [OutcomeSuccess]) — or at the function's timeout, if that comes first or
+// at the same instant.
+type Handler struct {
+	// DurationUs is how long the handler runs, from its start (after any
+	// init), in microseconds.
+	DurationUs uint64
+	// Outcome is how the invocation ends if the handler finishes before its
+	// timeout.
+	Outcome Outcome
+}
+
 // Finished is the answer of [Region.Finish].
 type Finished struct {
 	// Function is the function invoked.

@@ -109,6 +109,14 @@ func TestVectorRunnerIsStrict(t *testing.T) {
 		"bill expect typo":      `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "bill", "expect": {"total_cent": 0}}]}`,
 		"wrong bill":            `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "invoke", "function": "f", "id": "a"}, {"at_us": 1000000, "op": "finish", "id": "a"}, {"at_us": 1000000, "op": "bill", "expect": {"lines": []}}]}`,
 		"bill unknown function": `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "bill", "function": "g", "expect": {"total_cents": 0}}]}`,
+
+		// invoke_for: the handler is required, and the region ends it by itself.
+		"invoke_for without handler_us": `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "invoke_for", "function": "f"}]}`,
+		"invoke_for unknown outcome":    `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "invoke_for", "function": "f", "handler_us": 1, "outcome": "Oops"}]}`,
+		"handler_us on invoke":          `{"name": "x", ` + fn + `, "steps": [{"at_us": 0, "op": "invoke", "function": "f", "handler_us": 1}]}`,
+		"invoke_for still busy": `{"name": "x", ` + fn + `, "steps": [
+			{"at_us": 0, "op": "invoke_for", "function": "f", "handler_us": 1000},
+			{"at_us": 381000, "op": "check", "expect": {"busy": 1}}]}`,
 	}
 	names := make([]string, 0, len(cases))
 	for name := range cases {
@@ -628,6 +636,7 @@ func runVector(text []byte) (vectorSummary, error) {
 // stepShape: the fields and expect keys each op allows.
 var stepShape = map[string][2][]string{
 	"invoke":          {{"function", "id", "init_us"}, {"start", "env", "on_provisioned", "init_us", "ready_at_us", "throttle", "error"}},
+	"invoke_for":      {{"function", "id", "init_us", "handler_us", "outcome"}, {"start", "env", "on_provisioned", "init_us", "ready_at_us", "throttle", "error"}},
 	"invoke_many":     {{"function", "count"}, {"started", "throttled"}},
 	"finish":          {{"id", "outcome"}, {"error", "duration_us", "env_kept"}},
 	"finish_all":      {{"function"}, {"finished"}},
@@ -676,8 +685,8 @@ func (r *runner) step(v any, lastAt uint64) (uint64, error) {
 	}
 	var mm mismatches
 	switch op {
-	case "invoke":
-		err = r.invoke(m, at, e, hasExpect, &mm)
+	case "invoke", "invoke_for":
+		err = r.invoke(op == "invoke_for", m, at, e, hasExpect, &mm)
 	case "invoke_many":
 		err = r.invokeMany(m, at, e, &mm)
 	case "finish":
@@ -714,7 +723,9 @@ func (r *runner) step(v any, lastAt uint64) (uint64, error) {
 	return at, nil
 }
 
-func (r *runner) invoke(m jobj, at uint64, e jobj, hasExpect bool, mm *mismatches) error {
+// invoke runs an `invoke` step, or an `invoke_for` step when scheduled (the
+// handler's duration and outcome given: the region ends it by itself).
+func (r *runner) invoke(scheduled bool, m jobj, at uint64, e jobj, hasExpect bool, mm *mismatches) error {
 	fname, err := m.reqStr("function")
 	if err != nil {
 		return err
@@ -727,11 +738,32 @@ func (r *runner) invoke(m jobj, at uint64, e jobj, hasExpect bool, mm *mismatche
 	if err != nil {
 		return err
 	}
+	var h lambdasim.Handler
+	if scheduled {
+		if h.DurationUs, err = m.reqU64("handler_us"); err != nil {
+			return err
+		}
+		oname, hasOutcome, perr := m.optStr("outcome")
+		if perr != nil {
+			return perr
+		}
+		if !hasOutcome {
+			oname = "Success"
+		}
+		if h.Outcome, err = outcome(oname); err != nil {
+			return err
+		}
+	}
 	f := r.function(fname)
 	var inv lambdasim.Invocation
-	if withInit {
+	switch {
+	case scheduled && withInit:
+		inv, err = r.region.InvokeForWithInit(at, f, h, initUs)
+	case scheduled:
+		inv, err = r.region.InvokeFor(at, f, h)
+	case withInit:
 		inv, err = r.region.InvokeWithInit(at, f, initUs)
-	} else {
+	default:
 		inv, err = r.region.Invoke(at, f)
 	}
 	if err == nil && hasID {

@@ -342,6 +342,20 @@ export interface Throttled {
 /** The answer of `invoke`: check `throttled` first. */
 export type InvokeResult = Started | Throttled;
 
+/** What a request's handler does once it runs (`Region.invokeFor`). */
+export interface Handler {
+  /** How long the handler runs from its start (after any init), µs. */
+  durationUs: Micros;
+  /** How the invocation ends if the handler finishes before its timeout (default 'Success'). */
+  outcome?: OutcomeName | number;
+}
+
+/** Options of `Region.invokeFor`. */
+export interface InvokeForOptions {
+  /** This request's init duration in place of the configured one, µs (used only if it cold-starts). */
+  initUs?: Micros;
+}
+
 /** The answer of `finish`. */
 export interface FinishResult {
   /** The function invoked. */
@@ -495,6 +509,16 @@ export class Region {
   invoke(nowUs: Micros, fn: FunctionHandle): InvokeResult;
   /** Like `invoke`, with this request's init duration (used only if it cold-starts). */
   invokeWithInit(nowUs: Micros, fn: FunctionHandle, initUs: Micros): InvokeResult;
+  /**
+   * An invoke whose end the region schedules itself: the handler runs
+   * `handler.durationUs` once any init is done, then the invocation ends with
+   * `handler.outcome` (default 'Success'), or at the function's timeout when
+   * that comes first or at the same instant (a timeout: a later `finish`
+   * throws TIMED_OUT). The end is applied by the next call at or after it
+   * (`advance`, `invoke`, ...), so no completion queue is needed. `finish`
+   * before the end ends it early; after it, UNKNOWN_INVOCATION.
+   */
+  invokeFor(nowUs: Micros, fn: FunctionHandle, handler: Handler, options?: InvokeForOptions): InvokeResult;
   /**
    * Starts a new on-demand environment without an invocation (pre-warming):
    * created and initialized like a full cold start, then idle; it needs a

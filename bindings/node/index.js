@@ -492,6 +492,8 @@ const C = (() => {
     function_delete: f('lsim_function_delete', u32, [RegionPtr, u64, FunctionT]),
     invoke: f('lsim_invoke', u32, [RegionPtr, u64, FunctionT, out(InvokeResultT)]),
     invoke_with_init: f('lsim_invoke_with_init', u32, [RegionPtr, u64, FunctionT, u64, out(InvokeResultT)]),
+    invoke_for: f('lsim_invoke_for', u32, [RegionPtr, u64, FunctionT, u64, u32, out(InvokeResultT)]),
+    invoke_for_with_init: f('lsim_invoke_for_with_init', u32, [RegionPtr, u64, FunctionT, u64, u32, u64, out(InvokeResultT)]),
     finish: f('lsim_finish', u32, [RegionPtr, u64, InvocationT, u32, out(FinishResultT)]),
     advance: f('lsim_advance', u32, [RegionPtr, u64]),
     next_deadline: f('lsim_next_deadline', u32, [RegionPtr, out(u32), out(u64)]),
@@ -1069,6 +1071,37 @@ class Region {
   }
 
   /**
+   * An invoke whose end the region schedules itself: the handler runs
+   * `handler.durationUs` once any init is done, then the invocation ends with
+   * `handler.outcome` (default 'Success') — or at the function's timeout when
+   * that comes first or at the same instant (a timeout; a later `finish`
+   * throws TIMED_OUT). The end is applied by the next call at or after it
+   * (`advance`, `invoke`, ...), so a driver that knows each request's
+   * duration keeps no completion queue. `finish` before the end ends it
+   * early; after it, UNKNOWN_INVOCATION. `options.initUs` replaces the
+   * configured init duration if the request cold-starts. Answers like `invoke`.
+   */
+  invokeFor(nowUs, fn, handler, options = {}) {
+    const r = this.#handle('invokeFor');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#fn(fn, 'invokeFor');
+    const h = plainObjectArg(handler, 'handler');
+    rejectUnknownKeys(h, HANDLER_KEYS, 'handler');
+    const duration = microsArg(h.durationUs, 'handler.durationUs');
+    const outcome = enumArg(h.outcome ?? 'Success', OUTCOMES, 'handler.outcome');
+    const o = plainObjectArg(options, 'invokeFor options');
+    rejectUnknownKeys(o, INVOKE_FOR_OPTION_KEYS, 'invokeFor options');
+    const res = {};
+    if (o.initUs === undefined) {
+      check(C.invoke_for(r, now, f, duration, outcome, res), 'Region.invokeFor');
+    } else {
+      const init = microsArg(o.initUs, 'initUs');
+      check(C.invoke_for_with_init(r, now, f, duration, outcome, init, res), 'Region.invokeFor');
+    }
+    return this.#invokeResult(res);
+  }
+
+  /**
    * Starts a new on-demand environment without an invocation (pre-warming):
    * created and initialized like a full cold start, then idle. Returns its
    * handle, or null when no scaling token is available.
@@ -1425,6 +1458,8 @@ const INVOCATION_USAGE_KEYS = Object.freeze([
 ]);
 const PROVISIONED_USAGE_KEYS = Object.freeze(['architecture', 'memoryMb', 'provisioned', 'enabledUs']);
 const BILL_OPTION_KEYS = Object.freeze(['prices', 'freeTier']);
+const HANDLER_KEYS = Object.freeze(['durationUs', 'outcome']);
+const INVOKE_FOR_OPTION_KEYS = Object.freeze(['initUs']);
 
 function toCInvocationUsage(v, name) {
   const o = plainObjectArg(v, name);

@@ -324,6 +324,27 @@ impl Meter {
         }
     }
 
+    /// This meter plus `other`, field by field.
+    ///
+    /// # Errors
+    /// [`BillError::Overflow`] when a total overflows (nothing is returned).
+    pub fn checked_add(&self, other: &Meter) -> Result<Meter, BillError> {
+        let arch = |a: &ArchUsage, b: &ArchUsage| -> Result<ArchUsage, BillError> {
+            Ok(ArchUsage {
+                requests: add(a.requests, b.requests)?,
+                requests_provisioned: add(a.requests_provisioned, b.requests_provisioned)?,
+                mb_ms: add(a.mb_ms, b.mb_ms)?,
+                mb_ms_provisioned: add(a.mb_ms_provisioned, b.mb_ms_provisioned)?,
+                provisioned_mb_ms: add(a.provisioned_mb_ms, b.provisioned_mb_ms)?,
+            })
+        };
+        Ok(Meter {
+            x86_64: arch(&self.x86_64, &other.x86_64)?,
+            arm64: arch(&self.arm64, &other.arm64)?,
+            ephemeral_mb_ms: add(self.ephemeral_mb_ms, other.ephemeral_mb_ms)?,
+        })
+    }
+
     /// Adds a batch of invocations.
     ///
     /// # Errors

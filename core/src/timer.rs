@@ -20,12 +20,6 @@ pub(crate) struct Timer {
     pub key: u32,
 }
 
-impl Timer {
-    /// (deadline, sequence) as one number: the order timers fire in.
-    pub fn order(&self) -> u128 {
-        (u128::from(self.at.as_micros()) << 64) | u128::from(self.seq)
-    }
-}
 
 /// A heap entry: the ordering key (deadline, then sequence) and the timer's key.
 #[derive(Clone, Copy, Debug)]
@@ -55,6 +49,13 @@ impl<const N: usize> TimerHeap<N> {
     /// The earliest timer.
     pub fn peek(&self) -> Option<Timer> {
         self.heap.first().map(|e| e.timer())
+    }
+
+    /// The earliest timer's (deadline, sequence) as one number (deadline in
+    /// the high 64 bits: the order timers fire in), or `u128::MAX` when
+    /// there is none.
+    pub fn first_order(&self) -> u128 {
+        self.heap.first().map_or(u128::MAX, |e| e.order)
     }
 
     #[cfg(test)]
@@ -129,58 +130,70 @@ impl<const N: usize> TimerHeap<N> {
     /// per level, and a predictable loop), then `last` rises from there —
     /// usually not far, as it came from the bottom (Floyd's heap pop).
     fn refill_root(&mut self, last: Entry) {
+        let (heap, pos) = (self.heap.as_mut_slice(), &mut self.pos);
         let mut i = 0;
-        while let Some((child, best)) = self.smallest_child(i) {
-            self.put(i, best);
+        while let Some((child, best)) = smallest_child(heap, i) {
+            put(heap, pos, i, best);
             i = child;
         }
-        self.sift_up(i, last);
+        sift_up(heap, pos, i, last);
     }
 
-    /// The smallest of node `i`'s children (`None` for a leaf). The
-    /// comparisons are coin flips: they select, they do not branch.
-    fn smallest_child(&self, i: usize) -> Option<(usize, Entry)> {
-        let left = 2 * i + 1;
-        let l = self.heap.get(left)?;
-        let right = self.heap.get(left + 1).map_or(u128::MAX, |r| r.order);
-        let child = left + usize::from(right < l.order);
-        self.heap.get(child).map(|&e| (child, e))
-    }
-
-    fn put(&mut self, i: usize, e: Entry) {
-        if let Some(slot) = self.heap.get_mut(i) {
-            *slot = e;
-        }
-        if let Some(p) = self.pos.get_mut(e.key as usize) {
-            *p = i as u32;
-        }
-    }
-
-    /// Moves `e` up from hole `i` to its place.
-    fn sift_up(&mut self, mut i: usize, e: Entry) {
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            let Some(&p) = self.heap.get(parent) else { break };
-            if e.order >= p.order {
-                break;
-            }
-            self.put(i, p);
-            i = parent;
-        }
-        self.put(i, e);
+    fn sift_up(&mut self, i: usize, e: Entry) {
+        sift_up(self.heap.as_mut_slice(), &mut self.pos, i, e);
     }
 
     /// Moves `e` down from hole `i` to its place.
     fn sift_down(&mut self, mut i: usize, e: Entry) {
-        while let Some((child, best)) = self.smallest_child(i) {
+        let (heap, pos) = (self.heap.as_mut_slice(), &mut self.pos);
+        while let Some((child, best)) = smallest_child(heap, i) {
             if e.order <= best.order {
                 break;
             }
-            self.put(i, best);
+            put(heap, pos, i, best);
             i = child;
         }
-        self.put(i, e);
+        put(heap, pos, i, e);
     }
+}
+
+// The sifting works on the heap as a plain slice: its length stays in a
+// register and each access is one bounds check.
+
+/// The smaller of node `i`'s children (`None` for a leaf). The comparison
+/// is a coin flip: it selects, it does not branch.
+#[inline(always)]
+fn smallest_child(heap: &[Entry], i: usize) -> Option<(usize, Entry)> {
+    let left = 2 * i + 1;
+    let l = heap.get(left)?;
+    let right = heap.get(left + 1).map_or(u128::MAX, |r| r.order);
+    let child = left + usize::from(right < l.order);
+    heap.get(child).map(|&e| (child, e))
+}
+
+#[inline(always)]
+fn put<const N: usize>(heap: &mut [Entry], pos: &mut [u32; N], i: usize, e: Entry) {
+    if let Some(slot) = heap.get_mut(i) {
+        *slot = e;
+    }
+    if let Some(p) = pos.get_mut(e.key as usize) {
+        *p = i as u32;
+    }
+}
+
+/// Moves `e` up from hole `i` to its place.
+#[inline(always)]
+fn sift_up<const N: usize>(heap: &mut [Entry], pos: &mut [u32; N], mut i: usize, e: Entry) {
+    while i > 0 {
+        let parent = (i - 1) / 2;
+        let Some(&p) = heap.get(parent) else { break };
+        if e.order >= p.order {
+            break;
+        }
+        put(heap, pos, i, p);
+        i = parent;
+    }
+    put(heap, pos, i, e);
 }
 
 #[cfg(test)]

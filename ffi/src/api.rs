@@ -11,7 +11,7 @@ use crate::types::{
 };
 use core::ffi::{CStr, c_char};
 use lambdasim::{
-    Duration, EnvState, FunctionConfig, Instant, Invoked, Outcome, ProvisionedStatus, RegionConfig, StartKind,
+    Duration, EnvState, FunctionConfig, Handler, Instant, Invoked, Outcome, ProvisionedStatus, RegionConfig, StartKind,
     ThrottleReason,
 };
 
@@ -509,6 +509,84 @@ pub unsafe extern "C" fn lsim_invoke_with_init(
         unsafe { write_out(out, invoke_result(invoked)) };
         Ok(())
     })
+}
+
+/// An invoke of `function` at `now_us` whose end the region schedules
+/// itself: the handler runs for `handler_us` once any init is done, then the
+/// invocation ends with `outcome` (`LSIM_OUTCOME_*`), or at the function's
+/// timeout when that comes first or at the same instant (a timeout: a later
+/// `lsim_finish` answers `LSIM_STATUS_TIMED_OUT`). Like every time-driven
+/// event, the end is applied by the next call at or after it
+/// (`lsim_advance`, `lsim_invoke`, ...; see `lsim_next_deadline`). It needs
+/// no `lsim_finish`; one before the scheduled end ends it early, one after
+/// answers `LSIM_STATUS_UNKNOWN_INVOCATION`. A throttle is
+/// `LSIM_STATUS_OK` with `out->throttled` = 1 and its AWS reason.
+///
+/// A driver that knows each request's duration up front needs no
+/// completion queue of its own: invoke with the duration, and keep calling
+/// `lsim_advance` with `lsim_next_deadline`.
+///
+/// # Errors
+/// `LSIM_STATUS_INVALID_ARGUMENT` (unknown outcome; nothing happens, the
+/// clock does not move), and the errors of `lsim_invoke`.
+///
+/// # Safety
+/// As `lsim_invoke`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_invoke_for(
+    region: *mut lsim_region,
+    now_us: u64,
+    function: lsim_function,
+    handler_us: u64,
+    outcome: u32,
+    out: *mut lsim_invoke_result,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let handler = handler(handler_us, outcome)?;
+        let invoked = with_region(region, |r| Ok(r.invoke_for(at(now_us), function.into(), handler)?))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, invoke_result(invoked)) };
+        Ok(())
+    })
+}
+
+/// Like `lsim_invoke_for`, with this request's init duration (`init_us`) in
+/// place of the configured one; used only if the request cold-starts.
+///
+/// # Errors
+/// As `lsim_invoke_for`.
+///
+/// # Safety
+/// As `lsim_invoke`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_invoke_for_with_init(
+    region: *mut lsim_region,
+    now_us: u64,
+    function: lsim_function,
+    handler_us: u64,
+    outcome: u32,
+    init_us: u64,
+    out: *mut lsim_invoke_result,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let handler = handler(handler_us, outcome)?;
+        let init = Duration::from_micros(init_us);
+        let invoked =
+            with_region(region, |r| Ok(r.invoke_for_with_init(at(now_us), function.into(), handler, init)?))?;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, invoke_result(invoked)) };
+        Ok(())
+    })
+}
+
+/// The handler of an `lsim_invoke_for*` call (`LSIM_STATUS_INVALID_ARGUMENT`
+/// for an unknown outcome).
+fn handler(handler_us: u64, outcome: u32) -> Result<Handler, lsim_status> {
+    Ok(Handler { duration: Duration::from_micros(handler_us), outcome: Outcome::try_from(Code(outcome))? })
 }
 
 /// Ends an invocation at `now_us` with `outcome` (`LSIM_OUTCOME_*`).

@@ -38,6 +38,8 @@ mod tests_cost;
 #[cfg(test)]
 mod tests_extras;
 #[cfg(test)]
+mod tests_invoke_for;
+#[cfg(test)]
 mod tests_sim;
 
 pub use api::*;

@@ -87,8 +87,17 @@ fuzz_target!(|data: &[u8]| {
                     .copied()
                     .unwrap_or(lsim_function { index: b.u32(), generation: b.u32() });
                 let mut r: lsim_invoke_result = zeroed();
+                // An invoke, or one the region ends by itself (any outcome code, init override or not).
+                let (handler_us, outcome, init_us) = (b.u64() % 5_000_000, u32::from(b.u8() % 6), b.u64() % 20_000_000);
                 // SAFETY: valid pointer.
-                if unsafe { lsim_invoke(region, now, f, &mut r) } == lsim_status::Ok && r.throttled == 0 {
+                let status = unsafe {
+                    match b.u8() % 4 {
+                        0 => lsim_invoke_for(region, now, f, handler_us, outcome, &mut r),
+                        1 => lsim_invoke_for_with_init(region, now, f, handler_us, outcome, init_us, &mut r),
+                        _ => lsim_invoke(region, now, f, &mut r),
+                    }
+                };
+                if status == lsim_status::Ok && r.throttled == 0 {
                     invocations.push(r.invocation);
                 }
             }

@@ -690,8 +690,10 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         // A scheduled end: the handler re-runs a suppressed init, then its own work.
         let scheduled =
             handler.map(|h| s.ready_at.as_micros() + s.suppressed_init.as_micros() + h.duration.as_micros());
+        // A `Timeout` outcome ends it as the region's own timeout would.
+        let reports_timeout = handler.is_some_and(|h| h.outcome == Outcome::Timeout);
         let (ends_at, by_timeout) = match scheduled {
-            Some(end) if end < timeout_at => (end, false),
+            Some(end) if end < timeout_at => (end, reports_timeout),
             _ => (timeout_at, true),
         };
         let ready_at = s.ready_at.as_micros();

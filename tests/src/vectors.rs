@@ -13,8 +13,8 @@
 //! ```
 
 use lambdasim::{
-    ColdStartProfile, Duration, EnvId, FunctionConfig, FunctionCounts, FunctionId, Instant, InvocationId, Invoked,
-    MemoryRule, Outcome, Region, RegionConfig, ScalingRule, StartKind, Stats, ThrottleReason, WarmPick,
+    ColdStartProfile, Duration, EnvId, FunctionConfig, FunctionCounts, FunctionId, Handler, Instant, InvocationId,
+    Invoked, MemoryRule, Outcome, Region, RegionConfig, ScalingRule, StartKind, Stats, ThrottleReason, WarmPick,
 };
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -441,6 +441,10 @@ impl Runner {
                 &["function", "id", "init_us"],
                 &["start", "env", "on_provisioned", "init_us", "ready_at_us", "throttle", "error"],
             ),
+            "invoke_for" => (
+                &["function", "id", "init_us", "handler_us", "outcome"],
+                &["start", "env", "on_provisioned", "init_us", "ready_at_us", "throttle", "error"],
+            ),
             "invoke_many" => (&["function", "count"], &["started", "throttled"]),
             "finish" => (&["id", "outcome"], &["error", "duration_us", "env_kept"]),
             "finish_all" => (&["function"], &["finished"]),
@@ -476,7 +480,7 @@ impl Runner {
         allow_keys(e, expect_keys, &format!("{ctx} expect"))?;
         let mut mm = Mismatches::default();
         match op {
-            "invoke" => self.invoke(m, at, expect, &mut mm, &ctx)?,
+            "invoke" | "invoke_for" => self.invoke(op == "invoke_for", m, at, expect, &mut mm, &ctx)?,
             "invoke_many" => self.invoke_many(m, at, expect, &mut mm, &ctx)?,
             "finish" => self.finish(m, at, expect, &mut mm, &ctx)?,
             "finish_all" => self.finish_all(m, at, e, &mut mm, &ctx)?,
@@ -499,8 +503,10 @@ impl Runner {
         if mm.found.is_empty() { Ok(at_us) } else { Err(mm.found.join("; ")) }
     }
 
+    /// An `invoke` step, or an `invoke_for` step when `scheduled`.
     fn invoke(
         &mut self,
+        scheduled: bool,
         m: &Map<String, Value>,
         at: Instant,
         expect: Option<&Map<String, Value>>,
@@ -509,9 +515,21 @@ impl Runner {
     ) -> Res<()> {
         let fname = req_str(m, "function", ctx)?;
         let f = self.function(fname);
-        let result = match opt_u64(m, "init_us", ctx)? {
-            Some(init) => self.region.invoke_with_init(at, f, Duration::from_micros(init)),
-            None => self.region.invoke(at, f),
+        let init = opt_u64(m, "init_us", ctx)?.map(Duration::from_micros);
+        // `invoke_for`: the handler's duration and outcome are given, and the region ends it by itself.
+        let handler = if scheduled {
+            Some(Handler {
+                duration: Duration::from_micros(req_u64(m, "handler_us", ctx)?),
+                outcome: outcome(opt_str(m, "outcome", ctx)?.unwrap_or("Success"))?,
+            })
+        } else {
+            None
+        };
+        let result = match (handler, init) {
+            (Some(h), Some(init)) => self.region.invoke_for_with_init(at, f, h, init),
+            (Some(h), None) => self.region.invoke_for(at, f, h),
+            (None, Some(init)) => self.region.invoke_with_init(at, f, init),
+            (None, None) => self.region.invoke(at, f),
         };
         if let (Ok(Invoked::Started(s)), Some(id)) = (&result, opt_str(m, "id", ctx)?) {
             self.invocations.insert(id.to_owned(), s.invocation);

@@ -83,3 +83,31 @@ fn the_runner_checks_bills() {
     let failure = vectors::run_str("arch.json", &bad_arch).expect_err("`arm` is not an architecture");
     assert!(failure.message.contains("arm"), "{failure}");
 }
+
+#[test]
+fn the_runner_runs_invoke_for() {
+    // The region ends an `invoke_for` by itself at ready_at + handler_us: a
+    // check that expects it still busy then must fail; `handler_us` is
+    // required and the outcome must be a known one.
+    let text = r#"{
+        "name": "invoke-for", "spec": "-", "description": "-",
+        "functions": [{"name": "f"}],
+        "steps": [
+            {"at_us": 0, "op": "invoke_for", "function": "f", "handler_us": 1000, "outcome": "Crash"},
+            {"at_us": 380999, "op": "check", "expect": {"busy": 1}},
+            {"at_us": 381000, "op": "check", "expect": {"busy": 1}}
+        ]
+    }"#;
+    let failure = vectors::run_str("invoke-for.json", text).expect_err("busy drops at 381 000");
+    assert_eq!(failure.step, Some(2));
+    assert!(failure.message.contains("busy: got 0, expected 1"), "{failure}");
+    let no_handler = text.replace(r#""handler_us": 1000, "#, "");
+    let failure = vectors::run_str("no-handler.json", &no_handler).expect_err("`handler_us` is required");
+    assert!(failure.message.contains("handler_us"), "{failure}");
+    let bad_outcome = text.replace(r#""outcome": "Crash""#, r#""outcome": "Oops""#);
+    let failure = vectors::run_str("bad-outcome.json", &bad_outcome).expect_err("`Oops` is no outcome");
+    assert!(failure.message.contains("Oops"), "{failure}");
+    let on_invoke = text.replace(r#""op": "invoke_for""#, r#""op": "invoke""#);
+    let failure = vectors::run_str("on-invoke.json", &on_invoke).expect_err("`invoke` has no `handler_us`");
+    assert!(failure.message.contains("handler_us"), "{failure}");
+}

@@ -41,6 +41,10 @@ const UNKNOWN_FUNCTION = Object.freeze({ index: 0xffffffff, generation: 0 });
 
 const STEP_KEYS = {
   invoke: [['function', 'id', 'init_us'], ['start', 'env', 'on_provisioned', 'init_us', 'ready_at_us', 'throttle', 'error']],
+  invoke_for: [
+    ['function', 'id', 'init_us', 'handler_us', 'outcome'],
+    ['start', 'env', 'on_provisioned', 'init_us', 'ready_at_us', 'throttle', 'error'],
+  ],
   invoke_many: [['function', 'count'], ['started', 'throttled']],
   finish: [['id', 'outcome'], ['error', 'duration_us', 'env_kept']],
   finish_all: [['function'], ['finished']],
@@ -173,7 +177,8 @@ class Runner {
     const mm = new Mismatches();
     switch (op) {
       case 'invoke':
-        this.invoke(m, at, expect, mm, ctx);
+      case 'invoke_for':
+        this.invoke(op === 'invoke_for', m, at, expect, mm, ctx);
         break;
       case 'invoke_many':
         this.invokeMany(m, at, expect, mm, ctx);
@@ -209,12 +214,22 @@ class Runner {
     return at;
   }
 
-  invoke(m, at, expect, mm, ctx) {
+  /** An `invoke` step, or an `invoke_for` step when `scheduled` (the region ends it by itself). */
+  invoke(scheduled, m, at, expect, mm, ctx) {
     const fname = reqStr(m, 'function', ctx);
     const f = this.fn(fname);
     const init = optUint(m, 'init_us', ctx);
     const id = optStr(m, 'id', ctx);
-    const r = attempt(() => (init === undefined ? this.region.invoke(at, f) : this.region.invokeWithInit(at, f, init)));
+    let call;
+    if (scheduled) {
+      const handler = { durationUs: reqUint(m, 'handler_us', ctx), outcome: optStr(m, 'outcome', ctx) ?? 'Success' };
+      if (!OUTCOMES.includes(handler.outcome)) throw new VectorError(`unknown outcome \`${handler.outcome}\``);
+      const options = init === undefined ? {} : { initUs: init };
+      call = () => this.region.invokeFor(at, f, handler, options);
+    } else {
+      call = () => (init === undefined ? this.region.invoke(at, f) : this.region.invokeWithInit(at, f, init));
+    }
+    const r = attempt(call);
     if (r.ok && !r.value.throttled && id !== undefined) this.invocations.set(id, r.value.invocation);
     if (expect === undefined) {
       if (!r.ok) throw new Error(`invoke ${fname} failed: ${r.error.message}`);
@@ -514,6 +529,9 @@ test('the runner rejects unknown keys, unknown ops and bad types', () => {
     { ...base, steps: [{ at_us: 0, op: 'bill', expect: { total_cent: 0 } }] },
     { ...base, steps: [{ at_us: 0, op: 'bill', prices: 'eu-west-1', expect: { total_cents: 0 } }] },
     { ...base, steps: [{ at_us: 0, op: 'bill', expect: { lines: [{ kind: 'Requests' }] } }] },
+    { ...base, steps: [{ at_us: 0, op: 'invoke_for', function: 'f' }] },
+    { ...base, steps: [{ at_us: 0, op: 'invoke_for', function: 'f', handler_us: 1, outcome: 'Oops' }] },
+    { ...base, steps: [{ at_us: 0, op: 'invoke', function: 'f', handler_us: 1 }] },
   ];
   for (const v of bad) {
     assert.throws(() => new Runner('bad.json', v).run(), VectorError, JSON.stringify(v));
@@ -555,4 +573,13 @@ test('the runner fails a vector whose expectation is wrong', () => {
     ],
   };
   assert.throws(() => new Runner('wrong-error.json', v2).run(), /error: got "NotReady", expected "TimedOut"/);
+  const v3 = {
+    name: 'invoke-for-ends',
+    functions: [{ name: 'f' }],
+    steps: [
+      { at_us: 0, op: 'invoke_for', function: 'f', handler_us: 1000 },
+      { at_us: 381000, op: 'check', expect: { busy: 1 } },
+    ],
+  };
+  assert.throws(() => new Runner('invoke-for-ends.json', v3).run(), /busy: got 0, expected 1/);
 });

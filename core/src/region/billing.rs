@@ -17,9 +17,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let f = self.fn_slot_mut(fi)?;
         let c = &f.config;
         let (arch, mb, extra) = (c.architecture, c.memory_mb, c.ephemeral_mb.saturating_sub(FREE_EPHEMERAL_MB));
-        let ok = f.meter.add_metered(arch, class, mb, extra, 1, billed_ms).is_ok()
-            && self.meter.add_metered(arch, class, mb, extra, 1, billed_ms).is_ok();
-        if !ok {
+        // The region's usage is the sum of its functions' (see `usage`).
+        if f.meter.add_metered(arch, class, mb, extra, 1, billed_ms).is_err() {
             self.meter_overflow = true;
         }
         Ok(())
@@ -34,9 +33,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let c = &f.config;
         let (arch, mb, extra) = (c.architecture, c.memory_mb, c.ephemeral_mb.saturating_sub(FREE_EPHEMERAL_MB));
         let class = UsageClass::Provisioned;
-        let ok = f.meter.add_metered(arch, class, mb, extra, 0, billed_ms).is_ok()
-            && self.meter.add_metered(arch, class, mb, extra, 0, billed_ms).is_ok();
-        if !ok {
+        if f.meter.add_metered(arch, class, mb, extra, 0, billed_ms).is_err() {
             self.meter_overflow = true;
         }
         Ok(())
@@ -57,8 +54,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     pub(super) fn close_provisioned_span(&mut self, fi: u32) -> Result<(), TimeError> {
         if let Some(span) = self.provisioned_span(fi, self.now)? {
             let f = self.fn_slot_mut(fi)?;
-            let ok = f.meter.add_provisioned(&span).is_ok() && self.meter.add_provisioned(&span).is_ok();
-            if !ok {
+            if f.meter.add_provisioned(&span).is_err() {
                 self.meter_overflow = true;
             }
         }
@@ -87,7 +83,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if self.meter_overflow {
             return Err(BillError::Overflow);
         }
-        self.with_open_spans(self.meter, None)
+        let mut total = self.retired_meter;
+        for f in self.functions.iter().filter(|f| f.in_use) {
+            total = total.checked_add(&f.meter)?;
+        }
+        self.with_open_spans(total, None)
     }
 
     /// One function's usage so far, or `None` for an unknown handle.

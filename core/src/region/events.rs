@@ -7,7 +7,6 @@ use crate::environment::{EnvEvent, EnvKind, EnvState, Environment};
 use crate::error::TimeError;
 use crate::function::{FunctionConfig, ProvisionedStatus};
 use crate::time::{Duration, Instant};
-use crate::timer::Timer;
 
 /// Which end of a list to take from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,19 +29,21 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if now < self.now {
             return Err(TimeError::WentBackwards);
         }
-        // The three queues, merged by (deadline, sequence): the order events were scheduled in.
-        let key = |t: Option<Timer>| t.filter(|t| t.at <= now).map_or(u128::MAX, |t| t.order());
+        // The three queues, merged by (deadline, sequence): the order events
+        // were scheduled in (sequence numbers are unique across the queues).
         loop {
             let (env, func, idle) =
-                (key(self.env_timers.peek()), key(self.fn_timers.peek()), key(self.idle_timers.peek()));
-            if env == u128::MAX && func == u128::MAX && idle == u128::MAX {
+                (self.env_timers.first_order(), self.fn_timers.first_order(), self.idle_timers.first_order());
+            let first = env.min(func).min(idle);
+            // None left (`u128::MAX`), or the earliest deadline is after `now`.
+            if first == u128::MAX || (first >> 64) as u64 > now.as_micros() {
                 break;
             }
-            if env <= func && env <= idle {
+            if first == env {
                 let t = self.env_timers.pop_due(now).ok_or(TimeError::Internal)?;
                 self.now = self.now.max(t.at);
                 self.env_timer_fired(t.key)?;
-            } else if idle <= func {
+            } else if first == idle {
                 let t = self.idle_timers.pop_due(now).ok_or(TimeError::Internal)?;
                 self.now = self.now.max(t.at);
                 self.idle_expired(t.key)?;
@@ -74,7 +75,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             EnvState::Initializing => self.init_done(i),
             // A scheduled end strictly before the timeout (at the timeout, the timeout wins).
             EnvState::Busy if slot.end.is_some_and(|(at, _)| at < slot.timeout_at) => {
-                self.end_invocation(i, slot.end.map_or(Outcome::Timeout, |(_, outcome)| outcome))
+                let outcome = slot.end.map_or(Outcome::Timeout, |(_, outcome)| outcome);
+                // The region ended it, as for an enforced timeout: a later finish says so.
+                self.env_slot_mut(i)?.timed_out = outcome == Outcome::Timeout;
+                self.end_invocation(i, outcome)
             }
             EnvState::Busy => {
                 self.env_slot_mut(i)?.timed_out = true;

@@ -197,6 +197,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.fn_timers.cancel(fi);
         self.idle_timers.cancel(fi);
         self.close_provisioned_span(fi)?;
+        match self.retired_meter.checked_add(&self.fn_slot(fi)?.meter) {
+            Ok(total) => self.retired_meter = total,
+            Err(_) => self.meter_overflow = true,
+        }
         self.ledger.apply_change(slot.settings(), ConcurrencySettings::default(), 0);
         let f = self.fn_slot_mut(fi)?;
         f.in_use = false;

@@ -73,7 +73,9 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// An invoke whose end the region schedules itself: the handler runs
     /// for `handler.duration` once any init is done, then the invocation
     /// ends with `handler.outcome` — or at the function's timeout when that
-    /// comes first or at the same instant. The caller never calls
+    /// comes first or at the same instant (a `Timeout` outcome counts as a
+    /// timeout either way, and a later `finish` answers
+    /// [`FinishError::TimedOut`]). The caller never calls
     /// [`Region::finish`] for it (it may, to end it early). This is how a
     /// driver that knows each request's duration up front avoids keeping
     /// its own completion queue; the end is applied, like every

@@ -247,8 +247,9 @@ pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEF
     /// A configuration change left unreserved in use above the pool.
     unreserved_draining: bool,
     stats: Stats,
-    /// The whole region's usage.
-    meter: Meter,
+    /// The usage of deleted functions (the region's is this plus its
+    /// functions', summed when asked: nothing region-wide per invocation).
+    retired_meter: Meter,
     /// A usage total overflowed: bills are refused rather than wrong.
     meter_overflow: bool,
     occupancy: Tally,
@@ -303,7 +304,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             live: 0,
             unreserved_draining: false,
             stats: Stats::default(),
-            meter: Meter::new(),
+            retired_meter: Meter::new(),
             meter_overflow: false,
             occupancy: Tally::default(),
         })

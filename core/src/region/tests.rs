@@ -599,3 +599,31 @@ fn an_idle_env_whose_lifetime_ends_first_goes_at_its_lifetime() {
     r.advance(s(1_450)).unwrap();
     assert_eq!((r.env_state(young.env), r.live(), r.next_deadline()), (None, 0, None));
 }
+
+#[test]
+fn a_scheduled_end_applies_its_outcome() {
+    let mut r = region(RegionConfig::default());
+    let f = r.create_function(s(0), &long_running()).unwrap();
+    let h = |ms: u64, outcome| Handler { duration: Duration::from_millis(ms), outcome };
+    let a = started(r.invoke_for(s(0), f, h(100, Outcome::Success)));
+    r.advance(ms(99)).unwrap();
+    assert_eq!(r.function_busy(f), Some(1));
+    r.advance(ms(100)).unwrap();
+    assert_eq!((r.function_busy(f), r.stats().succeeded), (Some(0), 1));
+    assert_eq!(r.finish(ms(100), a.invocation, Outcome::Success), Err(FinishError::UnknownInvocation));
+    // A reported timeout before the function's own: counted, and a later finish says so.
+    let b = started(r.invoke_for(s(1), f, h(10, Outcome::Timeout)));
+    assert_eq!(b.start, StartKind::Warm);
+    r.advance(s(2)).unwrap();
+    assert_eq!(r.stats().timeouts, 1);
+    assert_eq!(r.finish(s(2), b.invocation, Outcome::Success), Err(FinishError::TimedOut));
+    // A crash resets the environment: its next start is a partial cold start.
+    started(r.invoke_for(s(3), f, h(10, Outcome::Crash)));
+    let c = started(r.invoke_for(s(4), f, h(10, Outcome::Success)));
+    assert_eq!((c.start, c.env), (StartKind::PartialCold, a.env));
+    // An early finish wins; the scheduled end no longer applies.
+    let d = started(r.invoke_for(s(10), f, h(5_000, Outcome::Crash)));
+    r.finish(s(11), d.invocation, Outcome::Success).unwrap();
+    r.advance(s(20)).unwrap();
+    assert_eq!(r.stats().errors, 2);
+}

@@ -462,7 +462,10 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         } else {
             Outcome::Success
         };
-        prewarms.cancel(fi);
+        if hybrid {
+            // Only the hybrid policy pre-warms.
+            prewarms.cancel(fi);
+        }
         // The init is drawn only for a cold start, from the function's own stream.
         let (id, init_dist, timeout) = (f.id, f.spec.init, f.spec.config.timeout());
         let profile_init = f.spec.config.cold_start.init();
