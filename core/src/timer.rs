@@ -20,7 +20,6 @@ pub(crate) struct Timer {
     pub key: u32,
 }
 
-
 /// A heap entry: the ordering key (deadline, then sequence) and the timer's key.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
