@@ -39,6 +39,7 @@ impl Rng {
     }
 
     /// The next 64 uniformly distributed bits.
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
         let [s0, s1, s2, s3] = &mut self.s;
         let result = s1.wrapping_mul(5).rotate_left(7).wrapping_mul(9);
@@ -92,14 +93,29 @@ impl Rng {
     /// `R ≈ 7.7`, by memorylessness) and the other layers to a wedge test
     /// against `exp(-x)`, retrying on rejection. The result is finite and
     /// non-negative; the stream is bit-identical on every platform.
+    #[inline]
     pub fn standard_exponential(&mut self) -> f64 {
+        let bits = self.next_u64();
+        let i = (bits & 0xff) as usize;
+        let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+        // i <= 255 and the tables have 257 entries: both are always there
+        // (and the compiler drops the checks).
+        if let (Some(&x_i), Some(&x_above)) = (ziggurat::X.get(i), ziggurat::X.get(i + 1)) {
+            let x = u * x_i;
+            if x < x_above {
+                return x;
+            }
+        }
+        self.exponential_slow(i, u)
+    }
+
+    /// The ziggurat's rare paths (2.2 % of draws), kept out of line so the
+    /// common one inlines into its callers.
+    #[cold]
+    #[inline(never)]
+    fn exponential_slow(&mut self, mut i: usize, mut u: f64) -> f64 {
         use ziggurat::{F, R, X};
         loop {
-            let bits = self.next_u64();
-            let i = (bits & 0xff) as usize;
-            let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
-            // i <= 255 and the tables have 257 entries: both are always
-            // there (and the compiler drops the checks).
             let (Some(&x_i), Some(&x_above)) = (X.get(i), X.get(i + 1)) else {
                 return 0.0;
             };
@@ -118,6 +134,10 @@ impl Rng {
             if f_above + (f_i - f_above) * self.next_f64() < libm::exp(-x) {
                 return x;
             }
+            // Rejected: a fresh draw, as the fast path would take it.
+            let bits = self.next_u64();
+            i = (bits & 0xff) as usize;
+            u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
         }
     }
 }
