@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use lambdasim::{Duration, FunctionConfig, Instant, Invoked, Outcome, Region, RegionConfig};
+use lambdasim::{Duration, FunctionConfig, Handler, Instant, Invoked, Outcome, Region, RegionConfig};
 use std::hint::black_box;
 
 type R = Region<16_384, 8>;
@@ -44,5 +44,23 @@ fn invoke_finish(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, invoke_finish);
+/// The same steady state with the region ending each invocation itself
+/// (`invoke_for`): no `finish` call, the end is applied by the next invoke.
+fn invoke_for(c: &mut Criterion) {
+    let mut g = c.benchmark_group("invoke_for");
+    g.throughput(Throughput::Elements(1));
+    let handler = Handler { duration: Duration::from_micros(5), outcome: Outcome::Success };
+    for warm in [1u32, 100, 10_000] {
+        g.bench_with_input(BenchmarkId::new("warm-envs", warm), &warm, |b, &warm| {
+            let (mut r, f, mut t) = warmed(warm);
+            b.iter(|| {
+                t = t.saturating_add(Duration::from_micros(10));
+                black_box(r.invoke_for(t, f, handler).unwrap());
+            });
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, invoke_finish, invoke_for);
 criterion_main!(benches);
