@@ -58,24 +58,27 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// What an environment's timer means depends on its state.
+    #[inline(always)]
     fn env_timer_fired(&mut self, i: u32) -> Result<(), TimeError> {
-        let slot = *self.env_slot(i)?;
-        match slot.env.state() {
+        let slot = self.env_slot(i)?;
+        let (env, ready_at, timeout_at, init_fails, end) =
+            (slot.env, slot.ready_at, slot.timeout_at, slot.init_fails, slot.end);
+        match env.state() {
             EnvState::Creating => {
                 self.transition(i, EnvEvent::SandboxReady)?;
-                self.set_env_timer(i, slot.ready_at);
+                self.set_env_timer(i, ready_at);
                 Ok(())
             }
-            EnvState::Initializing if slot.env.is_attached() && self.now >= slot.timeout_at => {
+            EnvState::Initializing if env.is_attached() && self.now >= timeout_at => {
                 // The invoke's timeout fell inside its (partial cold) init.
                 self.env_slot_mut(i)?.timed_out = true;
                 self.end_invocation(i, Outcome::Timeout)
             }
-            EnvState::Initializing if slot.init_fails => self.init_failed(i),
+            EnvState::Initializing if init_fails => self.init_failed(i),
             EnvState::Initializing => self.init_done(i),
             // A scheduled end strictly before the timeout (at the timeout, the timeout wins).
-            EnvState::Busy if slot.end.is_some_and(|(at, _)| at < slot.timeout_at) => {
-                let outcome = slot.end.map_or(Outcome::Timeout, |(_, outcome)| outcome);
+            EnvState::Busy if end.is_some_and(|(at, _)| at < timeout_at) => {
+                let outcome = end.map_or(Outcome::Timeout, |(_, outcome)| outcome);
                 // The region ended it, as for an enforced timeout: a later finish says so.
                 self.env_slot_mut(i)?.timed_out = outcome == Outcome::Timeout;
                 self.end_invocation(i, outcome)
@@ -84,7 +87,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 self.env_slot_mut(i)?.timed_out = true;
                 self.end_invocation(i, Outcome::Timeout)
             }
-            EnvState::Idle if slot.env.kind() == EnvKind::Provisioned => self.recycle(i),
+            EnvState::Idle if env.kind() == EnvKind::Provisioned => self.recycle(i),
             EnvState::Idle => self.reclaim(i),
             EnvState::ShuttingDown => self.shutdown_done(i),
             EnvState::Terminated => Err(TimeError::Internal),
@@ -195,6 +198,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
 
     /// Ends the attached invocation of environment `i` (finish or timeout)
     /// and places the environment: idle, recycled or reclaimed.
+    #[inline(always)]
     pub(super) fn end_invocation(&mut self, i: u32, outcome: Outcome) -> Result<(), TimeError> {
         let slot = self.env_slot(i)?;
         let (fi, born_at, retire, env_version) = (slot.function, slot.env.born_at(), slot.retire, slot.version);
@@ -225,6 +229,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// Un-counts an attached invocation that ends at `now` and meters it.
+    #[inline(always)]
     pub(super) fn detach(&mut self, i: u32, outcome: Outcome) -> Result<(), TimeError> {
         let slot = self.env_slot_mut(i)?;
         slot.end = None;
@@ -273,6 +278,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// head touches no timer at all. An environment that must go earlier
     /// than its queue place (its lifetime ends first, or the keep-alive was
     /// shortened) also gets a timer of its own, which fires first.
+    #[inline(always)]
     fn push_idle(&mut self, fi: u32, i: u32) -> Result<(), TimeError> {
         let now = self.now;
         let keep_alive = self.fn_slot(fi)?.keep_alive.unwrap_or(self.config.idle_timeout);
@@ -334,6 +340,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
 
     /// Applies `event` to environment `i`, keeping the function's state
     /// counts and the region's live count in step.
+    #[inline(always)]
     pub(super) fn transition(&mut self, i: u32, event: EnvEvent) -> Result<EnvState, TimeError> {
         let now = self.now;
         let slot = self.envs.get_mut(i as usize).ok_or(TimeError::Internal)?;
@@ -435,6 +442,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// Pushes environment `i` (in no list) at the newest end of a list.
+    #[inline(always)]
     pub(super) fn list_push(&mut self, fi: u32, i: u32, tag: ListTag) -> Result<(), TimeError> {
         let head = self.list_of(fi, tag)?.head;
         let slot = self.env_slot_mut(i)?;
@@ -454,6 +462,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// Unlinks environment `i` from whatever list it is in (no-op if none).
+    #[inline(always)]
     pub(super) fn list_remove(&mut self, i: u32) -> Result<(), TimeError> {
         let slot = self.env_slot_mut(i)?;
         let tag = slot.list;
@@ -486,6 +495,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// Unlinks and returns the newest or oldest environment of a list.
+    #[inline(always)]
     pub(super) fn list_take(&mut self, fi: u32, tag: ListTag, end: End) -> Result<Option<u32>, TimeError> {
         let list = *self.list_of(fi, tag)?;
         let i = match end {

@@ -238,6 +238,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
 
     /// Starts an invocation on idle environment `i`, already taken out of
     /// its list: warm, provisioned, or partial cold when the env is reset.
+    #[inline(always)]
     fn start_on_idle(
         &mut self,
         fi: u32,
@@ -305,6 +306,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// Counts a starting invocation everywhere and builds its answer.
+    #[inline(always)]
     fn attach(
         &mut self,
         fi: u32,
