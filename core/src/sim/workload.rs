@@ -139,6 +139,7 @@ impl Arrivals {
 
     /// The next request: its time and, for replays that carry one, its
     /// handler duration. `None` when the workload has no more requests.
+    #[inline(always)]
     pub fn next(&mut self, w: &Workload<'_>, rng: &mut Rng) -> Option<(Instant, Option<Duration>)> {
         let t = match *w {
             Workload::Idle => None,
