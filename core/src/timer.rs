@@ -277,6 +277,8 @@ mod tests {
             }
             let best = model.iter().enumerate().filter_map(|(k, v)| v.map(|(t, s)| (t, s, k as u32))).min();
             assert_eq!(h.peek().map(|t| (t.at.as_micros(), t.seq, t.key)), best);
+            assert_eq!(h.first_order(), best.map_or(u128::MAX, |(t, s, _)| (u128::from(t) << 64) | u128::from(s)));
+            assert_eq!(h.len(), model.iter().flatten().count());
             for (k, v) in model.iter().enumerate() {
                 assert_eq!(h.get(k as u32).map(Instant::as_micros), v.map(|(t, _)| t));
             }
