@@ -122,6 +122,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     ///
     /// # Errors
     /// As [`Region::invoke`].
+    #[inline(always)]
     pub fn invoke_for_with(
         &mut self,
         now: Instant,
@@ -132,6 +133,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.invoke_inner(now, f, init, Some(handler))
     }
 
+    #[inline(always)]
     fn invoke_inner(
         &mut self,
         now: Instant,

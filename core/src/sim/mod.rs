@@ -305,6 +305,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         self.functions.get_mut(fi as usize).ok_or(SimError::Internal)
     }
 
+    #[inline(always)]
     fn schedule_arrival(&mut self, fi: u32) -> Result<(), SimError> {
         let f = self.state(fi)?;
         let next = f.arrivals.next(&f.spec.workload, &mut f.arrival_rng);
@@ -322,6 +323,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
     /// The next event: the earliest, and at equal times a minute's end,
     /// then completions, pre-warms and arrivals (each queue orders its own
     /// ties by scheduling order).
+    #[inline(always)]
     fn peek_next(&self) -> (Instant, Next) {
         let mut best = self.arrivals.peek().map(|t| (t.at, Next::Arrival(t.key)));
         if let Some(t) = self.prewarms.peek()
@@ -436,6 +438,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         observer.minute(&point);
     }
 
+    #[inline(always)]
     fn arrive(&mut self, at: Instant, fi: u32) -> Result<(), SimError> {
         let Sim { region, functions, prewarms, .. } = self;
         let f = functions.get_mut(fi as usize).ok_or(SimError::Internal)?;
