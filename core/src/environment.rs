@@ -179,6 +179,7 @@ impl Environment {
     /// # Errors
     /// [`StateError::InvalidTransition`] when SPEC §1 does not allow `event`
     /// in the current state; the environment is then unchanged.
+    #[inline]
     pub fn apply(&mut self, now: Instant, event: EnvEvent) -> Result<EnvState, StateError> {
         use EnvEvent as E;
         use EnvState as S;
@@ -207,6 +208,7 @@ impl Environment {
     }
 
     /// The choke point for every state change and the flags that go with it.
+    #[inline]
     fn set_state(&mut self, now: Instant, event: EnvEvent, next: EnvState) {
         match event {
             EnvEvent::Invoke => self.attached = true,

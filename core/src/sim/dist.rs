@@ -48,7 +48,7 @@ pub(crate) fn standard_normal(rng: &mut Rng) -> f64 {
 
 impl DurationDist<'_> {
     /// One draw at `memory`.
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut Rng, memory: MemoryMb) -> Duration {
         match *self {
             DurationDist::Fixed { us } => Duration::from_micros(us),
