@@ -449,6 +449,26 @@ pub unsafe extern "C" fn lsim_prewarm(
 
 // ---- invoke, finish, time ----------------------------------------------------------
 
+/// The body shared by the invoke entry points: checks the pointers, runs
+/// `call` on the region and writes its answer to `out`.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `lsim_invoke_result`.
+unsafe fn invoke_into(
+    region: *mut lsim_region,
+    out: *mut lsim_invoke_result,
+    call: impl FnOnce(&mut CoreRegion) -> Result<Invoked, lsim_status>,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let invoked = with_region(region, call)?;
+        // SAFETY: non-null, writable per the caller's contract.
+        unsafe { write_out(out, invoke_result(invoked)) };
+        Ok(())
+    })
+}
+
 fn invoke_result(invoked: Invoked) -> lsim_invoke_result {
     match invoked {
         Invoked::Started(s) => s.into(),
@@ -474,14 +494,8 @@ pub unsafe extern "C" fn lsim_invoke(
     function: lsim_function,
     out: *mut lsim_invoke_result,
 ) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let invoked = with_region(region, |r| Ok(r.invoke(at(now_us), function.into())?))?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, invoke_result(invoked)) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `out`.
+    unsafe { invoke_into(region, out, |r| Ok(r.invoke(at(now_us), function.into())?)) }
 }
 
 /// Like `lsim_invoke`, with this request's init duration (`init_us`) in
@@ -500,15 +514,9 @@ pub unsafe extern "C" fn lsim_invoke_with_init(
     init_us: u64,
     out: *mut lsim_invoke_result,
 ) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let init = Duration::from_micros(init_us);
-        let invoked = with_region(region, |r| Ok(r.invoke_with_init(at(now_us), function.into(), init)?))?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, invoke_result(invoked)) };
-        Ok(())
-    })
+    let init = Duration::from_micros(init_us);
+    // SAFETY: the caller's contract on `out`.
+    unsafe { invoke_into(region, out, |r| Ok(r.invoke_with_init(at(now_us), function.into(), init)?)) }
 }
 
 /// An invoke of `function` at `now_us` whose end the region schedules
