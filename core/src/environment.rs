@@ -179,7 +179,7 @@ impl Environment {
     /// # Errors
     /// [`StateError::InvalidTransition`] when SPEC §1 does not allow `event`
     /// in the current state; the environment is then unchanged.
-    #[inline]
+    #[inline(always)]
     pub fn apply(&mut self, now: Instant, event: EnvEvent) -> Result<EnvState, StateError> {
         use EnvEvent as E;
         use EnvState as S;
