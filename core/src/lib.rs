@@ -42,6 +42,7 @@ pub mod sim;
 pub mod time;
 mod timer;
 pub mod tuning;
+mod wheel;
 
 pub use concurrency::{ScalingRule, ThrottleReason};
 pub use environment::{EnvKind, EnvState};

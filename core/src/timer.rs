@@ -58,6 +58,11 @@ impl<const N: usize> TimerHeap<N> {
         self.heap.first().map_or(u128::MAX, |e| e.order)
     }
 
+    /// The earliest timer's order (as [`Self::first_order`]) and key.
+    pub fn first_entry(&self) -> Option<(u128, u32)> {
+        self.heap.first().map(|e| (e.order, e.key))
+    }
+
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.heap.len()

@@ -49,6 +49,7 @@ use crate::function::FunctionConfig;
 use crate::pricing::Meter;
 use crate::time::{Duration, Instant};
 use crate::timer::TimerHeap;
+use crate::wheel::TimerWheel;
 use lists::{List, ListTag, NIL};
 use provisioned::Provisioning;
 
@@ -237,7 +238,7 @@ pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEF
     functions: heapless::Vec<FunctionSlot, FUNCTIONS>,
     envs: heapless::Vec<EnvSlot, ENVS>,
     free_head: u32,
-    env_timers: TimerHeap<ENVS>,
+    env_timers: TimerWheel<ENVS>,
     fn_timers: TimerHeap<FUNCTIONS>,
     /// Per function, the expiry of its oldest idle on-demand environment
     /// (the tail of its idle list, which is ordered by expiry).
@@ -297,7 +298,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             functions: heapless::Vec::new(),
             envs: heapless::Vec::new(),
             free_head: NIL,
-            env_timers: TimerHeap::new(),
+            env_timers: TimerWheel::new(),
             fn_timers: TimerHeap::new(),
             idle_timers: TimerHeap::new(),
             timer_seq: 0,
