@@ -750,7 +750,7 @@ pub unsafe extern "C" fn lsim_region_stats(region: *const lsim_region, out: *mut
     guard(|| {
         non_null(region)?;
         non_null(out)?;
-        let stats = with_region(region, |r| Ok(lsim_stats::from(r.stats())))?;
+        let stats = with_region(region, |r| Ok(lsim_stats::from(&r.stats())))?;
         // SAFETY: non-null, writable per the contract.
         unsafe { write_out(out, stats) };
         Ok(())

@@ -797,7 +797,7 @@ impl Runner {
             mm.eq("next_deadline_us", r.next_deadline().map(Instant::as_micros), want);
         }
         if let Some(v) = e.get("stats") {
-            check_stats(r.stats(), as_obj(v, "check expect.stats")?, mm)?;
+            check_stats(&r.stats(), as_obj(v, "check expect.stats")?, mm)?;
         }
         if let Some(v) = e.get("functions") {
             for (name, want) in as_obj(v, "check expect.functions")? {

@@ -124,7 +124,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     fn init_failed(&mut self, i: u32) -> Result<(), TimeError> {
         let fi = self.env_slot(i)?.function;
         self.transition(i, EnvEvent::InitFailed)?;
-        crate::region::Stats::bump(&mut self.stats.init_failures);
         let f = self.fn_slot_mut(fi)?;
         crate::region::Stats::bump(&mut f.stats.init_failures);
         f.pc.warming = f.pc.warming.saturating_sub(1);
@@ -251,7 +250,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         f.stats.ended(outcome);
         f.occupancy.busy_changed(now, false);
         self.occupancy.busy_changed(now, false);
-        self.stats.ended(outcome);
         self.ledger.end(unreserved);
         if self.ledger.unreserved_in_use() <= self.ledger.unreserved_pool() {
             self.unreserved_draining = false;
@@ -380,7 +378,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         *slot = EnvSlot { env, generation, function: fi, version, ..EnvSlot::VACANT };
         self.fn_slot_mut(fi)?.states.moved(None, EnvState::Creating);
         self.live_changed(fi, true)?;
-        crate::region::Stats::bump(&mut self.stats.envs_created);
         crate::region::Stats::bump(&mut self.fn_slot_mut(fi)?.stats.envs_created);
         Ok(Some(i))
     }
@@ -406,7 +403,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         *slot = EnvSlot { generation, next: free_head, ..EnvSlot::VACANT };
         self.free_head = i;
         self.env_timers.cancel(i);
-        crate::region::Stats::bump(&mut self.stats.envs_terminated);
         crate::region::Stats::bump(&mut self.fn_slot_mut(fi)?.stats.envs_terminated);
         Ok(())
     }

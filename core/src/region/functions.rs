@@ -197,6 +197,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.fn_timers.cancel(fi);
         self.idle_timers.cancel(fi);
         self.close_provisioned_span(fi)?;
+        let stats = self.fn_slot(fi)?.stats;
+        self.retired_stats.add(&stats);
         match self.retired_meter.checked_add(&self.fn_slot(fi)?.meter) {
             Ok(total) => self.retired_meter = total,
             Err(_) => self.meter_overflow = true,

@@ -223,7 +223,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     fn throttle(&mut self, fi: u32, reason: ThrottleReason) -> Result<Invoked, InvokeError> {
-        self.stats.throttled(reason);
         self.fn_slot_mut(fi)?.stats.throttled(reason);
         Ok(Invoked::Throttled(reason))
     }
@@ -329,7 +328,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let spillover = !on_pc && f.config.provisioned > 0;
         f.stats.started(start, on_pc, spillover);
         f.occupancy.busy_changed(now, true);
-        self.stats.started(start, on_pc, spillover);
         self.occupancy.busy_changed(now, true);
         self.ledger.start(unreserved);
         let slot = self.env_slot_mut(i)?;
@@ -410,7 +408,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
         self.detach(i, outcome)?;
         self.transition(i, EnvEvent::InitFailed)?;
-        Stats::bump(&mut self.stats.init_failures);
         Stats::bump(&mut self.fn_slot_mut(fi)?.stats.init_failures);
         if on_pc && !slot.retire {
             let f = self.fn_slot_mut(fi)?;

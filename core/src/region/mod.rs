@@ -247,7 +247,9 @@ pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEF
     live: u32,
     /// A configuration change left unreserved in use above the pool.
     unreserved_draining: bool,
-    stats: Stats,
+    /// The counters of deleted functions (the region's are these plus
+    /// its functions', summed when asked: nothing region-wide per request).
+    retired_stats: Stats,
     /// The usage of deleted functions (the region's is this plus its
     /// functions', summed when asked: nothing region-wide per invocation).
     retired_meter: Meter,
@@ -304,7 +306,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             timer_seq: 0,
             live: 0,
             unreserved_draining: false,
-            stats: Stats::default(),
+            retired_stats: Stats::default(),
             retired_meter: Meter::new(),
             meter_overflow: false,
             occupancy: Tally::default(),
@@ -331,9 +333,13 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             .min()
     }
 
-    /// Region-wide counters.
-    pub const fn stats(&self) -> &Stats {
-        &self.stats
+    /// Region-wide counters: those of every function, deleted ones
+    /// included. O(functions).
+    pub fn stats(&self) -> Stats {
+        self.functions.iter().filter(|f| f.in_use).fold(self.retired_stats, |mut total, f| {
+            total.add(&f.stats);
+            total
+        })
     }
 
     /// One function's counters, or `None` for an unknown or stale handle.

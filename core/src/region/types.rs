@@ -234,6 +234,42 @@ impl Stats {
     pub fn cold_starts(&self) -> u64 {
         self.full_cold_starts.saturating_add(self.partial_cold_starts)
     }
+    /// Adds `other`'s counts (saturating).
+    pub(crate) fn add(&mut self, other: &Stats) {
+        let Stats {
+            requests,
+            invocations,
+            warm_starts,
+            provisioned_starts,
+            partial_cold_starts,
+            full_cold_starts,
+            spillover,
+            throttles,
+            succeeded,
+            errors,
+            timeouts,
+            envs_created,
+            envs_terminated,
+            init_failures,
+        } = other;
+        let add = |a: &mut u64, b: &u64| *a = a.saturating_add(*b);
+        add(&mut self.requests, requests);
+        add(&mut self.invocations, invocations);
+        add(&mut self.warm_starts, warm_starts);
+        add(&mut self.provisioned_starts, provisioned_starts);
+        add(&mut self.partial_cold_starts, partial_cold_starts);
+        add(&mut self.full_cold_starts, full_cold_starts);
+        add(&mut self.spillover, spillover);
+        for (a, b) in self.throttles.iter_mut().zip(throttles) {
+            add(a, b);
+        }
+        add(&mut self.succeeded, succeeded);
+        add(&mut self.errors, errors);
+        add(&mut self.timeouts, timeouts);
+        add(&mut self.envs_created, envs_created);
+        add(&mut self.envs_terminated, envs_terminated);
+        add(&mut self.init_failures, init_failures);
+    }
     pub(crate) fn bump(c: &mut u64) {
         *c = c.saturating_add(1);
     }

@@ -382,7 +382,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         // Start fresh busy windows so peaks count only what follows the
         // warm-up; the minute series keeps the part of its minute before it.
         self.pre_warmup_window = self.region.take_busy_window_peak();
-        self.base_stats = *self.region.stats();
+        self.base_stats = self.region.stats();
         self.base_occupancy = self.region.occupancy();
         self.peak = self.region.busy() as u32;
         let region = &self.region;
@@ -415,7 +415,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
             self.peak = self.peak.max(window);
         }
         let busy_max = window.max(core::mem::take(&mut self.pre_warmup_window));
-        let stats = *region.stats();
+        let stats = region.stats();
         let occ = region.occupancy();
         let span = occ.since.saturating_since(self.last_minute_occupancy.since).as_micros() as f64;
         let avg = |a: u128, b: u128| if span <= 0.0 { 0.0 } else { a.saturating_sub(b) as f64 / span };
@@ -564,7 +564,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
         let region = &self.region;
         let usage = region.usage().map_err(|_| SimError::BillOverflow)?;
         let total = FunctionSummary::build(
-            region.stats(),
+            &region.stats(),
             &self.base_stats,
             &region.occupancy(),
             &self.base_occupancy,
