@@ -903,7 +903,9 @@ typedef struct lsim_stats {
    */
   uint64_t envs_terminated;
   /**
-   * Initializations that failed or exceeded their limit.
+   * Initializations that failed: an invocation failing during a full
+   * cold start, or a provisioned init over its limit. An on-demand init
+   * over 10 s is not a failure: it is retried inside the invoke (SPEC §1).
    */
   uint64_t init_failures;
 } lsim_stats;

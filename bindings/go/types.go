@@ -500,7 +500,7 @@ type Stats struct {
 	Timeouts       uint64 // of Errors, the timeouts
 	EnvsCreated    uint64 // environments created (on-demand and provisioned)
 	EnvsTerminated uint64 // environments terminated
-	InitFailures   uint64 // initializations that failed or exceeded their limit
+	InitFailures   uint64 // initializations that failed (an on-demand init over 10 s is retried in the invoke, not counted)
 }
 
 // ThrottlesTotal returns the throttles of every reason.

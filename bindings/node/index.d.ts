@@ -446,7 +446,7 @@ export interface Stats {
   timeouts: number;
   envsCreated: number;
   envsTerminated: number;
-  /** Initializations that failed or exceeded their limit. */
+  /** Initializations that failed (an invocation failing in a full cold start, a provisioned init over its limit); an on-demand init over 10 s is retried inside the invoke, not counted. */
   initFailures: number;
 }
 

@@ -387,7 +387,9 @@ pub struct lsim_stats {
     pub envs_created: u64,
     /// Environments terminated.
     pub envs_terminated: u64,
-    /// Initializations that failed or exceeded their limit.
+    /// Initializations that failed: an invocation failing during a full
+    /// cold start, or a provisioned init over its limit. An on-demand init
+    /// over 10 s is not a failure: it is retried inside the invoke (SPEC §1).
     pub init_failures: u64,
 }
 
