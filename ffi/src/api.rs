@@ -449,8 +449,28 @@ pub unsafe extern "C" fn lsim_prewarm(
 
 // ---- invoke, finish, time ----------------------------------------------------------
 
-/// The body shared by the invoke entry points: checks the pointers, runs
-/// `call` on the region and writes its answer to `out`.
+/// The body of the entry points that answer one value from a region:
+/// checks the pointers, runs `read` on the region and writes its answer to
+/// `out` (nothing is written on an error).
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `T`.
+unsafe fn read_into<T>(
+    region: *const lsim_region,
+    out: *mut T,
+    read: impl FnOnce(&mut CoreRegion) -> Result<T, lsim_status>,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out)?;
+        let value = with_region(region, read)?;
+        // SAFETY: non-null, writable per the caller's contract.
+        unsafe { write_out(out, value) };
+        Ok(())
+    })
+}
+
+/// The body shared by the invoke entry points.
 ///
 /// # Safety
 /// `out` is NULL or valid for writes of one `lsim_invoke_result`.
@@ -459,14 +479,8 @@ unsafe fn invoke_into(
     out: *mut lsim_invoke_result,
     call: impl FnOnce(&mut CoreRegion) -> Result<Invoked, lsim_status>,
 ) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let invoked = with_region(region, call)?;
-        // SAFETY: non-null, writable per the caller's contract.
-        unsafe { write_out(out, invoke_result(invoked)) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `out`.
+    unsafe { read_into(region, out, |r| call(r).map(invoke_result)) }
 }
 
 fn invoke_result(invoked: Invoked) -> lsim_invoke_result {
@@ -678,14 +692,8 @@ pub unsafe extern "C" fn lsim_next_deadline(
 /// `out` is NULL or valid for writes of one `uint64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lsim_region_now(region: *const lsim_region, out: *mut u64) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let now = with_region(region, |r| Ok(r.now().as_micros()))?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, now) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `out`.
+    unsafe { read_into(region, out, |r| Ok(r.now().as_micros())) }
 }
 
 // ---- observation -------------------------------------------------------------------
@@ -703,14 +711,12 @@ pub unsafe extern "C" fn lsim_function_get_counts(
     function: lsim_function,
     out: *mut lsim_function_counts,
 ) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let counts = with_region(region, |r| r.function_counts(function.into()).ok_or(lsim_status::UnknownFunction))?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, counts.into()) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `out`.
+    unsafe {
+        read_into(region, out, |r| {
+            r.function_counts(function.into()).map(Into::into).ok_or(lsim_status::UnknownFunction)
+        })
+    }
 }
 
 /// One function's counters since it was created.
@@ -726,16 +732,12 @@ pub unsafe extern "C" fn lsim_function_stats(
     function: lsim_function,
     out: *mut lsim_stats,
 ) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let stats = with_region(region, |r| {
+    // SAFETY: the caller's contract on `out`.
+    unsafe {
+        read_into(region, out, |r| {
             r.function_stats(function.into()).map(lsim_stats::from).ok_or(lsim_status::UnknownFunction)
-        })?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, stats) };
-        Ok(())
-    })
+        })
+    }
 }
 
 /// Region-wide counters since the region was created.
@@ -747,14 +749,8 @@ pub unsafe extern "C" fn lsim_function_stats(
 /// `out` is NULL or valid for writes of one `lsim_stats`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lsim_region_stats(region: *const lsim_region, out: *mut lsim_stats) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let stats = with_region(region, |r| Ok(lsim_stats::from(&r.stats())))?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, stats) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `out`.
+    unsafe { read_into(region, out, |r| Ok(lsim_stats::from(&r.stats()))) }
 }
 
 /// Account-wide concurrency counts: busy, live, unreserved in use, the
@@ -770,10 +766,9 @@ pub unsafe extern "C" fn lsim_region_get_counts(
     region: *const lsim_region,
     out: *mut lsim_region_counts,
 ) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let counts = with_region(region, |r| {
+    // SAFETY: the caller's contract on `out`.
+    unsafe {
+        read_into(region, out, |r| {
             Ok(lsim_region_counts {
                 busy: r.busy(),
                 live: u64::from(r.live()),
@@ -781,11 +776,8 @@ pub unsafe extern "C" fn lsim_region_get_counts(
                 unreserved_pool: r.unreserved_pool(),
                 claimed: r.claimed_concurrency(),
             })
-        })?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, counts) };
-        Ok(())
-    })
+        })
+    }
 }
 
 /// An environment's state (`LSIM_ENV_STATE_*`). A handle the region no
@@ -799,14 +791,8 @@ pub unsafe extern "C" fn lsim_region_get_counts(
 /// `out` is NULL or valid for writes of one `uint32_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lsim_env_state(region: *const lsim_region, env: lsim_env, out: *mut u32) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let state = with_region(region, |r| Ok(r.env_state(env.into()).unwrap_or(EnvState::Terminated)))?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, state as u32) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `out`.
+    unsafe { read_into(region, out, |r| Ok(r.env_state(env.into()).unwrap_or(EnvState::Terminated) as u32)) }
 }
 
 /// Live and busy environments of the whole region integrated over time up to
@@ -819,14 +805,8 @@ pub unsafe extern "C" fn lsim_env_state(region: *const lsim_region, env: lsim_en
 /// `out` is NULL or valid for writes of one `lsim_occupancy`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lsim_region_occupancy(region: *const lsim_region, out: *mut lsim_occupancy) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let occupancy = with_region(region, |r| Ok(lsim_occupancy::from(r.occupancy())))?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, occupancy) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `out`.
+    unsafe { read_into(region, out, |r| Ok(lsim_occupancy::from(r.occupancy()))) }
 }
 
 /// One function's occupancy (as `lsim_region_occupancy`), integrated up to
@@ -843,16 +823,12 @@ pub unsafe extern "C" fn lsim_function_occupancy(
     function: lsim_function,
     out: *mut lsim_occupancy,
 ) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let occupancy = with_region(region, |r| {
+    // SAFETY: the caller's contract on `out`.
+    unsafe {
+        read_into(region, out, |r| {
             r.function_occupancy(function.into()).map(lsim_occupancy::from).ok_or(lsim_status::UnknownFunction)
-        })?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, occupancy) };
-        Ok(())
-    })
+        })
+    }
 }
 
 /// The most busy environments (region-wide) since the last call (or since
@@ -867,14 +843,8 @@ pub unsafe extern "C" fn lsim_function_occupancy(
 /// `out` is NULL or valid for writes of one `uint32_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lsim_region_take_busy_window_peak(region: *mut lsim_region, out: *mut u32) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let peak = with_region(region, |r| Ok(r.take_busy_window_peak()))?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, peak) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `out`.
+    unsafe { read_into(region, out, |r| Ok(r.take_busy_window_peak())) }
 }
 
 /// One function's concurrency: its busy environments, cold-starting ones
@@ -891,14 +861,8 @@ pub unsafe extern "C" fn lsim_function_busy(
     function: lsim_function,
     out: *mut u32,
 ) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let busy = with_region(region, |r| r.function_busy(function.into()).ok_or(lsim_status::UnknownFunction))?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, busy) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `out`.
+    unsafe { read_into(region, out, |r| r.function_busy(function.into()).ok_or(lsim_status::UnknownFunction)) }
 }
 
 /// The function an environment belongs to.
@@ -916,14 +880,8 @@ pub unsafe extern "C" fn lsim_env_function(
     env: lsim_env,
     out: *mut lsim_function,
 ) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let f = with_region(region, |r| r.env_function(env.into()).ok_or(lsim_status::UnknownEnv))?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, f.into()) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `out`.
+    unsafe { read_into(region, out, |r| r.env_function(env.into()).map(Into::into).ok_or(lsim_status::UnknownEnv)) }
 }
 
 /// A function's current configuration, with `out->struct_size` set (reserved
@@ -940,16 +898,12 @@ pub unsafe extern "C" fn lsim_function_get_config(
     function: lsim_function,
     out: *mut lsim_function_config,
 ) -> lsim_status {
-    guard(|| {
-        non_null(region)?;
-        non_null(out)?;
-        let config = with_region(region, |r| {
+    // SAFETY: the caller's contract on `out`.
+    unsafe {
+        read_into(region, out, |r| {
             r.function_config(function.into()).map(lsim_function_config::from).ok_or(lsim_status::UnknownFunction)
-        })?;
-        // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, config) };
-        Ok(())
-    })
+        })
+    }
 }
 
 // ---- invariants ----------------------------------------------------------------------
