@@ -870,23 +870,70 @@ function isIndexPair(v) {
 // ---------------------------------------------------------------------------
 // Region.
 
-let liveRegions = 0;
+/**
+ * One kind of owned C handle (regions, simulation results): how to free
+ * it, how many are live, and the safety net that frees one whose owner was
+ * garbage-collected without `close()`.
+ */
+class HandleKind {
+  constructor(name, noun, free) {
+    this.name = name;
+    this.noun = noun;
+    this.free = free;
+    this.live = 0;
+    // The held value is the handle (a BigInt), never its owner.
+    this.registry = new FinalizationRegistry((ptr) => {
+      this.live -= 1;
+      try {
+        free(ptr);
+      } catch {
+        // Nothing useful to do during finalization.
+      }
+    });
+  }
+}
+
+/** One owned C handle: freed once, by `close()` or by the safety net. */
+class Owned {
+  #ptr;
+  #kind;
+
+  constructor(ptr, kind) {
+    this.#ptr = ptr;
+    this.#kind = kind;
+    kind.live += 1;
+    // Registered on this object, which lives exactly as long as its owner.
+    kind.registry.register(this, ptr, this);
+  }
+
+  get closed() {
+    return this.#ptr === null;
+  }
+
+  /** Frees the C handle. Idempotent. */
+  close() {
+    if (this.#ptr === null) return;
+    const ptr = this.#ptr;
+    this.#ptr = null;
+    this.#kind.registry.unregister(this);
+    this.#kind.live -= 1;
+    check(this.#kind.free(ptr), `${this.#kind.name}.close`);
+  }
+
+  /** The handle for operation `op`; STALE_HANDLE once closed. */
+  handle(op) {
+    if (this.#ptr === null) {
+      throw new LambdasimError(Status.STALE_HANDLE, `${this.#kind.name}.${op}: the ${this.#kind.noun} is closed`);
+    }
+    return this.#ptr;
+  }
+}
+
+const REGION = new HandleKind('Region', 'region', (ptr) => C.region_free(ptr));
 let nextRegionId = 1;
 
-// The safety net: a Region that was never closed frees its C region when
-// it is garbage-collected. The held value is the handle (a BigInt), never
-// the Region itself.
-const finalizer = new FinalizationRegistry((ptr) => {
-  liveRegions -= 1;
-  try {
-    C.region_free(ptr);
-  } catch {
-    // Nothing useful to do during finalization.
-  }
-});
-
 class Region {
-  #ptr = null;
+  #own = null;
   #id = 0;
 
   /** Creates a region (no functions, clock at 0). Missing settings take the defaults. */
@@ -894,10 +941,8 @@ class Region {
     const c = toCRegionConfig(config);
     const outPtr = [null];
     check(C.region_new(c, outPtr), 'Region');
-    this.#ptr = outPtr[0];
+    this.#own = new Owned(outPtr[0], REGION);
     this.#id = nextRegionId++;
-    liveRegions += 1;
-    finalizer.register(this, this.#ptr, this);
   }
 
   /** Same as `new Region(config)`. */
@@ -907,22 +952,17 @@ class Region {
 
   /** Regions created and not yet freed (by `close()` or the finalizer). */
   static liveCount() {
-    return liveRegions;
+    return REGION.live;
   }
 
   /** True once `close()` was called. */
   get closed() {
-    return this.#ptr === null;
+    return this.#own.closed;
   }
 
   /** Frees the C region. Idempotent; every later call throws STALE_HANDLE. */
   close() {
-    if (this.#ptr === null) return;
-    const ptr = this.#ptr;
-    this.#ptr = null;
-    finalizer.unregister(this);
-    liveRegions -= 1;
-    check(C.region_free(ptr), 'Region.close');
+    this.#own.close();
   }
 
   [DISPOSE]() {
@@ -930,8 +970,7 @@ class Region {
   }
 
   #handle(op) {
-    if (this.#ptr === null) throw new LambdasimError(Status.STALE_HANDLE, `Region.${op}: the region is closed`);
-    return this.#ptr;
+    return this.#own.handle(op);
   }
 
   #fn(v, op) {
@@ -1722,17 +1761,7 @@ function checkScenario(text, options = {}) {
   throw new LambdasimError(code, 'checkScenario');
 }
 
-let liveResults = 0;
-
-// The safety net for results never closed; the held value is the handle.
-const resultFinalizer = new FinalizationRegistry((ptr) => {
-  liveResults -= 1;
-  try {
-    C.sim_result_free(ptr);
-  } catch {
-    // Nothing useful to do during finalization.
-  }
-});
+const SIM_RESULT = new HandleKind('SimResult', 'result', (ptr) => C.sim_result_free(ptr));
 
 function toSimSummary(c) {
   const throttlesByReason = {};
@@ -1786,34 +1815,27 @@ function toMinutePoint(m) {
  * Every method of a closed result throws LambdasimError STALE_HANDLE.
  */
 class SimResult {
-  #ptr = null;
+  #own;
 
   /** Use `runScenario`. */
   constructor(ptr) {
     if (ptr === null || ptr === undefined) throw new TypeError('lambdasim: use runScenario() to create a SimResult');
-    this.#ptr = ptr;
-    liveResults += 1;
-    resultFinalizer.register(this, ptr, this);
+    this.#own = new Owned(ptr, SIM_RESULT);
   }
 
   /** Results created and not yet freed (by `close()` or the finalizer). */
   static liveCount() {
-    return liveResults;
+    return SIM_RESULT.live;
   }
 
   /** True once `close()` was called. */
   get closed() {
-    return this.#ptr === null;
+    return this.#own.closed;
   }
 
   /** Frees the C result. Idempotent; every later call throws STALE_HANDLE. */
   close() {
-    if (this.#ptr === null) return;
-    const ptr = this.#ptr;
-    this.#ptr = null;
-    resultFinalizer.unregister(this);
-    liveResults -= 1;
-    check(C.sim_result_free(ptr), 'SimResult.close');
+    this.#own.close();
   }
 
   [DISPOSE]() {
@@ -1821,8 +1843,7 @@ class SimResult {
   }
 
   #handle(op) {
-    if (this.#ptr === null) throw new LambdasimError(Status.STALE_HANDLE, `SimResult.${op}: the result is closed`);
-    return this.#ptr;
+    return this.#own.handle(op);
   }
 
   /** The seed the run used (the scenario's or the `seed` option, plus the replication). */
