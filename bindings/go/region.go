@@ -10,7 +10,6 @@ import "C"
 import (
 	"fmt"
 	"runtime"
-	"sync"
 	"unsafe"
 )
 
@@ -26,8 +25,7 @@ import (
 // Times (nowUs and friends) are microseconds of simulated time and must not
 // go backwards.
 type Region struct {
-	mu sync.RWMutex
-	h  *C.lsim_region // nil once closed; an opaque handle, never a Go pointer
+	own owned[*C.lsim_region]
 }
 
 // NewRegion creates a region with no functions and its clock at 0.
@@ -45,7 +43,7 @@ func NewRegion(cfg RegionConfig) (*Region, error) {
 	if err := statusError("NewRegion", C.lsim_region_new(&c, &h)); err != nil {
 		return nil, err
 	}
-	r := &Region{h: h}
+	r := &Region{own: owned[*C.lsim_region]{h: h}}
 	// Only a safety net: Close is what users should call.
 	runtime.SetFinalizer(r, (*Region).Close)
 	return r, nil
@@ -58,15 +56,8 @@ func (r *Region) Close() error {
 	if r == nil {
 		return nil
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.h == nil {
-		return nil
-	}
-	st := C.lsim_region_free(r.h)
-	r.h = nil
 	runtime.SetFinalizer(r, nil)
-	return statusError("Close", st)
+	return r.own.close("Close", func(h *C.lsim_region) C.lsim_status { return C.lsim_region_free(h) })
 }
 
 // call runs f with the live handle under the read lock; a closed or nil
@@ -75,14 +66,9 @@ func (r *Region) call(op string, f func(h *C.lsim_region) C.lsim_status) error {
 	if r == nil {
 		return closedError(op)
 	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if r.h == nil {
-		return closedError(op)
-	}
-	st := f(r.h)
+	err := r.own.call(op, closedError(op), f)
 	runtime.KeepAlive(r)
-	return statusError(op, st)
+	return err
 }
 
 // CreateFunction creates a function at nowUs. Provisioned concurrency in

@@ -10,7 +10,6 @@ import "C"
 import (
 	"fmt"
 	"runtime"
-	"sync"
 	"unsafe"
 )
 
@@ -111,8 +110,7 @@ type MinutePoint struct {
 // A SimResult never changes; it is safe for concurrent use, and Close waits
 // for calls in flight.
 type SimResult struct {
-	mu sync.RWMutex
-	h  *C.lsim_sim_result // nil once closed; an opaque handle, never a Go pointer
+	own owned[*C.lsim_sim_result]
 }
 
 // RunScenario runs one replication of a scenario (the TOML or JSON of
@@ -155,7 +153,7 @@ func RunScenario(text string, opts RunOptions) (*SimResult, error) {
 		}
 		return nil, err
 	}
-	r := &SimResult{h: h}
+	r := &SimResult{own: owned[*C.lsim_sim_result]{h: h}}
 	// Only a safety net: Close is what users should call.
 	runtime.SetFinalizer(r, (*SimResult).Close)
 	return r, nil
@@ -210,15 +208,8 @@ func (r *SimResult) Close() error {
 	if r == nil {
 		return nil
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.h == nil {
-		return nil
-	}
-	st := C.lsim_sim_result_free(r.h)
-	r.h = nil
 	runtime.SetFinalizer(r, nil)
-	return statusError("SimResult.Close", st)
+	return r.own.close("SimResult.Close", func(h *C.lsim_sim_result) C.lsim_status { return C.lsim_sim_result_free(h) })
 }
 
 // call runs f with the live handle under the read lock; a closed or nil
@@ -227,14 +218,9 @@ func (r *SimResult) call(op string, f func(h *C.lsim_sim_result) C.lsim_status) 
 	if r == nil {
 		return closedResultError(op)
 	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if r.h == nil {
-		return closedResultError(op)
-	}
-	st := f(r.h)
+	err := r.own.call("SimResult."+op, closedResultError(op), f)
 	runtime.KeepAlive(r)
-	return statusError("SimResult."+op, st)
+	return err
 }
 
 // readString reads a (buf, buf_len, *out_len) string into C memory, growing
