@@ -7,6 +7,11 @@
 # CARGO_TARGET_DIR is taken relative to the repository root): then the build
 # tag lambdasim_external drops the default path and CGO_LDFLAGS names the
 # archive.
+#
+# Then the same tests against an installed library: scripts/install.sh puts
+# it into a temporary prefix, and `-tags lambdasim_pkgconfig` links it
+# through pkg-config (PKG_CONFIG_PATH=PREFIX/lib/pkgconfig); the test binary
+# must need liblambdasim.so.0 and runs with LD_LIBRARY_PATH=PREFIX/lib.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,3 +41,17 @@ go vet "${tags[@]}" ./...
 echo "go test -race -count=1 ./..."
 # -count=1: Go's test cache does not notice a rebuilt .a.
 go test "${tags[@]}" -race -count=1 ./...
+
+echo "go test against an installed library (pkg-config, -tags lambdasim_pkgconfig)"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/lambdasim-go.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+prefix="$tmp/prefix"
+LSIM_NO_CARGO=1 "$root/scripts/install.sh" "$prefix" > /dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+go vet -tags lambdasim_pkgconfig ./...
+go test -tags lambdasim_pkgconfig -c -o "$tmp/lambdasim.test" .
+if ! readelf -d "$tmp/lambdasim.test" | grep "Shared library: \[liblambdasim.so.0\]" > /dev/null; then
+    echo "error: the pkg-config build does not link liblambdasim.so.0 from $prefix" >&2
+    exit 1
+fi
+LD_LIBRARY_PATH="$prefix/lib" "$tmp/lambdasim.test" -test.count=1
