@@ -3,9 +3,11 @@
  * lambdasim for Node: a deterministic model of AWS Lambda execution
  * environments and concurrency, over the lambdasim C ABI (loaded with koffi).
  *
- * - The shared library is `LAMBDASIM_LIB` when set, else the workspace's
- *   release build (`$CARGO_TARGET_DIR/release` or `../../target/release`).
- *   Its ABI version is checked at load (`ABI_VERSION`).
+ * - The shared library is found by load.js: `LAMBDASIM_LIB`, an install
+ *   prefix in `LAMBDASIM_PREFIX`, the workspace's release build (in a
+ *   checkout), the package's `prebuilds/<platform>-<arch>/`, or an installed
+ *   `liblambdasim.so.<major>`. Its ABI version is checked at load
+ *   (`ABI_VERSION`).
  * - `Region` owns one C region: free it with `close()` (idempotent) or
  *   `[Symbol.dispose]()`; a FinalizationRegistry frees leaked ones.
  * - `runScenario(text, options)` runs a whole scenario (the TOML or JSON of
@@ -22,8 +24,6 @@
  *   `LambdasimError`.
  */
 
-const fs = require('node:fs');
-const path = require('node:path');
 const koffi = require('koffi');
 
 /** The C ABI version this binding was written for (`LSIM_ABI_VERSION`). */
@@ -160,34 +160,7 @@ const SIM_TOTAL = 0xffffffff;
 // ---------------------------------------------------------------------------
 // Locating and loading the library.
 
-function libraryFileNames(platform = process.platform) {
-  if (platform === 'darwin') return ['liblambdasim_ffi.dylib', 'liblambdasim_ffi.so'];
-  if (platform === 'win32') return ['lambdasim_ffi.dll'];
-  return ['liblambdasim_ffi.so', 'liblambdasim_ffi.dylib'];
-}
-
-const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
-
-/**
- * Where the library is looked for: `{ path, candidates, fromEnv }`.
- * `LAMBDASIM_LIB` wins (relative to the working directory); else
- * `<target>/release/<lib>` where `<target>` is `CARGO_TARGET_DIR` (a
- * relative one is taken relative to the workspace root, where cargo is run,
- * as bindings/go/test.sh does) or the workspace's `target/`. On macOS the
- * `.dylib` is looked for first, elsewhere the `.so`.
- */
-function resolveLibraryPath(env = process.env, platform = process.platform) {
-  if (env.LAMBDASIM_LIB) {
-    const p = path.resolve(env.LAMBDASIM_LIB);
-    return { path: p, candidates: [p], fromEnv: true };
-  }
-  const targetDir = env.CARGO_TARGET_DIR
-    ? path.resolve(WORKSPACE_ROOT, env.CARGO_TARGET_DIR)
-    : path.join(WORKSPACE_ROOT, 'target');
-  const candidates = libraryFileNames(platform).map((f) => path.join(targetDir, 'release', f));
-  const found = candidates.find((p) => fs.existsSync(p));
-  return { path: found ?? candidates[0], candidates, fromEnv: false };
-}
+const { BUILD_HINT, loadLibrary, resolveLibraryPath } = require('./load');
 
 /**
  * Throws an Error naming both versions and the library path unless the
@@ -201,29 +174,6 @@ function checkAbiVersion(actual, expected = ABI_VERSION, libraryPath = LIBRARY_P
         'checkout (cargo build --release -p lambdasim-ffi) or use the matching binding.',
     );
   }
-}
-
-const BUILD_HINT =
-  `build it with \`cargo build --release -p lambdasim-ffi\` in the workspace root ` +
-  `(${WORKSPACE_ROOT}), or set LAMBDASIM_LIB to the library's path`;
-
-function loadLibrary() {
-  const where = resolveLibraryPath();
-  if (!fs.existsSync(where.path)) {
-    const looked = where.fromEnv
-      ? `LAMBDASIM_LIB=${where.path}`
-      : where.candidates.join(', ') + (process.env.CARGO_TARGET_DIR ? ' (from CARGO_TARGET_DIR)' : '');
-    throw new Error(`lambdasim: shared library not found at ${where.path} (looked at ${looked}); ${BUILD_HINT}`);
-  }
-  let lib;
-  try {
-    lib = koffi.load(where.path);
-  } catch (e) {
-    throw new Error(`lambdasim: cannot load the shared library ${where.path}: ${e.message}; ${BUILD_HINT}`, {
-      cause: e,
-    });
-  }
-  return { lib, path: where.path };
 }
 
 const loaded = loadLibrary();
