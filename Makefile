@@ -19,8 +19,6 @@ INCLUDEDIR ?= $(PREFIX)/include
 DESTDIR ?=
 CARGO ?= cargo
 
-export LIBDIR INCLUDEDIR DESTDIR
-
 .PHONY: all install uninstall test-install
 
 all:
@@ -29,7 +27,7 @@ ifneq ($(LSIM_NO_CARGO),1)
 endif
 
 install:
-	LSIM_NO_CARGO=1 scripts/install.sh $(PREFIX)
+	LSIM_NO_CARGO=1 LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)" DESTDIR="$(DESTDIR)" scripts/install.sh $(PREFIX)
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/lambdasim.h

@@ -26,7 +26,9 @@ prefix="$tmp/prefix"
 lib="$prefix/lib"
 fail() { echo "test-install: FAIL: $*" >&2; exit 1; }
 
-"$root/scripts/install.sh" "$prefix"
+# Only PREFIX decides where files go: a LIBDIR, INCLUDEDIR or DESTDIR left in
+# the environment must not send them into the real system.
+env -u LIBDIR -u INCLUDEDIR -u DESTDIR "$root/scripts/install.sh" "$prefix"
 version="$(PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --modversion lambdasim)"
 major="${version%%.*}"
 

@@ -46,7 +46,7 @@ echo "go test against an installed library (pkg-config, -tags lambdasim_pkgconfi
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/lambdasim-go.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 prefix="$tmp/prefix"
-LSIM_NO_CARGO=1 "$root/scripts/install.sh" "$prefix" > /dev/null
+env -u LIBDIR -u INCLUDEDIR -u DESTDIR LSIM_NO_CARGO=1 "$root/scripts/install.sh" "$prefix" > /dev/null
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 go vet -tags lambdasim_pkgconfig ./...
 go test -tags lambdasim_pkgconfig -c -o "$tmp/lambdasim.test" .
