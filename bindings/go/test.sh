@@ -9,7 +9,7 @@
 # archive.
 #
 # Then the same tests against an installed library: scripts/install.sh puts
-# it into a temporary prefix, and `-tags lambdasim_pkgconfig` links it
+# it into target/go-pkgconfig-prefix, and `-tags lambdasim_pkgconfig` links it
 # through pkg-config (PKG_CONFIG_PATH=PREFIX/lib/pkgconfig); the test binary
 # must need liblambdasim.so.0 and runs with LD_LIBRARY_PATH=PREFIX/lib.
 set -euo pipefail
@@ -43,11 +43,24 @@ echo "go test -race -count=1 ./..."
 go test "${tags[@]}" -race -count=1 ./...
 
 echo "go test against an installed library (pkg-config, -tags lambdasim_pkgconfig)"
+# Go's build cache keeps the flags pkg-config gave when the package was
+# first built: neither PKG_CONFIG_PATH nor pkg-config's answer is part of its
+# key, so a build against another prefix links the old -L directory. CGO_CFLAGS
+# is part of the key: naming the prefix's include directory there (harmless:
+# pkg-config adds the same -I) keys the cached package on the prefix. The
+# prefix is fixed under the target directory and reinstalled every run, so
+# the cache entry is reused.
+if [[ -n "${CARGO_TARGET_DIR:-}" ]]; then
+    prefix="$target_dir/go-pkgconfig-prefix"
+else
+    prefix="$root/target/go-pkgconfig-prefix"
+fi
+rm -rf "$prefix"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/lambdasim-go.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
-prefix="$tmp/prefix"
 env -u LIBDIR -u INCLUDEDIR -u DESTDIR LSIM_NO_CARGO=1 "$root/scripts/install.sh" "$prefix" > /dev/null
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -I$prefix/include"
 go vet -tags lambdasim_pkgconfig ./...
 go test -tags lambdasim_pkgconfig -c -o "$tmp/lambdasim.test" .
 if ! readelf -d "$tmp/lambdasim.test" | grep "Shared library: \[liblambdasim.so.0\]" > /dev/null; then
