@@ -15,7 +15,8 @@
 //!   behaviour; they are hard to guess (randomized per process);
 //! - function, environment and invocation handles carry their region's
 //!   `region_tag`: another region answers `LSIM_STATUS_UNKNOWN_FUNCTION`,
-//!   `LSIM_STATUS_UNKNOWN_ENV` or `LSIM_STATUS_UNKNOWN_INVOCATION`;
+//!   `LSIM_STATUS_UNKNOWN_ENV` or `LSIM_STATUS_UNKNOWN_INVOCATION` before
+//!   anything happens (its clock does not move);
 //! - enumerations arrive as `uint32_t` and go through `TryFrom`
 //!   (`LSIM_STATUS_INVALID_ARGUMENT` for unknown values); config structs
 //!   start with `struct_size`, which must equal the struct's size;
