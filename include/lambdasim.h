@@ -67,8 +67,11 @@
 /**
  * The version of this C ABI. `lsim_abi_version()` returns the library's;
  * a binding compiled against this header checks they are equal at load.
+ *
+ * Version 2 added `region_tag` to `lsim_function` and `lsim_env` (so
+ * `lsim_invocation` and the results holding them grew too).
  */
-#define LSIM_ABI_VERSION 1
+#define LSIM_ABI_VERSION 2
 
 /**
  * Environment slots of every region (its fixed capacity).
@@ -415,11 +418,13 @@ enum lsim_status
   LSIM_STATUS_CAPACITY_EXCEEDED = 8,
   /**
    * The function handle is unknown or stale (the function was deleted),
-   * or a function index is not below a simulation result's function count.
+   * or belongs to another region (its `region_tag`), or a function index
+   * is not below a simulation result's function count.
    */
   LSIM_STATUS_UNKNOWN_FUNCTION = 9,
   /**
-   * The invocation handle is unknown, stale or already finished.
+   * The invocation handle is unknown, stale or already finished, or
+   * belongs to another region.
    */
   LSIM_STATUS_UNKNOWN_INVOCATION = 10,
   /**
@@ -510,7 +515,8 @@ enum lsim_status
   LSIM_STATUS_SIMULATION_FAILED = 29,
   /**
    * The environment handle is unknown or stale (the environment
-   * terminated and its slot was freed or reused, or it never existed).
+   * terminated and its slot was freed or reused, or it never existed), or
+   * belongs to another region.
    */
   LSIM_STATUS_UNKNOWN_ENV = 30,
 };
@@ -674,8 +680,9 @@ typedef struct lsim_function_config {
 } lsim_function_config;
 
 /**
- * A function of a region (by value). A deleted function's handle is
- * answered with `LSIM_STATUS_UNKNOWN_FUNCTION`, never another function.
+ * A function of a region (by value). A deleted function's handle, or one
+ * of another region, is answered with `LSIM_STATUS_UNKNOWN_FUNCTION`, never
+ * another function.
  */
 typedef struct lsim_function {
   /**
@@ -686,10 +693,18 @@ typedef struct lsim_function {
    * Generation of the slot.
    */
   uint32_t generation;
+  /**
+   * The tag of the region that made the handle: nonzero, distinct for
+   * every region of the process. A handle with another region's tag (or
+   * 0) names nothing in this region.
+   */
+  uint32_t region_tag;
 } lsim_function;
 
 /**
- * An execution environment of a region (by value).
+ * An execution environment of a region (by value). One of another region
+ * is unknown here (`LSIM_STATUS_UNKNOWN_ENV`, or
+ * `LSIM_ENV_STATE_TERMINATED` from `lsim_env_state`).
  */
 typedef struct lsim_env {
   /**
@@ -700,10 +715,17 @@ typedef struct lsim_env {
    * Generation of the slot.
    */
   uint32_t generation;
+  /**
+   * The tag of the region that made the handle (as
+   * `lsim_function.region_tag`).
+   */
+  uint32_t region_tag;
 } lsim_env;
 
 /**
  * One invocation (by value): its environment and its sequence number there.
+ * `env.region_tag` binds it to its region: another region answers
+ * `LSIM_STATUS_UNKNOWN_INVOCATION`.
  */
 typedef struct lsim_invocation {
   /**

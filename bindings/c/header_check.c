@@ -15,12 +15,12 @@
 #endif
 
 LSIM_STATIC_ASSERT(sizeof(lsim_status) == 4, "lsim_status is a uint32_t");
-LSIM_STATIC_ASSERT(sizeof(lsim_function) == 8, "lsim_function is two uint32_t");
-LSIM_STATIC_ASSERT(sizeof(lsim_env) == 8, "lsim_env is two uint32_t");
-LSIM_STATIC_ASSERT(sizeof(lsim_invocation) == 12, "lsim_invocation is env + seq");
+LSIM_STATIC_ASSERT(sizeof(lsim_function) == 12, "lsim_function is index, generation, region_tag");
+LSIM_STATIC_ASSERT(sizeof(lsim_env) == 12, "lsim_env is index, generation, region_tag");
+LSIM_STATIC_ASSERT(sizeof(lsim_invocation) == 16, "lsim_invocation is env + seq");
 LSIM_STATIC_ASSERT(sizeof(((lsim_stats *)0)->throttles) == LSIM_THROTTLE_REASON_COUNT * sizeof(uint64_t),
                    "one throttle counter per reason");
-LSIM_STATIC_ASSERT(LSIM_ABI_VERSION == 1, "this header is ABI version 1");
+LSIM_STATIC_ASSERT(LSIM_ABI_VERSION == 2, "this header is ABI version 2");
 LSIM_STATIC_ASSERT(sizeof(((lsim_sim_summary *)0)->throttles_by_reason) == LSIM_THROTTLE_REASON_COUNT * sizeof(uint64_t),
                    "one throttle count per reason");
 #if UINTPTR_MAX == UINT64_MAX && defined(__x86_64__)
@@ -28,6 +28,8 @@ LSIM_STATIC_ASSERT(sizeof(((lsim_sim_summary *)0)->throttles_by_reason) == LSIM_
 LSIM_STATIC_ASSERT(sizeof(lsim_run_options) == 48, "lsim_run_options");
 LSIM_STATIC_ASSERT(sizeof(lsim_sim_summary) == 200, "lsim_sim_summary");
 LSIM_STATIC_ASSERT(sizeof(lsim_minute_point) == 88, "lsim_minute_point");
+LSIM_STATIC_ASSERT(sizeof(lsim_invoke_result) == 72, "lsim_invoke_result");
+LSIM_STATIC_ASSERT(sizeof(lsim_finish_result) == 40, "lsim_finish_result");
 #endif
 
 int main(void) {

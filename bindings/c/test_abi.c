@@ -65,20 +65,20 @@ static lsim_region *new_region(void) {
 }
 
 static lsim_function new_function(lsim_region *r, uint64_t now_us, const lsim_function_config *c) {
-    lsim_function f = {0, 0};
+    lsim_function f = {0, 0, 0};
     CHECK_OK(lsim_function_create(r, now_us, c, &f));
     return f;
 }
 
 static int same_env(lsim_env a, lsim_env b) {
-    return a.index == b.index && a.generation == b.generation;
+    return a.index == b.index && a.generation == b.generation && a.region_tag == b.region_tag;
 }
 
 /* ---- versions and names ------------------------------------------------ */
 
 static void test_versions(void) {
     CHECK(lsim_abi_version() == LSIM_ABI_VERSION);
-    CHECK(LSIM_ABI_VERSION == 1);
+    CHECK(LSIM_ABI_VERSION == 2);
     CHECK(lsim_version() != NULL && strlen(lsim_version()) > 0);
 }
 
@@ -190,11 +190,11 @@ static void test_null_pointers(void) {
 
     lsim_region *r = new_region();
     lsim_function f = new_function(r, 0, &fc);
-    lsim_function f_out = {77, 77};
+    lsim_function f_out = {77, 77, 77};
     lsim_invoke_result ir;
     lsim_finish_result fr;
-    lsim_invocation inv = {{0, 0}, 0};
-    lsim_env env = {0, 0};
+    lsim_invocation inv = {{0, 0, 0}, 0};
+    lsim_env env = {0, 0, 0};
     lsim_function_counts fcounts;
     lsim_region_counts rcounts;
     lsim_stats stats;
@@ -311,7 +311,7 @@ static void test_stale_function_handle(void) {
     lsim_function g = new_function(r, 0, &fc);
     CHECK(g.index == f.index && g.generation != f.generation);
     CHECK_STATUS(lsim_invoke(r, 0, f, &ir), LSIM_STATUS_UNKNOWN_FUNCTION);
-    lsim_function never = {200, 1};
+    lsim_function never = {200, 1, f.region_tag};
     CHECK_STATUS(lsim_invoke(r, 0, never, &ir), LSIM_STATUS_UNKNOWN_FUNCTION);
     CHECK_REGION(r);
     CHECK_OK(lsim_region_free(r));
@@ -331,7 +331,7 @@ static void test_stale_invocation_handle(void) {
     CHECK_STATUS(lsim_finish(r, ir.ready_at_us + 2000, ir.invocation, LSIM_OUTCOME_SUCCESS, &fr),
                  LSIM_STATUS_UNKNOWN_INVOCATION);
     CHECK(fr.duration_us == 0x5A5A5A5A5A5A5A5Au); /* not written on error */
-    lsim_invocation made_up = {{9999, 1}, 1};
+    lsim_invocation made_up = {{9999, 1, ir.env.region_tag}, 1};
     CHECK_STATUS(lsim_finish(r, ir.ready_at_us + 2000, made_up, LSIM_OUTCOME_SUCCESS, &fr),
                  LSIM_STATUS_UNKNOWN_INVOCATION);
     lsim_invocation wrong_seq = ir.invocation;
@@ -339,6 +339,117 @@ static void test_stale_invocation_handle(void) {
     CHECK_STATUS(lsim_finish(r, ir.ready_at_us + 2000, wrong_seq, LSIM_OUTCOME_SUCCESS, &fr),
                  LSIM_STATUS_UNKNOWN_INVOCATION);
     CHECK_REGION(r);
+    CHECK_OK(lsim_region_free(r));
+}
+
+/* ---- handles bound to their region -------------------------------------------- */
+
+/* Every entry point taking a function handle, called on `r` with `f`: each
+ * must answer `want`. */
+static void check_function_calls(lsim_region *r, uint64_t t, lsim_function f, lsim_status want) {
+    lsim_function_config fc = function_config();
+    lsim_invoke_result ir;
+    lsim_env e = {0, 0, 0};
+    uint32_t started = 0, busy = 0;
+    lsim_function_counts counts;
+    lsim_stats stats;
+    lsim_occupancy o;
+    lsim_function_config got;
+    lsim_bill b;
+    CHECK_STATUS(lsim_function_update(r, t, f, &fc), want);
+    CHECK_STATUS(lsim_function_put_reserved(r, t, f, 1, 5), want);
+    CHECK_STATUS(lsim_function_put_provisioned(r, t, f, 1), want);
+    CHECK_STATUS(lsim_function_set_keep_alive(r, t, f, 1, 1000), want);
+    CHECK_STATUS(lsim_prewarm(r, t, f, &started, &e), want);
+    CHECK_STATUS(lsim_invoke(r, t, f, &ir), want);
+    CHECK_STATUS(lsim_invoke_with_init(r, t, f, 1, &ir), want);
+    CHECK_STATUS(lsim_invoke_for(r, t, f, 1, LSIM_OUTCOME_SUCCESS, &ir), want);
+    CHECK_STATUS(lsim_invoke_for_with_init(r, t, f, 1, LSIM_OUTCOME_SUCCESS, 1, &ir), want);
+    CHECK_STATUS(lsim_function_get_counts(r, f, &counts), want);
+    CHECK_STATUS(lsim_function_stats(r, f, &stats), want);
+    CHECK_STATUS(lsim_function_occupancy(r, f, &o), want);
+    CHECK_STATUS(lsim_function_busy(r, f, &busy), want);
+    CHECK_STATUS(lsim_function_get_config(r, f, &got), want);
+    CHECK_STATUS(lsim_function_bill(r, f, LSIM_PRICES_US_EAST_1, 0, &b), want);
+    CHECK_STATUS(lsim_function_delete(r, t, f), want);
+}
+
+static void test_handles_of_another_region(void) {
+    lsim_function_config fc = function_config();
+    lsim_region *a = new_region();
+    lsim_region *b = new_region();
+    lsim_function fa = new_function(a, 0, &fc);
+    lsim_function fb = new_function(b, 0, &fc);
+    lsim_invoke_result ia, ib;
+    lsim_finish_result fr;
+    lsim_function g = {55, 55, 55};
+    uint32_t state = 99;
+    uint64_t now = 99;
+    lsim_stats stats;
+
+    /* Same slot and generation: only the region tag tells them apart. */
+    CHECK(fa.index == fb.index && fa.generation == fb.generation);
+    CHECK(fa.region_tag != 0 && fb.region_tag != 0 && fa.region_tag != fb.region_tag);
+    CHECK_OK(lsim_invoke(a, 0, fa, &ia));
+    CHECK_OK(lsim_invoke(b, 0, fb, &ib));
+    CHECK(ia.env.index == ib.env.index && ia.env.generation == ib.env.generation);
+    CHECK(ia.env.region_tag == fa.region_tag && same_env(ia.invocation.env, ia.env));
+
+    /* A's handles on B: refused, and nothing happens to B. */
+    uint64_t t = ib.ready_at_us + 1000;
+    check_function_calls(b, t, fa, LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_finish(b, t, ia.invocation, LSIM_OUTCOME_SUCCESS, &fr), LSIM_STATUS_UNKNOWN_INVOCATION);
+    CHECK_STATUS(lsim_env_function(b, ia.env, &g), LSIM_STATUS_UNKNOWN_ENV);
+    CHECK(g.index == 55 && g.generation == 55 && g.region_tag == 55); /* not written on error */
+    CHECK_OK(lsim_env_state(b, ia.env, &state));
+    CHECK(state == LSIM_ENV_STATE_TERMINATED); /* never an environment of B */
+    CHECK_OK(lsim_region_now(b, &now));
+    CHECK(now == 0);
+    CHECK_OK(lsim_region_stats(b, &stats));
+    CHECK(stats.requests == 1);
+
+    /* Each region's own handles still work, and what it hands out carries its tag. */
+    CHECK_OK(lsim_env_function(b, ib.env, &g));
+    CHECK(g.index == fb.index && g.generation == fb.generation && g.region_tag == fb.region_tag);
+    CHECK_OK(lsim_finish(b, t, ib.invocation, LSIM_OUTCOME_SUCCESS, &fr));
+    CHECK(fr.function.region_tag == fb.region_tag && same_env(fr.env, ib.env));
+    CHECK_OK(lsim_finish(a, t, ia.invocation, LSIM_OUTCOME_SUCCESS, &fr));
+    CHECK(fr.function.region_tag == fa.region_tag && same_env(fr.env, ia.env));
+    CHECK_REGION(a);
+    CHECK_REGION(b);
+    CHECK_OK(lsim_region_free(a));
+
+    /* A freed region's handles do not work on a region made after it. */
+    lsim_region *c = new_region();
+    lsim_function fc2 = new_function(c, 0, &fc);
+    CHECK(fc2.region_tag != fa.region_tag && fc2.region_tag != fb.region_tag);
+    check_function_calls(c, 0, fa, LSIM_STATUS_UNKNOWN_FUNCTION);
+    /* A zero tag (a zeroed struct) names nothing either. */
+    lsim_function zero = fc2;
+    zero.region_tag = 0;
+    check_function_calls(c, 0, zero, LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_OK(lsim_invoke(c, 0, fc2, &ia));
+    CHECK(ia.throttled == 0);
+    CHECK_OK(lsim_region_free(c));
+    CHECK_OK(lsim_region_free(b));
+}
+
+/* Run first in the process: before region handles were randomized, the
+ * first region of every process was 0x400001 (slot 0, generation 1), so
+ * freeing that made-up value freed a live region. */
+static void test_first_region_handle_is_not_guessable(void) {
+    lsim_region *r = new_region();
+    lsim_region *guess = (lsim_region *)(uintptr_t)0x400001u;
+    CHECK(r != guess);
+    if (r != guess) {
+        CHECK_STATUS(lsim_region_free(guess), LSIM_STATUS_STALE_HANDLE);
+        CHECK_STATUS(lsim_advance(guess, 0), LSIM_STATUS_STALE_HANDLE);
+    }
+    CHECK_OK(lsim_advance(r, 0));
+    CHECK(((uintptr_t)r & 1) == 1);
+#if UINTPTR_MAX == UINT64_MAX
+    CHECK((uintptr_t)r < ((uintptr_t)1 << 38)); /* below Go's heap */
+#endif
     CHECK_OK(lsim_region_free(r));
 }
 
@@ -395,7 +506,7 @@ static void test_unknown_enum_values(void) {
 }
 
 static lsim_status try_function(lsim_region *r, const lsim_function_config *c) {
-    lsim_function f = {77, 77};
+    lsim_function f = {77, 77, 77};
     lsim_status s = lsim_function_create(r, 0, c, &f);
     if (s == LSIM_STATUS_OK) {
         CHECK_OK(lsim_function_delete(r, 0, f));
@@ -793,7 +904,7 @@ static void test_cost_config_fields(void) {
     CHECK_OK(lsim_region_new(&rc, &r));
 
     lsim_function_config fc = function_config();
-    lsim_function f = {77, 77};
+    lsim_function f = {77, 77, 77};
     fc.architecture = 2;
     CHECK_STATUS(lsim_function_create(r, 0, &fc, &f), LSIM_STATUS_INVALID_ARGUMENT);
     fc.architecture = LSIM_ARCH_NONE;
@@ -896,7 +1007,7 @@ static void test_cost_null_pointers(void) {
     CHECK(count == 7);
 
     lsim_region *r = new_region();
-    lsim_function f = {0, 0};
+    lsim_function f = {0, 0, 0};
     CHECK_STATUS(lsim_region_bill(NULL, LSIM_PRICES_US_EAST_1, 0, &bill), LSIM_STATUS_NULL_POINTER);
     CHECK_STATUS(lsim_region_bill(r, LSIM_PRICES_US_EAST_1, 0, NULL), LSIM_STATUS_NULL_POINTER);
     CHECK_STATUS(lsim_function_bill(NULL, f, LSIM_PRICES_US_EAST_1, 0, &bill), LSIM_STATUS_NULL_POINTER);
@@ -1127,7 +1238,7 @@ static void test_region_bill_handles(void) {
     CHECK_STATUS(lsim_region_bill(r, LSIM_PRICES_US_EAST_1, 2, &b), LSIM_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(lsim_function_bill(r, f, 2, 0, &b), LSIM_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(lsim_function_bill(r, f, LSIM_PRICES_US_EAST_1, 9, &b), LSIM_STATUS_INVALID_ARGUMENT);
-    lsim_function never = {200, 1};
+    lsim_function never = {200, 1, f.region_tag};
     CHECK_STATUS(lsim_function_bill(r, never, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_UNKNOWN_FUNCTION);
     CHECK_OK(lsim_function_delete(r, 0, f));
     CHECK_STATUS(lsim_function_bill(r, f, LSIM_PRICES_US_EAST_1, 0, &b), LSIM_STATUS_UNKNOWN_FUNCTION);
@@ -1346,7 +1457,7 @@ static void test_extras_null_stale_unknown(void) {
     lsim_function_config fc = function_config();
     lsim_region *r = new_region();
     lsim_function f = new_function(r, 0, &fc);
-    lsim_env e = {0, 0};
+    lsim_env e = {0, 0, f.region_tag};
     lsim_occupancy o;
     lsim_function g;
     lsim_function_config got;
@@ -1379,7 +1490,7 @@ static void test_extras_null_stale_unknown(void) {
     g.index = 55;
     g.generation = 55;
     CHECK_STATUS(lsim_env_function(r, e, &g), LSIM_STATUS_UNKNOWN_ENV);
-    lsim_env far = {UINT32_MAX, UINT32_MAX};
+    lsim_env far = {UINT32_MAX, UINT32_MAX, f.region_tag};
     CHECK_STATUS(lsim_env_function(r, far, &g), LSIM_STATUS_UNKNOWN_ENV);
     CHECK(g.index == 55 && g.generation == 55); /* not written on error */
     lsim_invoke_result ir;
@@ -1430,8 +1541,8 @@ static void test_prewarm(void) {
     lsim_region *r = new_region();
     lsim_function f = new_function(r, 0, &fc);
     uint32_t started = 99, state = 99, busy = 99;
-    lsim_env e = {0, 0};
-    lsim_function g = {0, 0};
+    lsim_env e = {0, 0, 0};
+    lsim_function g = {0, 0, 0};
 
     CHECK_OK(lsim_prewarm(r, 0, f, &started, &e));
     CHECK(started == 1);
@@ -1462,7 +1573,7 @@ static void test_prewarm(void) {
     f = new_function(r, 0, &fc);
     CHECK_OK(lsim_prewarm(r, 0, f, &started, &e));
     CHECK(started == 1);
-    lsim_env untouched = {777, 777};
+    lsim_env untouched = {777, 777, 777};
     started = 99;
     CHECK_OK(lsim_prewarm(r, 0, f, &started, &untouched));
     CHECK(started == 0 && untouched.index == 777 && untouched.generation == 777);
@@ -1680,7 +1791,7 @@ static void test_invoke_for_errors(void) {
 
     /* Stale and unknown functions, time going backwards. */
     CHECK_OK(lsim_function_delete(r, 0, f));
-    lsim_function never = {200, 1};
+    lsim_function never = {200, 1, f.region_tag};
     CHECK_STATUS(lsim_invoke_for(r, 0, f, 1000, LSIM_OUTCOME_SUCCESS, &ir), LSIM_STATUS_UNKNOWN_FUNCTION);
     CHECK_STATUS(lsim_invoke_for_with_init(r, 0, never, 1000, LSIM_OUTCOME_SUCCESS, 5, &ir),
                  LSIM_STATUS_UNKNOWN_FUNCTION);
@@ -1706,6 +1817,7 @@ static void test_invoke_for_errors(void) {
 }
 
 int main(void) {
+    test_first_region_handle_is_not_guessable(); /* first: it needs the process's first region */
     test_versions();
     test_status_strings();
     test_enum_strings();
@@ -1714,6 +1826,7 @@ int main(void) {
     test_freed_and_stale_region_handles();
     test_stale_function_handle();
     test_stale_invocation_handle();
+    test_handles_of_another_region();
     test_unknown_enum_values();
     test_out_of_range_numbers();
     test_bad_struct_size();

@@ -183,7 +183,7 @@ typedef struct runner {
 } runner;
 
 /* A handle no function has: what a name never created stands for. */
-static const lsim_function UNKNOWN_FUNCTION = {UINT32_MAX, 0};
+static const lsim_function UNKNOWN_FUNCTION = {UINT32_MAX, 0, 0};
 
 static const fn_entry *find_fn(const runner *r, const char *name) {
     for (size_t i = 0; i < r->n_fns; i++)
@@ -202,7 +202,7 @@ static void add_fn(runner *r, const char *name, lsim_function f) {
 }
 
 static int same_env(lsim_env a, lsim_env b) {
-    return a.index == b.index && a.generation == b.generation;
+    return a.index == b.index && a.generation == b.generation && a.region_tag == b.region_tag;
 }
 
 #if defined(__GNUC__)

@@ -26,11 +26,12 @@
 //
 // # Handles
 //
-// [Function], [Env] and [Invocation] are plain values (slot index plus
-// generation): copy and compare them freely. A handle the region no longer
-// knows is answered with an error ([ErrUnknownFunction],
-// [ErrUnknownInvocation]), never with another function's or invocation's
-// data.
+// [Function], [Env] and [Invocation] are plain values (slot index,
+// generation and the tag of the region that made them): copy and compare
+// them freely. A handle the region no longer knows, or one of another
+// region, is answered with an error ([ErrUnknownFunction],
+// [ErrUnknownInvocation], [ErrUnknownEnv]) and changes nothing, never with
+// another function's or invocation's data.
 //
 // # Errors
 //

@@ -367,32 +367,40 @@ func (c *FunctionConfig) toC() C.lsim_function_config {
 // ---- handles -------------------------------------------------------------------
 
 // Function is a function of a region (a value handle). A deleted
-// function's handle is answered with [ErrUnknownFunction].
+// function's handle, or one of another region, is answered with
+// [ErrUnknownFunction].
 type Function struct {
 	Index      uint32 // slot in the function table
 	Generation uint32 // generation of the slot
+	// RegionTag binds the handle to the region that made it (nonzero,
+	// distinct for every region of the process): another region, or a
+	// zero tag, answers [ErrUnknownFunction].
+	RegionTag uint32
 }
 
 func (f Function) toC() C.lsim_function {
-	return C.lsim_function{index: C.uint32_t(f.Index), generation: C.uint32_t(f.Generation)}
+	return C.lsim_function{index: C.uint32_t(f.Index), generation: C.uint32_t(f.Generation), region_tag: C.uint32_t(f.RegionTag)}
 }
 
 func functionFromC(f C.lsim_function) Function {
-	return Function{Index: uint32(f.index), Generation: uint32(f.generation)}
+	return Function{Index: uint32(f.index), Generation: uint32(f.generation), RegionTag: uint32(f.region_tag)}
 }
 
-// Env is an execution environment of a region (a value handle).
+// Env is an execution environment of a region (a value handle). One of
+// another region is unknown there ([ErrUnknownEnv], or
+// [EnvTerminated] from [Region.EnvState]).
 type Env struct {
 	Index      uint32 // slot in the environment table
 	Generation uint32 // generation of the slot
+	RegionTag  uint32 // the region that made it (as [Function.RegionTag])
 }
 
 func (e Env) toC() C.lsim_env {
-	return C.lsim_env{index: C.uint32_t(e.Index), generation: C.uint32_t(e.Generation)}
+	return C.lsim_env{index: C.uint32_t(e.Index), generation: C.uint32_t(e.Generation), region_tag: C.uint32_t(e.RegionTag)}
 }
 
 func envFromC(e C.lsim_env) Env {
-	return Env{Index: uint32(e.index), Generation: uint32(e.generation)}
+	return Env{Index: uint32(e.index), Generation: uint32(e.generation), RegionTag: uint32(e.region_tag)}
 }
 
 // Invocation is a started invocation: its handle (Env and Seq, all that

@@ -1,9 +1,15 @@
 // Type declarations of the lambdasim Node binding (index.js).
 //
-// Times and durations are microseconds of simulated time as JS numbers:
-// non-negative safe integers (0..Number.MAX_SAFE_INTEGER). A wrong type
-// throws TypeError, an out-of-range number RangeError; every non-OK status of
-// the C ABI throws LambdasimError. A throttle is an answer, not an error.
+// Times and durations are microseconds of simulated time: non-negative safe
+// integers (0..Number.MAX_SAFE_INTEGER) or BigInts (up to 2^64 - 1). A wrong
+// type throws TypeError, an out-of-range number RangeError, before anything
+// is called; every non-OK status of the C ABI throws LambdasimError. A
+// throttle is an answer, not an error.
+//
+// Every uint64_t the library answers (times, durations, counters) is a
+// number when it is a safe integer and a BigInt past
+// Number.MAX_SAFE_INTEGER (`Micros`, `U64`): a call that took effect never
+// throws because its answer does not fit a number.
 
 declare global {
   // Symbol.dispose exists in Node >= 18.18 / 20.4 (and TypeScript >= 5.2's
@@ -13,11 +19,18 @@ declare global {
   }
 }
 
-/** Microseconds of simulated time (a non-negative safe integer). */
-export type Micros = number;
+/**
+ * Microseconds of simulated time: a non-negative safe integer, or a BigInt.
+ * Answers are numbers unless past Number.MAX_SAFE_INTEGER (e.g. `readyAtUs`
+ * of an invoke near 2^53 µs); any answer can be passed back as an argument.
+ */
+export type Micros = number | bigint;
+
+/** A uint64_t count: a number, or a BigInt past Number.MAX_SAFE_INTEGER. */
+export type U64 = number | bigint;
 
 /** The C ABI version this binding was written for (`LSIM_ABI_VERSION`). */
-export const ABI_VERSION: 1;
+export const ABI_VERSION: 2;
 /** Environment slots of every region (`LSIM_ENV_CAPACITY`). */
 export const ENV_CAPACITY: 16384;
 /** Function slots of every region (`LSIM_FUNCTION_CAPACITY`). */
@@ -284,20 +297,26 @@ export interface FunctionConfigValues {
 }
 
 // ---------------------------------------------------------------------------
-// Handles (frozen plain objects). A handle handed out by one region is
-// refused by another (UNKNOWN_FUNCTION / UNKNOWN_INVOCATION); a plain object
-// of the right shape is passed to C as is.
+// Handles (frozen plain objects). `regionTag` binds a handle to the region
+// that handed it out: the library refuses it in another region
+// (UNKNOWN_FUNCTION / UNKNOWN_ENV / UNKNOWN_INVOCATION; `envState` answers
+// 'Terminated'). A plain object of the right shape is passed to C as is (a
+// missing `regionTag` is 0, no region's).
 
 /** A function of a region. Stale after `deleteFunction` (UNKNOWN_FUNCTION). */
 export interface FunctionHandle {
   readonly index: number;
   readonly generation: number;
+  /** The region that made it (nonzero, distinct for every region of the process). */
+  readonly regionTag?: number;
 }
 
 /** An execution environment of a region. */
 export interface EnvHandle {
   readonly index: number;
   readonly generation: number;
+  /** The region that made it (as `FunctionHandle.regionTag`). */
+  readonly regionTag?: number;
 }
 
 /** One invocation: its environment and its sequence number there (from 1). */
@@ -424,30 +443,30 @@ export interface FunctionCounts {
 /** Counters since the region (or function) was created. */
 export interface Stats {
   /** Requests made (started + throttled). */
-  requests: number;
+  requests: U64;
   /** Invocations started. */
-  invocations: number;
-  warmStarts: number;
+  invocations: U64;
+  warmStarts: U64;
   /** Starts on an idle provisioned environment. */
-  provisionedStarts: number;
-  partialColdStarts: number;
-  fullColdStarts: number;
+  provisionedStarts: U64;
+  partialColdStarts: U64;
+  fullColdStarts: U64;
   /** Invocations of a function with provisioned concurrency that ran on on-demand environments. */
-  spillover: number;
+  spillover: U64;
   /** Throttles by AWS reason. */
-  throttles: Record<ThrottleReasonName, number>;
+  throttles: Record<ThrottleReasonName, U64>;
   /** The sum of `throttles`. */
-  throttlesTotal: number;
+  throttlesTotal: U64;
   /** Invocations that ended successfully. */
-  succeeded: number;
+  succeeded: U64;
   /** Invocations that ended in error (function error, timeout, crash, failed init). */
-  errors: number;
+  errors: U64;
   /** Of `errors`, the timeouts. */
-  timeouts: number;
-  envsCreated: number;
-  envsTerminated: number;
+  timeouts: U64;
+  envsCreated: U64;
+  envsTerminated: U64;
   /** Initializations that failed (an invocation failing in a full cold start, a provisioned init over its limit); an on-demand init over 10 s is retried inside the invoke, not counted. */
-  initFailures: number;
+  initFailures: U64;
 }
 
 /** Account-wide concurrency counts of a region at one instant. */
@@ -706,7 +725,7 @@ export interface TuneOptions {
 export interface Candidate {
   readonly memoryMb: number;
   readonly durationUs: Micros;
-  readonly billedMs: number;
+  readonly billedMs: U64;
   /** One invocation: the request plus tier-1 duration. */
   readonly cost: Money;
 }
@@ -776,29 +795,29 @@ export interface RunOptions {
  */
 export interface SimSummary {
   /** Requests made (invocations + throttles). */
-  readonly requests: number;
+  readonly requests: U64;
   /** Invocations started. */
-  readonly invocations: number;
+  readonly invocations: U64;
   /** Full + partial cold starts. */
-  readonly coldStarts: number;
+  readonly coldStarts: U64;
   /** New environments (create + init). */
-  readonly fullColdStarts: number;
+  readonly fullColdStarts: U64;
   /** Init re-run on an environment reset by a crash or timeout. */
-  readonly partialColdStarts: number;
+  readonly partialColdStarts: U64;
   /** Idle on-demand environments reused. */
-  readonly warmStarts: number;
+  readonly warmStarts: U64;
   /** Starts on provisioned environments. */
-  readonly provisionedStarts: number;
+  readonly provisionedStarts: U64;
   /** On-demand starts of functions with provisioned concurrency (all of it busy). */
-  readonly spillover: number;
+  readonly spillover: U64;
   /** Throttled requests (not in `invocations`). */
-  readonly throttles: number;
+  readonly throttles: U64;
   /** Throttles by AWS reason (all four present; they sum to `throttles`). */
-  readonly throttlesByReason: Readonly<Record<ThrottleReasonName, number>>;
+  readonly throttlesByReason: Readonly<Record<ThrottleReasonName, U64>>;
   /** Invocations that ended in an error (function error, crash, timeout, failed init). */
-  readonly errors: number;
+  readonly errors: U64;
   /** Of `errors`, the timeouts. */
-  readonly timeouts: number;
+  readonly timeouts: U64;
   /** `coldStarts / requests`. */
   readonly coldStartProbability: number;
   /** `throttles / requests`. */
@@ -832,11 +851,11 @@ export interface MinutePoint {
   /** Live environments at the end of the minute. */
   readonly live: number;
   /** Invocations started. */
-  readonly invocations: number;
+  readonly invocations: U64;
   /** Cold starts. */
-  readonly coldStarts: number;
+  readonly coldStarts: U64;
   /** Throttles. */
-  readonly throttles: number;
+  readonly throttles: U64;
   /** The account concurrency limit. */
   readonly accountLimit: number;
   /** The unreserved pool at the end of the minute. */

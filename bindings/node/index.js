@@ -18,16 +18,22 @@
  *   `{ throttled: true, reason, reasonCode }`.
  * - A closed region throws `LambdasimError` with status `STALE_HANDLE`
  *   (code 2): what the C ABI answers for a freed region handle.
- * - Times are microseconds as JS numbers: non-negative safe integers.
- *   A wrong type throws TypeError, an out-of-range number RangeError; values
- *   C accepts but rejects (memory 127, timeout 0, outcome 99) come back as
- *   `LambdasimError`.
+ * - Times are microseconds: non-negative safe integers, or BigInts up to
+ *   2^64 - 1. A wrong type throws TypeError, an out-of-range number
+ *   RangeError, before anything is called; values C accepts but rejects
+ *   (memory 127, timeout 0, outcome 99) come back as `LambdasimError`.
+ * - Every uint64_t the library answers (times, durations, counters) is a
+ *   number when it is a safe integer, else a BigInt: a call that took
+ *   effect never throws for a value it cannot represent.
+ * - Function, environment and invocation handles carry their region's
+ *   `regionTag`; another region answers UNKNOWN_FUNCTION / UNKNOWN_ENV /
+ *   UNKNOWN_INVOCATION (checked by the library).
  */
 
 const koffi = require('koffi');
 
 /** The C ABI version this binding was written for (`LSIM_ABI_VERSION`). */
-const ABI_VERSION = 1;
+const ABI_VERSION = 2;
 /** Environment slots of every region (`LSIM_ENV_CAPACITY`). */
 const ENV_CAPACITY = 16384;
 /** Function slots of every region (`LSIM_FUNCTION_CAPACITY`). */
@@ -216,8 +222,8 @@ const FunctionConfigT = koffi.struct({
   architecture: u32,
   ephemeral_mb: u32,
 });
-const FunctionT = koffi.struct({ index: u32, generation: u32 });
-const EnvT = koffi.struct({ index: u32, generation: u32 });
+const FunctionT = koffi.struct({ index: u32, generation: u32, region_tag: u32 });
+const EnvT = koffi.struct({ index: u32, generation: u32, region_tag: u32 });
 const InvocationT = koffi.struct({ env: EnvT, seq: u32 });
 const InvokeResultT = koffi.struct({
   throttled: u32,
@@ -383,8 +389,11 @@ const TuneResultT = koffi.struct({
 const EXPECTED_SIZES = [
   ['lsim_region_config', RegionConfigT, 80],
   ['lsim_function_config', FunctionConfigT, 64],
-  ['lsim_invoke_result', InvokeResultT, 64],
-  ['lsim_finish_result', FinishResultT, 32],
+  ['lsim_function', FunctionT, 12],
+  ['lsim_env', EnvT, 12],
+  ['lsim_invocation', InvocationT, 16],
+  ['lsim_invoke_result', InvokeResultT, 72],
+  ['lsim_finish_result', FinishResultT, 40],
   ['lsim_function_counts', FunctionCountsT, 52],
   ['lsim_stats', StatsT, 136],
   ['lsim_region_counts', RegionCountsT, 40],
@@ -557,11 +566,20 @@ function describe(v) {
   return `${typeof v} ${String(v)}`;
 }
 
-/** A time or duration in µs: a non-negative safe integer. */
+/**
+ * A time or duration in µs: a non-negative safe integer, or a BigInt up to
+ * 2^64 - 1 (what the library answered past Number.MAX_SAFE_INTEGER).
+ */
 function microsArg(v, name) {
-  if (typeof v !== 'number') throw new TypeError(`lambdasim: ${name} must be a number of microseconds, got ${describe(v)}`);
+  if (typeof v === 'bigint') {
+    if (v < 0n || v > U64_MAX) throw new RangeError(`lambdasim: ${name} must be in 0..2^64-1 (µs), got ${v}n`);
+    return v;
+  }
+  if (typeof v !== 'number') {
+    throw new TypeError(`lambdasim: ${name} must be a number (or BigInt) of microseconds, got ${describe(v)}`);
+  }
   if (!Number.isInteger(v) || v < 0 || v > MAX_SAFE) {
-    throw new RangeError(`lambdasim: ${name} must be an integer in 0..${MAX_SAFE} (µs), got ${v}`);
+    throw new RangeError(`lambdasim: ${name} must be an integer in 0..${MAX_SAFE} (µs) or a BigInt, got ${v}`);
   }
   return v;
 }
@@ -624,7 +642,20 @@ function rejectUnknownKeys(obj, allowed, name) {
 // ---------------------------------------------------------------------------
 // Values (C → JS).
 
-/** A uint64_t from koffi (number or BigInt) as an exact JS number. */
+/**
+ * A uint64_t from koffi as the JS value of every answer: a number when it
+ * is a safe integer, else a BigInt. Never throws, so a call that took
+ * effect always returns.
+ */
+function u64Out(v) {
+  if (typeof v === 'bigint') return v <= MAX_SAFE_BIG ? Number(v) : v;
+  return Number.isSafeInteger(v) ? v : BigInt(v);
+}
+
+/**
+ * A size from koffi (a string or array length) as a number; RangeError past
+ * Number.MAX_SAFE_INTEGER. Only for sizes of reads that change nothing.
+ */
 function num(v, name) {
   if (typeof v === 'bigint') {
     if (v <= MAX_SAFE_BIG) return Number(v);
@@ -694,12 +725,12 @@ function defaultRegionConfig() {
     scalingRule: nameOf(SCALING_RULES, c.scaling_rule, (n) => n),
     legacyBurst: c.legacy_burst,
     requestRatePerLimit: c.request_rate_per_limit,
-    idleTimeoutUs: num(c.idle_timeout_us, 'idleTimeoutUs'),
-    maxLifetimeUs: num(c.max_lifetime_us, 'maxLifetimeUs'),
-    shutdownUs: num(c.shutdown_us, 'shutdownUs'),
+    idleTimeoutUs: u64Out(c.idle_timeout_us),
+    maxLifetimeUs: u64Out(c.max_lifetime_us),
+    shutdownUs: u64Out(c.shutdown_us),
     warmPick: nameOf(WARM_PICKS, c.warm_pick, (n) => n),
     memoryRule: nameOf(MEMORY_RULES, c.memory_rule, (n) => n),
-    provisionedDelayUs: num(c.provisioned_delay_us, 'provisionedDelayUs'),
+    provisionedDelayUs: u64Out(c.provisioned_delay_us),
     provisionedPerMinute: c.provisioned_per_minute,
     granularity: nameOf(GRANULARITIES, c.granularity, (n) => n),
     billInit: c.bill_init === 1,
@@ -718,10 +749,10 @@ function fromCFunctionConfig(c) {
     timeoutMs: c.timeout_ms,
     reserved: c.has_reserved ? c.reserved : null,
     provisioned: c.provisioned,
-    sandboxUs: num(c.sandbox_us, 'sandboxUs'),
-    downloadUsPerMb: num(c.download_us_per_mb, 'downloadUsPerMb'),
+    sandboxUs: u64Out(c.sandbox_us),
+    downloadUsPerMb: u64Out(c.download_us_per_mb),
     packageMb: c.package_mb,
-    initUs: num(c.init_us, 'initUs'),
+    initUs: u64Out(c.init_us),
     architecture: nameOf(ARCHITECTURES, c.architecture, (n) => n),
     ephemeralMb: c.ephemeral_mb,
   };
@@ -780,41 +811,41 @@ function toCFunctionConfig(config) {
 }
 
 // ---------------------------------------------------------------------------
-// Handles: frozen plain objects. Each one a region hands out remembers that
-// region, so a handle of another region is refused instead of silently
-// naming whatever occupies the same slot here.
+// Handles: frozen plain objects `{ index, generation, regionTag }`. The tag
+// binds each one to the region that handed it out: the library refuses a
+// handle of another region (or with no tag) instead of silently naming
+// whatever occupies the same slot there.
 
-const handleOwner = new WeakMap();
-
-function makeEnv(raw, owner) {
-  const h = Object.freeze({ index: raw.index, generation: raw.generation });
-  handleOwner.set(h, owner);
-  return h;
+function makeEnv(raw) {
+  return Object.freeze({ index: raw.index, generation: raw.generation, regionTag: raw.region_tag });
 }
 
-function makeFunction(raw, owner) {
-  const h = Object.freeze({ index: raw.index, generation: raw.generation });
-  handleOwner.set(h, owner);
-  return h;
+function makeFunction(raw) {
+  return Object.freeze({ index: raw.index, generation: raw.generation, regionTag: raw.region_tag });
 }
 
-function makeInvocation(raw, env, owner) {
-  const h = Object.freeze({ env, seq: raw.seq });
-  handleOwner.set(h, owner);
-  return h;
+function makeInvocation(raw, env) {
+  return Object.freeze({ env, seq: raw.seq });
 }
 
-function isIndexPair(v) {
+function isU32(v) {
+  return Number.isInteger(v) && v >= 0 && v <= U32_MAX;
+}
+
+/** `{ index, generation, regionTag? }` (a missing tag is 0: no region's). */
+function isHandle(v) {
   return (
     v !== null &&
     typeof v === 'object' &&
-    Number.isInteger(v.index) &&
-    v.index >= 0 &&
-    v.index <= U32_MAX &&
-    Number.isInteger(v.generation) &&
-    v.generation >= 0 &&
-    v.generation <= U32_MAX
+    isU32(v.index) &&
+    isU32(v.generation) &&
+    (v.regionTag === undefined || isU32(v.regionTag))
   );
+}
+
+/** The C struct of a function or environment handle already checked by `isHandle`. */
+function cHandle(v) {
+  return { index: v.index, generation: v.generation, region_tag: v.regionTag ?? 0 };
 }
 
 // ---------------------------------------------------------------------------
@@ -880,11 +911,9 @@ class Owned {
 }
 
 const REGION = new HandleKind('Region', 'region', (ptr) => C.region_free(ptr));
-let nextRegionId = 1;
 
 class Region {
   #own = null;
-  #id = 0;
 
   /** Creates a region (no functions, clock at 0). Missing settings take the defaults. */
   constructor(config = {}) {
@@ -892,7 +921,6 @@ class Region {
     const outPtr = [null];
     check(C.region_new(c, outPtr), 'Region');
     this.#own = new Owned(outPtr[0], REGION);
-    this.#id = nextRegionId++;
   }
 
   /** Same as `new Region(config)`. */
@@ -924,25 +952,26 @@ class Region {
   }
 
   #fn(v, op) {
-    if (!isIndexPair(v)) {
-      throw new TypeError(`lambdasim: Region.${op}: expected a function handle {index, generation}, got ${describe(v)}`);
+    if (!isHandle(v)) {
+      throw new TypeError(`lambdasim: Region.${op}: expected a function handle {index, generation, regionTag}, got ${describe(v)}`);
     }
-    const owner = handleOwner.get(v);
-    if (owner !== undefined && owner !== this.#id) {
-      throw new LambdasimError(Status.UNKNOWN_FUNCTION, `Region.${op}: the function handle belongs to another region`);
+    return cHandle(v);
+  }
+
+  #env(v, op) {
+    if (!isHandle(v)) {
+      throw new TypeError(`lambdasim: Region.${op}: expected an environment handle {index, generation, regionTag}, got ${describe(v)}`);
     }
-    return { index: v.index, generation: v.generation };
+    return cHandle(v);
   }
 
   #inv(v, op) {
-    if (v === null || typeof v !== 'object' || !isIndexPair(v.env) || !Number.isInteger(v.seq) || v.seq < 0 || v.seq > U32_MAX) {
-      throw new TypeError(`lambdasim: Region.${op}: expected an invocation handle {env: {index, generation}, seq}, got ${describe(v)}`);
+    if (v === null || typeof v !== 'object' || !isHandle(v.env) || !isU32(v.seq)) {
+      throw new TypeError(
+        `lambdasim: Region.${op}: expected an invocation handle {env: {index, generation, regionTag}, seq}, got ${describe(v)}`,
+      );
     }
-    const owner = handleOwner.get(v);
-    if (owner !== undefined && owner !== this.#id) {
-      throw new LambdasimError(Status.UNKNOWN_INVOCATION, `Region.${op}: the invocation handle belongs to another region`);
-    }
-    return { env: { index: v.env.index, generation: v.env.generation }, seq: v.seq };
+    return { env: cHandle(v.env), seq: v.seq };
   }
 
   /** Creates a function at `nowUs`; returns its handle. */
@@ -952,7 +981,7 @@ class Region {
     const c = toCFunctionConfig(config);
     const f = {};
     check(C.function_create(r, now, c, f), 'Region.createFunction');
-    return makeFunction(f, this.#id);
+    return makeFunction(f);
   }
 
   /** Replaces a function's whole configuration (missing keys take the defaults). */
@@ -1020,21 +1049,22 @@ class Region {
         reasonCode: code,
       };
     }
-    const env = makeEnv(res.env, this.#id);
+    const env = makeEnv(res.env);
+    const e = res.invocation.env;
     const invEnv =
-      res.invocation.env.index === res.env.index && res.invocation.env.generation === res.env.generation
+      e.index === res.env.index && e.generation === res.env.generation && e.region_tag === res.env.region_tag
         ? env
-        : makeEnv(res.invocation.env, this.#id);
+        : makeEnv(e);
     return {
       throttled: false,
-      invocation: makeInvocation(res.invocation, invEnv, this.#id),
+      invocation: makeInvocation(res.invocation, invEnv),
       env,
       start: nameOf(START_KINDS, res.start_kind, (c) => C.start_kind_str(c)),
       startKind: res.start_kind,
       onProvisioned: res.on_provisioned === 1,
-      initUs: num(res.init_us, 'initUs'),
-      readyAtUs: num(res.ready_at_us, 'readyAtUs'),
-      suppressedInitUs: num(res.suppressed_init_us, 'suppressedInitUs'),
+      initUs: u64Out(res.init_us),
+      readyAtUs: u64Out(res.ready_at_us),
+      suppressedInitUs: u64Out(res.suppressed_init_us),
     };
   }
 
@@ -1102,7 +1132,7 @@ class Region {
     const started = [0];
     const env = {};
     check(C.prewarm(r, now, f, started, env), 'Region.prewarm');
-    return started[0] ? makeEnv(env, this.#id) : null;
+    return started[0] ? makeEnv(env) : null;
   }
 
   /** Ends an invocation at `nowUs` with `outcome` (a name or an `Outcome` code; default 'Success'). */
@@ -1114,9 +1144,9 @@ class Region {
     const res = {};
     check(C.finish(r, now, inv, o, res), 'Region.finish');
     return {
-      function: makeFunction(res.function, this.#id),
-      env: makeEnv(res.env, this.#id),
-      durationUs: num(res.duration_us, 'durationUs'),
+      function: makeFunction(res.function),
+      env: makeEnv(res.env),
+      durationUs: u64Out(res.duration_us),
       envKept: res.env_kept === 1,
     };
   }
@@ -1134,7 +1164,7 @@ class Region {
     const has = [0];
     const at = [0];
     check(C.next_deadline(r, has, at), 'Region.nextDeadline');
-    return has[0] ? num(at[0], 'nextDeadline') : null;
+    return has[0] ? u64Out(at[0]) : null;
   }
 
   /** The region's clock (the latest time it was given), µs. */
@@ -1142,7 +1172,7 @@ class Region {
     const r = this.#handle('now');
     const t = [0];
     check(C.region_now(r, t), 'Region.now');
-    return num(t[0], 'now');
+    return u64Out(t[0]);
   }
 
   /** One function's environment counts. */
@@ -1190,24 +1220,20 @@ class Region {
     const c = {};
     check(C.region_get_counts(r, c), 'Region.regionCounts');
     return {
-      busy: num(c.busy, 'busy'),
-      live: num(c.live, 'live'),
-      unreservedInUse: num(c.unreserved_in_use, 'unreservedInUse'),
-      unreservedPool: num(c.unreserved_pool, 'unreservedPool'),
-      claimed: num(c.claimed, 'claimed'),
+      busy: u64Out(c.busy),
+      live: u64Out(c.live),
+      unreservedInUse: u64Out(c.unreserved_in_use),
+      unreservedPool: u64Out(c.unreserved_pool),
+      claimed: u64Out(c.claimed),
     };
   }
 
   /** An environment's state; 'Terminated' for one the region no longer (or never) knew. */
   envState(env) {
     const r = this.#handle('envState');
-    if (!isIndexPair(env)) {
-      throw new TypeError(`lambdasim: Region.envState: expected an environment handle {index, generation}, got ${describe(env)}`);
-    }
-    const owner = handleOwner.get(env);
-    if (owner !== undefined && owner !== this.#id) return 'Terminated'; // never an environment of this region
+    const e = this.#env(env, 'envState');
     const s = [0];
-    check(C.env_state(r, { index: env.index, generation: env.generation }, s), 'Region.envState');
+    check(C.env_state(r, e, s), 'Region.envState');
     return nameOf(ENV_STATES, s[0], (c) => C.env_state_str(c));
   }
 
@@ -1251,16 +1277,10 @@ class Region {
   /** The function an environment belongs to; UNKNOWN_ENV for one the region no longer (or never) knew. */
   envFunction(env) {
     const r = this.#handle('envFunction');
-    if (!isIndexPair(env)) {
-      throw new TypeError(`lambdasim: Region.envFunction: expected an environment handle {index, generation}, got ${describe(env)}`);
-    }
-    const owner = handleOwner.get(env);
-    if (owner !== undefined && owner !== this.#id) {
-      throw new LambdasimError(Status.UNKNOWN_ENV, 'Region.envFunction: the environment handle belongs to another region');
-    }
+    const e = this.#env(env, 'envFunction');
     const f = {};
-    check(C.env_function(r, { index: env.index, generation: env.generation }, f), 'Region.envFunction');
-    return makeFunction(f, this.#id);
+    check(C.env_function(r, e, f), 'Region.envFunction');
+    return makeFunction(f);
   }
 
   /** A function's current configuration (as `defaultFunctionConfig()` shapes it). */
@@ -1319,7 +1339,7 @@ function toOccupancy(o) {
     windowPeak: o.window_peak,
     liveEnvUs: u128ToBig(o.live_env_us),
     busyEnvUs: u128ToBig(o.busy_env_us),
-    sinceUs: num(o.since_us, 'sinceUs'),
+    sinceUs: u64Out(o.since_us),
     avgLive: o.avg_live,
     avgBusy: o.avg_busy,
   };
@@ -1342,27 +1362,27 @@ function checkMessage(r) {
 
 function toStats(s) {
   const throttles = {};
-  let total = 0;
+  let total = 0n;
   THROTTLE_REASONS.forEach((name, i) => {
-    throttles[name] = num(s.throttles[i], `throttles.${name}`);
-    total += throttles[name];
+    throttles[name] = u64Out(s.throttles[i]);
+    total += big(s.throttles[i]);
   });
   return {
-    requests: num(s.requests, 'requests'),
-    invocations: num(s.invocations, 'invocations'),
-    warmStarts: num(s.warm_starts, 'warmStarts'),
-    provisionedStarts: num(s.provisioned_starts, 'provisionedStarts'),
-    partialColdStarts: num(s.partial_cold_starts, 'partialColdStarts'),
-    fullColdStarts: num(s.full_cold_starts, 'fullColdStarts'),
-    spillover: num(s.spillover, 'spillover'),
+    requests: u64Out(s.requests),
+    invocations: u64Out(s.invocations),
+    warmStarts: u64Out(s.warm_starts),
+    provisionedStarts: u64Out(s.provisioned_starts),
+    partialColdStarts: u64Out(s.partial_cold_starts),
+    fullColdStarts: u64Out(s.full_cold_starts),
+    spillover: u64Out(s.spillover),
     throttles,
-    throttlesTotal: total,
-    succeeded: num(s.succeeded, 'succeeded'),
-    errors: num(s.errors, 'errors'),
-    timeouts: num(s.timeouts, 'timeouts'),
-    envsCreated: num(s.envs_created, 'envsCreated'),
-    envsTerminated: num(s.envs_terminated, 'envsTerminated'),
-    initFailures: num(s.init_failures, 'initFailures'),
+    throttlesTotal: u64Out(total),
+    succeeded: u64Out(s.succeeded),
+    errors: u64Out(s.errors),
+    timeouts: u64Out(s.timeouts),
+    envsCreated: u64Out(s.envs_created),
+    envsTerminated: u64Out(s.envs_terminated),
+    initFailures: u64Out(s.init_failures),
   };
 }
 
@@ -1374,11 +1394,6 @@ function big(v) {
   return typeof v === 'bigint' ? v : BigInt(v);
 }
 
-/** A u64 count as a number when it is a safe integer, else a BigInt. */
-function numOrBig(v) {
-  const b = big(v);
-  return b <= MAX_SAFE_BIG ? Number(b) : b;
-}
 
 function u128ToBig(v) {
   return (big(v.hi) << 64n) | big(v.lo);
@@ -1428,12 +1443,12 @@ function toBill(b) {
         kindCode: l.kind,
         architecture: l.architecture === ARCH_NONE ? null : nameOf(ARCHITECTURES, l.architecture, (a) => C.architecture_str(a)),
         quantity: u128ToBig(l.quantity),
-        cents: numOrBig(l.cents),
+        cents: u64Out(l.cents),
         amount: moneyFromC(l.amount),
       }),
     );
   }
-  return Object.freeze({ lines: Object.freeze(lines), totalCents: numOrBig(b.total_cents), exactTotal: moneyFromC(b.exact_total) });
+  return Object.freeze({ lines: Object.freeze(lines), totalCents: u64Out(b.total_cents), exactTotal: moneyFromC(b.exact_total) });
 }
 
 const INVOCATION_USAGE_KEYS = Object.freeze([
@@ -1540,7 +1555,7 @@ function durationAt(profile, memoryMb) {
   const c = toCProfile(profile);
   const us = [0];
   check(C.duration_at(c, u32Arg(memoryMb, 'memoryMb'), us), 'durationAt');
-  return num(us[0], 'durationAt');
+  return u64Out(us[0]);
 }
 
 const TUNE_OPTION_KEYS = Object.freeze([
@@ -1569,8 +1584,8 @@ function tuneOptions(options, c, allowMemories) {
 function toCandidate(c) {
   return Object.freeze({
     memoryMb: c.memory_mb,
-    durationUs: num(c.duration_us, 'durationUs'),
-    billedMs: num(c.billed_ms, 'billedMs'),
+    durationUs: u64Out(c.duration_us),
+    billedMs: u64Out(c.billed_ms),
     cost: moneyFromC(c.cost),
   });
 }
@@ -1590,9 +1605,9 @@ function runTune(call, op) {
     candidates: Object.freeze(candidates),
     pick: toCandidate(res.pick),
     maxCost: moneyFromC(res.max_cost),
-    maxDurationUs: num(res.max_duration_us, 'maxDurationUs'),
+    maxDurationUs: u64Out(res.max_duration_us),
     timeout: Object.freeze({
-      p99Us: num(res.p99_us, 'p99Us'),
+      p99Us: u64Out(res.p99_us),
       recommendedTimeoutMs: res.recommended_timeout_ms,
       cutsTail: res.cuts_tail === 1,
       exceedsMax: res.exceeds_max === 1,
@@ -1716,21 +1731,21 @@ const SIM_RESULT = new HandleKind('SimResult', 'result', (ptr) => C.sim_result_f
 function toSimSummary(c) {
   const throttlesByReason = {};
   THROTTLE_REASONS.forEach((name, i) => {
-    throttlesByReason[name] = num(c.throttles_by_reason[i], `throttlesByReason.${name}`);
+    throttlesByReason[name] = u64Out(c.throttles_by_reason[i]);
   });
   return Object.freeze({
-    requests: num(c.requests, 'requests'),
-    invocations: num(c.invocations, 'invocations'),
-    coldStarts: num(c.cold_starts, 'coldStarts'),
-    fullColdStarts: num(c.full_cold_starts, 'fullColdStarts'),
-    partialColdStarts: num(c.partial_cold_starts, 'partialColdStarts'),
-    warmStarts: num(c.warm_starts, 'warmStarts'),
-    provisionedStarts: num(c.provisioned_starts, 'provisionedStarts'),
-    spillover: num(c.spillover, 'spillover'),
-    throttles: num(c.throttles, 'throttles'),
+    requests: u64Out(c.requests),
+    invocations: u64Out(c.invocations),
+    coldStarts: u64Out(c.cold_starts),
+    fullColdStarts: u64Out(c.full_cold_starts),
+    partialColdStarts: u64Out(c.partial_cold_starts),
+    warmStarts: u64Out(c.warm_starts),
+    provisionedStarts: u64Out(c.provisioned_starts),
+    spillover: u64Out(c.spillover),
+    throttles: u64Out(c.throttles),
     throttlesByReason: Object.freeze(throttlesByReason),
-    errors: num(c.errors, 'errors'),
-    timeouts: num(c.timeouts, 'timeouts'),
+    errors: u64Out(c.errors),
+    timeouts: u64Out(c.timeouts),
     coldStartProbability: c.cold_start_probability,
     throttleProbability: c.throttle_probability,
     avgInstances: c.avg_instances,
@@ -1738,24 +1753,24 @@ function toSimSummary(c) {
     avgIdle: c.avg_idle,
     utilization: c.utilization,
     peakConcurrency: c.peak_concurrency,
-    totalCents: numOrBig(c.total_cents),
+    totalCents: u64Out(c.total_cents),
     exactTotal: moneyFromC(c.exact_total),
   });
 }
 
 function toMinutePoint(m) {
   return Object.freeze({
-    minute: num(m.minute, 'minute'),
+    minute: u64Out(m.minute),
     busyMax: m.busy_max,
     busyAvg: m.busy_avg,
     liveAvg: m.live_avg,
     live: m.live,
-    invocations: num(m.invocations, 'invocations'),
-    coldStarts: num(m.cold_starts, 'coldStarts'),
-    throttles: num(m.throttles, 'throttles'),
+    invocations: u64Out(m.invocations),
+    coldStarts: u64Out(m.cold_starts),
+    throttles: u64Out(m.throttles),
     accountLimit: m.account_limit,
-    unreservedPool: num(m.unreserved_pool, 'unreservedPool'),
-    claimed: num(m.claimed, 'claimed'),
+    unreservedPool: u64Out(m.unreserved_pool),
+    claimed: u64Out(m.claimed),
   });
 }
 
@@ -1801,7 +1816,7 @@ class SimResult {
     const r = this.#handle('seed');
     const s = [0];
     check(C.sim_result_seed(r, s), 'SimResult.seed');
-    return numOrBig(s[0]);
+    return u64Out(s[0]);
   }
 
   /**

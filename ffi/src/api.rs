@@ -2,7 +2,7 @@
 //! `LSIM_STATUS_PANIC`), checks every pointer for NULL before anything else,
 //! and writes its out-parameters only once everything has succeeded.
 
-use crate::registry::{self, CoreRegion, guard, lsim_region, with_region};
+use crate::registry::{self, CoreRegion, RegionTag, guard, lsim_region, with_region, with_tagged_region};
 use crate::status::lsim_status;
 use crate::types::{
     Code, LSIM_ABI_VERSION, flag, lsim_env, lsim_finish_result, lsim_function, lsim_function_config,
@@ -290,9 +290,10 @@ pub unsafe extern "C" fn lsim_function_create(
         // SAFETY: non-null, readable per the contract.
         let c = unsafe { read_config(config) }?;
         let config = FunctionConfig::try_from(&c)?;
-        let f = with_region(region, |r| Ok(r.create_function(at(now_us), &config)?))?;
+        let f =
+            with_tagged_region(region, |r, tag| Ok(lsim_function::bind(r.create_function(at(now_us), &config)?, tag)))?;
         // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, f.into()) };
+        unsafe { write_out(out, f) };
         Ok(())
     })
 }
@@ -321,7 +322,7 @@ pub unsafe extern "C" fn lsim_function_update(
         // SAFETY: non-null, readable per the contract.
         let c = unsafe { read_config(config) }?;
         let config = FunctionConfig::try_from(&c)?;
-        with_region(region, |r| Ok(r.update_function(at(now_us), function.into(), &config)?))
+        with_tagged_region(region, |r, tag| Ok(r.update_function(at(now_us), function.id(tag)?, &config)?))
     })
 }
 
@@ -346,7 +347,7 @@ pub extern "C" fn lsim_function_put_reserved(
     guard(|| {
         non_null(region)?;
         let reserved = flag(has_reserved)?.then_some(reserved);
-        with_region(region, |r| Ok(r.put_reserved(at(now_us), function.into(), reserved)?))
+        with_tagged_region(region, |r, tag| Ok(r.put_reserved(at(now_us), function.id(tag)?, reserved)?))
     })
 }
 
@@ -364,7 +365,7 @@ pub extern "C" fn lsim_function_put_provisioned(
 ) -> lsim_status {
     guard(|| {
         non_null(region)?;
-        with_region(region, |r| Ok(r.put_provisioned(at(now_us), function.into(), provisioned)?))
+        with_tagged_region(region, |r, tag| Ok(r.put_provisioned(at(now_us), function.id(tag)?, provisioned)?))
     })
 }
 
@@ -380,7 +381,7 @@ pub extern "C" fn lsim_function_put_provisioned(
 pub extern "C" fn lsim_function_delete(region: *mut lsim_region, now_us: u64, function: lsim_function) -> lsim_status {
     guard(|| {
         non_null(region)?;
-        with_region(region, |r| Ok(r.delete_function(at(now_us), function.into())?))
+        with_tagged_region(region, |r, tag| Ok(r.delete_function(at(now_us), function.id(tag)?)?))
     })
 }
 
@@ -404,7 +405,7 @@ pub extern "C" fn lsim_function_set_keep_alive(
     guard(|| {
         non_null(region)?;
         let keep_alive = flag(has_keep_alive)?.then(|| Duration::from_micros(keep_alive_us));
-        with_region(region, |r| Ok(r.set_keep_alive(at(now_us), function.into(), keep_alive)?))
+        with_tagged_region(region, |r, tag| Ok(r.set_keep_alive(at(now_us), function.id(tag)?, keep_alive)?))
     })
 }
 
@@ -435,11 +436,13 @@ pub unsafe extern "C" fn lsim_prewarm(
         non_null(region)?;
         non_null(started)?;
         non_null(env)?;
-        let new_env = with_region(region, |r| Ok(r.prewarm(at(now_us), function.into())?))?;
+        let new_env = with_tagged_region(region, |r, tag| {
+            Ok(r.prewarm(at(now_us), function.id(tag)?)?.map(|e| lsim_env::bind(e, tag)))
+        })?;
         // SAFETY: both non-null, writable per the contract.
         unsafe {
             if let Some(e) = new_env {
-                write_out(env, e.into());
+                write_out(env, e);
             }
             write_out(started, u32::from(new_env.is_some()));
         }
@@ -450,20 +453,21 @@ pub unsafe extern "C" fn lsim_prewarm(
 // ---- invoke, finish, time ----------------------------------------------------------
 
 /// The body of the entry points that answer one value from a region:
-/// checks the pointers, runs `read` on the region and writes its answer to
-/// `out` (nothing is written on an error).
+/// checks the pointers, runs `read` on the region (with its tag, to check
+/// and make handles) and writes its answer to `out` (nothing is written on
+/// an error).
 ///
 /// # Safety
 /// `out` is NULL or valid for writes of one `T`.
 unsafe fn read_into<T>(
     region: *const lsim_region,
     out: *mut T,
-    read: impl FnOnce(&mut CoreRegion) -> Result<T, lsim_status>,
+    read: impl FnOnce(&mut CoreRegion, RegionTag) -> Result<T, lsim_status>,
 ) -> lsim_status {
     guard(|| {
         non_null(region)?;
         non_null(out)?;
-        let value = with_region(region, read)?;
+        let value = with_tagged_region(region, read)?;
         // SAFETY: non-null, writable per the caller's contract.
         unsafe { write_out(out, value) };
         Ok(())
@@ -477,15 +481,15 @@ unsafe fn read_into<T>(
 unsafe fn invoke_into(
     region: *mut lsim_region,
     out: *mut lsim_invoke_result,
-    call: impl FnOnce(&mut CoreRegion) -> Result<Invoked, lsim_status>,
+    call: impl FnOnce(&mut CoreRegion, RegionTag) -> Result<Invoked, lsim_status>,
 ) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
-    unsafe { read_into(region, out, |r| call(r).map(invoke_result)) }
+    unsafe { read_into(region, out, |r, tag| call(r, tag).map(|i| invoke_result(i, tag))) }
 }
 
-fn invoke_result(invoked: Invoked) -> lsim_invoke_result {
+fn invoke_result(invoked: Invoked, tag: RegionTag) -> lsim_invoke_result {
     match invoked {
-        Invoked::Started(s) => s.into(),
+        Invoked::Started(s) => lsim_invoke_result::started(s, tag),
         Invoked::Throttled(reason) => lsim_invoke_result::throttled(reason),
     }
 }
@@ -509,7 +513,7 @@ pub unsafe extern "C" fn lsim_invoke(
     out: *mut lsim_invoke_result,
 ) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
-    unsafe { invoke_into(region, out, |r| Ok(r.invoke(at(now_us), function.into())?)) }
+    unsafe { invoke_into(region, out, |r, tag| Ok(r.invoke(at(now_us), function.id(tag)?)?)) }
 }
 
 /// Like `lsim_invoke`, with this request's init duration (`init_us`) in
@@ -530,7 +534,7 @@ pub unsafe extern "C" fn lsim_invoke_with_init(
 ) -> lsim_status {
     let init = Duration::from_micros(init_us);
     // SAFETY: the caller's contract on `out`.
-    unsafe { invoke_into(region, out, |r| Ok(r.invoke_with_init(at(now_us), function.into(), init)?)) }
+    unsafe { invoke_into(region, out, |r, tag| Ok(r.invoke_with_init(at(now_us), function.id(tag)?, init)?)) }
 }
 
 /// An invoke of `function` at `now_us` whose end the region schedules
@@ -567,9 +571,11 @@ pub unsafe extern "C" fn lsim_invoke_for(
         non_null(region)?;
         non_null(out)?;
         let handler = handler(handler_us, outcome)?;
-        let invoked = with_region(region, |r| Ok(r.invoke_for(at(now_us), function.into(), handler)?))?;
+        let invoked = with_tagged_region(region, |r, tag| {
+            Ok(invoke_result(r.invoke_for(at(now_us), function.id(tag)?, handler)?, tag))
+        })?;
         // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, invoke_result(invoked)) };
+        unsafe { write_out(out, invoked) };
         Ok(())
     })
 }
@@ -597,10 +603,11 @@ pub unsafe extern "C" fn lsim_invoke_for_with_init(
         non_null(out)?;
         let handler = handler(handler_us, outcome)?;
         let init = Duration::from_micros(init_us);
-        let invoked =
-            with_region(region, |r| Ok(r.invoke_for_with_init(at(now_us), function.into(), handler, init)?))?;
+        let invoked = with_tagged_region(region, |r, tag| {
+            Ok(invoke_result(r.invoke_for_with_init(at(now_us), function.id(tag)?, handler, init)?, tag))
+        })?;
         // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, invoke_result(invoked)) };
+        unsafe { write_out(out, invoked) };
         Ok(())
     })
 }
@@ -634,9 +641,11 @@ pub unsafe extern "C" fn lsim_finish(
         non_null(region)?;
         non_null(out)?;
         let outcome = Outcome::try_from(Code(outcome))?;
-        let finished = with_region(region, |r| Ok(r.finish(at(now_us), invocation.into(), outcome)?))?;
+        let finished = with_tagged_region(region, |r, tag| {
+            Ok(lsim_finish_result::new(r.finish(at(now_us), invocation.id(tag)?, outcome)?, tag))
+        })?;
         // SAFETY: non-null, writable per the contract.
-        unsafe { write_out(out, finished.into()) };
+        unsafe { write_out(out, finished) };
         Ok(())
     })
 }
@@ -693,7 +702,7 @@ pub unsafe extern "C" fn lsim_next_deadline(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lsim_region_now(region: *const lsim_region, out: *mut u64) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
-    unsafe { read_into(region, out, |r| Ok(r.now().as_micros())) }
+    unsafe { read_into(region, out, |r, _| Ok(r.now().as_micros())) }
 }
 
 // ---- observation -------------------------------------------------------------------
@@ -713,8 +722,8 @@ pub unsafe extern "C" fn lsim_function_get_counts(
 ) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
     unsafe {
-        read_into(region, out, |r| {
-            r.function_counts(function.into()).map(Into::into).ok_or(lsim_status::UnknownFunction)
+        read_into(region, out, |r, tag| {
+            r.function_counts(function.id(tag)?).map(Into::into).ok_or(lsim_status::UnknownFunction)
         })
     }
 }
@@ -734,8 +743,8 @@ pub unsafe extern "C" fn lsim_function_stats(
 ) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
     unsafe {
-        read_into(region, out, |r| {
-            r.function_stats(function.into()).map(lsim_stats::from).ok_or(lsim_status::UnknownFunction)
+        read_into(region, out, |r, tag| {
+            r.function_stats(function.id(tag)?).map(lsim_stats::from).ok_or(lsim_status::UnknownFunction)
         })
     }
 }
@@ -750,7 +759,7 @@ pub unsafe extern "C" fn lsim_function_stats(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lsim_region_stats(region: *const lsim_region, out: *mut lsim_stats) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
-    unsafe { read_into(region, out, |r| Ok(lsim_stats::from(&r.stats()))) }
+    unsafe { read_into(region, out, |r, _| Ok(lsim_stats::from(&r.stats()))) }
 }
 
 /// Account-wide concurrency counts: busy, live, unreserved in use, the
@@ -768,7 +777,7 @@ pub unsafe extern "C" fn lsim_region_get_counts(
 ) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
     unsafe {
-        read_into(region, out, |r| {
+        read_into(region, out, |r, _| {
             Ok(lsim_region_counts {
                 busy: r.busy(),
                 live: u64::from(r.live()),
@@ -792,7 +801,11 @@ pub unsafe extern "C" fn lsim_region_get_counts(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lsim_env_state(region: *const lsim_region, env: lsim_env, out: *mut u32) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
-    unsafe { read_into(region, out, |r| Ok(r.env_state(env.into()).unwrap_or(EnvState::Terminated) as u32)) }
+    unsafe {
+        read_into(region, out, |r, tag| {
+            Ok(env.id(tag).and_then(|e| r.env_state(e)).unwrap_or(EnvState::Terminated) as u32)
+        })
+    }
 }
 
 /// Live and busy environments of the whole region integrated over time up to
@@ -806,7 +819,7 @@ pub unsafe extern "C" fn lsim_env_state(region: *const lsim_region, env: lsim_en
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lsim_region_occupancy(region: *const lsim_region, out: *mut lsim_occupancy) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
-    unsafe { read_into(region, out, |r| Ok(lsim_occupancy::from(r.occupancy()))) }
+    unsafe { read_into(region, out, |r, _| Ok(lsim_occupancy::from(r.occupancy()))) }
 }
 
 /// One function's occupancy (as `lsim_region_occupancy`), integrated up to
@@ -825,8 +838,8 @@ pub unsafe extern "C" fn lsim_function_occupancy(
 ) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
     unsafe {
-        read_into(region, out, |r| {
-            r.function_occupancy(function.into()).map(lsim_occupancy::from).ok_or(lsim_status::UnknownFunction)
+        read_into(region, out, |r, tag| {
+            r.function_occupancy(function.id(tag)?).map(lsim_occupancy::from).ok_or(lsim_status::UnknownFunction)
         })
     }
 }
@@ -844,7 +857,7 @@ pub unsafe extern "C" fn lsim_function_occupancy(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lsim_region_take_busy_window_peak(region: *mut lsim_region, out: *mut u32) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
-    unsafe { read_into(region, out, |r| Ok(r.take_busy_window_peak())) }
+    unsafe { read_into(region, out, |r, _| Ok(r.take_busy_window_peak())) }
 }
 
 /// One function's concurrency: its busy environments, cold-starting ones
@@ -862,7 +875,7 @@ pub unsafe extern "C" fn lsim_function_busy(
     out: *mut u32,
 ) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
-    unsafe { read_into(region, out, |r| r.function_busy(function.into()).ok_or(lsim_status::UnknownFunction)) }
+    unsafe { read_into(region, out, |r, tag| r.function_busy(function.id(tag)?).ok_or(lsim_status::UnknownFunction)) }
 }
 
 /// The function an environment belongs to.
@@ -881,7 +894,12 @@ pub unsafe extern "C" fn lsim_env_function(
     out: *mut lsim_function,
 ) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
-    unsafe { read_into(region, out, |r| r.env_function(env.into()).map(Into::into).ok_or(lsim_status::UnknownEnv)) }
+    unsafe {
+        read_into(region, out, |r, tag| {
+            let env = env.id(tag).ok_or(lsim_status::UnknownEnv)?;
+            r.env_function(env).map(|f| lsim_function::bind(f, tag)).ok_or(lsim_status::UnknownEnv)
+        })
+    }
 }
 
 /// A function's current configuration, with `out->struct_size` set (reserved
@@ -900,8 +918,8 @@ pub unsafe extern "C" fn lsim_function_get_config(
 ) -> lsim_status {
     // SAFETY: the caller's contract on `out`.
     unsafe {
-        read_into(region, out, |r| {
-            r.function_config(function.into()).map(lsim_function_config::from).ok_or(lsim_status::UnknownFunction)
+        read_into(region, out, |r, tag| {
+            r.function_config(function.id(tag)?).map(lsim_function_config::from).ok_or(lsim_status::UnknownFunction)
         })
     }
 }

@@ -5,7 +5,7 @@
 //! at the boundary, `struct_size` on every input struct.
 
 use crate::api::{non_null, read_config, write_c_string, write_out};
-use crate::registry::{guard, lsim_region, with_region};
+use crate::registry::{guard, lsim_region, with_region, with_tagged_region};
 use crate::status::lsim_status;
 use crate::types::{
     Code, LSIM_MEMORY_LIST_ALL, LSIM_MEMORY_LIST_CUSTOM, LSIM_MEMORY_LIST_DEFAULT, configured_timeout, flag, lsim_bill,
@@ -335,8 +335,9 @@ pub unsafe extern "C" fn lsim_function_bill(
         non_null(out)?;
         let prices = PriceBook::try_from(Code(prices))?;
         let free_tier = flag(free_tier)?;
-        let meter =
-            with_region(region, |r| Ok(r.function_usage(function.into()).ok_or(lsim_status::UnknownFunction)??))?;
+        let meter = with_tagged_region(region, |r, tag| {
+            Ok(r.function_usage(function.id(tag)?).ok_or(lsim_status::UnknownFunction)??)
+        })?;
         let bill = priced(&meter, prices, free_tier)?;
         // SAFETY: non-null, writable per the contract.
         unsafe { write_out(out, bill) };

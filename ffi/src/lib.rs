@@ -12,7 +12,11 @@
 //! - `lsim_region *` and `lsim_sim_result *` are opaque values looked up in
 //!   a registry, never dereferenced, so NULL, freed, stale and made-up
 //!   handles are errors (`LSIM_STATUS_STALE_HANDLE`), never undefined
-//!   behaviour;
+//!   behaviour; they are hard to guess (randomized per process);
+//! - function, environment and invocation handles carry their region's
+//!   `region_tag`: another region answers `LSIM_STATUS_UNKNOWN_FUNCTION`,
+//!   `LSIM_STATUS_UNKNOWN_ENV` or `LSIM_STATUS_UNKNOWN_INVOCATION` before
+//!   anything happens (its clock does not move);
 //! - enumerations arrive as `uint32_t` and go through `TryFrom`
 //!   (`LSIM_STATUS_INVALID_ARGUMENT` for unknown values); config structs
 //!   start with `struct_size`, which must equal the struct's size;
@@ -37,6 +41,8 @@ mod tests;
 mod tests_cost;
 #[cfg(test)]
 mod tests_extras;
+#[cfg(test)]
+mod tests_handles;
 #[cfg(test)]
 mod tests_invoke_for;
 #[cfg(test)]

@@ -9,10 +9,10 @@
 //! racing with another call on the same handle only drops the registry's
 //! reference: the memory goes when the last call returns.
 //!
-//! Encoding: `address = generation << 22 | kind << 21 | index << 1 | 1`,
+//! Encoding: `address = generation << 22 | kind << 21 | (index ^ mask) << 1 | 1`,
 //! with a 20-bit index, a 1-bit kind and a generation of 1..=`GEN_MAX`. The
-//! low bit makes it odd (never NULL, never an aligned pointer), and
-//! generation 1 keeps it at least 0x400001. On 64-bit targets the
+//! low bit makes it odd (never NULL, never an aligned pointer), and a
+//! generation of at least 1 keeps it at least 0x400001. On 64-bit targets the
 //! generation has 16 bits, so every handle is below 2^38: garbage
 //! collectors that inspect pointer-typed values (Go checks that they do not
 //! point into unallocated parts of its heap, which starts at 2^38 or above)
@@ -24,11 +24,26 @@
 //! cycles through that many slots: a stale handle would need `QUARANTINE` ×
 //! `GEN_MAX` (about 16 million on 64-bit targets) frees before it could name
 //! a live value.
+//!
+//! Handles are hard to guess: each registry scrambles slot indexes with a
+//! 20-bit mask and starts each new slot at a generation drawn at random, both
+//! from std's `RandomState` (seeded by the OS) mixed with the clock, once per
+//! process or slot. So the first region of a process is not a fixed value,
+//! and a made-up value names a live one with odds of about one in 2^36 per
+//! live handle. Only handle values are random: nothing a region or a
+//! simulation computes depends on them.
+//!
+//! Every region also gets a region tag, a nonzero `u32` unique among the
+//! regions of the process (the first 2^32 - 1 of them), copied into each
+//! function, environment and invocation handle it hands out: a handle
+//! presented to another region has the wrong tag and is refused.
 
 use crate::status::lsim_status;
 use std::collections::VecDeque;
+use std::hash::{BuildHasher, Hasher, RandomState};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 /// The region type behind every handle: 16384 environment slots, 256
 /// function slots.
@@ -65,6 +80,37 @@ pub(crate) struct Entry {
     pub region: Box<CoreRegion>,
     /// A call panicked while using the region: it may be inconsistent.
     pub poisoned: bool,
+    /// This region's tag, in every handle it hands out.
+    pub tag: RegionTag,
+}
+
+/// The tag binding function, environment and invocation handles to the
+/// region that made them: nonzero, unique among the process's regions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RegionTag(pub u32);
+
+/// A random `u64` for handle values only (never for simulation results):
+/// std's OS-seeded `RandomState`, mixed with the clock and a stack address.
+fn random_u64() -> u64 {
+    let mut h = RandomState::new().build_hasher();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    h.write_u128(nanos);
+    let local = 0u8;
+    h.write_usize(std::ptr::addr_of!(local).addr());
+    h.finish()
+}
+
+/// The next region tag: consecutive from a random start, skipping 0, so
+/// 2^32 - 1 regions in a row get distinct tags.
+fn next_tag() -> RegionTag {
+    static NEXT: OnceLock<AtomicU32> = OnceLock::new();
+    let next = NEXT.get_or_init(|| AtomicU32::new(random_u64() as u32));
+    loop {
+        let tag = next.fetch_add(1, Ordering::Relaxed);
+        if tag != 0 {
+            return RegionTag(tag);
+        }
+    }
 }
 
 struct Slot<T> {
@@ -81,23 +127,26 @@ struct Slots<T> {
 /// The live values of one kind of handle.
 pub(crate) struct Registry<T> {
     kind: usize,
+    /// XORed into slot indexes, drawn at the first use.
+    mask: OnceLock<usize>,
     inner: Mutex<Slots<T>>,
 }
 
 /// Every live region.
 pub(crate) static REGIONS: Registry<Mutex<Entry>> = Registry::new(KIND_REGION);
 
-fn encode<H>(kind: usize, index: usize, generation: u32) -> *mut H {
-    let addr = ((generation as usize) << GEN_SHIFT) | ((kind & 1) << KIND_SHIFT) | ((index & INDEX_MASK) << 1) | 1;
+fn encode<H>(kind: usize, mask: usize, index: usize, generation: u32) -> *mut H {
+    let index = (index ^ mask) & INDEX_MASK;
+    let addr = ((generation as usize) << GEN_SHIFT) | ((kind & 1) << KIND_SHIFT) | (index << 1) | 1;
     std::ptr::without_provenance_mut(addr)
 }
 
-fn decode<H>(kind: usize, handle: *const H) -> Option<(usize, u32)> {
+fn decode<H>(kind: usize, mask: usize, handle: *const H) -> Option<(usize, u32)> {
     let addr = handle.addr();
     if addr & 1 == 0 || (addr >> KIND_SHIFT) & 1 != kind {
         return None;
     }
-    let index = (addr >> 1) & INDEX_MASK;
+    let index = ((addr >> 1) ^ mask) & INDEX_MASK;
     let generation = u32::try_from(addr >> GEN_SHIFT).ok().filter(|g| (1..=GEN_MAX).contains(g))?;
     Some((index, generation))
 }
@@ -105,7 +154,22 @@ fn decode<H>(kind: usize, handle: *const H) -> Option<(usize, u32)> {
 impl<T> Registry<T> {
     /// An empty registry whose handles carry `kind` (0 or 1).
     pub(crate) const fn new(kind: usize) -> Self {
-        Registry { kind, inner: Mutex::new(Slots { slots: Vec::new(), free: VecDeque::new() }) }
+        Registry { kind, mask: OnceLock::new(), inner: Mutex::new(Slots { slots: Vec::new(), free: VecDeque::new() }) }
+    }
+
+    /// The index mask of this registry's handles.
+    fn mask(&self) -> usize {
+        *self.mask.get_or_init(|| random_u64() as usize & INDEX_MASK)
+    }
+
+    /// The handle of a slot.
+    fn encode<H>(&self, index: usize, generation: u32) -> *mut H {
+        encode(self.kind, self.mask(), index, generation)
+    }
+
+    /// The slot and generation a handle names, if it is of this kind.
+    fn decode<H>(&self, handle: *const H) -> Option<(usize, u32)> {
+        decode(self.kind, self.mask(), handle)
     }
 
     /// The slots, even if a panic poisoned the lock: every update below
@@ -126,13 +190,16 @@ impl<T> Registry<T> {
             if let Some(index) = reg.free.pop_front() {
                 let slot = reg.slots.get_mut(index as usize).ok_or(lsim_status::Internal)?;
                 slot.entry = Some(entry);
-                return Ok(encode(self.kind, index as usize, slot.generation));
+                let generation = slot.generation;
+                return Ok(self.encode(index as usize, generation));
             }
             return Err(lsim_status::CapacityExceeded);
         }
         let index = reg.slots.len();
-        reg.slots.push(Slot { generation: 1, entry: Some(entry) });
-        Ok(encode(self.kind, index, 1))
+        // A random first generation in 1..=GEN_MAX (GEN_MAX < 2^32).
+        let generation = (random_u64() % u64::from(GEN_MAX)) as u32 + 1;
+        reg.slots.push(Slot { generation, entry: Some(entry) });
+        Ok(self.encode(index, generation))
     }
 
     /// The live value a handle names.
@@ -144,7 +211,7 @@ impl<T> Registry<T> {
         if handle.is_null() {
             return Err(lsim_status::NullPointer);
         }
-        let (index, generation) = decode(self.kind, handle).ok_or(lsim_status::StaleHandle)?;
+        let (index, generation) = self.decode(handle).ok_or(lsim_status::StaleHandle)?;
         let reg = self.lock();
         let slot = reg.slots.get(index).ok_or(lsim_status::StaleHandle)?;
         match &slot.entry {
@@ -161,7 +228,7 @@ impl<T> Registry<T> {
         if handle.is_null() {
             return Err(lsim_status::NullPointer);
         }
-        let (index, generation) = decode(self.kind, handle).ok_or(lsim_status::StaleHandle)?;
+        let (index, generation) = self.decode(handle).ok_or(lsim_status::StaleHandle)?;
         let entry = {
             let mut reg = self.lock();
             let slot = reg.slots.get_mut(index).ok_or(lsim_status::StaleHandle)?;
@@ -189,7 +256,7 @@ impl<T> Registry<T> {
 
 /// Registers a region and returns its new handle.
 pub(crate) fn insert(region: Box<CoreRegion>) -> Result<*mut lsim_region, lsim_status> {
-    REGIONS.insert(Mutex::new(Entry { region, poisoned: false }))
+    REGIONS.insert(Mutex::new(Entry { region, poisoned: false, tag: next_tag() }))
 }
 
 /// Unregisters a region. The handle and every copy of it become stale.
@@ -208,6 +275,15 @@ pub(crate) fn with_region<R>(
     handle: *const lsim_region,
     f: impl FnOnce(&mut CoreRegion) -> Result<R, lsim_status>,
 ) -> Result<R, lsim_status> {
+    with_tagged_region(handle, |r, _| f(r))
+}
+
+/// As [`with_region`], also handing `f` the region's tag: for entry points
+/// that take or return function, environment or invocation handles.
+pub(crate) fn with_tagged_region<R>(
+    handle: *const lsim_region,
+    f: impl FnOnce(&mut CoreRegion, RegionTag) -> Result<R, lsim_status>,
+) -> Result<R, lsim_status> {
     let entry = REGIONS.lookup(handle)?;
     let mut guard = entry.lock().map_err(|_| lsim_status::Poisoned)?;
     if guard.poisoned {
@@ -215,7 +291,8 @@ pub(crate) fn with_region<R>(
     }
     // The guard is borrowed, not moved, into the closure: it is not dropped
     // while unwinding, so the std lock is not poisoned; our flag is.
-    match catch_unwind(AssertUnwindSafe(|| f(&mut guard.region))) {
+    let tag = guard.tag;
+    match catch_unwind(AssertUnwindSafe(|| f(&mut guard.region, tag))) {
         Ok(r) => r,
         Err(_) => {
             guard.poisoned = true;
@@ -241,19 +318,50 @@ mod tests {
     #[test]
     fn handles_round_trip_and_are_odd() {
         for kind in [KIND_REGION, KIND_SIM_RESULT] {
-            for (index, generation) in [(0usize, 1u32), (5, 7), (INDEX_MASK, GEN_MAX)] {
-                let h: *mut lsim_region = encode(kind, index, generation);
-                assert!(!h.is_null());
-                assert_eq!(h.addr() & 1, 1);
-                assert!(h.addr() >= 0x40_0001);
-                assert_eq!(decode(kind, h), Some((index, generation)));
-                assert_eq!(decode(kind ^ 1, h), None, "a handle of the other kind");
+            for mask in [0, 0x5_a5a5, INDEX_MASK] {
+                for (index, generation) in [(0usize, 1u32), (5, 7), (INDEX_MASK, GEN_MAX)] {
+                    let h: *mut lsim_region = encode(kind, mask, index, generation);
+                    assert!(!h.is_null());
+                    assert_eq!(h.addr() & 1, 1);
+                    assert!(h.addr() >= 0x40_0001);
+                    assert_eq!(decode(kind, mask, h), Some((index, generation)));
+                    assert_eq!(decode(kind ^ 1, mask, h), None, "a handle of the other kind");
+                }
             }
         }
         #[cfg(target_pointer_width = "64")]
-        assert!(encode::<u8>(KIND_SIM_RESULT, INDEX_MASK, GEN_MAX).addr() < 1 << 38);
-        assert_eq!(decode(KIND_REGION, std::ptr::without_provenance::<u8>(8)), None);
-        assert_eq!(decode(KIND_REGION, std::ptr::without_provenance::<u8>(1)), None, "generation 0");
+        assert!(encode::<u8>(KIND_SIM_RESULT, INDEX_MASK, 0, GEN_MAX).addr() < 1 << 38);
+        assert_eq!(decode(KIND_REGION, 0, std::ptr::without_provenance::<u8>(8)), None);
+        assert_eq!(decode(KIND_REGION, 0, std::ptr::without_provenance::<u8>(1)), None, "generation 0");
+    }
+
+    #[test]
+    fn first_handles_are_not_predictable() {
+        // Before handles were randomized, every registry's first handle was
+        // 0x400001 (index 0, generation 1). Two fresh registries now agree
+        // with odds of 2^-36; eight in a row never do.
+        let firsts: Vec<usize> = (0..8)
+            .map(|_| {
+                let numbers: Registry<u32> = Registry::new(KIND_REGION);
+                let h: *mut lsim_region = numbers.insert(1).unwrap();
+                assert_eq!(*numbers.lookup(h).unwrap(), 1);
+                #[cfg(target_pointer_width = "64")]
+                assert!(h.addr() < 1 << 38);
+                h.addr()
+            })
+            .collect();
+        assert!(firsts.iter().any(|&h| h != 0x40_0001));
+        assert!(firsts.iter().any(|&h| h != firsts[0]), "{firsts:x?}");
+    }
+
+    #[test]
+    fn region_tags_are_distinct_and_nonzero() {
+        let tags: Vec<RegionTag> = (0..1000).map(|_| next_tag()).collect();
+        assert!(tags.iter().all(|t| t.0 != 0));
+        let mut sorted: Vec<u32> = tags.iter().map(|t| t.0).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), tags.len());
     }
 
     #[test]
@@ -263,12 +371,12 @@ mod tests {
             insert(crate::api::build_region_for_tests(config)).unwrap()
         };
         let first = handle();
-        let (first_index, _) = decode(KIND_REGION, first).unwrap();
+        let (first_index, _) = REGIONS.decode(first).unwrap();
         remove(first).unwrap();
         // Other tests run in parallel, so only check that the next region
         // does not get the slot just freed while the quarantine is short.
         let next = handle();
-        let (next_index, _) = decode(KIND_REGION, next).unwrap();
+        let (next_index, _) = REGIONS.decode(next).unwrap();
         if REGIONS.free_len() < QUARANTINE {
             assert_ne!(next_index, first_index);
         }

@@ -42,9 +42,11 @@ pub enum lsim_status {
     /// needed more than 65 536 execution environments at once.
     CapacityExceeded = 8,
     /// The function handle is unknown or stale (the function was deleted),
-    /// or a function index is not below a simulation result's function count.
+    /// or belongs to another region (its `region_tag`), or a function index
+    /// is not below a simulation result's function count.
     UnknownFunction = 9,
-    /// The invocation handle is unknown, stale or already finished.
+    /// The invocation handle is unknown, stale or already finished, or
+    /// belongs to another region.
     UnknownInvocation = 10,
     /// A successful finish before the cold start completed (`ready_at_us`).
     /// Finish later, or report a failure, which ends the init.
@@ -95,7 +97,8 @@ pub enum lsim_status {
     /// report), or the thread to run it on could not be started.
     SimulationFailed = 29,
     /// The environment handle is unknown or stale (the environment
-    /// terminated and its slot was freed or reused, or it never existed).
+    /// terminated and its slot was freed or reused, or it never existed), or
+    /// belongs to another region.
     UnknownEnv = 30,
 }
 

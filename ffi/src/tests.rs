@@ -41,12 +41,12 @@ fn region() -> *mut lsim_region {
 }
 
 fn create(r: *mut lsim_region, now: u64, c: &lsim_function_config) -> Result<lsim_function, S> {
-    let mut f = lsim_function { index: 99, generation: 99 };
+    let mut f = lsim_function { index: 99, generation: 99, region_tag: 0 };
     // SAFETY: valid pointers.
     match unsafe { lsim_function_create(r, now, c, &mut f) } {
         S::Ok => Ok(f),
         s => {
-            assert_eq!(f, lsim_function { index: 99, generation: 99 }, "out written on error");
+            assert_eq!(f, lsim_function { index: 99, generation: 99, region_tag: 0 }, "out written on error");
             Err(s)
         }
     }

@@ -502,7 +502,10 @@ fn provisioned_spans_and_on_pc_invocations() {
     assert_eq!(region, bill);
     assert_eq!(lsim_function_delete(r, 61_100_000, g), S::Ok);
     assert_eq!(function_bill(r, g, 0), Err(S::UnknownFunction));
-    assert_eq!(function_bill(r, lsim_function { index: 99, generation: 1 }, 0), Err(S::UnknownFunction));
+    assert_eq!(
+        function_bill(r, lsim_function { index: 99, generation: 1, region_tag: g.region_tag }, 0),
+        Err(S::UnknownFunction)
+    );
     assert_eq!(lsim_region_free(r), S::Ok);
 }
 

@@ -54,17 +54,21 @@ fn finish(r: *mut lsim_region, now: u64, i: lsim_invocation) -> lsim_finish_resu
 
 fn prewarm(r: *mut lsim_region, now: u64, f: lsim_function) -> Result<Option<lsim_env>, S> {
     let mut started = 7u32;
-    let mut env = lsim_env { index: 77, generation: 77 };
+    let mut env = lsim_env { index: 77, generation: 77, region_tag: 0 };
     // SAFETY: valid out-pointers.
     match unsafe { lsim_prewarm(r, now, f, &mut started, &mut env) } {
         S::Ok if started == 1 => Ok(Some(env)),
         S::Ok => {
             assert_eq!(started, 0);
-            assert_eq!(env, lsim_env { index: 77, generation: 77 }, "env written without a start");
+            assert_eq!(env, lsim_env { index: 77, generation: 77, region_tag: 0 }, "env written without a start");
             Ok(None)
         }
         s => {
-            assert_eq!((started, env), (7, lsim_env { index: 77, generation: 77 }), "outs written on error");
+            assert_eq!(
+                (started, env),
+                (7, lsim_env { index: 77, generation: 77, region_tag: 0 }),
+                "outs written on error"
+            );
             Err(s)
         }
     }
@@ -123,12 +127,12 @@ fn function_busy(r: *const lsim_region, f: lsim_function) -> Result<u32, S> {
 }
 
 fn env_function(r: *const lsim_region, e: lsim_env) -> Result<lsim_function, S> {
-    let mut f = lsim_function { index: 55, generation: 55 };
+    let mut f = lsim_function { index: 55, generation: 55, region_tag: 0 };
     // SAFETY: valid out-pointer.
     match unsafe { lsim_env_function(r, e, &mut f) } {
         S::Ok => Ok(f),
         s => {
-            assert_eq!(f, lsim_function { index: 55, generation: 55 }, "out written on error");
+            assert_eq!(f, lsim_function { index: 55, generation: 55, region_tag: 0 }, "out written on error");
             Err(s)
         }
     }
@@ -236,7 +240,7 @@ fn stale_functions_and_unknown_environments() {
     let r = region();
     let f = create(r, 0, &lsim_function_config::defaults());
     assert_eq!(lsim_function_delete(r, 0, f), S::Ok);
-    let never = lsim_function { index: 200, generation: 1 };
+    let never = lsim_function { index: 200, generation: 1, region_tag: f.region_tag };
     for g in [f, never] {
         assert_eq!(lsim_function_set_keep_alive(r, 0, g, 1, 1000), S::UnknownFunction);
         assert_eq!(prewarm(r, 0, g), Err(S::UnknownFunction));
@@ -246,8 +250,12 @@ fn stale_functions_and_unknown_environments() {
     }
     // Unknown environments: never created, out of range, and terminated.
     assert_eq!(env_function(r, lsim_env::default()), Err(S::UnknownEnv));
-    assert_eq!(env_function(r, lsim_env { index: 16_383, generation: 1 }), Err(S::UnknownEnv));
-    assert_eq!(env_function(r, lsim_env { index: u32::MAX, generation: u32::MAX }), Err(S::UnknownEnv));
+    let tag = f.region_tag;
+    assert_eq!(env_function(r, lsim_env { index: 16_383, generation: 1, region_tag: tag }), Err(S::UnknownEnv));
+    assert_eq!(
+        env_function(r, lsim_env { index: u32::MAX, generation: u32::MAX, region_tag: tag }),
+        Err(S::UnknownEnv)
+    );
     let g = create(r, 0, &lsim_function_config::defaults());
     let a = invoke(r, 0, g);
     finish(r, a.ready_at_us + 1000, a.invocation);

@@ -18,8 +18,8 @@ const TIMEOUT_US: u64 = 3_000_000;
 const UNTOUCHED: lsim_invoke_result = lsim_invoke_result {
     throttled: 7,
     throttle_reason: 7,
-    invocation: lsim_invocation { env: lsim_env { index: 7, generation: 7 }, seq: 7 },
-    env: lsim_env { index: 7, generation: 7 },
+    invocation: lsim_invocation { env: lsim_env { index: 7, generation: 7, region_tag: 0 }, seq: 7 },
+    env: lsim_env { index: 7, generation: 7, region_tag: 0 },
     start_kind: 7,
     on_provisioned: 7,
     init_us: 7,
@@ -298,7 +298,7 @@ fn freed_made_up_and_poisoned_regions() {
 fn stale_functions_and_time_going_backwards() {
     let r = region();
     let f = create(r, &lsim_function_config::defaults());
-    let never = lsim_function { index: 200, generation: 1 };
+    let never = lsim_function { index: 200, generation: 1, region_tag: f.region_tag };
     assert_eq!(lsim_function_delete(r, 0, f), S::Ok);
     for g in [f, never] {
         for init in [None, Some(1)] {

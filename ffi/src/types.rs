@@ -8,6 +8,7 @@
 
 #![allow(non_camel_case_types)]
 
+use crate::registry::RegionTag;
 use crate::status::lsim_status;
 use lambdasim::cpu::DurationProfile;
 use lambdasim::money::Money;
@@ -24,7 +25,10 @@ use lambdasim::{
 
 /// The version of this C ABI. `lsim_abi_version()` returns the library's;
 /// a binding compiled against this header checks they are equal at load.
-pub const LSIM_ABI_VERSION: u32 = 1;
+///
+/// Version 2 added `region_tag` to `lsim_function` and `lsim_env` (so
+/// `lsim_invocation` and the results holding them grew too).
+pub const LSIM_ABI_VERSION: u32 = 2;
 
 /// Environment slots of every region (its fixed capacity).
 pub const LSIM_ENV_CAPACITY: usize = 16_384;
@@ -248,8 +252,9 @@ pub struct lsim_function_config {
     pub ephemeral_mb: u32,
 }
 
-/// A function of a region (by value). A deleted function's handle is
-/// answered with `LSIM_STATUS_UNKNOWN_FUNCTION`, never another function.
+/// A function of a region (by value). A deleted function's handle, or one
+/// of another region, is answered with `LSIM_STATUS_UNKNOWN_FUNCTION`, never
+/// another function.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct lsim_function {
@@ -257,9 +262,15 @@ pub struct lsim_function {
     pub index: u32,
     /// Generation of the slot.
     pub generation: u32,
+    /// The tag of the region that made the handle: nonzero, distinct for
+    /// every region of the process. A handle with another region's tag (or
+    /// 0) names nothing in this region.
+    pub region_tag: u32,
 }
 
-/// An execution environment of a region (by value).
+/// An execution environment of a region (by value). One of another region
+/// is unknown here (`LSIM_STATUS_UNKNOWN_ENV`, or
+/// `LSIM_ENV_STATE_TERMINATED` from `lsim_env_state`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct lsim_env {
@@ -267,9 +278,14 @@ pub struct lsim_env {
     pub index: u32,
     /// Generation of the slot.
     pub generation: u32,
+    /// The tag of the region that made the handle (as
+    /// `lsim_function.region_tag`).
+    pub region_tag: u32,
 }
 
 /// One invocation (by value): its environment and its sequence number there.
+/// `env.region_tag` binds it to its region: another region answers
+/// `LSIM_STATUS_UNKNOWN_INVOCATION`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct lsim_invocation {
@@ -960,39 +976,50 @@ impl From<Occupancy> for lsim_occupancy {
     }
 }
 
-impl From<FunctionId> for lsim_function {
-    fn from(f: FunctionId) -> Self {
-        lsim_function { index: f.index, generation: f.generation }
+impl lsim_function {
+    /// The handle of a function of the region tagged `tag`.
+    pub(crate) fn bind(f: FunctionId, tag: RegionTag) -> Self {
+        lsim_function { index: f.index, generation: f.generation, region_tag: tag.0 }
+    }
+
+    /// The function this handle names in the region tagged `tag`.
+    ///
+    /// # Errors
+    /// `LSIM_STATUS_UNKNOWN_FUNCTION` for a handle of another region.
+    pub(crate) fn id(self, tag: RegionTag) -> Result<FunctionId, lsim_status> {
+        if self.region_tag != tag.0 {
+            return Err(lsim_status::UnknownFunction);
+        }
+        Ok(FunctionId { index: self.index, generation: self.generation })
     }
 }
 
-impl From<lsim_function> for FunctionId {
-    fn from(f: lsim_function) -> Self {
-        FunctionId { index: f.index, generation: f.generation }
+impl lsim_env {
+    /// The handle of an environment of the region tagged `tag`.
+    pub(crate) fn bind(e: EnvId, tag: RegionTag) -> Self {
+        lsim_env { index: e.index, generation: e.generation, region_tag: tag.0 }
+    }
+
+    /// The environment this handle names in the region tagged `tag`, or
+    /// `None` for a handle of another region.
+    pub(crate) fn id(self, tag: RegionTag) -> Option<EnvId> {
+        (self.region_tag == tag.0).then_some(EnvId { index: self.index, generation: self.generation })
     }
 }
 
-impl From<EnvId> for lsim_env {
-    fn from(e: EnvId) -> Self {
-        lsim_env { index: e.index, generation: e.generation }
+impl lsim_invocation {
+    /// The handle of an invocation of the region tagged `tag`.
+    pub(crate) fn bind(i: InvocationId, tag: RegionTag) -> Self {
+        lsim_invocation { env: lsim_env::bind(i.env, tag), seq: i.seq }
     }
-}
 
-impl From<lsim_env> for EnvId {
-    fn from(e: lsim_env) -> Self {
-        EnvId { index: e.index, generation: e.generation }
-    }
-}
-
-impl From<InvocationId> for lsim_invocation {
-    fn from(i: InvocationId) -> Self {
-        lsim_invocation { env: i.env.into(), seq: i.seq }
-    }
-}
-
-impl From<lsim_invocation> for InvocationId {
-    fn from(i: lsim_invocation) -> Self {
-        InvocationId { env: i.env.into(), seq: i.seq }
+    /// The invocation this handle names in the region tagged `tag`.
+    ///
+    /// # Errors
+    /// `LSIM_STATUS_UNKNOWN_INVOCATION` for a handle of another region.
+    pub(crate) fn id(self, tag: RegionTag) -> Result<InvocationId, lsim_status> {
+        let env = self.env.id(tag).ok_or(lsim_status::UnknownInvocation)?;
+        Ok(InvocationId { env, seq: self.seq })
     }
 }
 
@@ -1000,15 +1027,14 @@ impl lsim_invoke_result {
     pub(crate) fn throttled(reason: ThrottleReason) -> Self {
         lsim_invoke_result { throttled: 1, throttle_reason: reason as u32, ..Self::default() }
     }
-}
 
-impl From<Started> for lsim_invoke_result {
-    fn from(s: Started) -> Self {
+    /// A started invocation of the region tagged `tag`.
+    pub(crate) fn started(s: Started, tag: RegionTag) -> Self {
         lsim_invoke_result {
             throttled: 0,
             throttle_reason: 0,
-            invocation: s.invocation.into(),
-            env: s.env.into(),
+            invocation: lsim_invocation::bind(s.invocation, tag),
+            env: lsim_env::bind(s.env, tag),
             start_kind: s.start as u32,
             on_provisioned: u32::from(s.on_provisioned),
             init_us: s.init.as_micros(),
@@ -1018,11 +1044,12 @@ impl From<Started> for lsim_invoke_result {
     }
 }
 
-impl From<Finished> for lsim_finish_result {
-    fn from(f: Finished) -> Self {
+impl lsim_finish_result {
+    /// A finish in the region tagged `tag`.
+    pub(crate) fn new(f: Finished, tag: RegionTag) -> Self {
         lsim_finish_result {
-            function: f.function.into(),
-            env: f.env.into(),
+            function: lsim_function::bind(f.function, tag),
+            env: lsim_env::bind(f.env, tag),
             duration_us: f.duration.as_micros(),
             env_kept: u32::from(f.env_kept),
         }

@@ -70,6 +70,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut functions = Vec::new();
     let mut invocations = Vec::new();
+    // The region's tag, once a create shows it: made-up handles carry it so
+    // they reach the core's own lookups.
+    let mut tag = 0u32;
     while !b.0.is_empty() {
         let now = b.u64() % 10_000_000_000;
         match b.u8() % 10 {
@@ -78,14 +81,16 @@ fuzz_target!(|data: &[u8]| {
                 let mut f: lsim_function = zeroed();
                 // SAFETY: valid pointers.
                 if unsafe { lsim_function_create(region, now, &fc, &mut f) } == lsim_status::Ok {
+                    tag = f.region_tag;
                     functions.push(f);
                 }
             }
             1 | 2 => {
-                let f = functions
-                    .get(usize::from(b.u8()) % functions.len().max(1))
-                    .copied()
-                    .unwrap_or(lsim_function { index: b.u32(), generation: b.u32() });
+                let f = functions.get(usize::from(b.u8()) % functions.len().max(1)).copied().unwrap_or(lsim_function {
+                    index: b.u32(),
+                    generation: b.u32(),
+                    region_tag: b.u32(),
+                });
                 let mut r: lsim_invoke_result = zeroed();
                 // An invoke, or one the region ends by itself (any outcome code, init override or not).
                 let (handler_us, outcome, init_us) = (b.u64() % 5_000_000, u32::from(b.u8() % 6), b.u64() % 20_000_000);
@@ -102,16 +107,18 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             3 | 4 => {
-                let inv = invocations
-                    .get(usize::from(b.u8()) % invocations.len().max(1))
-                    .copied()
-                    .unwrap_or(lsim_invocation { env: lsim_env { index: b.u32(), generation: b.u32() }, seq: b.u32() });
+                let inv = invocations.get(usize::from(b.u8()) % invocations.len().max(1)).copied().unwrap_or(
+                    lsim_invocation {
+                        env: lsim_env { index: b.u32(), generation: b.u32(), region_tag: b.u32() },
+                        seq: b.u32(),
+                    },
+                );
                 let mut out: lsim_finish_result = zeroed();
                 // SAFETY: valid pointer.
                 let _ = unsafe { lsim_finish(region, now, inv, u32::from(b.u8() % 6), &mut out) };
             }
             5 => {
-                let f = lsim_function { index: b.u32() % 8, generation: b.u32() % 4 };
+                let f = lsim_function { index: b.u32() % 8, generation: b.u32() % 4, region_tag: tag };
                 let _ = lsim_function_put_reserved(region, now, f, u32::from(b.u8() % 3), b.u32() % 2_000);
                 let _ = lsim_function_put_provisioned(region, now, f, b.u32() % 2_000);
             }
@@ -133,7 +140,7 @@ fuzz_target!(|data: &[u8]| {
                 let _ = unsafe { lsim_region_check_message(region, buf.as_mut_ptr(), cap, &mut len) };
             }
             8 => {
-                let f = lsim_function { index: b.u32() % 8, generation: b.u32() % 4 };
+                let f = lsim_function { index: b.u32() % 8, generation: b.u32() % 4, region_tag: tag };
                 match b.u8() % 4 {
                     0 => {
                         let _ = lsim_function_delete(region, now, f);
@@ -155,7 +162,7 @@ fuzz_target!(|data: &[u8]| {
                         let _ = unsafe { lsim_region_take_busy_window_peak(region, &mut peak) };
                     }
                     _ => {
-                        let env = lsim_env { index: b.u32() % 64, generation: b.u32() % 4 };
+                        let env = lsim_env { index: b.u32() % 64, generation: b.u32() % 4, region_tag: tag };
                         let mut g: lsim_function = zeroed();
                         // SAFETY: valid pointer.
                         let _ = unsafe { lsim_env_function(region, env, &mut g) };

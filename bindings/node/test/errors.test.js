@@ -41,7 +41,7 @@ function setup(config) {
 // Loading and versions.
 
 test('the ABI version of the loaded library is the one this binding expects', () => {
-  assert.equal(lsim.ABI_VERSION, 1);
+  assert.equal(lsim.ABI_VERSION, 2);
   assert.equal(lsim.abiVersion(), lsim.ABI_VERSION);
   assert.match(lsim.version(), /^\d+\.\d+\.\d+/);
   assert.equal(lsim.koffiVersion, '3.3.4');
@@ -271,7 +271,8 @@ test('wrong types throw TypeError', () => {
   const { region, f, a } = setup();
   try {
     assert.throws(() => region.invoke('1000', f), TypeError);
-    assert.throws(() => region.invoke(1000n, f), TypeError);
+    assert.throws(() => region.invoke(true, f), TypeError);
+    assert.throws(() => region.invoke(0, { index: 0, generation: 1, regionTag: '1' }), TypeError);
     assert.throws(() => region.invoke(undefined, f), TypeError);
     assert.throws(() => region.advance(null), TypeError);
     assert.throws(() => region.invoke(0, {}), TypeError);
@@ -313,6 +314,10 @@ test('out-of-range numbers throw RangeError before reaching C', () => {
   const { region, f, a } = setup();
   try {
     for (const bad of [-1, 1.5, 2 ** 53, 2 ** 64, NaN, Infinity, -0.5]) {
+      assert.throws(() => region.advance(bad), RangeError, String(bad));
+      assert.throws(() => region.invoke(bad, f), RangeError, String(bad));
+    }
+    for (const bad of [-1n, 1n << 64n]) {
       assert.throws(() => region.advance(bad), RangeError, String(bad));
       assert.throws(() => region.invoke(bad, f), RangeError, String(bad));
     }
@@ -419,8 +424,9 @@ test('a deleted function handle is UNKNOWN_FUNCTION everywhere', () => {
     throwsStatus(() => r.invoke(0, f), 'UNKNOWN_FUNCTION');
     // A made-up handle (a plain object of the right shape) goes to C, which refuses it.
     throwsStatus(() => r.invoke(0, { index: 200, generation: 1 }), 'UNKNOWN_FUNCTION');
-    // A copy of a live handle works.
-    assert.equal(r.invoke(0, { index: g.index, generation: g.generation }).throttled, false);
+    // A copy of a live handle works; without its region tag it names nothing.
+    assert.equal(r.invoke(0, { index: g.index, generation: g.generation, regionTag: g.regionTag }).throttled, false);
+    throwsStatus(() => r.invoke(0, { index: g.index, generation: g.generation }), 'UNKNOWN_FUNCTION');
     r.check();
   } finally {
     r.close();
@@ -484,7 +490,7 @@ test('handles are frozen plain objects', () => {
     assert.ok(Object.isFrozen(a.invocation));
     assert.ok(Object.isFrozen(a.invocation.env));
     assert.ok(Object.isFrozen(a.env));
-    assert.deepEqual(Object.keys(f).sort(), ['generation', 'index']);
+    assert.deepEqual(Object.keys(f).sort(), ['generation', 'index', 'regionTag']);
     assert.deepEqual(a.invocation.env, a.env);
     assert.deepEqual(JSON.parse(JSON.stringify(a.invocation)), { env: { ...a.env }, seq: 1 });
   } finally {
