@@ -924,16 +924,27 @@ export function version(): string;
  */
 export function checkAbiVersion(actual: number, expected?: number, libraryPath?: string): void;
 /**
- * Where the library is looked for: `LAMBDASIM_LIB`, else
- * `$CARGO_TARGET_DIR/release/` (a relative CARGO_TARGET_DIR is taken
- * relative to the workspace root) or the workspace's `target/release/`;
- * `.dylib` first on macOS, `.so` elsewhere. `path` is the first candidate
- * that exists (else the first candidate).
+ * Where the library is looked for (load.js), in order: `LAMBDASIM_LIB`
+ * alone; else `LAMBDASIM_PREFIX`'s `lib/` and `lib64/` alone; else, in a
+ * checkout, `$CARGO_TARGET_DIR/release/` (relative to the workspace root) or
+ * the workspace's `target/release/`; then the package's
+ * `prebuilds/<platform>-<arch>/`, the dynamic loader (a bare file name in
+ * `candidates`) and common system directories. `path` is the first
+ * candidate that exists as a file (else the first candidate); `sources[i]`
+ * says where `candidates[i]` comes from; `setting` names the variable that
+ * chose the library, if any.
  */
 export function resolveLibraryPath(
   env?: Record<string, string | undefined>,
   platform?: string,
-): { path: string; candidates: string[]; fromEnv: boolean };
+  arch?: string,
+): {
+  path: string;
+  candidates: string[];
+  fromEnv: boolean;
+  setting: 'LAMBDASIM_LIB' | 'LAMBDASIM_PREFIX' | null;
+  sources: string[];
+};
 /** The status name of a code (`'NOT_READY'`), or `'UNKNOWN'`. */
 export function statusName(code: number): StatusName | 'UNKNOWN';
 /** The name of an outcome code (`lsim_outcome_str`): 'Success', 'FunctionError', 'Timeout', 'Crash', or 'unknown'. */
