@@ -70,6 +70,10 @@ step "Node binding: npm ci, node --test"
 bindings/node/test.sh
 ok
 
+step "install into a temporary prefix: C via pkg-config and CMake, Node from the installed library"
+LSIM_NO_CARGO=1 scripts/test-install.sh
+ok
+
 step "fuzzing: rules (no sanitizer) and C ABI (ASan), ${FUZZ_SECONDS:-30} s each"
 scripts/fuzz.sh
 ok
