@@ -24,6 +24,8 @@ have gcc || missing+=(gcc)
 have g++ || missing+=(g++)
 have make || missing+=(make)
 have valgrind || missing+=(valgrind)
+have pkg-config || missing+=(pkg-config)
+have cmake || missing+=(cmake)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && have apt-get; then
     apt-get update -qq
