@@ -25,7 +25,7 @@ pub mod workload;
 
 pub use dist::DurationDist;
 pub use keepalive::{HybridPolicy, IdleHistogram, KeepAlive, Windows};
-pub use summary::{FunctionSummary, MinutePoint, Observer, Summary};
+pub use summary::{FunctionSummary, MinutePoint, MinuteSeries, Observer, Summary};
 pub use workload::{Arrivals, TraceEvent, Workload};
 
 use crate::error::{ConfigError, FinishError, InvokeError, TimeError};
