@@ -224,7 +224,10 @@ where
         let i = q.next;
         q.next += 1;
         drop(q);
-        let r = work(i, done);
+        // A panic files an error like any failure, so the run ends instead
+        // of waiting for a result that never comes.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(i, done)))
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("a simulation thread panicked")));
         let Ok(mut q) = queue.lock() else { return };
         if r.is_err() {
             // Stop handing out work: the run fails anyway.
@@ -288,5 +291,67 @@ mod tests {
         println!("size_of::<BigSim>() = {size} bytes");
         // Sim::new builds it on the stack and debug builds may keep copies.
         assert!(size * 8 < STACK_BYTES, "{size}");
+    }
+
+    #[test]
+    fn stream_hands_results_over_in_order_holding_few() {
+        let started = AtomicU64::new(0);
+        let mut seen = Vec::new();
+        let mut most_ahead = 0;
+        stream(
+            500,
+            0,
+            "test",
+            |i, _| {
+                started.fetch_add(1, Ordering::SeqCst);
+                // Later jobs finish first on purpose.
+                std::thread::yield_now();
+                Ok(i * 3)
+            },
+            |i, r| {
+                most_ahead = most_ahead.max(started.load(Ordering::SeqCst) - i);
+                seen.push((i, r));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, (0..500).map(|i| (i, i * 3)).collect::<Vec<_>>());
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+        assert!(most_ahead <= 2 * threads + 1, "{most_ahead} started ahead with {threads} threads");
+    }
+
+    #[test]
+    fn stream_stops_at_the_first_failure_in_order() {
+        let mut seen = Vec::new();
+        let r = stream(
+            100,
+            0,
+            "test",
+            |i, _| if i == 7 { Err(anyhow::anyhow!("job 7 failed")) } else { Ok(i) },
+            |i, _| {
+                seen.push(i);
+                Ok(())
+            },
+        );
+        assert_eq!(r.unwrap_err().to_string(), "job 7 failed");
+        assert_eq!(seen, (0..7).collect::<Vec<_>>());
+        let sink_fails = stream(
+            100,
+            0,
+            "test",
+            |i, _| Ok(i),
+            |i, _| {
+                anyhow::ensure!(i < 3, "sink {i}");
+                Ok(())
+            },
+        );
+        assert_eq!(sink_fails.unwrap_err().to_string(), "sink 3");
+    }
+
+    #[test]
+    #[allow(clippy::panic)]
+    fn a_panicking_job_is_an_error_not_a_hang() {
+        let r = stream(50, 0, "test", |i, _| if i == 4 { panic!("boom") } else { Ok(i) }, |_, _| Ok(()));
+        assert_eq!(r.unwrap_err().to_string(), "a simulation thread panicked");
     }
 }

@@ -91,8 +91,15 @@ impl Rows {
 
     /// The next row, or `None` at the end.
     fn next(&mut self) -> Result<Option<&csv::StringRecord>, TraceError> {
-        let line = self.reader.position().line();
-        match self.reader.read_record(&mut self.record) {
+        let mut line = self.reader.position().line();
+        let mut read = self.reader.read_record(&mut self.record);
+        // A line of blanks only is no row.
+        while matches!(read, Ok(true)) && self.record.len() == 1 && self.record.get(0) == Some("") {
+            self.reader.get_mut().since_row = 0;
+            line = self.reader.position().line();
+            read = self.reader.read_record(&mut self.record);
+        }
+        match read {
             Ok(true) => {
                 self.reader.get_mut().since_row = 0;
                 Ok(Some(&self.record))

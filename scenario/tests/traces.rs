@@ -41,7 +41,7 @@ fn quoted_function_names_match() {
     assert_eq!(rows, TraceRows { used: 3, other_functions: 1 });
 
     let mut azure = azure_header(2);
-    azure.push_str("o,a,\"orders\",http,1,2\no,a,orders,http,10,20\no,a,\"billing\",timer,5,5\n");
+    azure.push_str("o,a,\"orders\",http,1,2\n  \no,a,orders,http,10,20\no,a,\"billing\",timer,5,5\n");
     let (counts, rows) = traces::azure_counts(&file("quoted-azure.csv", &azure), &["orders".into()]).unwrap();
     assert_eq!(counts, [11, 22]);
     assert_eq!(rows, TraceRows { used: 2, other_functions: 1 });
@@ -49,7 +49,7 @@ fn quoted_function_names_match() {
 
 #[test]
 fn headers_are_optional_and_checked() {
-    let (events, _) = traces::invocations(&file("no-header.csv", "5,f,1\n# a comment\n3,f,2\n"), "f").unwrap();
+    let (events, _) = traces::invocations(&file("no-header.csv", "5,f,1\n# a comment\n   \n\n3,f,2\n"), "f").unwrap();
     assert_eq!(at_ms(&events), [3, 5], "sorted by time; comment lines skipped");
     let (events, _) = traces::invocations(&file("two-columns.csv", "timestamp,function\n7,f\n"), "f").unwrap();
     assert_eq!(at_ms(&events), [7]);

@@ -5,7 +5,8 @@
 //! [`DurationDist`], an optional init distribution, failure rates and a
 //! [`KeepAlive`] policy. [`Sim::run`] plays the run to its horizon and
 //! returns a [`Summary`]; an [`Observer`] receives a [`MinutePoint`] per
-//! simulated minute.
+//! simulated minute. [`MinuteSeries`] is an observer that keeps that series
+//! in a fixed number of points, coarsening as the run grows.
 //!
 //! # Guarantees
 //! - Same configuration, functions and seed ⇒ bit-identical results on
