@@ -307,7 +307,7 @@ fn cmd_run(a: &RunArgs) -> anyhow::Result<()> {
     study::run_study(&p, shard, a.json, &mut out, |r| match &a.svg {
         Some(path) => {
             let title = format!("{} — replication {}, seed {}", p.source, r.replication, r.seed);
-            write_file(path, &svg::run_chart(&title, &r.minutes))
+            write_file(path, &svg::run_chart(&title, &r.minutes, r.bucket_minutes))
         }
         None => Ok(()),
     })
