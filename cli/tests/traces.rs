@@ -57,7 +57,7 @@ fn quoted_function_names_replay_every_row_and_skipped_rows_are_reported() {
     let text = ok(&["run", path]);
     assert!(
         text.contains(
-            "trace of orders: 4 rows used, 1 rows of other functions skipped, 1 requests at or past the horizon not played"
+            "trace of orders: 4 rows used, 1 row of other functions skipped, 1 request at or past the horizon not played"
         ),
         "{text}"
     );

@@ -566,6 +566,11 @@ fn region_line(p: &Prepared) -> String {
     )
 }
 
+/// `n thing` or `n things`, grouped.
+fn counted(n: u64, thing: &str) -> String {
+    format!("{} {thing}{}", g(n), if n == 1 { "" } else { "s" })
+}
+
 /// A line per function replaying a trace: the rows it used and what the
 /// run left out.
 fn trace_lines(p: &Prepared) -> String {
@@ -574,11 +579,11 @@ fn trace_lines(p: &Prepared) -> String {
         if let Some(t) = TraceJson::new(f, p.config.horizon) {
             let _ = writeln!(
                 out,
-                "trace of {}: {} rows used, {} rows of other functions skipped, {} requests at or past the horizon not played",
+                "trace of {}: {} used, {} of other functions skipped, {} at or past the horizon not played",
                 f.name,
-                g(t.rows_used),
-                g(t.rows_other_functions),
-                g(t.requests_past_horizon)
+                counted(t.rows_used, "row"),
+                counted(t.rows_other_functions, "row"),
+                counted(t.requests_past_horizon, "request")
             );
         }
     }
