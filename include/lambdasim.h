@@ -54,6 +54,12 @@
 #define LSIM_SIM_TOTAL 4294967295
 
 /**
+ * Most points of a run's per-minute series (a week at one point a minute);
+ * a longer run merges adjacent points, see `lsim_sim_result_bucket_minutes`.
+ */
+#define LSIM_MAX_MINUTE_POINTS 10080
+
+/**
  * Execution environments a simulation may have at once (more is
  * `LSIM_STATUS_CAPACITY_EXCEEDED`).
  */
@@ -1500,12 +1506,14 @@ typedef struct lsim_sim_summary {
 } lsim_sim_summary;
 
 /**
- * One simulated minute, account-wide (the JSON's `minutes`; the last
- * minute may be partial).
+ * One point of the per-minute series, account-wide (the JSON's `minutes`):
+ * a simulated minute, or `lsim_sim_result_bucket_minutes` minutes of a run
+ * longer than `LSIM_MAX_MINUTE_POINTS` minutes; the last point may be
+ * partial. "The minute" below means the point's span.
  */
 typedef struct lsim_minute_point {
   /**
-   * Minute index from 0.
+   * The point's first minute, from 0.
    */
   uint64_t minute;
   /**
@@ -2390,6 +2398,19 @@ lsim_status lsim_sim_result_json(const struct lsim_sim_result *result, char *buf
 lsim_status lsim_sim_result_seed(const struct lsim_sim_result *result, uint64_t *out);
 
 /**
+ * Minutes per point of the per-minute series: 1, or for a run longer than
+ * `LSIM_MAX_MINUTE_POINTS` minutes the power of two that fits it (the
+ * JSON's `bucket_s` / 60).
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`, `LSIM_STATUS_STALE_HANDLE`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `uint64_t`.
+ */
+lsim_status lsim_sim_result_bucket_minutes(const struct lsim_sim_result *result, uint64_t *out);
+
+/**
  * The number of functions of the scenario (1..=64); they are indexed from 0
  * in scenario order.
  *
@@ -2449,6 +2470,8 @@ lsim_status lsim_sim_result_bill(const struct lsim_sim_result *result, uint32_t 
 /**
  * Writes the per-minute series (one point per simulated minute, the last
  * one possibly partial: the JSON's `minutes`) to `out[0..*out_count]`.
+ * There are at most `LSIM_MAX_MINUTE_POINTS`: a longer run's points each
+ * cover `lsim_sim_result_bucket_minutes` minutes.
  *
  * `out_len` is the capacity of `out`. When it is smaller than the number of
  * points the call returns `LSIM_STATUS_BUFFER_TOO_SMALL` with that number

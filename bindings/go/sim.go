@@ -88,9 +88,11 @@ type SimSummary struct {
 	ExactTotal Money
 }
 
-// MinutePoint is one simulated minute, account-wide (the last may be partial).
+// MinutePoint is one point of the per-minute series, account-wide: a
+// simulated minute, or [SimResult.BucketMinutes] minutes of a run longer
+// than [MaxMinutePoints] minutes (the last point may be partial).
 type MinutePoint struct {
-	Minute         uint64  // index from 0
+	Minute         uint64  // the point's first minute, from 0
 	BusyMax        uint32  // most busy environments during the minute (ConcurrentExecutions Max)
 	BusyAvg        float64 // average busy environments
 	LiveAvg        float64 // average live environments
@@ -380,7 +382,22 @@ func (r *SimResult) Bill(i int) (Bill, error) {
 	return billFromC(&out), nil
 }
 
-// Minutes returns the per-minute series (the JSON's "minutes").
+// MaxMinutePoints is the most points [SimResult.Minutes] returns.
+const MaxMinutePoints = C.LSIM_MAX_MINUTE_POINTS
+
+// BucketMinutes returns the minutes each point of [SimResult.Minutes]
+// covers: 1, or for a run longer than [MaxMinutePoints] minutes the power
+// of two that fits it (the JSON's "bucket_s" / 60).
+func (r *SimResult) BucketMinutes() (uint64, error) {
+	var out C.uint64_t
+	err := r.call("BucketMinutes", func(h *C.lsim_sim_result) C.lsim_status {
+		return C.lsim_sim_result_bucket_minutes(h, &out)
+	})
+	return uint64(out), err
+}
+
+// Minutes returns the per-minute series (the JSON's "minutes"): at most
+// [MaxMinutePoints] points of [SimResult.BucketMinutes] minutes each.
 func (r *SimResult) Minutes() ([]MinutePoint, error) {
 	var out []MinutePoint
 	err := r.call("Minutes", func(h *C.lsim_sim_result) C.lsim_status {

@@ -320,6 +320,25 @@ func TestRunScenarioOptions(t *testing.T) {
 	}
 }
 
+func TestLongRunBoundedSeries(t *testing.T) {
+	// 30 days of an idle function: 43 200 minutes in 8-minute buckets.
+	r := mustRun(t, "horizon_s = 2592000\n[[functions]]\nname = \"f\"\nworkload = { type = \"idle\" }\nhandler = { type = \"fixed\", ms = 1 }\n", lambdasim.RunOptions{})
+	m, err := r.Minutes()
+	if err != nil || len(m) != 5400 || len(m) > lambdasim.MaxMinutePoints {
+		t.Fatalf("%d points, %v", len(m), err)
+	}
+	if b, err := r.BucketMinutes(); err != nil || b != 8 {
+		t.Errorf("BucketMinutes() = %d, %v; want 8", b, err)
+	}
+	if m[1].Minute != 8 {
+		t.Errorf("the second point starts at minute %d, want 8", m[1].Minute)
+	}
+	short := mustRun(t, smallScenario, lambdasim.RunOptions{})
+	if b, err := short.BucketMinutes(); err != nil || b != 1 {
+		t.Errorf("short run: BucketMinutes() = %d, %v; want 1", b, err)
+	}
+}
+
 func TestInvalidScenarios(t *testing.T) {
 	bad := "[[functions]]\nname = \"f\"\nworkload = { type = \"poison\" }\nhandler = { type = \"fixed\", ms = 1 }\n"
 	const want = "(scenario):3:21: functions[0].workload.type: unknown variant `poison`"
@@ -386,7 +405,8 @@ func TestClosedSimResult(t *testing.T) {
 		_, e5 := res.Bill(0)
 		_, e6 := res.Minutes()
 		_, e7 := res.Seed()
-		for i, err := range []error{e1, e2, e3, e4, e5, e6, e7} {
+		_, e8 := res.BucketMinutes()
+		for i, err := range []error{e1, e2, e3, e4, e5, e6, e7, e8} {
 			if !errors.Is(err, lambdasim.ErrClosed) {
 				t.Errorf("call %d on a closed result: %v", i+1, err)
 			}

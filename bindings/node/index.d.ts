@@ -33,6 +33,8 @@ export type U64 = number | bigint;
 export const ABI_VERSION: 2;
 /** Environment slots of every region (`LSIM_ENV_CAPACITY`). */
 export const ENV_CAPACITY: 16384;
+/** The most points `SimResult.minutes()` returns (`LSIM_MAX_MINUTE_POINTS`). */
+export const MAX_MINUTE_POINTS: 10080;
 /** Function slots of every region (`LSIM_FUNCTION_CAPACITY`). */
 export const FUNCTION_CAPACITY: 256;
 /** The absolute path of the loaded shared library. */
@@ -840,7 +842,7 @@ export interface SimSummary {
 
 /** One simulated minute, account-wide (the last may be partial). */
 export interface MinutePoint {
-  /** Index from 0. */
+  /** The point's first minute, from 0 (points cover `SimResult.bucketMinutes` minutes each). */
   readonly minute: number;
   /** Most busy environments during the minute (`ConcurrentExecutions` Max). */
   readonly busyMax: number;
@@ -892,7 +894,9 @@ export class SimResult {
   function(i: number): SimSummary;
   /** The bill of function `i` (no free tier) or, without an index, of the account. */
   bill(i?: number): Bill;
-  /** The per-minute series (the JSON's `minutes`). */
+  /** Minutes per point of `minutes()`: 1, or a power of two for a run longer than `MAX_MINUTE_POINTS` minutes. */
+  readonly bucketMinutes: number | bigint;
+  /** The per-minute series (the JSON's `minutes`): at most `MAX_MINUTE_POINTS` points. */
   minutes(): readonly MinutePoint[];
 }
 

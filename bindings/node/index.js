@@ -162,6 +162,8 @@ const MEMORY_RULES = Object.freeze(['current', 'legacy64']);
 const SCENARIO_FORMATS = Object.freeze(['auto', 'toml', 'json']);
 /** `LSIM_SIM_TOTAL`: the whole account instead of one function. */
 const SIM_TOTAL = 0xffffffff;
+/** `LSIM_MAX_MINUTE_POINTS`: the most points `SimResult.minutes()` returns. */
+const MAX_MINUTE_POINTS = 10080;
 
 // ---------------------------------------------------------------------------
 // Locating and loading the library.
@@ -513,6 +515,7 @@ const C = (() => {
     sim_result_summary: f('lsim_sim_result_summary', u32, [SimResultPtr, u32, out(SimSummaryT)]),
     sim_result_bill: f('lsim_sim_result_bill', u32, [SimResultPtr, u32, out(BillT)]),
     sim_result_minutes: f('lsim_sim_result_minutes', u32, [SimResultPtr, 'void *', 'size_t', out('size_t')]),
+    sim_result_bucket_minutes: f('lsim_sim_result_bucket_minutes', u32, [SimResultPtr, out(u64)]),
   };
 })();
 
@@ -1884,7 +1887,19 @@ class SimResult {
     return toBill(b);
   }
 
-  /** The per-minute series (the JSON's `minutes`). */
+  /**
+   * Minutes per point of `minutes()`: 1, or for a run longer than
+   * `MAX_MINUTE_POINTS` minutes the power of two that fits it (the JSON's
+   * `bucket_s` / 60).
+   */
+  get bucketMinutes() {
+    const r = this.#handle('bucketMinutes');
+    const m = [0];
+    check(C.sim_result_bucket_minutes(r, m), 'SimResult.bucketMinutes');
+    return numOrBig(m[0]);
+  }
+
+  /** The per-minute series (the JSON's `minutes`): at most `MAX_MINUTE_POINTS` points of `bucketMinutes` minutes each. */
   minutes() {
     const r = this.#handle('minutes');
     const count = [0];
@@ -1992,6 +2007,7 @@ function libraryName(kind, code) {
 module.exports = {
   ABI_VERSION,
   ENV_CAPACITY,
+  MAX_MINUTE_POINTS,
   FUNCTION_CAPACITY,
   LIBRARY_PATH,
   Region,

@@ -12,7 +12,7 @@ mod validate;
 
 // The scenario machinery is shared with the C ABI; these imports keep
 // `crate::scenario` and friends meaning the same thing as before.
-use lambdasim_scenario::{doc, money, report, run, scenario};
+use lambdasim_scenario::{doc, money, report, run, scenario, study};
 
 use clap::{Args, Parser, Subcommand};
 use doc::DocError;
@@ -298,58 +298,19 @@ fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
 
 fn cmd_run(a: &RunArgs) -> anyhow::Result<()> {
     let p = load_scenario(a)?;
-    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
-    let reps: Vec<u32> = (0..p.scenario.replications).filter(|r| shard.is_none_or(|(i, n)| r % n == i)).collect();
-    let minutes_per_run = p.config.horizon.as_micros().div_ceil(60_000_000);
-    let total = minutes_per_run.saturating_mul(reps.len() as u64);
-    let results = run::parallel(&reps, total, "simulating", |&r, done| run::run_one(&p, r, done))?;
-    let mut runs = Vec::with_capacity(results.len());
-    for r in results {
-        let b = report::bills(&p, &r)?;
-        runs.push((r, b));
-    }
-    if let Some(path) = &a.svg
-        && let Some((r, _)) = runs.first()
-    {
-        let title = format!("{} — replication {}, seed {}", p.source, r.replication, r.seed);
-        write_file(path, &svg::run_chart(&title, &r.minutes))?;
-    }
-    let study = p.scenario.replications > 1 || shard.is_some();
-    if a.json {
-        if study {
-            let json = report::StudyJson {
-                scenario: p.source.clone(),
-                replications: p.scenario.replications,
-                shard: a.shard.clone(),
-                runs: runs.iter().map(|(r, b)| report::run_json(&p, r, b)).collect(),
-                mean: report::means(&p, &runs),
-            };
-            return print_json(&json);
+    let shard = match a.shard.as_deref() {
+        Some(text) => parse_shard(text).map(|(index, count)| Some(study::Shard { text, index, count }))?,
+        None => None,
+    };
+    // Each replication is written as soon as it and the earlier ones are done.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    study::run_study(&p, shard, a.json, &mut out, |r| match &a.svg {
+        Some(path) => {
+            let title = format!("{} — replication {}, seed {}", p.source, r.replication, r.seed);
+            write_file(path, &svg::run_chart(&title, &r.minutes, r.bucket_minutes))
         }
-        return match runs.first() {
-            Some((r, b)) => print_json(&report::run_json(&p, r, b)),
-            None => print_json(&serde_json::json!({})),
-        };
-    }
-    let mut out = String::new();
-    if let Some((i, n)) = shard {
-        out.push_str(&format!("shard {i}/{n}: replications {:?} of {}\n\n", reps, p.scenario.replications));
-    }
-    for (k, (r, b)) in runs.iter().enumerate() {
-        if k > 0 {
-            out.push('\n');
-        }
-        out.push_str(&report::run_text(&p, r, b));
-    }
-    if runs.len() > 1 {
-        out.push('\n');
-        out.push_str(&report::means_text(&p, &report::means(&p, &runs)));
-    }
-    if runs.is_empty() {
-        out.push_str("(no replication falls in this shard)\n");
-    }
-    print(&out);
-    Ok(())
+        None => Ok(()),
+    })
 }
 
 fn cmd_cost(a: &CostArgs) -> anyhow::Result<()> {

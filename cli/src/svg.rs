@@ -139,8 +139,13 @@ fn polyline(out: &mut String, points: &[(f64, f64)], colour: &str, dashed: bool)
 }
 
 /// Concurrency per minute against the limits, and cold starts and
-/// throttles per minute as bars.
-pub fn run_chart(title: &str, minutes: &[MinutePoint]) -> String {
+/// throttles per minute as bars; each point covers `bucket_minutes` minutes
+/// (a long run's coarsened series), which the labels say.
+pub fn run_chart(title: &str, minutes: &[MinutePoint], bucket_minutes: u64) -> String {
+    let (per, x_label) = match bucket_minutes {
+        0 | 1 => ("per minute".to_owned(), "minute".to_owned()),
+        b => (format!("per {b} minutes"), format!("{b}-minute bucket")),
+    };
     let h = 700.0;
     let n = minutes.len().max(1) as f64;
     let x_max = n;
@@ -167,8 +172,8 @@ pub fn run_chart(title: &str, minutes: &[MinutePoint]) -> String {
         W / 2.0,
         esc(title)
     );
-    let _ = writeln!(out, "<text x=\"{LEFT}\" y=\"60\" font-size=\"13\" {FONT}>Concurrency per minute</text>");
-    top.frame(&mut out, "environments", "minute", x_step);
+    let _ = writeln!(out, "<text x=\"{LEFT}\" y=\"60\" font-size=\"13\" {FONT}>Concurrency {per}</text>");
+    top.frame(&mut out, "environments", &x_label, x_step);
     // Each minute's value is drawn at its midpoint.
     let series = |f: &dyn Fn(&MinutePoint) -> f64| -> Vec<(f64, f64)> {
         minutes.iter().enumerate().map(|(i, m)| (top.x(i as f64 + 0.5), top.y(f(m)))).collect()
@@ -189,18 +194,16 @@ pub fn run_chart(title: &str, minutes: &[MinutePoint]) -> String {
         &mut out,
         top.top - 10.0,
         &[
-            ("#1f77b4", false, false, "busy (max per minute)"),
-            ("#2ca02c", false, false, "live (average per minute)"),
+            ("#1f77b4", false, false, &format!("busy (max {per})")),
+            ("#2ca02c", false, false, &format!("live (average {per})")),
             ("#d62728", true, false, "account limit"),
             ("#ff7f0e", true, false, "unreserved pool"),
         ],
     );
 
-    let _ = writeln!(
-        out,
-        "<text x=\"{LEFT}\" y=\"440\" font-size=\"13\" {FONT}>Cold starts and throttles per minute</text>"
-    );
-    bottom.frame(&mut out, "per minute", "minute", x_step);
+    let _ =
+        writeln!(out, "<text x=\"{LEFT}\" y=\"440\" font-size=\"13\" {FONT}>Cold starts and throttles {per}</text>");
+    bottom.frame(&mut out, &per, &x_label, x_step);
     let slot = bottom.x(1.0) - bottom.x(0.0);
     let bar_w = (slot * 0.4).max(0.5);
     let base = bottom.y(0.0);
@@ -332,7 +335,7 @@ mod tests {
             account_limit: 1000,
             ..MinutePoint::default()
         }];
-        let s = run_chart("a <b>", &m);
+        let s = run_chart("a <b>", &m, 1);
         assert!(s.starts_with("<svg") && s.contains("a &lt;b&gt;") && s.contains("account limit"));
         let t = tune_chart("t", &[TunePoint { memory_mb: 128, duration_ms: 10.0, cost_per_1000_usd: 0.1 }], 128);
         assert!(t.contains("pick: 128 MB"));

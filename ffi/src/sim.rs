@@ -40,6 +40,9 @@ pub const LSIM_SCENARIO_FORMAT_JSON: u32 = 2;
 /// `function` of `lsim_sim_result_summary` and `lsim_sim_result_bill`: the
 /// whole account (the JSON's `total`) instead of one function.
 pub const LSIM_SIM_TOTAL: u32 = 0xFFFF_FFFF;
+/// Most points of a run's per-minute series (a week at one point a minute);
+/// a longer run merges adjacent points, see `lsim_sim_result_bucket_minutes`.
+pub const LSIM_MAX_MINUTE_POINTS: usize = 10_080;
 
 /// Execution environments a simulation may have at once (more is
 /// `LSIM_STATUS_CAPACITY_EXCEEDED`).
@@ -152,12 +155,14 @@ pub struct lsim_sim_summary {
     pub exact_total: lsim_money,
 }
 
-/// One simulated minute, account-wide (the JSON's `minutes`; the last
-/// minute may be partial).
+/// One point of the per-minute series, account-wide (the JSON's `minutes`):
+/// a simulated minute, or `lsim_sim_result_bucket_minutes` minutes of a run
+/// longer than `LSIM_MAX_MINUTE_POINTS` minutes; the last point may be
+/// partial. "The minute" below means the point's span.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct lsim_minute_point {
-    /// Minute index from 0.
+    /// The point's first minute, from 0.
     pub minute: u64,
     /// Most busy environments during the minute (CloudWatch
     /// `ConcurrentExecutions` Max).
@@ -570,6 +575,27 @@ pub unsafe extern "C" fn lsim_sim_result_seed(result: *const lsim_sim_result, ou
     })
 }
 
+/// Minutes per point of the per-minute series: 1, or for a run longer than
+/// `LSIM_MAX_MINUTE_POINTS` minutes the power of two that fits it (the
+/// JSON's `bucket_s` / 60).
+///
+/// # Errors
+/// `LSIM_STATUS_NULL_POINTER`, `LSIM_STATUS_STALE_HANDLE`.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `uint64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_sim_result_bucket_minutes(result: *const lsim_sim_result, out: *mut u64) -> lsim_status {
+    guard(|| {
+        non_null(result)?;
+        non_null(out)?;
+        let minutes = RESULTS.lookup(result)?.result.bucket_minutes;
+        // SAFETY: non-null, writable per the contract.
+        unsafe { write_out(out, minutes) };
+        Ok(())
+    })
+}
+
 /// The number of functions of the scenario (1..=64); they are indexed from 0
 /// in scenario order.
 ///
@@ -682,6 +708,8 @@ pub unsafe extern "C" fn lsim_sim_result_bill(
 
 /// Writes the per-minute series (one point per simulated minute, the last
 /// one possibly partial: the JSON's `minutes`) to `out[0..*out_count]`.
+/// There are at most `LSIM_MAX_MINUTE_POINTS`: a longer run's points each
+/// cover `lsim_sim_result_bucket_minutes` minutes.
 ///
 /// `out_len` is the capacity of `out`. When it is smaller than the number of
 /// points the call returns `LSIM_STATUS_BUFFER_TOO_SMALL` with that number

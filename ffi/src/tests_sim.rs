@@ -575,3 +575,36 @@ fn struct_layouts_match_the_header() {
     assert_eq!(size_of::<lsim_sim_summary>(), 200);
     assert_eq!(size_of::<lsim_minute_point>(), 88);
 }
+
+fn bucket_minutes(r: *const lsim_sim_result) -> Result<u64, S> {
+    let mut out = 0u64;
+    // SAFETY: valid out-pointer.
+    match unsafe { lsim_sim_result_bucket_minutes(r, &mut out) } {
+        S::Ok => Ok(out),
+        s => Err(s),
+    }
+}
+
+#[test]
+fn a_long_run_returns_a_bounded_series_with_its_bucket_width() {
+    // 30 days of an idle function: 43 200 minutes, 8-minute buckets.
+    let text = "horizon_s = 2592000\n[[functions]]\nname = \"f\"\nworkload = { type = \"idle\" }\nhandler = { type = \"fixed\", ms = 1 }\n";
+    let h = run_text(text);
+    let points = minutes(h);
+    assert_eq!(LSIM_MAX_MINUTE_POINTS, lambdasim_scenario::run::MAX_MINUTE_POINTS, "the header's copy");
+    assert!(points.len() <= LSIM_MAX_MINUTE_POINTS, "{}", points.len());
+    assert_eq!(bucket_minutes(h), Ok(8));
+    assert_eq!(points.len(), 43_200 / 8);
+    assert!(points.iter().enumerate().all(|(i, p)| p.minute == 8 * i as u64), "each point starts its bucket");
+    assert!(json(h).unwrap().contains("\n  \"bucket_s\": 480,\n"));
+    // SAFETY: NULL and stale handles are what is tested.
+    unsafe {
+        assert_eq!(lsim_sim_result_bucket_minutes(null(), null_mut()), S::NullPointer);
+        assert_eq!(lsim_sim_result_bucket_minutes(h, null_mut()), S::NullPointer);
+    }
+    assert_eq!(lsim_sim_result_free(h), S::Ok);
+    assert_eq!(bucket_minutes(h), Err(S::StaleHandle));
+    let short = run_text(SMALL);
+    assert_eq!(bucket_minutes(short), Ok(1));
+    assert_eq!(lsim_sim_result_free(short), S::Ok);
+}

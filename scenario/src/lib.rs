@@ -15,4 +15,5 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod study;
 pub mod traces;

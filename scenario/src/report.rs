@@ -130,13 +130,44 @@ fn throttled(s: &FunctionSummary, r: ThrottleReason) -> u64 {
     s.throttles_by_reason.get(r as usize).copied().unwrap_or(0)
 }
 
-/// One function in JSON: its name, its offered load, its summary.
+/// What a function's trace held beyond what the run played: rows of other
+/// functions, and requests at or past the horizon (the per-minute format
+/// counts each minute's invocations, the per-invocation one each row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TraceJson {
+    pub rows_used: u64,
+    pub rows_other_functions: u64,
+    pub requests_past_horizon: u64,
+}
+
+impl TraceJson {
+    /// The trace of `f` under `horizon`, if it has one.
+    pub fn new(f: &Loaded, horizon: Duration) -> Option<Self> {
+        let rows = f.trace?;
+        let horizon_us = horizon.as_micros();
+        let requests_past_horizon = match &f.workload {
+            OwnedWorkload::PerMinute(counts) => {
+                // Minutes that start at or after the horizon are never played.
+                let first = usize::try_from(horizon_us.div_ceil(60_000_000)).unwrap_or(usize::MAX);
+                counts.iter().skip(first).map(|&c| u64::from(c)).sum()
+            }
+            OwnedWorkload::Replay(events) => events.iter().filter(|e| e.at_us >= horizon_us).count() as u64,
+            OwnedWorkload::Plain(_) => 0,
+        };
+        Some(TraceJson { rows_used: rows.used, rows_other_functions: rows.other_functions, requests_past_horizon })
+    }
+}
+
+/// One function in JSON: its name, its offered load, its trace (trace
+/// workloads only), its summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct FunctionJson {
     pub name: String,
     pub offered_rate_per_s: f64,
     pub mean_duration_s: f64,
     pub little_concurrency: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<TraceJson>,
     #[serde(flatten)]
     pub summary: SummaryJson,
 }
@@ -153,6 +184,10 @@ pub struct RunJson {
     pub free_tier: bool,
     pub functions: Vec<FunctionJson>,
     pub total: SummaryJson,
+    /// Seconds per point of `minutes` when a long run coarsened its series
+    /// (absent: 60, one point per minute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket_s: Option<u64>,
     pub minutes: Vec<MinutePoint>,
 }
 
@@ -194,6 +229,7 @@ pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
                 offered_rate_per_s: l.rate_per_s,
                 mean_duration_s: l.mean_duration_s,
                 little_concurrency: l.concurrency(),
+                trace: TraceJson::new(f, p.config.horizon),
                 summary: SummaryJson::new(s, bill),
             }
         })
@@ -208,6 +244,7 @@ pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
         free_tier: p.free_tier,
         functions,
         total: SummaryJson::new(&r.summary.total, &b.total),
+        bucket_s: (r.bucket_minutes > 1).then(|| r.bucket_minutes.saturating_mul(60)),
         minutes: r.minutes.clone(),
     }
 }
@@ -256,39 +293,124 @@ pub struct MeanBill {
     pub exact_usd: String,
 }
 
-impl MeanJson {
-    pub fn new(items: &[(&FunctionSummary, &Bill)]) -> Self {
-        let n = items.len().max(1) as f64;
-        let m = |f: &dyn Fn(&FunctionSummary) -> f64| items.iter().map(|(s, _)| f(s)).sum::<f64>() / n;
-        let totals: Vec<Money> = items.iter().map(|(_, b)| b.exact_total()).collect();
-        let mean = money::mean_money(&totals);
-        let cents: Vec<u128> = items.iter().map(|(_, b)| b.total_cents()).collect();
-        let mean_cents = (cents.iter().sum::<u128>() + cents.len() as u128 / 2) / cents.len().max(1) as u128;
+/// The fields of [`MeanJson`] that are plain means, in order.
+const MEAN_FIELDS: [fn(&FunctionSummary) -> f64; 18] = [
+    |s| s.requests as f64,
+    |s| s.invocations as f64,
+    |s| s.cold_starts as f64,
+    |s| s.full_cold_starts as f64,
+    |s| s.partial_cold_starts as f64,
+    |s| s.warm_starts as f64,
+    |s| s.provisioned_starts as f64,
+    |s| s.spillover as f64,
+    |s| s.throttles as f64,
+    |s| s.errors as f64,
+    |s| s.timeouts as f64,
+    |s| s.cold_start_probability,
+    |s| s.throttle_probability,
+    |s| s.avg_instances,
+    |s| s.avg_busy,
+    |s| s.avg_idle,
+    |s| s.utilization,
+    |s| f64::from(s.peak_concurrency),
+];
+
+/// Running sums of one summary over replications, added in replication
+/// order (so the means do not depend on which replication finished first):
+/// constant memory however many there are.
+#[derive(Debug, Clone)]
+pub struct MeanSums {
+    runs: u64,
+    fields: [f64; 18],
+    throttles_by_reason: [f64; 4],
+    atoms: u128,
+    cents: u128,
+}
+
+impl Default for MeanSums {
+    fn default() -> Self {
+        // The empty sum of floats is −0.0: an empty mean prints as before.
+        let zero: f64 = std::iter::empty::<f64>().sum();
+        MeanSums { runs: 0, fields: [zero; 18], throttles_by_reason: [zero; 4], atoms: 0, cents: 0 }
+    }
+}
+
+impl MeanSums {
+    /// Adds one replication's summary and bill.
+    pub fn add(&mut self, s: &FunctionSummary, bill: &Bill) {
+        self.runs = self.runs.saturating_add(1);
+        for (sum, field) in self.fields.iter_mut().zip(MEAN_FIELDS) {
+            *sum += field(s);
+        }
+        for (sum, &r) in self.throttles_by_reason.iter_mut().zip(ThrottleReason::ALL.iter()) {
+            *sum += throttled(s, r) as f64;
+        }
+        self.atoms = self.atoms.saturating_add(bill.exact_total().atoms());
+        self.cents = self.cents.saturating_add(bill.total_cents());
+    }
+
+    /// The means so far.
+    pub fn mean(&self) -> MeanJson {
+        let n = self.runs.max(1) as f64;
+        let [
+            requests,
+            invocations,
+            cold_starts,
+            full_cold_starts,
+            partial_cold_starts,
+            warm_starts,
+            provisioned_starts,
+            spillover,
+            throttles,
+            errors,
+            timeouts,
+            cold_start_probability,
+            throttle_probability,
+            avg_instances,
+            avg_busy,
+            avg_idle,
+            utilization,
+            peak_concurrency,
+        ] = self.fields.map(|x| x / n);
+        let runs = u128::from(self.runs);
+        let half_up = |sum: u128| sum.saturating_add(runs / 2).checked_div(runs).unwrap_or(0);
+        let mean = Money::from_atoms(half_up(self.atoms));
         MeanJson {
-            requests: m(&|s| s.requests as f64),
-            invocations: m(&|s| s.invocations as f64),
-            cold_starts: m(&|s| s.cold_starts as f64),
-            full_cold_starts: m(&|s| s.full_cold_starts as f64),
-            partial_cold_starts: m(&|s| s.partial_cold_starts as f64),
-            warm_starts: m(&|s| s.warm_starts as f64),
-            provisioned_starts: m(&|s| s.provisioned_starts as f64),
-            spillover: m(&|s| s.spillover as f64),
-            throttles: m(&|s| s.throttles as f64),
+            requests,
+            invocations,
+            cold_starts,
+            full_cold_starts,
+            partial_cold_starts,
+            warm_starts,
+            provisioned_starts,
+            spillover,
+            throttles,
             throttles_by_reason: ThrottleReason::ALL
                 .iter()
-                .map(|&r| (r.name(), m(&|s| throttled(s, r) as f64)))
+                .zip(self.throttles_by_reason)
+                .map(|(r, x)| (r.name(), x / n))
                 .collect(),
-            errors: m(&|s| s.errors as f64),
-            timeouts: m(&|s| s.timeouts as f64),
-            cold_start_probability: m(&|s| s.cold_start_probability),
-            throttle_probability: m(&|s| s.throttle_probability),
-            avg_instances: m(&|s| s.avg_instances),
-            avg_busy: m(&|s| s.avg_busy),
-            avg_idle: m(&|s| s.avg_idle),
-            utilization: m(&|s| s.utilization),
-            peak_concurrency: m(&|s| f64::from(s.peak_concurrency)),
-            bill: MeanBill { total_usd: money::usd(mean_cents), exact_usd: mean.exact().to_string() },
+            errors,
+            timeouts,
+            cold_start_probability,
+            throttle_probability,
+            avg_instances,
+            avg_busy,
+            avg_idle,
+            utilization,
+            peak_concurrency,
+            bill: MeanBill { total_usd: money::usd(half_up(self.cents)), exact_usd: mean.exact().to_string() },
         }
+    }
+}
+
+impl MeanJson {
+    pub fn new(items: &[(&FunctionSummary, &Bill)]) -> Self {
+        let mut sums = MeanSums::default();
+        for (s, b) in items {
+            sums.add(s, b);
+        }
+        sums.mean()
     }
 }
 
@@ -308,18 +430,46 @@ pub struct MeansJson {
 }
 
 pub fn means(p: &Prepared, runs: &[(RunResult, Bills)]) -> MeansJson {
-    let functions = p
-        .functions
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let items: Vec<(&FunctionSummary, &Bill)> =
-                runs.iter().filter_map(|(r, b)| Some((r.summary.functions.get(i)?, b.functions.get(i)?))).collect();
-            MeanFunctionJson { name: f.name.clone(), mean: MeanJson::new(&items) }
-        })
-        .collect();
-    let totals: Vec<(&FunctionSummary, &Bill)> = runs.iter().map(|(r, b)| (&r.summary.total, &b.total)).collect();
-    MeansJson { runs: runs.len(), functions, total: MeanJson::new(&totals) }
+    let mut study = StudySums::new(p);
+    for (r, b) in runs {
+        study.add(r, b);
+    }
+    study.means(p)
+}
+
+/// The running sums of a study: each function's and the total's.
+#[derive(Debug, Clone)]
+pub struct StudySums {
+    runs: usize,
+    functions: Vec<MeanSums>,
+    total: MeanSums,
+}
+
+impl StudySums {
+    /// No replication yet, for the functions of `p`.
+    pub fn new(p: &Prepared) -> Self {
+        StudySums { runs: 0, functions: vec![MeanSums::default(); p.functions.len()], total: MeanSums::default() }
+    }
+
+    /// Adds the next replication (in replication order).
+    pub fn add(&mut self, r: &RunResult, b: &Bills) {
+        self.runs = self.runs.saturating_add(1);
+        for ((sums, s), bill) in self.functions.iter_mut().zip(r.summary.functions.iter()).zip(&b.functions) {
+            sums.add(s, bill);
+        }
+        self.total.add(&r.summary.total, &b.total);
+    }
+
+    /// The means so far.
+    pub fn means(&self, p: &Prepared) -> MeansJson {
+        let functions = p
+            .functions
+            .iter()
+            .zip(&self.functions)
+            .map(|(f, sums)| MeanFunctionJson { name: f.name.clone(), mean: sums.mean() })
+            .collect();
+        MeansJson { runs: self.runs, functions, total: self.total.mean() }
+    }
 }
 
 /// Several replications (or a shard) in JSON.
@@ -414,6 +564,30 @@ fn region_line(p: &Prepared) -> String {
         num(secs(r.idle_timeout)),
         num(secs(r.max_lifetime)),
     )
+}
+
+/// `n thing` or `n things`, grouped.
+fn counted(n: u64, thing: &str) -> String {
+    format!("{} {thing}{}", g(n), if n == 1 { "" } else { "s" })
+}
+
+/// A line per function replaying a trace: the rows it used and what the
+/// run left out.
+fn trace_lines(p: &Prepared) -> String {
+    let mut out = String::new();
+    for f in &p.functions {
+        if let Some(t) = TraceJson::new(f, p.config.horizon) {
+            let _ = writeln!(
+                out,
+                "trace of {}: {} used, {} of other functions skipped, {} at or past the horizon not played",
+                f.name,
+                counted(t.rows_used, "row"),
+                counted(t.rows_other_functions, "row"),
+                counted(t.requests_past_horizon, "request")
+            );
+        }
+    }
+    out
 }
 
 /// The explanation lines: one per idea a function shows.
@@ -537,6 +711,7 @@ pub fn run_text(p: &Prepared, r: &RunResult, b: &Bills) -> String {
         num(secs(r.summary.warmup))
     );
     out.push_str(&region_line(p));
+    out.push_str(&trace_lines(p));
     out.push('\n');
     let mut names: Vec<String> = p.functions.iter().map(|f| f.name.clone()).collect();
     names.push("total".into());

@@ -1,12 +1,18 @@
 //! Running scenarios: each replication on a worker thread with a big stack
 //! (the simulator is large), a progress bar on stderr for long runs.
+//!
+//! Memory is bounded whatever the scenario's numbers: the per-minute series
+//! keeps at most [`MAX_MINUTE_POINTS`] buckets (coarsening as the horizon
+//! grows), and [`stream`] hands replications over in order as they finish,
+//! holding a few at a time, so a study of any size runs in constant memory.
 
 use crate::doc::DocError;
 use crate::progress::Progress;
 use crate::scenario::{Loaded, MAX_FUNCTIONS, Prepared};
-use lambdasim::sim::{MinutePoint, Observer, Sim, SimConfig, SimError, SimFunction, Summary};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use lambdasim::sim::{MinutePoint, MinuteSeries, Observer, Sim, SimConfig, SimError, SimFunction, Summary};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex};
 
 /// Environment slots of the simulator the CLI runs.
 pub const ENVS: usize = 65_536;
@@ -15,6 +21,10 @@ pub type BigSim<'a> = Sim<'a, ENVS, MAX_FUNCTIONS>;
 /// Stack of each simulation thread (the simulator is built on the stack
 /// before it is boxed).
 pub const STACK_BYTES: usize = 256 << 20;
+/// Most points of a run's per-minute series: a week at one point a minute.
+/// A longer run merges adjacent buckets, doubling their width, so it ends
+/// with between half this and this many points (see [`MinuteSeries`]).
+pub const MAX_MINUTE_POINTS: usize = 10_080;
 
 /// One replication's results.
 #[derive(Debug, Clone)]
@@ -25,18 +35,22 @@ pub struct RunResult {
     pub seed: u64,
     /// Totals and per-function summaries.
     pub summary: Summary<MAX_FUNCTIONS>,
-    /// The per-minute series.
+    /// The per-minute series: at most [`MAX_MINUTE_POINTS`] buckets of
+    /// `bucket_minutes` minutes each (the last one ends at the horizon).
     pub minutes: Vec<MinutePoint>,
+    /// Minutes per point of `minutes`: 1 unless the run was longer than
+    /// [`MAX_MINUTE_POINTS`] minutes, then a power of two.
+    pub bucket_minutes: u64,
 }
 
 struct Collect<'a> {
-    minutes: Vec<MinutePoint>,
+    series: Box<MinuteSeries<MAX_MINUTE_POINTS>>,
     progress: &'a AtomicU64,
 }
 
 impl Observer for Collect<'_> {
     fn minute(&mut self, point: &MinutePoint) {
-        self.minutes.push(*point);
+        self.series.push(point);
         self.progress.fetch_add(1, Ordering::Relaxed);
     }
 }
@@ -79,9 +93,11 @@ pub fn try_run_one(p: &Prepared, replication: u32, horizon_minutes_done: &Atomic
     let config = SimConfig { seed, ..p.config };
     let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
     let mut sim: Box<BigSim<'_>> = Box::new(Sim::new(config, &functions)?);
-    let mut observer = Collect { minutes: Vec::new(), progress: horizon_minutes_done };
+    let series = Box::new(MinuteSeries::new(config.horizon));
+    let mut observer = Collect { series, progress: horizon_minutes_done };
     let summary = sim.run(&mut observer)?;
-    Ok(RunResult { replication, seed, summary, minutes: observer.minutes })
+    let (minutes, bucket_minutes) = (observer.series.points().to_vec(), observer.series.bucket_minutes());
+    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes })
 }
 
 /// Runs one replication on the current thread (which needs a big stack).
@@ -94,58 +110,175 @@ pub fn run_one(p: &Prepared, replication: u32, horizon_minutes_done: &AtomicU64)
 
 /// Runs `jobs` on up to `threads` big-stack threads, calling `work` for
 /// each; results come back in `jobs` order. `progress` counts units done.
+/// Holds every result: for a few jobs (see [`stream`] for many).
+///
+/// # Errors
+/// The first failing job's error, in `jobs` order.
 pub fn parallel<J, R, F>(jobs: &[J], total_units: u64, label: &str, work: F) -> anyhow::Result<Vec<R>>
 where
     J: Sync,
     R: Send,
     F: Fn(&J, &AtomicU64) -> anyhow::Result<R> + Sync,
 {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
-    let next = AtomicUsize::new(0);
+    let mut out = Vec::with_capacity(jobs.len());
+    let count = jobs.len() as u64;
+    stream(
+        count,
+        total_units,
+        label,
+        |i, done| work(jobs.get(i as usize).ok_or_else(missing)?, done),
+        |_, r| {
+            out.push(r);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+fn missing() -> anyhow::Error {
+    anyhow::anyhow!("a simulation did not run (an earlier one failed)")
+}
+
+/// Results finished but not yet handed over, and the work left.
+struct Queue<R> {
+    /// The next job to start.
+    next: u64,
+    /// The next job to hand over.
+    delivered: u64,
+    ready: BTreeMap<u64, anyhow::Result<R>>,
+    /// Set on a failure: start nothing more.
+    stop: bool,
+}
+
+/// Runs jobs `0..count` on big-stack threads and hands each result to
+/// `sink` on the calling thread in job order, as soon as it and every
+/// earlier one are done (so the output does not depend on which thread
+/// finishes first). At most two jobs per thread are started ahead of the
+/// next one handed over: memory does not grow with `count`.
+/// `total_units` sizes the progress bar that `work` advances.
+///
+/// # Errors
+/// The first error in job order, from `work` or `sink`; no job starts
+/// after one fails.
+pub fn stream<R, F, S>(count: u64, total_units: u64, label: &str, work: F, mut sink: S) -> anyhow::Result<()>
+where
+    R: Send,
+    F: Fn(u64, &AtomicU64) -> anyhow::Result<R> + Sync,
+    S: FnMut(u64, R) -> anyhow::Result<()>,
+{
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = usize::try_from(count).unwrap_or(usize::MAX).min(cores).max(1);
+    let window = 2 * threads as u64;
+    let queue = Mutex::new(Queue { next: 0, delivered: 0, ready: BTreeMap::new(), stop: false });
+    let changed = Condvar::new();
     let done = AtomicU64::new(0);
-    let results: Mutex<Vec<Option<anyhow::Result<R>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     let mut progress = Progress::new(label, total_units);
+    let poisoned = || anyhow::anyhow!("a simulation thread panicked");
     std::thread::scope(|s| -> anyhow::Result<()> {
+        let worker = || take_jobs(count, window, &queue, &changed, &work, &done);
         let mut handles = Vec::with_capacity(threads);
         for _ in 0..threads {
-            let h = std::thread::Builder::new().stack_size(STACK_BYTES).spawn_scoped(s, || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let r = work(job, &done);
-                    let failed = r.is_err();
-                    if let Ok(mut slots) = results.lock()
-                        && let Some(slot) = slots.get_mut(i)
-                    {
-                        *slot = Some(r);
-                    }
-                    if failed {
-                        // Stop handing out work: the run fails anyway.
-                        next.store(jobs.len(), Ordering::Relaxed);
-                    }
+            match std::thread::Builder::new().stack_size(STACK_BYTES).spawn_scoped(s, worker) {
+                Ok(h) => handles.push(h),
+                Err(e) => {
+                    stop(&queue, &changed);
+                    return Err(e.into());
                 }
-            })?;
-            handles.push(h);
+            }
         }
-        while !handles.iter().all(|h| h.is_finished()) {
-            progress.update(done.load(Ordering::Relaxed));
-            std::thread::sleep(std::time::Duration::from_millis(50));
+        let delivered = hand_over(count, &queue, &changed, &mut sink, &mut progress, &done, &handles);
+        if delivered.is_err() {
+            stop(&queue, &changed);
         }
         progress.finish();
         for h in handles {
-            h.join().map_err(|_| anyhow::anyhow!("a simulation thread panicked"))?;
+            h.join().map_err(|_| poisoned())?;
         }
-        Ok(())
-    })?;
-    let slots = results.into_inner().map_err(|_| anyhow::anyhow!("a simulation thread panicked"))?;
-    let mut out = Vec::with_capacity(slots.len());
-    for slot in slots {
-        match slot {
-            Some(r) => out.push(r?),
-            None => anyhow::bail!("a simulation did not run (an earlier one failed)"),
-        }
+        delivered
+    })
+}
+
+/// Marks the queue stopped and wakes every waiting thread.
+fn stop<R>(queue: &Mutex<Queue<R>>, changed: &Condvar) {
+    if let Ok(mut q) = queue.lock() {
+        q.stop = true;
     }
-    Ok(out)
+    changed.notify_all();
+}
+
+/// A worker: takes the next job while it is within `window` of the next
+/// one to hand over, runs it, files its result.
+fn take_jobs<R, F>(count: u64, window: u64, queue: &Mutex<Queue<R>>, changed: &Condvar, work: &F, done: &AtomicU64)
+where
+    F: Fn(u64, &AtomicU64) -> anyhow::Result<R>,
+{
+    loop {
+        let Ok(mut q) = queue.lock() else { return };
+        while !q.stop && q.next < count && q.next >= q.delivered.saturating_add(window) {
+            let Ok(g) = changed.wait(q) else { return };
+            q = g;
+        }
+        if q.stop || q.next >= count {
+            return;
+        }
+        let i = q.next;
+        q.next += 1;
+        drop(q);
+        // A panic files an error like any failure, so the run ends instead
+        // of waiting for a result that never comes.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(i, done)))
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("a simulation thread panicked")));
+        let Ok(mut q) = queue.lock() else { return };
+        if r.is_err() {
+            // Stop handing out work: the run fails anyway.
+            q.next = count;
+        }
+        q.ready.insert(i, r);
+        drop(q);
+        changed.notify_all();
+    }
+}
+
+/// The calling thread: hands results to `sink` in order, draws progress.
+fn hand_over<R, S, H>(
+    count: u64,
+    queue: &Mutex<Queue<R>>,
+    changed: &Condvar,
+    sink: &mut S,
+    progress: &mut Progress,
+    done: &AtomicU64,
+    handles: &[std::thread::ScopedJoinHandle<'_, H>],
+) -> anyhow::Result<()>
+where
+    S: FnMut(u64, R) -> anyhow::Result<()>,
+{
+    let poisoned = || anyhow::anyhow!("a simulation thread panicked");
+    let tick = std::time::Duration::from_millis(50);
+    let mut delivered = 0;
+    while delivered < count {
+        let mut q = queue.lock().map_err(|_| poisoned())?;
+        let r = loop {
+            if let Some(r) = q.ready.remove(&delivered) {
+                break Some(r);
+            }
+            if handles.iter().all(|h| h.is_finished()) {
+                break None;
+            }
+            progress.update(done.load(Ordering::Relaxed));
+            q = changed.wait_timeout(q, tick).map_err(|_| poisoned())?.0;
+        };
+        let Some(r) = r else {
+            // Every worker has ended without this job: an earlier one failed
+            // (its error came first) or a worker panicked.
+            return Err(missing());
+        };
+        q.delivered = delivered + 1;
+        drop(q);
+        changed.notify_all();
+        sink(delivered, r?)?;
+        delivered += 1;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -158,5 +291,67 @@ mod tests {
         println!("size_of::<BigSim>() = {size} bytes");
         // Sim::new builds it on the stack and debug builds may keep copies.
         assert!(size * 8 < STACK_BYTES, "{size}");
+    }
+
+    #[test]
+    fn stream_hands_results_over_in_order_holding_few() {
+        let started = AtomicU64::new(0);
+        let mut seen = Vec::new();
+        let mut most_ahead = 0;
+        stream(
+            500,
+            0,
+            "test",
+            |i, _| {
+                started.fetch_add(1, Ordering::SeqCst);
+                // Later jobs finish first on purpose.
+                std::thread::yield_now();
+                Ok(i * 3)
+            },
+            |i, r| {
+                most_ahead = most_ahead.max(started.load(Ordering::SeqCst) - i);
+                seen.push((i, r));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, (0..500).map(|i| (i, i * 3)).collect::<Vec<_>>());
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+        assert!(most_ahead <= 2 * threads + 1, "{most_ahead} started ahead with {threads} threads");
+    }
+
+    #[test]
+    fn stream_stops_at_the_first_failure_in_order() {
+        let mut seen = Vec::new();
+        let r = stream(
+            100,
+            0,
+            "test",
+            |i, _| if i == 7 { Err(anyhow::anyhow!("job 7 failed")) } else { Ok(i) },
+            |i, _| {
+                seen.push(i);
+                Ok(())
+            },
+        );
+        assert_eq!(r.unwrap_err().to_string(), "job 7 failed");
+        assert_eq!(seen, (0..7).collect::<Vec<_>>());
+        let sink_fails = stream(
+            100,
+            0,
+            "test",
+            |i, _| Ok(i),
+            |i, _| {
+                anyhow::ensure!(i < 3, "sink {i}");
+                Ok(())
+            },
+        );
+        assert_eq!(sink_fails.unwrap_err().to_string(), "sink 3");
+    }
+
+    #[test]
+    #[allow(clippy::panic)]
+    fn a_panicking_job_is_an_error_not_a_hang() {
+        let r = stream(50, 0, "test", |i, _| if i == 4 { panic!("boom") } else { Ok(i) }, |_, _| Ok(()));
+        assert_eq!(r.unwrap_err().to_string(), "a simulation thread panicked");
     }
 }

@@ -381,6 +381,8 @@ pub struct Loaded {
     pub error_ppm: u32,
     pub crash_ppm: u32,
     pub keep_alive: KeepAlive,
+    /// How the function's trace rows were used (trace workloads only).
+    pub trace: Option<traces::TraceRows>,
 }
 
 impl Loaded {
@@ -662,10 +664,15 @@ impl Checker<'_> {
         if f.error_rate + f.crash_rate > 1.0 {
             return Err((self.fn_err(i, "crash_rate", "error_rate + crash_rate above 1")).into());
         }
+        let (workload, trace) = match self.trace_workload(i, &f.workload, &f.name, dir)? {
+            Some((workload, rows)) => (workload, Some(rows)),
+            None => (self.workload(i, &f.workload)?, None),
+        };
         Ok(Loaded {
             name: f.name.clone(),
             config,
-            workload: self.workload(i, &f.workload, &f.name, dir)?,
+            workload,
+            trace,
             handler: self.dist(i, "handler", &f.handler)?,
             init: f.init.as_ref().map(|d| self.dist(i, "init", d)).transpose()?,
             error_ppm: (f.error_rate * 1e6).round() as u32,
@@ -677,7 +684,32 @@ impl Checker<'_> {
         })
     }
 
-    fn workload(&self, i: usize, w: &WorkloadSpec, name: &str, dir: &Path) -> anyhow::Result<OwnedWorkload> {
+    /// A trace workload with how its rows were used; `None` for the others.
+    fn trace_workload(
+        &self,
+        i: usize,
+        w: &WorkloadSpec,
+        name: &str,
+        dir: &Path,
+    ) -> anyhow::Result<Option<(OwnedWorkload, traces::TraceRows)>> {
+        match *w {
+            WorkloadSpec::Azure { ref file, ref function } => {
+                let path = resolve(dir, file);
+                let rows = function.list();
+                let (counts, used) = traces::azure_counts(&path, &rows).map_err(|e| self.trace_err(i, file, e))?;
+                Ok(Some((OwnedWorkload::PerMinute(counts), used)))
+            }
+            WorkloadSpec::InvocationsCsv { ref file, ref function } => {
+                let path = resolve(dir, file);
+                let fname = if function.is_empty() { name } else { function.as_str() };
+                let (events, used) = traces::invocations(&path, fname).map_err(|e| self.trace_err(i, file, e))?;
+                Ok(Some((OwnedWorkload::Replay(events), used)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn workload(&self, i: usize, w: &WorkloadSpec) -> anyhow::Result<OwnedWorkload> {
         let bad_rate = |key: &str, r: f64| {
             self.fn_err(i, &format!("workload.{key}"), format!("rate must be a finite number ≥ 0 (got {r})"))
         };
@@ -708,17 +740,8 @@ impl Checker<'_> {
                 }
                 Workload::Ramp { from_per_s, to_per_s, over: dur("over_s", over_s)? }
             }
-            WorkloadSpec::Azure { ref file, ref function } => {
-                let path = resolve(dir, file);
-                let rows = function.list();
-                let counts = traces::azure_counts(&path, &rows).map_err(|e| self.trace_err(i, file, e))?;
-                return Ok(OwnedWorkload::PerMinute(counts));
-            }
-            WorkloadSpec::InvocationsCsv { ref file, ref function } => {
-                let path = resolve(dir, file);
-                let fname = if function.is_empty() { name } else { function.as_str() };
-                let events = traces::invocations(&path, fname).map_err(|e| self.trace_err(i, file, e))?;
-                return Ok(OwnedWorkload::Replay(events));
+            WorkloadSpec::Azure { .. } | WorkloadSpec::InvocationsCsv { .. } => {
+                return Err(anyhow::anyhow!("internal: trace workloads are read by trace_workload"));
             }
         }))
     }

@@ -140,6 +140,26 @@ workload = { type = "poisson", rate_per_s = 20 }
 handler = { type = "exponential", mean_ms = 100 }
 `;
 
+test('a long run keeps a bounded series and gives its bucket width', () => {
+  // 30 days of an idle function: 43 200 minutes in 8-minute buckets.
+  const r = runScenario(
+    'horizon_s = 2592000\n[[functions]]\nname = "f"\nworkload = { type = "idle" }\nhandler = { type = "fixed", ms = 1 }\n',
+  );
+  const short = runScenario(SMALL);
+  try {
+    const m = r.minutes();
+    assert.equal(m.length, 5400);
+    assert.ok(m.length <= lsim.MAX_MINUTE_POINTS);
+    assert.equal(r.bucketMinutes, 8);
+    assert.equal(m[1].minute, 8);
+    assert.equal(JSON.parse(r.json()).bucket_s, 480);
+    assert.equal(short.bucketMinutes, 1);
+  } finally {
+    r.close();
+    short.close();
+  }
+});
+
 test('options: seed, replication, horizon, format and name', () => {
   const base = runScenario(SMALL);
   const rep = runScenario(SMALL, { replication: 1, format: 'toml' });
@@ -223,6 +243,7 @@ test('a closed result throws STALE_HANDLE; close is idempotent; dispose closes',
     () => r.bill(0),
     () => r.minutes(),
     () => r.seed,
+    () => r.bucketMinutes,
   ]) {
     throwsStatus(f, 'STALE_HANDLE');
   }

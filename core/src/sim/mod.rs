@@ -5,7 +5,8 @@
 //! [`DurationDist`], an optional init distribution, failure rates and a
 //! [`KeepAlive`] policy. [`Sim::run`] plays the run to its horizon and
 //! returns a [`Summary`]; an [`Observer`] receives a [`MinutePoint`] per
-//! simulated minute.
+//! simulated minute. [`MinuteSeries`] is an observer that keeps that series
+//! in a fixed number of points, coarsening as the run grows.
 //!
 //! # Guarantees
 //! - Same configuration, functions and seed ⇒ bit-identical results on
@@ -25,7 +26,7 @@ pub mod workload;
 
 pub use dist::DurationDist;
 pub use keepalive::{HybridPolicy, IdleHistogram, KeepAlive, Windows};
-pub use summary::{FunctionSummary, MinutePoint, Observer, Summary};
+pub use summary::{FunctionSummary, MinutePoint, MinuteSeries, Observer, Summary};
 pub use workload::{Arrivals, TraceEvent, Workload};
 
 use crate::error::{ConfigError, FinishError, InvokeError, TimeError};
