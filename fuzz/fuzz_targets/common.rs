@@ -61,5 +61,5 @@ pub fn work<'a>(
 /// Whether a run of this much work is beyond the fuzzing budget (or its
 /// estimate is not a number).
 pub fn over_budget(work: f64) -> bool {
-    !(work <= WORK_BUDGET)
+    work.is_nan() || work > WORK_BUDGET
 }

@@ -65,7 +65,7 @@ fn region_config(b: &mut Bytes<'_>) -> RegionConfig {
     RegionConfig {
         account_limit: 100 + u32::from(b.u8()),
         unreserved_min: u32::from(b.u8() % 101),
-        scaling: if b.u8() % 4 == 0 {
+        scaling: if b.u8().is_multiple_of(4) {
             ScalingRule::LegacyAccount { burst: 1 + u32::from(b.u8()) }
         } else {
             ScalingRule::PerFunction
@@ -74,10 +74,10 @@ fn region_config(b: &mut Bytes<'_>) -> RegionConfig {
         idle_timeout: b.duration(100_000),
         max_lifetime: b.duration(500_000),
         shutdown: b.duration(500_000),
-        warm_pick: if b.u8() % 2 == 0 { WarmPick::MostRecentlyUsed } else { WarmPick::LeastRecentlyUsed },
+        warm_pick: if b.u8().is_multiple_of(2) { WarmPick::MostRecentlyUsed } else { WarmPick::LeastRecentlyUsed },
         provisioned_delay: b.duration(10_000),
         provisioned_per_minute: 1 + u32::from(b.u8()) * 100,
-        bill_init: b.u8() % 2 == 0,
+        bill_init: b.u8().is_multiple_of(2),
         ..RegionConfig::default()
     }
 }
@@ -138,20 +138,20 @@ fn op(
             let _ = region.finish(now, inv, outcome(b));
         }
         (7, Some(f)) => {
-            let rc = if b.u8() % 2 == 0 { None } else { Some(u32::from(b.u8() % 30)) };
+            let rc = if b.u8().is_multiple_of(2) { None } else { Some(u32::from(b.u8() % 30)) };
             let _ = region.put_reserved(now, f, rc);
         }
         (8, Some(f)) => {
             let _ = region.put_provisioned(now, f, u32::from(b.u8() % 10));
-            if b.u8() % 8 == 0 {
+            if b.u8().is_multiple_of(8) {
                 let _ = region.update_function(now, f, &function_config(b));
             }
-            if b.u8() % 16 == 0 && region.delete_function(now, f).is_ok() {
+            if b.u8().is_multiple_of(16) && region.delete_function(now, f).is_ok() {
                 functions.retain(|g| *g != f);
             }
         }
         (9, Some(f)) => {
-            let keep_alive = if b.u8() % 4 == 0 { None } else { Some(b.duration(100_000)) };
+            let keep_alive = if b.u8().is_multiple_of(4) { None } else { Some(b.duration(100_000)) };
             let _ = region.set_keep_alive(now, f, keep_alive);
         }
         (10, Some(f)) => {
