@@ -455,6 +455,9 @@ fuzz_target!(|input: Input| {
     }
     let mut minutes = Minutes { next: 0 };
     let Ok(summary) = sim.run(&mut minutes) else { return };
+    // One point per started minute of the horizon: the series (and what a
+    // front end keeps of it) grows with the horizon, never with anything else.
+    assert_eq!(minutes.next, horizon.div_ceil(60_000_000), "minute points for a horizon of {horizon} µs");
     if let Err(v) = sim.region().check_invariants() {
         panic!("invariant broken after the run: {v}");
     }
