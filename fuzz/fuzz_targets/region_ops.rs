@@ -1,15 +1,22 @@
-//! Random operation sequences through a `Region`, with SPEC §2's invariants
-//! checked after every operation. Any panic (an invariant broken, or a bug
-//! that panics) is a finding.
+//! Random operation sequences through a `Region`, with the region's
+//! invariants (`Region::check_invariants`, docs/model.md) checked after
+//! every operation. Times cover the whole `u64` range: most steps are small
+//! (so requests overlap), some jump by an arbitrary `u64` or straight to
+//! `Instant::MAX`, and durations in configs, handlers, inits and keep-alives
+//! are sometimes extreme. Any panic (an invariant broken, or a bug that
+//! panics) is a finding; so is a hang (libFuzzer's `-timeout`): every
+//! operation must cost work in proportion to the events it applies, never
+//! to the simulated time it spans.
 #![no_main]
 
+use lambdasim::pricing::PriceBook;
 use lambdasim::{
-    ColdStartProfile, Duration, FunctionConfig, FunctionId, Instant, InvocationId, Invoked, Outcome, Region,
+    ColdStartProfile, Duration, FunctionConfig, FunctionId, Handler, Instant, InvocationId, Invoked, Outcome, Region,
     RegionConfig, ScalingRule, WarmPick,
 };
 use libfuzzer_sys::fuzz_target;
 
-/// Reads small numbers off the input; zeros once it runs out.
+/// Reads numbers off the input; zeros once it runs out.
 struct Bytes<'a>(&'a [u8]);
 
 impl Bytes<'_> {
@@ -25,25 +32,52 @@ impl Bytes<'_> {
     fn u32(&mut self) -> u32 {
         u32::from_le_bytes([self.u8(), self.u8(), self.u8(), self.u8()])
     }
+    fn u64(&mut self) -> u64 {
+        u64::from(self.u32()) | (u64::from(self.u32()) << 32)
+    }
+
+    /// A duration of `unit_us` × a byte most of the time, else one from
+    /// the extremes of the `u64` range.
+    fn duration(&mut self, unit_us: u64) -> Duration {
+        let us = match self.u8() {
+            0..=239 => u64::from(self.u8()) * unit_us,
+            240..=247 => self.u64(),
+            248..=251 => u64::MAX,
+            252 | 253 => u64::MAX / 2,
+            _ => 1,
+        };
+        Duration::from_micros(us)
+    }
+
+    /// The next clock reading: a small step (requests overlap), a step of
+    /// up to ~71 minutes, an arbitrary `u64` jump, or the end of time.
+    fn step(&mut self, now: Instant) -> Instant {
+        match self.u8() % 16 {
+            0..=11 => now.saturating_add(Duration::from_micros(u64::from(self.u8()) * u64::from(self.u8()) * 100)),
+            12 | 13 => now.saturating_add(Duration::from_micros(u64::from(self.u32()))),
+            14 => now.saturating_add(Duration::from_micros(self.u64())),
+            _ => Instant::MAX,
+        }
+    }
 }
 
 fn region_config(b: &mut Bytes<'_>) -> RegionConfig {
     RegionConfig {
         account_limit: 100 + u32::from(b.u8()),
         unreserved_min: u32::from(b.u8() % 101),
-        scaling: if b.u8() % 4 == 0 {
+        scaling: if b.u8().is_multiple_of(4) {
             ScalingRule::LegacyAccount { burst: 1 + u32::from(b.u8()) }
         } else {
             ScalingRule::PerFunction
         },
         request_rate_per_limit: u32::from(b.u8() % 3),
-        idle_timeout: Duration::from_millis(u64::from(b.u8()) * 100),
-        max_lifetime: Duration::from_millis(u64::from(b.u8()) * 500),
-        shutdown: Duration::from_millis(u64::from(b.u8() % 4) * 500),
-        warm_pick: if b.u8() % 2 == 0 { WarmPick::MostRecentlyUsed } else { WarmPick::LeastRecentlyUsed },
-        provisioned_delay: Duration::from_millis(u64::from(b.u8()) * 10),
+        idle_timeout: b.duration(100_000),
+        max_lifetime: b.duration(500_000),
+        shutdown: b.duration(500_000),
+        warm_pick: if b.u8().is_multiple_of(2) { WarmPick::MostRecentlyUsed } else { WarmPick::LeastRecentlyUsed },
+        provisioned_delay: b.duration(10_000),
         provisioned_per_minute: 1 + u32::from(b.u8()) * 100,
-        bill_init: b.u8() % 2 == 0,
+        bill_init: b.u8().is_multiple_of(2),
         ..RegionConfig::default()
     }
 }
@@ -59,12 +93,78 @@ fn function_config(b: &mut Bytes<'_>) -> FunctionConfig {
         reserved,
         provisioned: u32::from(b.u8() % 8),
         cold_start: ColdStartProfile {
-            sandbox_us: u64::from(b.u8()) * 1_000,
-            download_us_per_mb: u64::from(b.u8() % 4) * 1_000,
+            sandbox_us: b.duration(1_000).as_micros(),
+            download_us_per_mb: b.duration(1_000).as_micros(),
             package_mb: u32::from(b.u8()),
-            init_us: u64::from(b.u8()) * 50_000,
+            init_us: b.duration(50_000).as_micros(),
         },
         ..FunctionConfig::default()
+    }
+}
+
+fn outcome(b: &mut Bytes<'_>) -> Outcome {
+    [Outcome::Success, Outcome::FunctionError, Outcome::Timeout, Outcome::Crash][usize::from(b.u8() % 4)]
+}
+
+/// One operation at `now` on function `f` (when there is one).
+fn op(
+    region: &mut Region<64, 4>,
+    b: &mut Bytes<'_>,
+    now: Instant,
+    functions: &mut Vec<FunctionId>,
+    open: &mut Vec<InvocationId>,
+) {
+    let pick = usize::from(b.u8());
+    let f = functions.get(pick % functions.len().max(1)).copied();
+    let mut started = |invoked| {
+        if let Ok(Invoked::Started(s)) = invoked {
+            open.push(s.invocation);
+        }
+    };
+    match (b.u8() % 13, f) {
+        (0, _) => {
+            if let Ok(id) = region.create_function(now, &function_config(b)) {
+                functions.push(id);
+            }
+        }
+        (1 | 2, Some(f)) => started(region.invoke(now, f)),
+        (3, Some(f)) => started(region.invoke_with_init(now, f, b.duration(50_000))),
+        (4, Some(f)) => {
+            let handler = Handler { duration: b.duration(10_000), outcome: outcome(b) };
+            let _ = region.invoke_for(now, f, handler);
+        }
+        (5 | 6, _) if !open.is_empty() => {
+            let inv = open.swap_remove(pick % open.len());
+            let _ = region.finish(now, inv, outcome(b));
+        }
+        (7, Some(f)) => {
+            let rc = if b.u8().is_multiple_of(2) { None } else { Some(u32::from(b.u8() % 30)) };
+            let _ = region.put_reserved(now, f, rc);
+        }
+        (8, Some(f)) => {
+            let _ = region.put_provisioned(now, f, u32::from(b.u8() % 10));
+            if b.u8().is_multiple_of(8) {
+                let _ = region.update_function(now, f, &function_config(b));
+            }
+            if b.u8().is_multiple_of(16) && region.delete_function(now, f).is_ok() {
+                functions.retain(|g| *g != f);
+            }
+        }
+        (9, Some(f)) => {
+            let keep_alive = if b.u8().is_multiple_of(4) { None } else { Some(b.duration(100_000)) };
+            let _ = region.set_keep_alive(now, f, keep_alive);
+        }
+        (10, Some(f)) => {
+            let _ = region.prewarm(now, f);
+        }
+        _ => {
+            if region.advance(now).is_ok() {
+                // Everything due by `now` has been applied.
+                if let Some(due) = region.next_deadline() {
+                    assert!(due > now, "advance({now:?}) left an event due at {due:?}");
+                }
+            }
+        }
     }
 }
 
@@ -75,52 +175,13 @@ fuzz_target!(|data: &[u8]| {
     let mut open: Vec<InvocationId> = Vec::new();
     let mut now = Instant::ZERO;
     while !b.0.is_empty() {
-        now = now.saturating_add(Duration::from_micros(u64::from(b.u8()) * u64::from(b.u8()) * 100));
-        let pick = usize::from(b.u8());
-        let f = functions.get(pick % functions.len().max(1)).copied();
-        match b.u8() % 9 {
-            0 => {
-                if let Ok(id) = region.create_function(now, &function_config(&mut b)) {
-                    functions.push(id);
-                }
-            }
-            1..=3 => {
-                if let Some(f) = f {
-                    if let Ok(Invoked::Started(s)) = region.invoke(now, f) {
-                        open.push(s.invocation);
-                    }
-                }
-            }
-            4 | 5 if !open.is_empty() => {
-                let inv = open.swap_remove(pick % open.len());
-                let outcome = [Outcome::Success, Outcome::FunctionError, Outcome::Timeout, Outcome::Crash]
-                    [usize::from(b.u8() % 4)];
-                let _ = region.finish(now, inv, outcome);
-            }
-            6 => {
-                if let Some(f) = f {
-                    let rc = if b.u8() % 2 == 0 { None } else { Some(u32::from(b.u8() % 30)) };
-                    let _ = region.put_reserved(now, f, rc);
-                }
-            }
-            7 => {
-                if let Some(f) = f {
-                    let _ = region.put_provisioned(now, f, u32::from(b.u8() % 10));
-                    if b.u8() % 8 == 0 {
-                        let _ = region.update_function(now, f, &function_config(&mut b));
-                    }
-                    if b.u8() % 16 == 0 && region.delete_function(now, f).is_ok() {
-                        functions.retain(|g| *g != f);
-                    }
-                }
-            }
-            _ => {
-                let _ = region.advance(now);
-            }
-        }
+        now = b.step(now);
+        op(&mut region, &mut b, now, &mut functions, &mut open);
         if let Err(v) = region.check_invariants() {
             panic!("invariant broken: {v}");
         }
+        assert!(region.now() <= now, "the region's clock {:?} passed the caller's {now:?}", region.now());
         let _ = region.usage();
+        let _ = region.bill(&PriceBook::US_EAST_1, b.0.len() % 2 == 0);
     }
 });

@@ -1,0 +1,144 @@
+//! Arbitrary text as a scenario file, through what `lambdasim run` does
+//! with it: parse and check (`scenario::prepare`, TOML or JSON by content),
+//! then — whenever the check accepts — run every replication as the CLI
+//! does (on a smaller environment table) and render the bills, the text report and the JSON.
+//!
+//! The property: a rejected scenario gets an error (never a panic); an
+//! accepted one runs without panicking and finishes in time and memory
+//! proportional to its work (`common::work`: minutes, requests, provisioned
+//! recycling, times the replications). Scenarios above `common::WORK_BUDGET`
+//! are skipped after the check, as they may rightly take long; all others
+//! must finish within libFuzzer's `-timeout` and `-rss_limit_mb`.
+//!
+//! Trace workloads read files: only plain relative names are allowed, and
+//! they resolve against fuzz/traces/ (small fixtures), so the fuzzer never
+//! reads the machine's files (`/dev/zero` would never end).
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use lambdasim::sim::{MinutePoint, Observer, Sim, SimConfig, SimError, SimFunction};
+use lambdasim_scenario::doc::{self, Format};
+use lambdasim_scenario::report::{self, StudyJson};
+use lambdasim_scenario::run::{self, RunResult};
+use lambdasim_scenario::scenario::{self, Loaded, MAX_FUNCTIONS, Prepared, Scenario, WorkloadSpec};
+use libfuzzer_sys::fuzz_target;
+use std::path::{Component, Path};
+
+/// Where trace workloads resolve.
+const TRACES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/traces");
+
+/// Whether every trace file the scenario names is a plain relative path
+/// (inside fuzz/traces/). Text that does not parse has none.
+fn traces_are_local(text: &str, format: Format) -> bool {
+    let Ok(s) = doc::parse::<Scenario>("fuzz", text, format) else { return true };
+    s.functions.iter().all(|f| match &f.workload {
+        WorkloadSpec::Azure { file, .. } | WorkloadSpec::InvocationsCsv { file, .. } => {
+            Path::new(file).components().all(|c| matches!(c, Component::Normal(_)))
+        }
+        _ => true,
+    })
+}
+
+/// Everything `lambdasim run` prints for these results.
+fn render(p: &Prepared, results: Vec<RunResult>) {
+    let mut runs = Vec::with_capacity(results.len());
+    for r in results {
+        match report::bills(p, &r) {
+            Ok(b) => runs.push((r, b)),
+            Err(e) => {
+                let _ = format!("{e:#}");
+                return;
+            }
+        }
+    }
+    for (r, b) in &runs {
+        let _ = report::run_text(p, r, b);
+        let _ = report::json_text(&report::run_json(p, r, b));
+    }
+    if runs.len() > 1 {
+        let mean = report::means(p, &runs);
+        let _ = report::means_text(p, &mean);
+        let study = StudyJson {
+            scenario: p.source.clone(),
+            replications: p.scenario.replications,
+            shard: None,
+            runs: runs.iter().map(|(r, b)| report::run_json(p, r, b)).collect(),
+            mean,
+        };
+        let _ = report::json_text(&study);
+    }
+}
+
+/// Environment slots of the simulator under test. The CLI's 65 536 take
+/// ~0.2 s to set up per run; a smaller table runs the same code (a full
+/// one is an error, as in the CLI).
+const FUZZ_ENVS: usize = 4_096;
+
+/// Keeps the minute series, as the CLI does.
+struct Collect(Vec<MinutePoint>);
+
+impl Observer for Collect {
+    fn minute(&mut self, point: &MinutePoint) {
+        self.0.push(*point);
+    }
+}
+
+/// One replication, as `run::try_run_one` does it (on a smaller table),
+/// with the region's invariants checked at the end.
+fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
+    let seed = p.config.seed.wrapping_add(u64::from(replication));
+    let config = SimConfig { seed, ..p.config };
+    let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
+    let mut sim: Box<Sim<'_, FUZZ_ENVS, MAX_FUNCTIONS>> = Box::new(Sim::new(config, &functions)?);
+    let mut minutes = Collect(Vec::new());
+    let summary = sim.run(&mut minutes)?;
+    if let Err(v) = sim.region().check_invariants() {
+        panic!("invariant broken after the run: {v}");
+    }
+    Ok(RunResult { replication, seed, summary, minutes: minutes.0 })
+}
+
+/// Runs every replication one after the other, as a CLI thread does.
+fn run_all(p: &Prepared) {
+    let mut results = Vec::new();
+    for r in 0..p.scenario.replications {
+        match run_one(p, r) {
+            Ok(result) => results.push(result),
+            Err(e) => {
+                let names: Vec<String> = p.functions.iter().map(|f| f.name.clone()).collect();
+                let _ = format!("{:#}", run::sim_error(&p.source, &names, e));
+                return;
+            }
+        }
+    }
+    render(p, results);
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let format = Format::detect(Path::new("fuzz"), text);
+    if !traces_are_local(text, format) {
+        return;
+    }
+    let p = match scenario::prepare("fuzz", text, format, Path::new(TRACES)) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = format!("{e:#}");
+            return;
+        }
+    };
+    let pairs = p.functions.iter().map(|f| (f.workload.get(), f.config.provisioned));
+    let work = common::work(p.scenario.replications, p.config.horizon, p.config.region.max_lifetime, FUZZ_ENVS, pairs);
+    if common::over_budget(work) {
+        return;
+    }
+    // The simulator (~1.2 MB) is built on the stack: give it room, as the
+    // CLI does; glibc reuses stacks up to 40 MB, so no fresh pages per run.
+    let spawned = std::thread::Builder::new().stack_size(16 << 20).spawn(move || run_all(&p));
+    let Ok(handle) = spawned else { return };
+    if let Err(panic) = handle.join() {
+        std::panic::resume_unwind(panic);
+    }
+});
