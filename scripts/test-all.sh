@@ -74,7 +74,7 @@ step "install into a temporary prefix: C via pkg-config and CMake, Node from the
 LSIM_NO_CARGO=1 scripts/test-install.sh
 ok
 
-step "fuzzing: rules (no sanitizer) and C ABI (ASan), ${FUZZ_SECONDS:-30} s each"
+step "fuzzing: four targets (fuzz/README.md), ${FUZZ_SECONDS:-20} s each"
 scripts/fuzz.sh
 ok
 
