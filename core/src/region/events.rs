@@ -127,7 +127,12 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 self.env_slot_mut(i)?.timed_out = true;
                 other(self.end_invocation(i, Outcome::Timeout))
             }
-            EnvState::Idle if env.kind() == EnvKind::Provisioned => self.recycle(i).map(|()| Fired::Recycled(fi)),
+            EnvState::Idle if env.kind() == EnvKind::Provisioned => {
+                self.recycle(i)?;
+                // A re-initialization that will fail is not periodic (never, in
+                // practice: the first init, with the same configuration, succeeded).
+                Ok(if self.env_slot(i)?.init_fails { Fired::Other } else { Fired::Recycled(fi) })
+            }
             EnvState::Idle => other(self.reclaim(i)),
             EnvState::ShuttingDown => other(self.shutdown_done(i)),
             EnvState::Terminated => Err(TimeError::Internal),

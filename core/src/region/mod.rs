@@ -13,6 +13,11 @@
 //! - O(log n) per `invoke`, `finish` and due event: idle environments sit in
 //!   intrusive per-function lists, deadlines in indexed heaps; nothing on
 //!   those paths scans all environments or functions.
+//! - [`Region::advance`] over any span, up to [`Instant::MAX`], takes time
+//!   bounded by the environments and functions, not by the span: periodic
+//!   recycling of idle provisioned environments is skipped in whole periods
+//!   (exactly: the same state as applying each recycle), and an event that
+//!   would fall past the end of the clock never happens.
 //! - Fixed capacity: `ENVS` environment slots and `FUNCTIONS` function
 //!   slots; a full table is [`InvokeError::CapacityExceeded`] or
 //!   [`ConfigError::CapacityExceeded`], never a panic.
