@@ -1,7 +1,8 @@
-//! `invoke` + `finish` pairs on a `Region` at steady state.
+//! `invoke` + `finish` pairs on a `Region` at steady state, and `advance`
+//! over the whole clock with provisioned environments recycling.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use lambdasim::{Duration, FunctionConfig, Handler, Instant, Invoked, Outcome, Region, RegionConfig};
 use std::hint::black_box;
 
@@ -62,5 +63,30 @@ fn invoke_for(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, invoke_finish, invoke_for);
+/// `advance` from 0 to the end of the clock with 1000 provisioned
+/// environments: their allocation, then 2.5 billion 2-hour recycles each,
+/// which the region skips in whole periods (bounded by the environments,
+/// not by the span).
+fn advance_to_the_end_of_the_clock(c: &mut Criterion) {
+    let mut g = c.benchmark_group("advance");
+    g.bench_function("1000-provisioned-0-to-u64-max", |b| {
+        b.iter_batched(
+            || {
+                let config = RegionConfig { account_limit: 2_000, ..RegionConfig::default() };
+                let mut r: Box<R> = Box::new(Region::new(config).unwrap());
+                let fc = FunctionConfig { provisioned: 1_000, ..FunctionConfig::default() };
+                r.create_function(Instant::ZERO, &fc).unwrap();
+                r
+            },
+            |mut r| {
+                r.advance(Instant::MAX).unwrap();
+                r
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    g.finish();
+}
+
+criterion_group!(benches, invoke_finish, invoke_for, advance_to_the_end_of_the_clock);
 criterion_main!(benches);

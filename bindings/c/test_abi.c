@@ -812,6 +812,32 @@ static void test_provisioned_and_spillover(void) {
     CHECK_OK(lsim_region_free(r));
 }
 
+/* Advancing to the end of the clock returns promptly with provisioned
+ * environments recycling every lifetime: before the fix an idle one's
+ * deadline saturated at UINT64_MAX and fired forever, and even without that
+ * the span held billions of recycles per environment (skipped exactly now). */
+static void test_advance_to_the_end_of_the_clock(void) {
+    lsim_region_config rc = region_config();
+    rc.account_limit = 2000;
+    lsim_region *r = NULL;
+    CHECK_OK(lsim_region_new(&rc, &r));
+    lsim_function_config fc = function_config();
+    fc.provisioned = 1000;
+    lsim_function f = new_function(r, 0, &fc);
+    CHECK_OK(lsim_advance(r, UINT64_MAX));
+    CHECK_REGION(r);
+    lsim_function_counts counts;
+    CHECK_OK(lsim_function_get_counts(r, f, &counts));
+    CHECK(counts.provisioned_status == LSIM_PROVISIONED_STATUS_READY && counts.provisioned_allocated == 1000);
+    CHECK(counts.live == 1000);
+    CHECK_OK(lsim_advance(r, UINT64_MAX));
+    lsim_invoke_result ir;
+    CHECK_OK(lsim_invoke(r, UINT64_MAX, f, &ir));
+    CHECK(ir.throttled == 0);
+    CHECK_REGION(r);
+    CHECK_OK(lsim_region_free(r));
+}
+
 /* ---- cost: config fields, bills, money, CPU, tuning ------------------------- */
 
 static lsim_invocation_usage invocation_usage(uint32_t arch, uint32_t memory_mb, uint64_t requests,
@@ -1835,6 +1861,7 @@ int main(void) {
     test_reserved_zero_throttles();
     test_warm_reuse();
     test_provisioned_and_spillover();
+    test_advance_to_the_end_of_the_clock();
     test_cost_config_fields();
     test_cost_defaults_and_names();
     test_cost_null_pointers();

@@ -289,6 +289,17 @@ impl Ledger {
         }
     }
 
+    /// Records that a busy invocation's provisioned environment left the
+    /// allocation (provisioned concurrency was lowered under load): from now
+    /// on it counts as on-demand concurrency, in the unreserved pool when
+    /// `uses_unreserved` (its function has no RC). End it with
+    /// `end(uses_unreserved)`.
+    pub fn left_provisioned(&mut self, uses_unreserved: bool) {
+        if uses_unreserved {
+            self.unreserved_in_use = self.unreserved_in_use.saturating_add(1);
+        }
+    }
+
     /// Records an invocation ending; the mirror of [`Ledger::start`].
     pub fn end(&mut self, uses_unreserved: bool) {
         self.busy_total = self.busy_total.saturating_sub(1);
@@ -363,5 +374,20 @@ mod tests {
         assert_eq!(l.unreserved_in_use(), 0);
         l.apply_change(s(Some(5), 0), s(None, 0), 2);
         assert_eq!(l.unreserved_in_use(), 2);
+    }
+
+    #[test]
+    fn a_busy_environment_leaving_provisioned_concurrency_joins_the_unreserved_pool() {
+        let mut l = Ledger::new(10, 0).unwrap();
+        l.apply_change(s(None, 0), s(None, 5), 0);
+        l.start(false);
+        assert_eq!((l.claimed(), l.unreserved_in_use()), (5, 0));
+        l.apply_change(s(None, 5), s(None, 0), 0);
+        l.left_provisioned(true);
+        assert_eq!((l.claimed(), l.unreserved_in_use(), l.busy_total()), (1, 1, 1));
+        l.end(true);
+        assert_eq!((l.claimed(), l.unreserved_in_use(), l.busy_total()), (0, 0, 0));
+        l.left_provisioned(false);
+        assert_eq!(l.unreserved_in_use(), 0, "a function with RC never uses the pool");
     }
 }

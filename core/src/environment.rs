@@ -174,6 +174,15 @@ impl Environment {
         !matches!(self.state, EnvState::ShuttingDown | EnvState::Terminated)
     }
 
+    /// Moves the environment's timestamps `by` later: where periodic
+    /// recycling leaves an idle or re-initializing provisioned environment
+    /// after `by`, a whole number of its recycling periods (the region's
+    /// fast-forward of long quiet spans). The state does not change.
+    pub(crate) fn shift(&mut self, by: crate::time::Duration) {
+        self.born_at = self.born_at.saturating_add(by);
+        self.since = self.since.saturating_add(by);
+    }
+
     /// Applies `event` at `now`: the one place an environment changes state.
     ///
     /// # Errors

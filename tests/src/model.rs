@@ -12,6 +12,15 @@
 //!   produce it: the account was over-committed by a configuration change
 //!   under load, and decision step 4 (account limit) throttles it. Those are
 //!   counted in [`Coverage::inv5_overcommitted`] (see the crate report).
+//! - 4 from outside: busy provisioned environments never exceed the
+//!   allocated ones (those released by a lower allocation while busy count
+//!   as on-demand), and claimed concurrency never falls below busy unless
+//!   RC was lowered under load.
+//! - Provisioned allocation: a change that keeps the provisioned value (RC,
+//!   PC put again at its value) moves no deadline and no count; a request
+//!   never goes past an idle provisioned environment that served before and
+//!   was not released since (also while a raise is in progress, and after
+//!   it recycled).
 //! - 6: new environments (full cold starts) in any window of length w ≤
 //!   burst + rate × w: per function 1000 + 100/s (current rule), account-wide
 //!   burst + 500/min (legacy rule).
@@ -25,8 +34,9 @@
 //! `UnknownInvocation`, durations), configuration errors, `FunctionBusy`.
 
 use lambdasim::{
-    ColdStartProfile, ConfigError, EnvId, FinishError, FunctionConfig, FunctionId, Handler, Instant, InvocationId,
-    InvokeError, Invoked, Outcome, Region, RegionConfig, Rng, ScalingRule, StartKind, Started, ThrottleReason,
+    ColdStartProfile, ConfigError, EnvId, EnvState, FinishError, FunctionConfig, FunctionCounts, FunctionId, Handler,
+    Instant, InvocationId, InvokeError, Invoked, Outcome, Region, RegionConfig, Rng, ScalingRule, StartKind, Started,
+    ThrottleReason,
 };
 use std::collections::HashMap;
 
@@ -244,6 +254,11 @@ struct FnModel {
     deleted: bool,
     /// Times of its full cold starts (current scaling rule).
     cold: Vec<u64>,
+    /// Provisioned environments seen serving since the allocation was last
+    /// lowered or replaced: they serve until released, also while a raise
+    /// is in progress and after recycling (a request never skips one that
+    /// is idle).
+    serving: Vec<EnvId>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -521,7 +536,7 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         match self.region.create_function(self.at(), &config) {
             Ok(id) if errs.is_empty() => {
                 self.coverage.config_accepted += 1;
-                self.functions.push(FnModel { id, deleted: false, cold: Vec::new() });
+                self.functions.push(FnModel { id, deleted: false, cold: Vec::new(), serving: Vec::new() });
                 Ok(())
             }
             Ok(_) => Err(format!("create_function accepted, expected one of {errs:?}")),
@@ -539,18 +554,45 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         call: impl FnOnce(&mut Self, FunctionId) -> Result<(), ConfigError>,
         new: impl FnOnce(&Self, &FunctionConfig) -> (Option<u32>, u32, Option<FunctionConfig>),
     ) -> Res {
+        // Due events first, so what the change itself does can be seen.
+        self.advance()?;
         let fm = &self.functions[fi];
         let id = fm.id;
+        // Everything but the reserved value itself.
+        let pc_view = |h: &Self| {
+            (h.region.next_deadline(), h.region.function_counts(id).map(|c| FunctionCounts { reserved: None, ..c }))
+        };
+        let before = pc_view(self);
+        let mut keeps_allocation = false;
+        let mut lowers = false;
         let errs = if fm.deleted {
             vec![ConfigError::UnknownFunction]
         } else {
             let current = *self.region.function_config(id).ok_or("a live function has no config")?;
             let (rc, pc, validate) = new(self, &current);
+            // Anything but RC and PC is a new version: its PC is allocated again.
+            let code_changed = validate.is_some_and(|c| {
+                FunctionConfig { reserved: current.reserved, provisioned: current.provisioned, ..c } != current
+            });
+            keeps_allocation = pc == current.provisioned && !code_changed;
+            lowers = pc < current.provisioned || code_changed;
             self.config_errors(Some(fi), rc, pc, validate.as_ref())
         };
         match call(self, id) {
             Ok(()) if errs.is_empty() => {
                 self.coverage.config_accepted += 1;
+                if lowers {
+                    self.functions[fi].serving.clear();
+                }
+                // Only a change of the provisioned value (or a new version)
+                // touches the allocation: no deadline, no count moves.
+                let after = pc_view(self);
+                if keeps_allocation && after != before {
+                    return Err(format!(
+                        "a change that keeps provisioned concurrency moved the allocation: \
+                         (next deadline, counts) {before:?} -> {after:?}"
+                    ));
+                }
                 Ok(())
             }
             Ok(()) => Err(format!("configuration change accepted, expected one of {errs:?}")),
@@ -628,6 +670,13 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         let id = self.functions[fi].id;
         let counts = self.region.function_counts(id).ok_or("no counts for a live function")?;
         self.coverage.starts[s.start as usize] += 1;
+        if s.on_provisioned {
+            if !self.functions[fi].serving.contains(&s.env) {
+                self.functions[fi].serving.push(s.env);
+            }
+        } else {
+            self.no_idle_serving_env(fi, "an on-demand start")?;
+        }
         // Invariant 2: a start never takes a function with RC past its RC.
         if let Some(rc) = c.reserved
             && counts.busy > rc
@@ -761,33 +810,39 @@ impl<const E: usize, const F: usize> Harness<E, F> {
             ThrottleReason::ScalingRateExceeded if counts.idle_provisioned > 0 => {
                 Err("ScalingRateExceeded although a provisioned environment was idle".into())
             }
+            ThrottleReason::ScalingRateExceeded => self.no_idle_serving_env(fi, "ScalingRateExceeded"),
             _ => Ok(()),
         }
     }
 
     /// Whether a configuration change under load left the account
-    /// over-committed: some function busier than its RC, unreserved in use
-    /// above the pool, or more busy PC envs (of functions without RC) than
-    /// their configured PC. Without any of these, Σ busy < limit whenever a
-    /// function with RC is below its RC.
+    /// over-committed: some function busier than its RC, or unreserved in
+    /// use above the pool. Without either, Σ busy < limit whenever a
+    /// function with RC is below its RC (busy provisioned environments
+    /// released by a lower allocation count in the unreserved pool, so they
+    /// excuse nothing by themselves).
     fn over_committed(&self) -> Result<bool, String> {
         let r = &self.region;
         if r.unreserved_in_use() > r.unreserved_pool() {
             return Ok(true);
         }
-        let (mut busy_pc, mut pc) = (0u64, 0u64);
         for fm in self.functions.iter().filter(|f| !f.deleted) {
             let c = r.function_counts(fm.id).ok_or("no counts for a live function")?;
-            match c.reserved {
-                Some(rc) if c.busy > rc => return Ok(true),
-                Some(_) => {}
-                None => {
-                    busy_pc += u64::from(c.busy_provisioned);
-                    pc += u64::from(c.provisioned);
-                }
+            if c.reserved.is_some_and(|rc| c.busy > rc) {
+                return Ok(true);
             }
         }
-        Ok(busy_pc > pc)
+        Ok(false)
+    }
+
+    /// A request of function `fi` went past decision step 5 (an idle Ready
+    /// PC env): none of the provisioned environments seen serving may be idle.
+    fn no_idle_serving_env(&self, fi: usize, what: &str) -> Res {
+        let idle = self.functions[fi].serving.iter().find(|e| self.region.env_state(**e) == Some(EnvState::Idle));
+        match idle {
+            Some(e) => Err(format!("{what} although provisioned environment {e:?}, serving before, was idle")),
+            None => Ok(()),
+        }
     }
 
     // --- finish --------------------------------------------------------------
@@ -917,10 +972,18 @@ impl<const E: usize, const F: usize> Harness<E, F> {
             if c.busy_provisioned > c.busy {
                 return Err(format!("function {i}: busy provisioned {} > busy {}", c.busy_provisioned, c.busy));
             }
+            if c.busy_provisioned > c.provisioned_allocated {
+                return Err(format!("invariant 4: function {i}: busy provisioned envs above the allocation ({c:?})"));
+            }
             total += u64::from(c.busy);
         }
         if total != r.busy() {
             return Err(format!("Σ function busy {total} != region busy {}", r.busy()));
+        }
+        // Claimed = unreserved in use + ΣRC + ΣPC(no RC) covers every busy
+        // environment unless RC was lowered under load.
+        if r.claimed_concurrency() < r.busy() && !self.over_committed()? {
+            return Err(format!("claimed concurrency {} < busy {}", r.claimed_concurrency(), r.busy()));
         }
         Ok(())
     }

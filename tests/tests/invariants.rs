@@ -232,3 +232,76 @@ fn a_failure_during_a_full_cold_start_fails_the_init() {
     assert!(!kept(200, Outcome::Crash), "a crash while initializing fails the init");
     assert!(!kept(200, Outcome::Timeout), "a timeout while initializing fails the init");
 }
+
+fn pc_spec(provisioned: u32, reserved: Option<u32>, sandbox_us: u64, init_us: u64) -> FnSpec {
+    FnSpec {
+        memory_mb: 128,
+        timeout_ms: 3_000,
+        reserved,
+        provisioned,
+        sandbox_us,
+        package_mb: if sandbox_us == 0 { 0 } else { 5 },
+        init_us,
+    }
+}
+
+fn step(dt_us: u64, op: Op) -> Step {
+    Step { dt_us, op }
+}
+
+/// Issue 8's minimal sequences, run through the harness, whose checks
+/// catch each of them: a change keeping PC moves no deadline (item 1); a
+/// request never skips an idle provisioned env that served before (item
+/// 2); busy PC envs never exceed the allocation, claimed ≥ busy and RC
+/// functions below RC are not throttled for concurrency (item 3).
+#[test]
+fn issue_8_sequences_pass_the_harness_checks() {
+    let item1 = (
+        RegionConfig::default(),
+        vec![pc_spec(5, None, 125_000, 250_000)],
+        vec![
+            step(30_000_000, Op::PutReserved { f: 0, reserved: Some(10) }),
+            step(15_000_000, Op::PutProvisioned { f: 0, provisioned: 5 }),
+            step(16_000_000, Op::Invoke { f: 0, init_us: None }),
+        ],
+    );
+    let c = run_case(item1).unwrap();
+    assert_eq!(c.starts[1], 1, "item 1: Provisioned at 61 s: {c:?}");
+
+    let lifetime = RegionConfig {
+        max_lifetime: Duration::from_secs(20),
+        provisioned_delay: Duration::from_secs(5),
+        ..RegionConfig::default()
+    };
+    let item2 = (
+        lifetime,
+        vec![pc_spec(1, None, 0, 1_000_000)],
+        vec![
+            step(10_000_000, Op::Invoke { f: 0, init_us: None }),
+            step(500_000, Op::Finish { which: 0, outcome: Outcome::Success }),
+            step(15_000_000, Op::PutProvisioned { f: 0, provisioned: 2 }),
+            step(1_000_000, Op::Invoke { f: 0, init_us: None }),
+        ],
+    );
+    let c = run_case(item2).unwrap();
+    assert_eq!(c.starts[1], 2, "item 2: both Provisioned: {c:?}");
+
+    let small = RegionConfig {
+        account_limit: 10,
+        unreserved_min: 0,
+        provisioned_delay: Duration::ZERO,
+        ..RegionConfig::default()
+    };
+    let item3 = (
+        small,
+        vec![pc_spec(5, None, 125_000, 250_000), pc_spec(0, Some(5), 125_000, 250_000)],
+        vec![
+            step(1_000_000, Op::InvokeMany { f: 0, count: 5 }),
+            step(0, Op::PutProvisioned { f: 0, provisioned: 0 }),
+            step(0, Op::Invoke { f: 0, init_us: None }),
+            step(0, Op::InvokeMany { f: 1, count: 5 }),
+        ],
+    );
+    let c = run_case(item3).unwrap();
+    assert_eq!((c.starts[1], c.starts[3], c.throttles[0]), (5, 5, 1), "item 3: {c:?}");
+}

@@ -12,8 +12,7 @@ struct Recount {
     attached_pc: u32,
     pc_allocated: u32,
     pc_warming: u32,
-    serving_pc: u32,
-    lists: [u32; 6],
+    lists: [u32; 7],
 }
 
 fn list_index(tag: ListTag) -> Option<usize> {
@@ -25,6 +24,7 @@ fn list_index(tag: ListTag) -> Option<usize> {
         ListTag::BusyPc => Some(3),
         ListTag::Shutting => Some(4),
         ListTag::Prewarming => Some(5),
+        ListTag::RecyclingPc => Some(6),
     }
 }
 
@@ -38,6 +38,7 @@ fn list_fits(state: EnvState, kind: EnvKind, attached: bool, tag: ListTag) -> bo
         (EnvKind::OnDemand, ListTag::Prewarming) => !attached && matches!(state, S::Creating | S::Initializing),
         (EnvKind::Provisioned, ListTag::IdlePc) => state == S::Idle,
         (EnvKind::Provisioned, ListTag::WarmingPc) => !attached && state != S::Busy,
+        (EnvKind::Provisioned, ListTag::RecyclingPc) => !attached && state == S::Initializing,
         (EnvKind::Provisioned, ListTag::BusyPc) => attached,
         // A retired busy provisioned environment has left the allocation's lists.
         (EnvKind::Provisioned, ListTag::None) => attached,
@@ -76,18 +77,27 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 live += 1;
             }
             let pc = env.kind() == EnvKind::Provisioned;
+            // A busy provisioned environment released from the allocation counts as on-demand.
+            let in_allocation = pc && !slot.retire;
             if env.is_attached() {
                 c.attached += 1;
-                c.attached_pc += u32::from(pc);
+                c.attached_pc += u32::from(in_allocation);
             }
-            if pc && env.is_live() && !slot.retire {
+            if in_allocation && env.is_live() {
                 c.pc_allocated += 1;
-                if !env.is_attached() && matches!(env.state(), EnvState::Creating | EnvState::Initializing) {
+                if slot.list == ListTag::WarmingPc && matches!(env.state(), EnvState::Creating | EnvState::Initializing)
+                {
                     c.pc_warming += 1;
                 }
             }
-            if pc && matches!(slot.list, ListTag::IdlePc | ListTag::BusyPc | ListTag::None) && env.is_live() {
-                c.serving_pc += 1;
+            // Serving ones are idle or busy (or re-initializing); waiting ones are not.
+            let serving_fits = match slot.list {
+                ListTag::IdlePc | ListTag::BusyPc => slot.serving,
+                ListTag::WarmingPc => !slot.serving,
+                _ => true,
+            };
+            if pc && !serving_fits {
+                return Err(bad_list);
             }
         }
         if live != self.live
@@ -127,7 +137,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 Err(counter)
             };
         }
-        let lists = [f.idle, f.idle_pc, f.warming_pc, f.busy_pc, f.shutting, f.prewarming];
+        let lists = [f.idle, f.idle_pc, f.warming_pc, f.busy_pc, f.shutting, f.prewarming, f.recycling_pc];
         for (list, &n) in lists.iter().zip(c.lists.iter()) {
             if list.len != n || (n == 0) != (list.head == NIL) || (n == 0) != (list.tail == NIL) {
                 return Err(counter);
@@ -145,7 +155,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if f.config.reserved.is_some_and(|rc| f.attached > rc) && !f.draining {
             return Err(Violation::ReservedLimit { function: fi });
         }
-        if f.attached_pc > c.serving_pc {
+        if f.attached_pc > f.pc.allocated {
             return Err(Violation::ProvisionedBusy { function: fi });
         }
         Ok(())

@@ -8,6 +8,17 @@ use crate::error::TimeError;
 use crate::function::{FunctionConfig, ProvisionedStatus};
 use crate::time::{Duration, Instant};
 
+/// What a fired environment timer was, for `advance`'s fast-forward.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Fired {
+    /// Anything but provisioned recycling.
+    Other,
+    /// A recycled provisioned environment finished re-initializing.
+    Cycle,
+    /// An idle provisioned environment of this function started recycling.
+    Recycled(u32),
+}
+
 /// Which end of a list to take from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum End {
@@ -22,6 +33,14 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// environment whose cold start outlasts its lifetime) is applied at
     /// the current time: the clock never moves backwards.
     ///
+    /// Takes time bounded by the live environments and functions, not by
+    /// the span: once only the periodic recycling of idle provisioned
+    /// environments is left before the next other event, whole recycling
+    /// periods are skipped at once, with the same result (inits billed,
+    /// environments, timers and their order) as applying them one by one.
+    /// An event whose time would be past the end of the clock
+    /// (`Instant::MAX`) never happens.
+    ///
     /// # Errors
     /// [`TimeError::WentBackwards`] when `now` is before the region's clock
     /// (nothing changes).
@@ -29,6 +48,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if now < self.now {
             return Err(TimeError::WentBackwards);
         }
+        // The earliest deadline of an event other than provisioned recycling:
+        // found by a scan only when a long span may be fast-forwarded, and
+        // valid until such an event fires.
+        let mut horizon = None;
         // The three queues, merged by (deadline, sequence): the order events
         // were scheduled in (sequence numbers are unique across the queues).
         loop {
@@ -42,54 +65,76 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             if first == env {
                 let t = self.env_timers.pop_due(now).ok_or(TimeError::Internal)?;
                 self.now = self.now.max(t.at);
-                self.env_timer_fired(t.key)?;
+                self.env_slot_mut(t.key)?.timer_seq = 0;
+                match self.env_timer_fired(t.key)? {
+                    Fired::Recycled(fi) => self.fast_forward_recycling(fi, now, &mut horizon)?,
+                    Fired::Cycle => {}
+                    Fired::Other => {
+                        self.quiet_since = self.now;
+                        horizon = None;
+                    }
+                }
             } else if first == idle {
                 let t = self.idle_timers.pop_due(now).ok_or(TimeError::Internal)?;
                 self.now = self.now.max(t.at);
                 self.idle_expired(t.key)?;
+                self.quiet_since = self.now;
+                horizon = None;
             } else {
                 let t = self.fn_timers.pop_due(now).ok_or(TimeError::Internal)?;
                 self.now = self.now.max(t.at);
                 self.allocate_provisioned_env(t.key)?;
+                self.quiet_since = self.now;
+                horizon = None;
             }
         }
         self.now = now;
+        // The operation that called this (if any) changes things at `now`.
+        self.quiet_since = now;
         Ok(())
     }
 
     /// What an environment's timer means depends on its state.
     #[inline(always)]
-    fn env_timer_fired(&mut self, i: u32) -> Result<(), TimeError> {
+    fn env_timer_fired(&mut self, i: u32) -> Result<Fired, TimeError> {
         let slot = self.env_slot(i)?;
         let (env, ready_at, timeout_at, init_fails, end) =
             (slot.env, slot.ready_at, slot.timeout_at, slot.init_fails, slot.end);
+        let (fi, recycling) = (slot.function, slot.list == ListTag::RecyclingPc);
+        let other = |r: Result<(), TimeError>| r.map(|()| Fired::Other);
         match env.state() {
             EnvState::Creating => {
                 self.transition(i, EnvEvent::SandboxReady)?;
                 self.set_env_timer(i, ready_at);
-                Ok(())
+                Ok(Fired::Other)
             }
             EnvState::Initializing if env.is_attached() && self.now >= timeout_at => {
                 // The invoke's timeout fell inside its (partial cold) init.
                 self.env_slot_mut(i)?.timed_out = true;
-                self.end_invocation(i, Outcome::Timeout)
+                other(self.end_invocation(i, Outcome::Timeout))
             }
-            EnvState::Initializing if init_fails => self.init_failed(i),
-            EnvState::Initializing => self.init_done(i),
+            EnvState::Initializing if init_fails => other(self.init_failed(i)),
+            EnvState::Initializing if recycling => self.init_done(i).map(|()| Fired::Cycle),
+            EnvState::Initializing => other(self.init_done(i)),
             // A scheduled end strictly before the timeout (at the timeout, the timeout wins).
             EnvState::Busy if end.is_some_and(|(at, _)| at < timeout_at) => {
                 let outcome = end.map_or(Outcome::Timeout, |(_, outcome)| outcome);
                 // The region ended it, as for an enforced timeout: a later finish says so.
                 self.env_slot_mut(i)?.timed_out = outcome == Outcome::Timeout;
-                self.end_invocation(i, outcome)
+                other(self.end_invocation(i, outcome))
             }
             EnvState::Busy => {
                 self.env_slot_mut(i)?.timed_out = true;
-                self.end_invocation(i, Outcome::Timeout)
+                other(self.end_invocation(i, Outcome::Timeout))
             }
-            EnvState::Idle if env.kind() == EnvKind::Provisioned => self.recycle(i),
-            EnvState::Idle => self.reclaim(i),
-            EnvState::ShuttingDown => self.shutdown_done(i),
+            EnvState::Idle if env.kind() == EnvKind::Provisioned => {
+                self.recycle(i)?;
+                // A re-initialization that will fail is not periodic (never, in
+                // practice: the first init, with the same configuration, succeeded).
+                Ok(if self.env_slot(i)?.init_fails { Fired::Other } else { Fired::Recycled(fi) })
+            }
+            EnvState::Idle => other(self.reclaim(i)),
+            EnvState::ShuttingDown => other(self.shutdown_done(i)),
             EnvState::Terminated => Err(TimeError::Internal),
         }
     }
@@ -109,6 +154,14 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         }
         // An unattached provisioned environment finished (re-)initializing: its init is billed.
         self.meter_provisioned_init(fi, self.now.saturating_since(slot.env.since()))?;
+        if slot.list == ListTag::RecyclingPc {
+            // Recycled in place: it serves again at once if it served before
+            // (even while a change is in progress), else it waits again.
+            self.list_remove(i)?;
+            let to = if slot.serving { ListTag::IdlePc } else { ListTag::WarmingPc };
+            self.list_push(fi, i, to)?;
+            return self.set_idle_timer(i);
+        }
         let f = self.fn_slot_mut(fi)?;
         f.pc.warming = f.pc.warming.saturating_sub(1);
         if f.pc.status == ProvisionedStatus::Ready {
@@ -122,18 +175,32 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// A provisioned init failed or exceeded `max(130 s, timeout)`: the
     /// allocation fails and what it was still warming is released.
     fn init_failed(&mut self, i: u32) -> Result<(), TimeError> {
-        let fi = self.env_slot(i)?.function;
+        let slot = self.env_slot(i)?;
+        let (fi, recycling) = (slot.function, slot.list == ListTag::RecyclingPc);
         self.transition(i, EnvEvent::InitFailed)?;
         let f = self.fn_slot_mut(fi)?;
         crate::region::Stats::bump(&mut f.stats.init_failures);
-        f.pc.warming = f.pc.warming.saturating_sub(1);
+        if !recycling {
+            f.pc.warming = f.pc.warming.saturating_sub(1);
+        }
         f.pc.allocated = f.pc.allocated.saturating_sub(1);
         f.pc.status = ProvisionedStatus::Failed;
         f.pc.pending = 0;
         self.fn_timers.cancel(fi);
         self.begin_shutdown(i)?;
         while let Some(j) = self.list_take(fi, ListTag::WarmingPc, End::Newest)? {
-            self.release_unattached(fi, j)?;
+            self.release_unattached(fi, j, ListTag::WarmingPc)?;
+        }
+        // Waiting environments being recycled belonged to the failed allocation too.
+        let mut j = self.list_of(fi, ListTag::RecyclingPc)?.head;
+        while j != NIL {
+            let slot = self.env_slot(j)?;
+            let (next, serving) = (slot.next, slot.serving);
+            if !serving {
+                self.list_remove(j)?;
+                self.release_unattached(fi, j, ListTag::RecyclingPc)?;
+            }
+            j = next;
         }
         Ok(())
     }
@@ -145,9 +212,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// Releases an unattached provisioned environment (creating,
-    /// initializing or idle) taken out of its list.
-    pub(super) fn release_unattached(&mut self, fi: u32, i: u32) -> Result<(), TimeError> {
-        let warming = matches!(self.env_slot(i)?.env.state(), EnvState::Creating | EnvState::Initializing);
+    /// initializing, re-initializing or idle) taken out of list `from`.
+    pub(super) fn release_unattached(&mut self, fi: u32, i: u32, from: ListTag) -> Result<(), TimeError> {
+        let first_init = matches!(self.env_slot(i)?.env.state(), EnvState::Creating | EnvState::Initializing);
+        let warming = first_init && from == ListTag::WarmingPc;
         let f = self.fn_slot_mut(fi)?;
         if warming {
             f.pc.warming = f.pc.warming.saturating_sub(1);
@@ -156,21 +224,24 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.reclaim(i)
     }
 
-    /// Re-initializes an idle provisioned environment in place.
+    /// Re-initializes an idle provisioned environment in place. It is not
+    /// counted as warming: recycling never delays an allocation's Ready.
     fn recycle(&mut self, i: u32) -> Result<(), TimeError> {
         let fi = self.env_slot(i)?.function;
         let config = self.fn_slot(fi)?.config;
         self.transition(i, EnvEvent::Recycle)?;
         self.list_remove(i)?;
-        self.list_push(fi, i, ListTag::WarmingPc)?;
-        let f = self.fn_slot_mut(fi)?;
-        f.pc.warming = f.pc.warming.saturating_add(1);
+        self.list_push(fi, i, ListTag::RecyclingPc)?;
         let (init, fails) = Self::provisioned_init(&config, config.cold_start.init());
-        let ready_at = self.now.saturating_add(init);
+        let ready_at = later(self.now, init);
         let slot = self.env_slot_mut(i)?;
-        slot.ready_at = ready_at;
+        slot.ready_at = ready_at.unwrap_or(Instant::MAX);
         slot.init_fails = fails;
-        self.set_env_timer(i, ready_at);
+        match ready_at {
+            Some(at) => self.set_env_timer(i, at),
+            // Its init would end past the end of the clock: it never does.
+            None => self.cancel_env_timer(i)?,
+        }
         Ok(())
     }
 
@@ -181,7 +252,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.list_remove(i)?;
         self.list_push(fi, i, ListTag::Shutting)?;
         if self.config.shutdown.is_zero() {
-            self.env_timers.cancel(i);
+            self.cancel_env_timer(i)?;
             return self.shutdown_done(i);
         }
         let at = self.now.saturating_add(self.config.shutdown);
@@ -234,12 +305,14 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         slot.end = None;
         let (fi, billable_from) = (slot.function, slot.billable_from);
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
+        // Released from the allocation while busy: it counts as on-demand.
+        let in_allocation = on_pc && !slot.retire;
         let now = self.now;
         self.meter_invocation(fi, on_pc, now.saturating_since(billable_from))?;
         let f = self.functions.get_mut(fi as usize).ok_or(TimeError::Internal)?;
-        let unreserved = f.uses_unreserved(on_pc);
+        let unreserved = f.uses_unreserved(in_allocation);
         f.attached = f.attached.saturating_sub(1);
-        if on_pc {
+        if in_allocation {
             f.attached_pc = f.attached_pc.saturating_sub(1);
         }
         if let Some(rc) = f.config.reserved
@@ -257,14 +330,20 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         Ok(())
     }
 
-    /// Sets an idle provisioned environment's expiry: lifetime recycling.
+    /// Sets an idle provisioned environment's expiry: lifetime recycling
+    /// (none when there is no lifetime, or it ends past the end of the clock).
     fn set_idle_timer(&mut self, i: u32) -> Result<(), TimeError> {
         let born_at = self.env_slot(i)?.env.born_at();
         match self.config.max_lifetime {
-            lifetime if lifetime.is_zero() => self.env_timers.cancel(i),
-            lifetime => self.set_env_timer(i, born_at.saturating_add(lifetime)),
+            lifetime if lifetime.is_zero() => self.cancel_env_timer(i),
+            lifetime => match later(born_at, lifetime) {
+                Some(at) => {
+                    self.set_env_timer(i, at);
+                    Ok(())
+                }
+                None => self.cancel_env_timer(i),
+            },
         }
-        Ok(())
     }
 
     /// Puts an idle on-demand environment (in no list) at the head of its
@@ -288,15 +367,17 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         };
         let head = self.fn_slot(fi)?.idle.head;
         let behind = if head == NIL { Instant::ZERO } else { self.env_slot(head)?.idle_until };
-        self.timer_seq = self.timer_seq.wrapping_add(1);
+        self.timer_seq = self.timer_seq.wrapping_add(1).max(1);
         let seq = self.timer_seq;
         let slot = self.env_slot_mut(i)?;
         slot.idle_until = idle_end.max(behind);
         slot.idle_seq = seq;
         let own_timer = expiry < slot.idle_until;
         if own_timer {
+            (slot.timer_at, slot.timer_seq) = (expiry, seq);
             self.env_timers.set(i, expiry, seq);
         } else {
+            slot.timer_seq = 0;
             self.env_timers.cancel(i);
         }
         self.list_push(fi, i, ListTag::Idle)?;
@@ -407,9 +488,20 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         Ok(())
     }
 
+    #[inline(always)]
     pub(super) fn set_env_timer(&mut self, i: u32, at: Instant) {
-        self.timer_seq = self.timer_seq.wrapping_add(1);
-        self.env_timers.set(i, at, self.timer_seq);
+        self.timer_seq = self.timer_seq.wrapping_add(1).max(1);
+        let seq = self.timer_seq;
+        if let Some(slot) = self.envs.get_mut(i as usize) {
+            (slot.timer_at, slot.timer_seq) = (at, seq);
+        }
+        self.env_timers.set(i, at, seq);
+    }
+
+    pub(super) fn cancel_env_timer(&mut self, i: u32) -> Result<(), TimeError> {
+        self.env_slot_mut(i)?.timer_seq = 0;
+        self.env_timers.cancel(i);
+        Ok(())
     }
 
     pub(super) fn set_fn_timer(&mut self, fi: u32, at: Instant) {
@@ -433,7 +525,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.functions.get_mut(fi as usize).ok_or(TimeError::Internal)
     }
 
-    fn list_of(&mut self, fi: u32, tag: ListTag) -> Result<&mut List, TimeError> {
+    pub(super) fn list_of(&mut self, fi: u32, tag: ListTag) -> Result<&mut List, TimeError> {
         self.fn_slot_mut(fi)?.list_mut(tag).ok_or(TimeError::Internal)
     }
 
@@ -443,6 +535,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let head = self.list_of(fi, tag)?.head;
         let slot = self.env_slot_mut(i)?;
         slot.list = tag;
+        // A provisioned environment that has served once serves until released.
+        slot.serving |= tag == ListTag::IdlePc;
         slot.prev = NIL;
         slot.next = head;
         if head != NIL {
@@ -504,4 +598,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.list_remove(i)?;
         Ok(Some(i))
     }
+}
+
+/// `at + d`, or `None` past the end of the clock: an event that would fall
+/// there never happens (a saturated deadline would fire again and again).
+pub(super) fn later(at: Instant, d: Duration) -> Option<Instant> {
+    at.as_micros().checked_add(d.as_micros()).map(Instant::from_micros)
 }

@@ -2,7 +2,7 @@
 //! concurrency, delete; and the provisioned allocator (SPEC §2).
 
 use super::events::End;
-use super::lists::{List, ListTag};
+use super::lists::{List, ListTag, NIL};
 use super::provisioned::Provisioning;
 use super::{ConfigError, FunctionId, FunctionSlot, Region, StateCounts, Stats};
 use crate::Instant;
@@ -43,6 +43,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             idle: List::EMPTY,
             idle_pc: List::EMPTY,
             warming_pc: List::EMPTY,
+            recycling_pc: List::EMPTY,
             busy_pc: List::EMPTY,
             shutting: List::EMPTY,
             prewarming: List::EMPTY,
@@ -189,7 +190,15 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if slot.attached > 0 {
             return Err(ConfigError::FunctionBusy);
         }
-        for tag in [ListTag::Idle, ListTag::IdlePc, ListTag::WarmingPc, ListTag::Prewarming, ListTag::Shutting] {
+        let lists = [
+            ListTag::Idle,
+            ListTag::IdlePc,
+            ListTag::WarmingPc,
+            ListTag::RecyclingPc,
+            ListTag::Prewarming,
+            ListTag::Shutting,
+        ];
+        for tag in lists {
             while let Some(i) = self.list_take(fi, tag, End::Newest)? {
                 self.terminate_now(i)?;
             }
@@ -248,13 +257,19 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// Applies checked concurrency settings: the ledger sums, the draining
-    /// flags, and the provisioned allocation's target.
+    /// flags, and — only when the provisioned value changes, or a new
+    /// version reset the allocation — the provisioned allocation's target.
+    /// Setting reserved concurrency, or provisioned concurrency to its
+    /// current value, leaves the allocation (and its timers) alone.
     fn set_concurrency(&mut self, fi: u32, new: ConcurrencySettings) -> Result<(), TimeError> {
         let f = *self.fn_slot(fi)?;
         let old = f.settings();
+        // A configured PC with status None: a new version released the allocation.
+        let reset = new.provisioned > 0 && f.pc.status == ProvisionedStatus::None;
         if old.provisioned != new.provisioned {
             self.close_provisioned_span(fi)?;
         }
+        // Busy on-demand, and busy provisioned ones released from the allocation.
         let busy_on_demand = u64::from(f.attached.saturating_sub(f.attached_pc));
         self.ledger.apply_change(old, new, busy_on_demand);
         let now = self.now;
@@ -265,18 +280,30 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             slot.pc_billed_since = Some(now);
         }
         slot.draining = new.reserved.is_some_and(|rc| slot.attached > rc);
+        if old.provisioned != new.provisioned || reset {
+            self.reallocate(fi, new.provisioned)?;
+        }
         if self.ledger.unreserved_in_use() > self.ledger.unreserved_pool() {
             self.unreserved_draining = true;
         }
-        let have = f.pc.allocated.saturating_add(f.pc.pending);
-        if new.provisioned < have {
-            self.release_provisioned(fi, have - new.provisioned)?;
-        } else if new.provisioned > have {
-            self.request_provisioned_after_delay(fi, new.provisioned - have)?;
+        Ok(())
+    }
+
+    /// Moves the provisioned allocation to `target`: releases what is over
+    /// it, or asks for the difference; whatever is still to be created is
+    /// (re)started after a new preparation delay.
+    fn reallocate(&mut self, fi: u32, target: u32) -> Result<(), TimeError> {
+        let pc = self.fn_slot(fi)?.pc;
+        let have = pc.allocated.saturating_add(pc.pending);
+        if target < have {
+            self.release_provisioned(fi, have - target)?;
+        } else if target > have {
+            let f = self.fn_slot_mut(fi)?;
+            f.pc.pending = f.pc.pending.saturating_add(target - have);
         }
         let at = self.now.saturating_add(self.config.provisioned_delay);
         let slot = self.fn_slot_mut(fi)?;
-        if new.provisioned == 0 {
+        if target == 0 {
             slot.pc.status = ProvisionedStatus::None;
         } else if slot.pc.pending > 0 {
             // A change while in progress restarts the remainder after a new delay.
@@ -284,13 +311,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             self.set_fn_timer(fi, at);
         }
         self.maybe_ready(fi)
-    }
-
-    fn request_provisioned_after_delay(&mut self, fi: u32, n: u32) -> Result<(), TimeError> {
-        let f = self.fn_slot_mut(fi)?;
-        f.pc.pending = f.pc.pending.saturating_add(n);
-        f.pc.status = ProvisionedStatus::InProgress;
-        Ok(())
     }
 
     /// Asks the allocator for `n` replacement environments without a new
@@ -305,8 +325,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         Ok(())
     }
 
-    /// Releases up to `n` provisioned environments: not-yet-created ones
-    /// first, then warming, then idle, then busy ones (when they finish).
+    /// Releases up to `n` provisioned environments, the least ready first:
+    /// not-yet-created ones, then those of the allocation in progress
+    /// (creating, initializing or waiting), then re-initializing ones, then
+    /// idle serving ones (each list newest first), then busy ones, which
+    /// leave the allocation at once and shut down when they finish.
     fn release_provisioned(&mut self, fi: u32, mut n: u32) -> Result<(), TimeError> {
         let f = self.fn_slot_mut(fi)?;
         let from_pending = n.min(f.pc.pending);
@@ -315,20 +338,34 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         if f.pc.pending == 0 {
             self.fn_timers.cancel(fi);
         }
-        for tag in [ListTag::WarmingPc, ListTag::IdlePc] {
+        for tag in [ListTag::WarmingPc, ListTag::RecyclingPc, ListTag::IdlePc] {
             while n > 0 {
                 let Some(i) = self.list_take(fi, tag, End::Newest)? else { break };
-                self.release_unattached(fi, i)?;
+                self.release_unattached(fi, i, tag)?;
                 n -= 1;
             }
         }
         while n > 0 {
             let Some(i) = self.list_take(fi, ListTag::BusyPc, End::Newest)? else { break };
-            // Busy ones leave the allocation now and shut down when they finish.
-            self.env_slot_mut(i)?.retire = true;
-            let f = self.fn_slot_mut(fi)?;
-            f.pc.allocated = f.pc.allocated.saturating_sub(1);
+            self.retire_busy_provisioned(fi, i)?;
             n -= 1;
+        }
+        Ok(())
+    }
+
+    /// A busy provisioned environment leaves the allocation: it shuts down
+    /// when its invocation ends, and until then that invocation counts as
+    /// on-demand concurrency (in the unreserved pool, for a function
+    /// without RC), so claimed concurrency never falls below busy.
+    fn retire_busy_provisioned(&mut self, fi: u32, i: u32) -> Result<(), TimeError> {
+        self.env_slot_mut(i)?.retire = true;
+        let f = self.fn_slot_mut(fi)?;
+        f.pc.allocated = f.pc.allocated.saturating_sub(1);
+        f.attached_pc = f.attached_pc.saturating_sub(1);
+        let unreserved = f.config.reserved.is_none();
+        self.ledger.left_provisioned(unreserved);
+        if self.ledger.unreserved_in_use() > self.ledger.unreserved_pool() {
+            self.unreserved_draining = true;
         }
         Ok(())
     }
@@ -376,6 +413,13 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         self.fn_slot_mut(fi)?.pc.status = ProvisionedStatus::Ready;
         while let Some(i) = self.list_take(fi, ListTag::WarmingPc, End::Oldest)? {
             self.list_push(fi, i, ListTag::IdlePc)?;
+        }
+        // Waiting ones being recycled serve once their re-initialization ends.
+        let mut i = self.list_of(fi, ListTag::RecyclingPc)?.head;
+        while i != NIL {
+            let slot = self.env_slot_mut(i)?;
+            slot.serving = true;
+            i = slot.next;
         }
         Ok(())
     }

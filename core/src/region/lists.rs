@@ -15,9 +15,13 @@ pub(crate) enum ListTag {
     Idle,
     /// Idle provisioned environments that serve (allocation Ready).
     IdlePc,
-    /// Provisioned environments being created or initialized, or initialized
-    /// but waiting for the whole allocation.
+    /// Provisioned environments of an allocation in progress: being created
+    /// or initialized for the first time, or initialized and waiting for the
+    /// whole allocation.
     WarmingPc,
+    /// Provisioned environments re-initializing in place at their maximum
+    /// lifetime (serving ones and waiting ones alike).
+    RecyclingPc,
     /// Provisioned environments with an attached invocation.
     BusyPc,
     /// Environments shutting down.

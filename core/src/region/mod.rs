@@ -13,6 +13,11 @@
 //! - O(log n) per `invoke`, `finish` and due event: idle environments sit in
 //!   intrusive per-function lists, deadlines in indexed heaps; nothing on
 //!   those paths scans all environments or functions.
+//! - [`Region::advance`] over any span, up to [`Instant::MAX`], takes time
+//!   bounded by the environments and functions, not by the span: periodic
+//!   recycling of idle provisioned environments is skipped in whole periods
+//!   (exactly: the same state as applying each recycle), and an event that
+//!   would fall past the end of the clock never happens.
 //! - Fixed capacity: `ENVS` environment slots and `FUNCTIONS` function
 //!   slots; a full table is [`InvokeError::CapacityExceeded`] or
 //!   [`ConfigError::CapacityExceeded`], never a panic.
@@ -77,6 +82,10 @@ struct EnvSlot {
     timed_out: bool,
     /// The init in progress will fail at its timer (PC init over its limit).
     init_fails: bool,
+    /// A provisioned environment that belongs to a Ready allocation: it
+    /// serves whenever it is idle and initialized, even while a later
+    /// change of the allocation is in progress.
+    serving: bool,
     /// When the attached invocation times out (set when it starts).
     timeout_at: Instant,
     /// When and how the attached invocation ends by itself, if the region
@@ -98,6 +107,11 @@ struct EnvSlot {
     idle_until: Instant,
     /// The timer sequence number of its going idle (orders equal deadlines).
     idle_seq: u64,
+    /// The deadline and sequence number of its pending timer (sequence 0:
+    /// none), kept beside the wheel so a long `advance` can tell the next
+    /// event that is not provisioned recycling and fast-forward up to it.
+    timer_at: Instant,
+    timer_seq: u64,
 }
 
 impl EnvSlot {
@@ -119,6 +133,7 @@ impl EnvSlot {
         retire: false,
         timed_out: false,
         init_fails: false,
+        serving: false,
         timeout_at: Instant::ZERO,
         end: None,
         ready_at: Instant::ZERO,
@@ -127,6 +142,8 @@ impl EnvSlot {
         start: StartKind::Warm,
         idle_until: Instant::ZERO,
         idle_seq: 0,
+        timer_at: Instant::ZERO,
+        timer_seq: 0,
     };
 }
 
@@ -164,13 +181,15 @@ struct FunctionSlot {
     idle: List,
     idle_pc: List,
     warming_pc: List,
+    recycling_pc: List,
     busy_pc: List,
     shutting: List,
     prewarming: List,
     states: StateCounts,
     /// Invocations attached (busy, including cold-starting ones).
     attached: u32,
-    /// Attached invocations on provisioned environments.
+    /// Attached invocations on provisioned environments of the allocation
+    /// (not those released from it while busy: they count as on-demand).
     attached_pc: u32,
     /// RC was lowered below the busy count: busy may exceed RC while it drains.
     draining: bool,
@@ -200,6 +219,7 @@ impl FunctionSlot {
             ListTag::Idle => Some(&mut self.idle),
             ListTag::IdlePc => Some(&mut self.idle_pc),
             ListTag::WarmingPc => Some(&mut self.warming_pc),
+            ListTag::RecyclingPc => Some(&mut self.recycling_pc),
             ListTag::BusyPc => Some(&mut self.busy_pc),
             ListTag::Shutting => Some(&mut self.shutting),
             ListTag::Prewarming => Some(&mut self.prewarming),
@@ -244,6 +264,10 @@ pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEF
     /// (the tail of its idle list, which is ordered by expiry).
     idle_timers: TimerHeap<FUNCTIONS>,
     timer_seq: u64,
+    /// The last time something other than provisioned recycling changed
+    /// the environments (an operation or another time-driven event):
+    /// recycling is periodic only some time after it.
+    quiet_since: Instant,
     live: u32,
     /// A configuration change left unreserved in use above the pool.
     unreserved_draining: bool,
@@ -304,6 +328,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             fn_timers: TimerHeap::new(),
             idle_timers: TimerHeap::new(),
             timer_seq: 0,
+            quiet_since: now,
             live: 0,
             unreserved_draining: false,
             retired_stats: Stats::default(),
@@ -454,3 +479,5 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_provisioned;

@@ -221,7 +221,9 @@ fn provisioned_allocation_ramps_and_serves_only_when_ready() {
     // Lowering releases idle provisioned envs at once, busy ones when they finish.
     r.put_provisioned(ms(60_030), f, 0).unwrap();
     let c = r.function_counts(f).unwrap();
-    assert_eq!((c.provisioned_allocated, c.idle_provisioned, c.busy_provisioned), (0, 0, 1));
+    assert_eq!((c.provisioned_allocated, c.idle_provisioned, c.busy_provisioned, c.busy), (0, 0, 0, 2));
+    // The busy one left the allocation: it counts as on-demand concurrency now.
+    assert_eq!((r.unreserved_in_use(), r.claimed_concurrency()), (2, 2));
     r.finish(ms(60_040), p.invocation, Outcome::Success).unwrap();
     assert_eq!(r.env_state(p.env), None);
     r.check_invariants().unwrap();
