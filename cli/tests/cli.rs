@@ -487,7 +487,7 @@ fn scenario_limits_are_checked_when_read() {
     let path = temp("latin1.toml");
     std::fs::write(&path, b"seed = 1\n# caf\xe9\n").unwrap();
     let err = usage_error(&["run", path.to_str().unwrap()]);
-    assert!(err.contains("latin1.toml:2:6: not valid UTF-8"), "{err}");
+    assert!(err.contains("latin1.toml:2:6: the scenario is not valid UTF-8"), "{err}");
 }
 
 #[test]

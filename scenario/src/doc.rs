@@ -91,16 +91,17 @@ pub fn number(x: f64) -> String {
     if x.is_finite() && x != 0.0 && !(1e-6..1e15).contains(&x.abs()) { format!("{x:e}") } else { format!("{x}") }
 }
 
-/// `bytes` as UTF-8, or a [`DocError`] at the line and column of the first
-/// byte that is not (the same position the C ABI reports).
+/// `bytes` (a `what`, e.g. "scenario") as UTF-8, or a [`DocError`] at the
+/// line and column of the first byte that is not, saying "the `what` is
+/// not valid UTF-8" (the C ABI's message and position).
 ///
 /// # Errors
 /// The [`DocError`] when `bytes` is not UTF-8.
-pub fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, DocError> {
+pub fn utf8<'a>(file: &str, bytes: &'a [u8], what: &str) -> Result<&'a str, DocError> {
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = bytes.get(..e.valid_up_to()).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or("");
         let (line, col) = line_col(valid, valid.len());
-        let message = format!("not valid UTF-8 (byte {} of the file)", e.valid_up_to() + 1);
+        let message = format!("the {what} is not valid UTF-8");
         DocError { file: file.to_owned(), line, col, field: String::new(), message }
     })
 }
@@ -326,10 +327,10 @@ mod tests {
 
     #[test]
     fn utf8_errors_have_a_position() {
-        let e = utf8("s.toml", b"seed = 1\nname = \"a\xffb\"").unwrap_err();
+        let e = utf8("s.toml", b"seed = 1\nname = \"a\xffb\"", "scenario").unwrap_err();
         assert_eq!((e.line, e.col), (2, 10));
-        assert_eq!(e.to_string(), "s.toml:2:10: not valid UTF-8 (byte 19 of the file)");
-        assert_eq!(utf8("s", b"ok").unwrap(), "ok");
+        assert_eq!(e.to_string(), "s.toml:2:10: the scenario is not valid UTF-8");
+        assert_eq!(utf8("s", b"ok", "scenario").unwrap(), "ok");
     }
 
     #[test]

@@ -606,7 +606,7 @@ impl Prepared {
 pub fn read(path: &Path) -> anyhow::Result<(String, String, Format)> {
     let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read scenario {}: {e}", path.display()))?;
     let name = path.display().to_string();
-    doc::utf8(&name, &bytes)?;
+    doc::utf8(&name, &bytes, "scenario")?;
     let text = String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     let format = Format::detect(path, &text);
     Ok((name, text, format))
