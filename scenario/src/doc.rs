@@ -152,7 +152,10 @@ fn path_string(path: &serde_path_to_error::Path) -> String {
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> Result<T, DocError> {
     match format {
         Format::Toml => {
-            let de = toml::Deserializer::parse(text).map_err(|e| toml_error(file, text, String::new(), &e))?;
+            // Long number lists skip the TOML parser's tree; offsets stay the same.
+            let lifted = crate::lists::lift(text);
+            let source = lifted.as_ref().map_or(text, |(t, _)| t.as_str());
+            let de = toml::Deserializer::parse(source).map_err(|e| toml_error(file, text, String::new(), &e))?;
             serde_path_to_error::deserialize(de).map_err(|e| {
                 let field = path_string(e.path());
                 toml_error(file, text, field, e.inner())

@@ -95,7 +95,14 @@ fn empirical_values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<f64>, 
                 }
                 out.push(x);
             }
-            Ok(out)
+            match crate::lists::take(&out) {
+                Some(long) if long.len() > MAX_EMPIRICAL_VALUES => Err(serde::de::Error::custom(format!(
+                    "at most {MAX_EMPIRICAL_VALUES} values (the list has {})",
+                    long.len()
+                ))),
+                Some(long) => Ok(long),
+                None => Ok(out),
+            }
         }
     }
     d.deserialize_seq(Values)

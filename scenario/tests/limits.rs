@@ -145,3 +145,24 @@ fn a_scenario_that_is_not_utf8_has_a_position() {
     assert_eq!((doc.line, doc.col), (2, 6));
     assert!(doc.to_string().contains("not valid UTF-8"), "{doc}");
 }
+
+#[test]
+fn long_toml_lists_read_like_short_ones() {
+    let values: Vec<f64> = (0..10_000).map(|i| f64::from(i % 977) + 0.25).collect();
+    let list = values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",\n   ");
+    let text = format!(
+        "[[functions]]\nname = \"f\"\nworkload = {{ type = \"idle\" }}\nhandler = {{ type = \"empirical\", values_ms = [\n   {list},  # the end\n] }}\ninit = {{ type = \"empirical\", values_ms = [1, 2] }}\n"
+    );
+    let p = scenario::prepare("s.toml", &text, Format::Toml, Path::new(".")).unwrap();
+    assert_eq!(p.scenario.functions[0].handler, DistSpec::Empirical { values_ms: values.clone() });
+    assert_eq!(p.scenario.functions[0].init, Some(DistSpec::Empirical { values_ms: vec![1.0, 2.0] }));
+    // An error after the list is still at its own line.
+    let bad = format!("{text}memory_mb = 1\n");
+    let lines = bad.lines().count();
+    let e = doc_error(&bad, "functions[0].memory_mb");
+    assert!(e.starts_with(&format!("s.toml:{lines}:1:")), "{e}");
+    // A bad value inside is named by its index.
+    let bad = text.replace("976.25,", "-976.25,");
+    let e = doc_error(&bad, "functions[0].handler.values_ms[976]");
+    assert!(e.contains("(got -976.25)"), "{e}");
+}
