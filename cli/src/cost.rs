@@ -139,14 +139,14 @@ pub struct Flags {
 
 fn duration_ms(x: f64, what: &str) -> anyhow::Result<Duration> {
     if !((0.0..1.8e13).contains(&x)) {
-        anyhow::bail!("{what} must be a finite number ≥ 0 (got {x})");
+        anyhow::bail!("{what} must be a number of ms in 0..1.8e13 (got {})", doc::number(x));
     }
     Ok(Duration::from_micros((x * 1e3).round() as u64))
 }
 
 fn hours(x: f64, what: &str) -> anyhow::Result<Duration> {
     if !((0.0..1e9).contains(&x)) {
-        anyhow::bail!("{what} must be a finite number ≥ 0 (got {x})");
+        anyhow::bail!("{what} must be a number of hours in 0..1e9 (got {})", doc::number(x));
     }
     Ok(Duration::from_micros((x * 3.6e9).round() as u64))
 }

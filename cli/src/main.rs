@@ -282,14 +282,13 @@ fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
         p.override_seed(seed);
     }
     if let Some(h) = a.horizon_s {
-        if !(h.is_finite() && h > 0.0 && h < 1e12) {
-            return Err(usage(format!("--horizon-s must be a positive number of seconds (got {h})")));
-        }
-        p.override_horizon(lambdasim::Duration::from_micros((h * 1e6).round() as u64));
+        let horizon = scenario::horizon(h).map_err(|m| usage(format!("--horizon-s {m}")))?;
+        p.override_horizon(horizon);
     }
     if let Some(r) = a.replications {
-        if r == 0 {
-            return Err(usage("--replications must be at least 1"));
+        let max = scenario::MAX_REPLICATIONS;
+        if !(1..=max).contains(&r) {
+            return Err(usage(format!("--replications must be in 1..={max} (got {r})")));
         }
         p.scenario.replications = r;
     }
@@ -382,9 +381,20 @@ struct ConcurrencyJson {
     can_reserve: bool,
 }
 
+/// The highest `concurrency --rps`: far above any account's request rate,
+/// and low enough that rps × the longest duration fits every count.
+const MAX_RPS: f64 = 1e9;
+
 fn cmd_concurrency(a: &ConcurrencyArgs) -> anyhow::Result<()> {
-    if !(0.0..f64::INFINITY).contains(&a.rps) || !(0.0..f64::INFINITY).contains(&a.duration_ms) {
-        return Err(usage("--rps and --duration-ms must be finite numbers ≥ 0"));
+    let max_ms = f64::from(lambdasim::FunctionConfig::MAX_TIMEOUT_MS);
+    if !(0.0..=MAX_RPS).contains(&a.rps) {
+        return Err(usage(format!("--rps must be a number in 0..=1e9 (got {})", doc::number(a.rps))));
+    }
+    if !(0.0..=max_ms).contains(&a.duration_ms) {
+        return Err(usage(format!(
+            "--duration-ms must be a number in 0..=900000, the longest Lambda timeout (got {})",
+            doc::number(a.duration_ms)
+        )));
     }
     let unreserved_min = lambdasim::RegionConfig::default().unreserved_min;
     let duration_s = a.duration_ms / 1e3;
@@ -392,7 +402,8 @@ fn cmd_concurrency(a: &ConcurrencyArgs) -> anyhow::Result<()> {
     let envs = c.ceil() as u64;
     let limit = u64::from(a.account_limit);
     let pool = limit.saturating_sub(u64::from(a.reserved_elsewhere));
-    let can_reserve = envs + u64::from(a.reserved_elsewhere) + u64::from(unreserved_min) <= limit;
+    let can_reserve =
+        envs.saturating_add(u64::from(a.reserved_elsewhere)).saturating_add(u64::from(unreserved_min)) <= limit;
     if a.json {
         return print_json(&ConcurrencyJson {
             rps: a.rps,

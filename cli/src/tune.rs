@@ -81,7 +81,7 @@ pub fn read_samples(path: &Path) -> anyhow::Result<Vec<(u32, Vec<u64>)>> {
         MemoryMb::new(mb).map_err(|e| bad(i + 1, format!("memory {mb}: {e}")))?;
         let ms: f64 = d.trim().parse().map_err(|_| bad(i + 1, format!("duration {:?} is not a number", d.trim())))?;
         if !((0.0..1e12).contains(&ms)) {
-            return Err(bad(i + 1, format!("duration {ms} must be a finite number ≥ 0")));
+            return Err(bad(i + 1, format!("duration {} must be a number of ms in 0..1e12", crate::doc::number(ms))));
         }
         let us = (ms * 1e3).round() as u64;
         match groups.iter_mut().find(|(g, _)| *g == mb) {
@@ -116,7 +116,7 @@ pub struct Tuning {
 
 fn us(x: f64, what: &str) -> anyhow::Result<u64> {
     if !((0.0..1e12).contains(&x)) {
-        anyhow::bail!("{what} must be a finite number ≥ 0 (got {x})");
+        anyhow::bail!("{what} must be a number of ms in 0..1e12 (got {})", crate::doc::number(x));
     }
     Ok((x * 1e3).round() as u64)
 }
@@ -126,7 +126,8 @@ pub fn tune(a: &TuneArgs) -> anyhow::Result<Tuning> {
         StrategyArg::Cost => (Strategy::Cost, "cost", None),
         StrategyArg::Speed => (Strategy::Speed, "speed", None),
         StrategyArg::Balanced => (
-            Strategy::balanced(a.weight).map_err(|e| anyhow::anyhow!("--weight {}: {e}", a.weight))?,
+            Strategy::balanced(a.weight)
+                .map_err(|e| anyhow::anyhow!("--weight {}: {e}", crate::doc::number(a.weight)))?,
             "balanced",
             Some(a.weight),
         ),

@@ -153,10 +153,10 @@ pub fn validate(
 ) -> anyhow::Result<Validation> {
     let horizon_s = horizon_s.unwrap_or_else(|| default_horizon_s(rows));
     if !(horizon_s.is_finite() && horizon_s > 0.0 && horizon_s < 1e12) {
-        anyhow::bail!("--horizon-s must be a positive number of seconds (got {horizon_s})");
+        anyhow::bail!("--horizon-s must be a positive number of seconds (got {})", crate::doc::number(horizon_s));
     }
     if !((0.0..1e12).contains(&max_lifetime_s)) {
-        anyhow::bail!("--max-lifetime-s must be a number of seconds ≥ 0 (got {max_lifetime_s})");
+        anyhow::bail!("--max-lifetime-s must be a number of seconds ≥ 0 (got {})", crate::doc::number(max_lifetime_s));
     }
     let m = model(rows);
     if !(m.handler_mean_ms.is_finite() && m.init_ms.is_finite() && m.init_ms >= 0.0) {

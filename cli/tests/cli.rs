@@ -410,3 +410,98 @@ fn run_json_prints_the_simulation_vectors_byte_for_byte() {
     }
     assert!(checked >= 2, "only {checked} simulation vectors");
 }
+
+/// Exit code and stderr of a command that must fail with exit 2.
+fn usage_error(args: &[&str]) -> String {
+    let out = lambdasim(args);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "lambdasim {args:?}: {err}");
+    assert!(err.chars().count() < 700, "lambdasim {args:?}: a long message: {err}");
+    err
+}
+
+#[test]
+fn numeric_flags_out_of_range_exit_2_with_the_limit() {
+    let err = usage_error(&["concurrency", "--rps", "1e20", "--duration-ms", "1000"]);
+    assert!(err.contains("--rps must be a number in 0..=1e9 (got 1e20)"), "{err}");
+    let err = usage_error(&["concurrency", "--rps", "1", "--duration-ms", "1e300"]);
+    assert!(err.contains("0..=900000") && err.contains("(got 1e300)"), "{err}");
+    // The largest accepted values do not overflow.
+    let text = ok(&["concurrency", "--rps", "1e9", "--duration-ms", "900000", "--reserved-elsewhere", "4294967295"]);
+    assert!(text.contains("900000000000 execution environments"), "{text}");
+    let err = usage_error(&["run", "--horizon-s", "1e15"]);
+    assert!(err.contains("at most 31622400 (366 days) (got 1e15)"), "{err}");
+    let err = usage_error(&["run", "--replications", "4000000000"]);
+    assert!(err.contains("1..=10000"), "{err}");
+    let err = usage_error(&["cost", "--requests", "1", "--duration-ms", "1e300"]);
+    assert!(err.contains("(got 1e300)"), "{err}");
+    let err = usage_error(&["cost", "--provisioned", "1", "--provisioned-hours=-1"]);
+    assert!(err.contains("--provisioned-hours") && err.contains("(got -1)"), "{err}");
+    let err = usage_error(&["tune", "--cpu-ms", "1e300"]);
+    assert!(err.contains("--cpu-ms") && err.contains("(got 1e300)"), "{err}");
+    let err = usage_error(&["validate", "--horizon-s", "1e300"]);
+    assert!(err.contains("(got 1e300)"), "{err}");
+}
+
+#[test]
+fn scenario_limits_are_checked_when_read() {
+    let write = |name: &str, text: &str| {
+        let path = temp(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let f = "[[functions]]\nname = \"f\"\nhandler = { type = \"fixed\", ms = 10 }\n";
+    let cases = [
+        (
+            "horizon.toml",
+            format!("horizon_s = 1e15\n{f}workload = {{ type = \"idle\" }}\n"),
+            "horizon_s: must be a number of seconds above 0 and at most 31622400 (366 days) (got 1e15)",
+        ),
+        (
+            "reps.toml",
+            format!("replications = 1e9\n{f}workload = {{ type = \"idle\" }}\n"),
+            "replications: must be a whole number in 1..=10000 (got 1000000000)",
+        ),
+        (
+            "rate.toml",
+            format!("{f}workload = {{ type = \"poisson\", rate_per_s = 1e300 }}\n"),
+            "functions[0].workload.rate_per_s: function \"f\": must be a rate in 0..=1000000 requests per second (got 1e300)",
+        ),
+        (
+            "ramp.toml",
+            format!("{f}workload = {{ type = \"ramp\", from_per_s = 2e6, to_per_s = 1, over_s = 1 }}\n"),
+            "functions[0].workload.from_per_s",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let path = write(name, &text);
+        let err = usage_error(&["run", &path]);
+        assert!(err.contains(&format!("{path}:")) && err.contains(want), "{name}: {err}");
+    }
+    // A huge bad value is quoted short.
+    let long = "q".repeat(1 << 20);
+    let path = write("long.toml", &format!("seed = \"{long}\"\n{f}workload = {{ type = \"idle\" }}\n"));
+    let err = usage_error(&["run", &path]);
+    assert!(err.contains("seed:") && err.contains('…') && err.matches('q').count() <= 80, "{err}");
+    // Not UTF-8: a position, as through the C ABI.
+    let path = temp("latin1.toml");
+    std::fs::write(&path, b"seed = 1\n# caf\xe9\n").unwrap();
+    let err = usage_error(&["run", path.to_str().unwrap()]);
+    assert!(err.contains("latin1.toml:2:6: the scenario is not valid UTF-8"), "{err}");
+}
+
+#[test]
+fn rare_and_extreme_workloads_end() {
+    // Each once ran forever whatever the horizon.
+    let f = "[[functions]]\nname = \"f\"\nhandler = { type = \"fixed\", ms = 10 }\n";
+    for w in [
+        "{ type = \"ramp\", from_per_s = 1e5, to_per_s = 1e-9, over_s = 0.1 }",
+        "{ type = \"on_off\", rate_per_s = 1e-9, on_s = 0.000001, off_s = 0 }",
+        "{ type = \"poisson\", rate_per_s = 5e-324 }",
+    ] {
+        let path = temp("extreme.toml");
+        std::fs::write(&path, format!("horizon_s = 120\n{f}workload = {w}\n")).unwrap();
+        let v = json(&["run", path.to_str().unwrap(), "--json"]);
+        assert!(v["total"]["requests"].as_u64().unwrap() <= 6_000, "{w}: {}", v["total"]);
+    }
+}

@@ -447,7 +447,7 @@ fn invalid_scenarios_and_their_messages() {
         (bad_json, LSIM_SCENARIO_FORMAT_AUTO, "(scenario):1:"),
         (bad_json, LSIM_SCENARIO_FORMAT_JSON, "functions[0].memory: unknown field `memory`"),
         (SMALL, LSIM_SCENARIO_FORMAT_JSON, "(scenario):2:1: expected value"),
-        (missing_trace, LSIM_SCENARIO_FORMAT_AUTO, "(scenario): cannot read trace no/such/trace.csv"),
+        (missing_trace, LSIM_SCENARIO_FORMAT_AUTO, "(scenario): cannot read trace \"no/such/trace.csv\""),
     ] {
         assert_eq!(run_with(text.as_bytes(), format, None), Err(S::InvalidScenario), "{text}");
         let (s, message) = check(text.as_bytes(), format);
@@ -607,4 +607,44 @@ fn a_long_run_returns_a_bounded_series_with_its_bucket_width() {
     let short = run_text(SMALL);
     assert_eq!(bucket_minutes(short), Ok(1));
     assert_eq!(lsim_sim_result_free(short), S::Ok);
+}
+
+/// Scenarios that once never ended or were refused only by the simulator:
+/// `lsim_scenario_check` must accept exactly those `lsim_scenario_run`
+/// runs, and every run must end.
+#[test]
+fn check_and_run_agree_on_extreme_workloads() {
+    let scenario = |top: &str, workload: &str| {
+        format!(
+            "horizon_s = 120\n{top}\n[[functions]]\nname = \"f\"\nreserved = 50\nworkload = {workload}\nhandler = {{ type = \"fixed\", ms = 10 }}\n"
+        )
+    };
+    let cases = [
+        ("", "{ type = \"ramp\", from_per_s = 1e5, to_per_s = 1e-9, over_s = 0.1 }", true),
+        ("", "{ type = \"on_off\", rate_per_s = 1e-9, on_s = 0.000001, off_s = 0 }", true),
+        ("", "{ type = \"poisson\", rate_per_s = 5e-324 }", true),
+        ("", "{ type = \"constant\", rate_per_s = 1e-9 }", true),
+        ("", "{ type = \"poisson\", rate_per_s = 1e300 }", false),
+        ("", "{ type = \"constant\", rate_per_s = 1e300 }", false),
+        ("", "{ type = \"on_off\", rate_per_s = 2e6, on_s = 1, off_s = 1 }", false),
+        ("", "{ type = \"ramp\", from_per_s = 1e6, to_per_s = 1e300, over_s = 1 }", false),
+        ("", "{ type = \"on_off\", rate_per_s = 1, on_s = 1, off_s = 1e300 }", false),
+        ("replications = 1e9", "{ type = \"idle\" }", false),
+    ];
+    for (top, workload, valid) in cases {
+        let text = scenario(top, workload);
+        let (checked, message) = check(text.as_bytes(), LSIM_SCENARIO_FORMAT_TOML);
+        let ran = run_with(text.as_bytes(), LSIM_SCENARIO_FORMAT_TOML, None);
+        assert_eq!(checked == S::Ok, valid, "{workload}: {message}");
+        match ran {
+            Ok(h) => {
+                assert!(valid, "{workload}: ran but checked {checked:?}");
+                assert_eq!(lsim_sim_result_free(h), S::Ok);
+            }
+            Err(s) => {
+                assert!(!valid && s == S::InvalidScenario, "{workload}: {s:?}, checked {checked:?}");
+                assert!(message.contains("(scenario):") && message.chars().count() < 400, "{message}");
+            }
+        }
+    }
 }

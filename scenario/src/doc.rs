@@ -20,6 +20,10 @@ pub struct DocError {
     pub message: String,
 }
 
+/// Displayed as `file:line:col: field: message`, with every quoted piece
+/// of the input (between `"` or backquotes) cut to [`QUOTE_CHARS`]
+/// characters, the field to twice that and the message to
+/// [`MESSAGE_CHARS`], so a huge bad value is never echoed whole.
 impl fmt::Display for DocError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
@@ -28,10 +32,78 @@ impl fmt::Display for DocError {
         }
         f.write_str(": ")?;
         if !self.field.is_empty() {
-            write!(f, "{}: ", self.field)?;
+            // A field path holds the names of unknown keys: cut it like a quote.
+            match self.field.char_indices().nth(2 * QUOTE_CHARS) {
+                Some((at, _)) => write!(f, "{}…: ", self.field.get(..at).unwrap_or_default())?,
+                None => write!(f, "{}: ", self.field)?,
+            }
         }
-        f.write_str(&self.message)
+        f.write_str(&clip(&self.message))
     }
+}
+
+/// At most this many characters of a quoted input are shown in a message.
+pub const QUOTE_CHARS: usize = 80;
+/// At most this many characters of a message (after quotes are cut) are shown.
+pub const MESSAGE_CHARS: usize = 1_000;
+
+/// `s` with every piece between `"` (skipping `\"`) or backquotes longer
+/// than [`QUOTE_CHARS`] cut there with `…`, then the whole cut to
+/// [`MESSAGE_CHARS`]. An unclosed quote counts to the end.
+pub fn clip(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().min(MESSAGE_CHARS + 8));
+    let mut chars = s.chars();
+    let mut shown = 0usize;
+    while let Some(c) = chars.next() {
+        if shown >= MESSAGE_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+        shown += 1;
+        if c != '"' && c != '`' {
+            continue;
+        }
+        let (mut inside, mut escaped) = (0usize, false);
+        for q in chars.by_ref() {
+            let closing = q == c && !escaped;
+            escaped = c == '"' && q == '\\' && !escaped;
+            if closing {
+                out.push(q);
+                shown += 1;
+                break;
+            }
+            inside += 1;
+            if inside <= QUOTE_CHARS {
+                out.push(q);
+                shown += 1;
+            } else if inside == QUOTE_CHARS + 1 {
+                out.push('…');
+            }
+        }
+    }
+    out
+}
+
+/// A number as messages show it: plain when moderate, `1e300` or `5e-324`
+/// when very large or small (Rust's plain form would print every digit).
+pub fn number(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-6..1e15).contains(&x.abs()) { format!("{x:e}") } else { format!("{x}") }
+}
+
+/// `bytes` (a `what`, e.g. "scenario") as UTF-8, or a [`DocError`] at the
+/// line and column of the first byte that is not, saying "the `what` is
+/// not valid UTF-8" (the C ABI's message and position).
+///
+/// # Errors
+/// The [`DocError`] when `bytes` is not UTF-8.
+pub fn utf8<'a>(file: &str, bytes: &'a [u8], what: &str) -> Result<&'a str, DocError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = bytes.get(..e.valid_up_to()).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or("");
+        let (line, col) = line_col(valid, valid.len());
+        let message = format!("the {what} is not valid UTF-8");
+        DocError { file: file.to_owned(), line, col, field: String::new(), message }
+    })
 }
 
 impl std::error::Error for DocError {}
@@ -80,7 +152,10 @@ fn path_string(path: &serde_path_to_error::Path) -> String {
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> Result<T, DocError> {
     match format {
         Format::Toml => {
-            let de = toml::Deserializer::parse(text).map_err(|e| toml_error(file, text, String::new(), &e))?;
+            // Long number lists skip the TOML parser's tree; offsets stay the same.
+            let lifted = crate::lists::lift(text);
+            let source = lifted.as_ref().map_or(text, |(t, _)| t.as_str());
+            let de = toml::Deserializer::parse(source).map_err(|e| toml_error(file, text, String::new(), &e))?;
             serde_path_to_error::deserialize(de).map_err(|e| {
                 let field = path_string(e.path());
                 toml_error(file, text, field, e.inner())
@@ -227,6 +302,39 @@ fn find_json_pair(text: &str, key: &str, value: &str, from: usize) -> Option<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clip_cuts_long_quotes_and_messages() {
+        let long = "z".repeat(10_000);
+        let m = clip(&format!("invalid type: string \"{long}\", expected u32"));
+        assert!(m.starts_with("invalid type: string \"zzz") && m.ends_with("…\", expected u32"), "{m}");
+        assert_eq!(m.chars().filter(|&c| c == 'z').count(), QUOTE_CHARS);
+        let m = clip(&format!("unknown field `{long}`, expected `a`"));
+        assert!(m.ends_with("…`, expected `a`") && m.len() < 200, "{m}");
+        // Escaped quotes stay inside; short quotes are untouched.
+        assert_eq!(clip(r#"a "b\"c" `d`"#), r#"a "b\"c" `d`"#);
+        assert!(clip(&"y".repeat(5_000)).chars().count() <= MESSAGE_CHARS + 1);
+        assert!(clip(&format!("\"{long}")).chars().count() <= QUOTE_CHARS + 2);
+    }
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(number(1e300), "1e300");
+        assert_eq!(number(5e-324), "5e-324");
+        assert_eq!(number(1e15), "1e15");
+        assert_eq!(
+            (number(2.5), number(0.0), number(f64::NAN), number(-3.0)),
+            ("2.5".into(), "0".into(), "NaN".into(), "-3".into())
+        );
+    }
+
+    #[test]
+    fn utf8_errors_have_a_position() {
+        let e = utf8("s.toml", b"seed = 1\nname = \"a\xffb\"", "scenario").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 10));
+        assert_eq!(e.to_string(), "s.toml:2:10: the scenario is not valid UTF-8");
+        assert_eq!(utf8("s", b"ok", "scenario").unwrap(), "ok");
+    }
 
     #[test]
     fn line_col_counts_from_one() {

@@ -10,6 +10,8 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod doc;
+mod fields;
+mod lists;
 pub mod money;
 pub mod progress;
 pub mod report;

@@ -16,6 +16,17 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../default-scenario.toml");
 pub const DEFAULT_NAME: &str = "(default scenario)";
 /// Function slots of the simulator the CLI runs.
 pub const MAX_FUNCTIONS: usize = 64;
+/// The longest horizon (`horizon_s`, `lambdasim run --horizon-s`): 366
+/// days, a year of simulated time whether leap or not. A run costs time
+/// in proportion to its requests, and its per-minute series grows with it.
+pub const MAX_HORIZON_S: f64 = 31_622_400.0;
+/// The most replications a scenario (or `--replications`) may ask for.
+pub const MAX_REPLICATIONS: u32 = 10_000;
+/// The most values an empirical distribution (`values_ms`) may list.
+pub const MAX_EMPIRICAL_VALUES: usize = 10_000_000;
+/// The highest arrival rate of any workload, requests per second (one per
+/// µs on average: the simulator's clock resolution).
+pub const MAX_RATE_PER_S: f64 = lambdasim::sim::workload::MAX_RATE_PER_S;
 
 fn default_seed() -> u64 {
     1
@@ -40,8 +51,8 @@ pub struct Scenario {
     /// Initial time excluded from counts and averages, seconds.
     #[serde(default)]
     pub warmup_s: f64,
-    /// Independent runs.
-    #[serde(default = "one")]
+    /// Independent runs, 1..=[`MAX_REPLICATIONS`] (checked while reading).
+    #[serde(default = "one", deserialize_with = "crate::fields::replications")]
     pub replications: u32,
     /// Region settings.
     #[serde(default)]
@@ -315,8 +326,13 @@ impl OneOrMany {
 }
 
 /// A duration distribution.
+///
+/// Read through `fields::DistFields` rather than as a serde-tagged enum: a tagged
+/// enum buffers its whole table in serde's generic form before looking at
+/// `type` (tens of bytes per number of a long `values_ms`); the flat struct
+/// reads the list straight into its vector.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "crate::fields::DistFields")]
 pub enum DistSpec {
     Fixed { ms: f64 },
     Exponential { mean_ms: f64 },
@@ -432,12 +448,15 @@ impl Prepared {
     }
 }
 
-/// Reads a scenario file (exit 1 on I/O errors, 2 on bad content).
+/// Reads a scenario file (exit 1 on I/O errors, 2 on bad content: text
+/// that is not UTF-8 is a [`DocError`] at the first bad byte).
 pub fn read(path: &Path) -> anyhow::Result<(String, String, Format)> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read scenario {}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read scenario {}: {e}", path.display()))?;
+    let name = path.display().to_string();
+    doc::utf8(&name, &bytes, "scenario")?;
+    let text = String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     let format = Format::detect(path, &text);
-    Ok((path.display().to_string(), text, format))
+    Ok((name, text, format))
 }
 
 /// Parses and checks a scenario; `dir` resolves relative trace paths.
@@ -457,7 +476,7 @@ pub fn prepare(name: &str, text: &str, format: Format, dir: &Path) -> anyhow::Re
         source: name.to_owned(),
         prices: scenario.pricing.prices.book(),
         free_tier: scenario.pricing.free_tier,
-        scenario: scenario.clone(),
+        scenario,
         config,
         functions,
     })
@@ -475,14 +494,28 @@ struct Checker<'a> {
     scenario: &'a Scenario,
 }
 
+/// The longest duration of any field, µs (what a `u64` of µs holds, rounded down).
+const MAX_DURATION_US: f64 = 1.8e19;
+
 /// Microseconds from a non-negative finite number of `unit` µs.
 fn to_us(x: f64, unit: f64) -> Option<u64> {
     let us = x * unit;
-    (x.is_finite() && x >= 0.0 && us < 1.8e19).then(|| us.round() as u64)
+    (x.is_finite() && x >= 0.0 && us < MAX_DURATION_US).then(|| us.round() as u64)
+}
+
+/// Why a duration of `unit` µs (1e6: seconds, 1e3: ms) was refused.
+fn duration_message(x: f64, unit: f64) -> String {
+    let (what, max) = if unit >= 1e6 { ("seconds", "1.8e13") } else { ("ms", "1.8e16") };
+    format!("must be a number of {what} in 0..{max} (got {})", doc::number(x))
 }
 
 fn rate_ok(r: f64) -> bool {
-    r.is_finite() && r >= 0.0
+    (0.0..=MAX_RATE_PER_S).contains(&r)
+}
+
+/// `s` in double quotes for a message, cut to [`doc::QUOTE_CHARS`] characters.
+fn quoted(s: &str) -> String {
+    doc::clip(&format!("\"{}\"", s.replace('"', "\\\"")))
 }
 
 impl Checker<'_> {
@@ -509,32 +542,33 @@ impl Checker<'_> {
     fn fn_err(&self, i: usize, key: &str, msg: impl Into<String>) -> DocError {
         let name = self.scenario.functions.get(i).map_or("", |f| f.name.as_str());
         let field = if key.is_empty() { format!("functions[{i}]") } else { format!("functions[{i}].{key}") };
-        let msg = format!("function \"{name}\": {}", msg.into());
+        let msg = format!("function {}: {}", quoted(name), msg.into());
         self.err_at(Some(("functions", Some(i), Some(name))), if key.is_empty() { "name" } else { key }, field, msg)
     }
 
     fn duration(&self, key: &str, x: f64, unit: f64, region: bool) -> Result<Duration, DocError> {
         to_us(x, unit).map(Duration::from_micros).ok_or_else(|| {
-            let msg = format!("must be a finite number ≥ 0 (got {x})");
+            let msg = duration_message(x, unit);
             if region { self.region_err(key, msg) } else { self.top(key, msg) }
         })
     }
 
     fn sim_config(&self) -> Result<SimConfig, DocError> {
         let s = self.scenario;
-        let horizon = self.duration("horizon_s", s.horizon_s, 1e6, false)?;
-        if horizon.is_zero() {
-            return Err(self.top("horizon_s", "must be above 0"));
-        }
+        let horizon = horizon(s.horizon_s).map_err(|m| self.top("horizon_s", m))?;
         let warmup = self.duration("warmup_s", s.warmup_s, 1e6, false)?;
         if warmup >= horizon && !warmup.is_zero() {
             return Err(self.top(
                 "warmup_s",
-                format!("warm-up ({} s) not shorter than the horizon ({} s)", s.warmup_s, s.horizon_s),
+                format!(
+                    "warm-up ({} s) not shorter than the horizon ({} s)",
+                    doc::number(s.warmup_s),
+                    doc::number(s.horizon_s)
+                ),
             ));
         }
-        if s.replications == 0 {
-            return Err(self.top("replications", "must be at least 1"));
+        if !(1..=MAX_REPLICATIONS).contains(&s.replications) {
+            return Err(self.top("replications", format!("must be in 1..={MAX_REPLICATIONS} (got {})", s.replications)));
         }
         if s.functions.is_empty() {
             return Err(DocError {
@@ -599,7 +633,7 @@ impl Checker<'_> {
     }
 
     fn fn_duration(&self, i: usize, key: &str, x: f64, unit: f64) -> Result<u64, DocError> {
-        to_us(x, unit).ok_or_else(|| self.fn_err(i, key, format!("must be a finite number ≥ 0 (got {x})")))
+        to_us(x, unit).ok_or_else(|| self.fn_err(i, key, duration_message(x, unit)))
     }
 
     fn function(&self, i: usize, f: &FunctionSpec, region: &RegionConfig, dir: &Path) -> anyhow::Result<Loaded> {
@@ -658,7 +692,9 @@ impl Checker<'_> {
         config.validate(region.memory_rule).map_err(|e| self.fn_err(i, "", e.to_string()))?;
         for (key, rate) in [("error_rate", f.error_rate), ("crash_rate", f.crash_rate)] {
             if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
-                return Err((self.fn_err(i, key, format!("must be a fraction in 0..=1 (got {rate})"))).into());
+                return Err(
+                    (self.fn_err(i, key, format!("must be a fraction in 0..=1 (got {})", doc::number(rate)))).into()
+                );
             }
         }
         if f.error_rate + f.crash_rate > 1.0 {
@@ -711,10 +747,27 @@ impl Checker<'_> {
 
     fn workload(&self, i: usize, w: &WorkloadSpec) -> anyhow::Result<OwnedWorkload> {
         let bad_rate = |key: &str, r: f64| {
-            self.fn_err(i, &format!("workload.{key}"), format!("rate must be a finite number ≥ 0 (got {r})"))
+            let msg = format!(
+                "must be a rate in 0..={} requests per second (got {})",
+                doc::number(MAX_RATE_PER_S),
+                doc::number(r)
+            );
+            self.fn_err(i, &format!("workload.{key}"), msg)
         };
-        let dur =
-            |key: &str, x: f64| self.fn_duration(i, &format!("workload.{key}"), x, 1e6).map(Duration::from_micros);
+        // Periods longer than any run are refused: they only make the
+        // thinning and cycle arithmetic meet numbers no run can reach.
+        let dur = |key: &str, x: f64| match to_us(x, 1e6) {
+            Some(us) if x <= MAX_HORIZON_S => Ok(Duration::from_micros(us)),
+            _ => Err(self.fn_err(
+                i,
+                &format!("workload.{key}"),
+                format!(
+                    "must be a number of seconds in 0..={} (366 days, the longest horizon) (got {})",
+                    doc::number(MAX_HORIZON_S),
+                    doc::number(x)
+                ),
+            )),
+        };
         Ok(OwnedWorkload::Plain(match *w {
             WorkloadSpec::Idle => Workload::Idle,
             WorkloadSpec::Poisson { rate_per_s } if rate_ok(rate_per_s) => Workload::Poisson { rate_per_s },
@@ -750,8 +803,8 @@ impl Checker<'_> {
     /// but does not fit is the scenario's error (exit 2).
     fn trace_err(&self, i: usize, file: &str, e: traces::TraceError) -> anyhow::Error {
         match e {
-            traces::TraceError::Io(e) => anyhow::anyhow!("{}: cannot read trace {file}: {e}", self.name),
-            e => self.fn_err(i, "workload.file", format!("trace {file}: {e}")).into(),
+            traces::TraceError::Io(e) => anyhow::anyhow!("{}: cannot read trace {}: {e}", self.name, quoted(file)),
+            e => self.fn_err(i, "workload.file", format!("trace {}: {e}", quoted(file))).into(),
         }
     }
 
@@ -765,7 +818,7 @@ impl Checker<'_> {
                     return Err(self.fn_err(
                         i,
                         &format!("{key}.sigma"),
-                        format!("must be a finite number ≥ 0 (got {sigma})"),
+                        format!("must be a finite number ≥ 0 (got {})", doc::number(*sigma)),
                     ));
                 }
                 DurationDist::LogNormal { median_us: ms("median_ms", *median_ms)?, sigma: *sigma }
@@ -774,7 +827,10 @@ impl Checker<'_> {
                 if values_ms.is_empty() {
                     return Err(self.fn_err(i, &format!("{key}.values_ms"), "needs at least one value"));
                 }
-                let v = values_ms.iter().map(|&x| ms("values_ms", x)).collect::<Result<Vec<_>, _>>()?;
+                let mut v = Vec::with_capacity(values_ms.len());
+                for (j, &x) in values_ms.iter().enumerate() {
+                    v.push(ms(&format!("values_ms[{j}]"), x)?);
+                }
                 return Ok(OwnedDist::Empirical(v));
             }
             DistSpec::Profile { io_ms, cpu_ms, threads } => DurationDist::Profile(lambdasim::cpu::DurationProfile {
@@ -808,6 +864,21 @@ impl Checker<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The horizon of `horizon_s`: above 0 and at most [`MAX_HORIZON_S`].
+///
+/// # Errors
+/// Why not, with the limit (the CLI's `--horizon-s` says the same).
+pub fn horizon(horizon_s: f64) -> Result<Duration, String> {
+    match to_us(horizon_s, 1e6) {
+        Some(us) if us > 0 && horizon_s <= MAX_HORIZON_S => Ok(Duration::from_micros(us)),
+        _ => Err(format!(
+            "must be a number of seconds above 0 and at most {} (366 days) (got {})",
+            doc::number(MAX_HORIZON_S),
+            doc::number(horizon_s)
+        )),
     }
 }
 

@@ -191,3 +191,40 @@ fn peaks_leave_out_the_warm_up_even_mid_minute() {
     assert_eq!(s.functions[0].peak_concurrency, 50);
     assert!(minutes[0].busy_max > 50, "the minute series still shows the burst: {}", minutes[0].busy_max);
 }
+
+#[test]
+fn extreme_workloads_end_at_the_horizon() {
+    // Each of these once ran forever: a ramp's thinning after falling to
+    // almost nothing, an on/off process redrawing every 1 µs cycle, rates
+    // whose gaps never left t = 0.
+    let config = SimConfig { horizon: Duration::from_secs(120), ..SimConfig::default() };
+    let us = Duration::from_micros;
+    let f = |workload| {
+        SimFunction::new(
+            FunctionConfig { reserved: Some(50), cold_start: quick(), ..FunctionConfig::default() },
+            workload,
+            DurationDist::Fixed { us: 1_000 },
+        )
+    };
+    for w in [
+        Workload::Ramp { from_per_s: 1e5, to_per_s: 1e-9, over: Duration::from_millis(100) },
+        Workload::Ramp { from_per_s: 5e-324, to_per_s: 0.0, over: Duration::MAX },
+        Workload::OnOff { rate_per_s: 1e-9, on: us(1), off: us(0) },
+        Workload::OnOff { rate_per_s: 1e-9, on: Duration::MAX, off: Duration::MAX },
+        Workload::Poisson { rate_per_s: 5e-324 },
+        Workload::Constant { rate_per_s: 1e-9 },
+    ] {
+        let (s, minutes) = run(config, &[f(w)]);
+        assert_eq!(minutes.len(), 2, "{w:?}");
+        assert!(s.total.requests <= 6_000, "{w:?}: {}", s.total.requests);
+    }
+    for w in [
+        Workload::Poisson { rate_per_s: 1e300 },
+        Workload::Constant { rate_per_s: 1e300 },
+        Workload::OnOff { rate_per_s: 2e6, on: us(1), off: us(1) },
+        Workload::Ramp { from_per_s: 0.0, to_per_s: f64::INFINITY, over: us(1) },
+    ] {
+        let new = Sim::<'_, 8, 1>::new(config, &[f(w)]).map(|_| ());
+        assert_eq!(new, Err(SimError::InvalidWorkload { index: 0 }), "{w:?}");
+    }
+}

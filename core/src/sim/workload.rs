@@ -59,11 +59,37 @@ pub enum Workload<'a> {
     Replay(&'a [TraceEvent]),
 }
 
+/// The highest arrival rate any workload may ask for, requests per second.
+///
+/// One request per µs on average: the simulator's clock ticks in whole µs,
+/// so at this rate arrivals are still (on average) one tick apart, and a
+/// faster process would pile most of its requests onto the same instants.
+/// It also keeps every run finite: a run makes at most about this many
+/// requests per simulated second per function.
+pub const MAX_RATE_PER_S: f64 = 1_000_000.0;
+
+/// No arrival process makes a request after this time, µs (2^50 µs, about
+/// 35.7 years).
+///
+/// The processes keep their position as an `f64` number of µs; up to here
+/// it resolves a quarter of a µs, four times finer than the mean gap at
+/// [`MAX_RATE_PER_S`], so every draw still moves time forward.
+pub const ARRIVALS_END_US: u64 = 1 << 50;
+
+/// Whether `r` is a usable rate: finite, in `0..=MAX_RATE_PER_S` (NaN is not).
+fn rate_ok(r: f64) -> bool {
+    (0.0..=MAX_RATE_PER_S).contains(&r)
+}
+
+/// Whether `r` is a rate that makes requests: in `(0, MAX_RATE_PER_S]`.
+fn rate_positive(r: f64) -> bool {
+    r > 0.0 && r <= MAX_RATE_PER_S
+}
+
 impl Workload<'_> {
-    /// Whether the parameters make sense (finite, non-negative rates; a
-    /// non-zero on period; a sorted replay).
+    /// Whether the parameters make sense: rates in `0..=`[`MAX_RATE_PER_S`]
+    /// (finite, not negative, not NaN), a non-zero on period, a sorted replay.
     pub fn is_valid(&self) -> bool {
-        let rate_ok = |r: f64| r.is_finite() && r >= 0.0;
         match *self {
             Workload::Idle | Workload::PerMinute(_) => true,
             Workload::Poisson { rate_per_s } | Workload::Constant { rate_per_s } => rate_ok(rate_per_s),
@@ -107,6 +133,18 @@ impl Workload<'_> {
 }
 
 /// Where a function's arrival process stands.
+///
+/// # Guarantees
+/// - Every request is at or before the end (the horizon given to
+///   [`Arrivals::until`], at most [`ARRIVALS_END_US`]); past it the process
+///   answers `None` for good.
+/// - Each call does bounded work: poisson, constant, on/off and replay
+///   draws are O(1); a per-minute trace skips its empty minutes (bounded by
+///   the trace's length); a ramp's thinning draws candidates at its top
+///   rate (at most [`MAX_RATE_PER_S`]) and stops at the end, or at the end of
+///   the ramp when the rate after it is lower (then it draws directly).
+/// - Rates outside `0..=`[`MAX_RATE_PER_S`] (NaN, infinite, too high) make
+///   no requests; subnormal ones end at once (their gaps overflow).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Arrivals {
     /// Continuous position of the process, µs (kept as f64 so rounding to
@@ -118,6 +156,10 @@ pub struct Arrivals {
     minute: u64,
     left_in_minute: u32,
     minute_started: bool,
+    /// The last instant a request may come at, µs.
+    end_us: u64,
+    /// The process has passed its end (or has no more requests).
+    ended: bool,
 }
 
 impl Default for Arrivals {
@@ -126,27 +168,50 @@ impl Default for Arrivals {
     }
 }
 
-fn to_instant(us: f64) -> Option<Instant> {
-    // Also false for NaN. Round half up (`us` is not negative).
-    if us >= 0.0 && us < u64::MAX as f64 { Some(Instant::from_micros((us + 0.5) as u64)) } else { None }
-}
-
 impl Arrivals {
-    /// A process at t = 0.
+    /// A process at t = 0 that runs until [`ARRIVALS_END_US`].
     pub const fn new() -> Self {
-        Arrivals { cursor_us: 0.0, count: 0, minute: 0, left_in_minute: 0, minute_started: false }
+        Self::until(Duration::from_micros(ARRIVALS_END_US))
+    }
+
+    /// A process at t = 0 that makes no request after `horizon` (nor after
+    /// [`ARRIVALS_END_US`]). A request exactly at `horizon` is still made, as
+    /// the simulator handles events at its horizon.
+    pub const fn until(horizon: Duration) -> Self {
+        let h = horizon.as_micros();
+        let end_us = if h < ARRIVALS_END_US { h } else { ARRIVALS_END_US };
+        Arrivals { cursor_us: 0.0, count: 0, minute: 0, left_in_minute: 0, minute_started: false, end_us, ended: false }
+    }
+
+    /// The instant of a position, when it is not past the end. Rounds half
+    /// up; false for NaN and infinities (`end_us` is exact in an f64).
+    fn instant(&self, us: f64) -> Option<Instant> {
+        if us >= 0.0 && us < self.end_us as f64 + 0.5 { Some(Instant::from_micros((us + 0.5) as u64)) } else { None }
     }
 
     /// The next request: its time and, for replays that carry one, its
-    /// handler duration. `None` when the workload has no more requests.
+    /// handler duration. `None` when the workload has no more requests
+    /// before the end; every later call answers `None` too.
     #[inline(always)]
     pub fn next(&mut self, w: &Workload<'_>, rng: &mut Rng) -> Option<(Instant, Option<Duration>)> {
-        let t = match *w {
+        if self.ended {
+            return None;
+        }
+        let next = self.draw(w, rng);
+        if next.is_none() {
+            self.ended = true;
+        }
+        next
+    }
+
+    #[inline(always)]
+    fn draw(&mut self, w: &Workload<'_>, rng: &mut Rng) -> Option<(Instant, Option<Duration>)> {
+        let us = match *w {
             Workload::Idle => None,
             Workload::Poisson { rate_per_s } => self.poisson(rate_per_s, rng),
-            Workload::Constant { rate_per_s } if rate_per_s > 0.0 => {
-                let at = self.count as f64 * 1e6 / rate_per_s;
-                to_instant(at)
+            Workload::Constant { rate_per_s } if rate_positive(rate_per_s) => {
+                // At most MAX_RATE_PER_S: consecutive requests are ≥ 1 µs apart.
+                Some(self.count as f64 * 1e6 / rate_per_s)
             }
             Workload::Constant { .. } => None,
             Workload::OnOff { rate_per_s, on, off } => self.on_off(rate_per_s, on, off, rng),
@@ -154,68 +219,94 @@ impl Arrivals {
             Workload::PerMinute(counts) => self.per_minute(counts, rng),
             Workload::Replay(events) => {
                 let e = events.get(usize::try_from(self.count).ok()?)?;
-                self.count += 1;
+                if e.at_us > self.end_us {
+                    return None;
+                }
+                self.count = self.count.saturating_add(1);
                 return Some((Instant::from_micros(e.at_us), e.duration_us.map(Duration::from_micros)));
             }
         };
         self.count = self.count.saturating_add(1);
-        t.map(|t| (t, None))
+        us.and_then(|us| self.instant(us)).map(|t| (t, None))
     }
 
-    fn poisson(&mut self, rate_per_s: f64, rng: &mut Rng) -> Option<Instant> {
-        if rate_per_s <= 0.0 || !rate_per_s.is_finite() {
+    fn poisson(&mut self, rate_per_s: f64, rng: &mut Rng) -> Option<f64> {
+        if !rate_positive(rate_per_s) {
             return None;
         }
         self.cursor_us += 1e6 / rate_per_s * rng.standard_exponential();
-        to_instant(self.cursor_us)
+        Some(self.cursor_us)
     }
 
-    fn on_off(&mut self, rate_per_s: f64, on: Duration, off: Duration, rng: &mut Rng) -> Option<Instant> {
-        if rate_per_s <= 0.0 || on.is_zero() {
+    /// Poisson while on. A draw that overshoots its on period restarts at
+    /// the next one (memoryless); that second draw is laid out over on time
+    /// only, landing k cycles later when it is longer than k on periods, so
+    /// a call takes at most two draws however rare the requests.
+    fn on_off(&mut self, rate_per_s: f64, on: Duration, off: Duration, rng: &mut Rng) -> Option<f64> {
+        if !rate_positive(rate_per_s) || on.is_zero() {
             return None;
         }
         let on_us = on.as_micros() as f64;
         let cycle = on_us + off.as_micros() as f64;
-        loop {
-            let next = self.cursor_us + rng.exponential(1e6 / rate_per_s);
-            let start = libm::floor(self.cursor_us / cycle) * cycle;
-            if next < start + on_us {
-                self.cursor_us = next;
-                return to_instant(next);
-            }
-            // Memoryless: restart the draw at the next on period.
-            self.cursor_us = start + cycle;
-            if !self.cursor_us.is_finite() {
-                return None;
-            }
+        let mean_us = 1e6 / rate_per_s;
+        let next = self.cursor_us + rng.exponential(mean_us);
+        let start = libm::floor(self.cursor_us / cycle) * cycle;
+        if next < start + on_us {
+            self.cursor_us = next;
+            return Some(next);
         }
+        let x = rng.exponential(mean_us);
+        let periods = libm::floor(x / on_us);
+        let into_period = (x - periods * on_us).clamp(0.0, on_us);
+        // Infinite or NaN for absurd draws: `instant` then ends the process.
+        self.cursor_us = start + cycle + periods * cycle + into_period;
+        Some(self.cursor_us)
     }
 
-    fn ramp(&mut self, from: f64, to: f64, over: Duration, rng: &mut Rng) -> Option<Instant> {
+    /// A linear ramp by thinning: candidates at the top rate, each kept
+    /// with probability λ(t)/top. Past the ramp, a rate below the top is
+    /// drawn directly (thinning would reject almost every candidate when it
+    /// is far below); candidates past the end stop the loop.
+    fn ramp(&mut self, from: f64, to: f64, over: Duration, rng: &mut Rng) -> Option<f64> {
+        if !(rate_ok(from) && rate_ok(to)) {
+            return None;
+        }
         let max = from.max(to);
-        if max <= 0.0 || !max.is_finite() {
+        if max <= 0.0 {
             return None;
         }
         let over_us = over.as_micros() as f64;
+        let last_us = self.end_us as f64 + 0.5;
         loop {
-            // Thinning: candidates at the top rate, kept with probability λ(t)/max.
+            if self.cursor_us >= over_us && to < max {
+                if to <= 0.0 {
+                    return None;
+                }
+                self.cursor_us += rng.exponential(1e6 / to);
+                return Some(self.cursor_us);
+            }
             self.cursor_us += rng.exponential(1e6 / max);
+            // Also stops on NaN (a subnormal top rate's gap).
+            if self.cursor_us.partial_cmp(&last_us) != Some(core::cmp::Ordering::Less) {
+                return None;
+            }
             let frac = if over_us <= 0.0 { 1.0 } else { (self.cursor_us / over_us).min(1.0) };
             let rate = from + (to - from) * frac;
             if rng.next_f64() * max < rate {
-                return to_instant(self.cursor_us);
-            }
-            if to <= 0.0 && frac >= 1.0 {
-                return None;
+                return Some(self.cursor_us);
             }
         }
     }
 
-    fn per_minute(&mut self, counts: &[u32], rng: &mut Rng) -> Option<Instant> {
+    fn per_minute(&mut self, counts: &[u32], rng: &mut Rng) -> Option<f64> {
         const MINUTE_US: f64 = 60e6;
+        // Bounded by the trace's length: each pass moves to the next minute.
         while self.left_in_minute == 0 {
             let m = if self.minute_started { self.minute + 1 } else { 0 };
             let n = *counts.get(usize::try_from(m).ok()?)?;
+            if m as f64 * MINUTE_US > self.end_us as f64 {
+                return None;
+            }
             self.minute_started = true;
             self.minute = m;
             self.left_in_minute = n;
@@ -227,7 +318,7 @@ impl Arrivals {
         let frac = 1.0 - libm::pow(1.0 - u, 1.0 / f64::from(self.left_in_minute));
         self.cursor_us += (end - self.cursor_us) * frac;
         self.left_in_minute -= 1;
-        to_instant(self.cursor_us.min(end - 1.0))
+        Some(self.cursor_us.min(end - 1.0))
     }
 }
 
@@ -302,5 +393,123 @@ mod tests {
         assert_eq!(a.next(&w, &mut rng), None);
         let unsorted = [TraceEvent { at_us: 9, duration_us: None }, TraceEvent { at_us: 5, duration_us: None }];
         assert!(!Workload::Replay(&unsorted).is_valid());
+    }
+
+    /// Calls `next` until the process ends (at most `calls` times); every
+    /// request must be at or before `horizon`. Returns the number of requests.
+    fn drain(w: Workload<'_>, horizon: Duration, calls: u64) -> u64 {
+        let mut a = Arrivals::until(horizon);
+        let mut rng = Rng::new(3);
+        for n in 0..calls {
+            match a.next(&w, &mut rng) {
+                None => {
+                    assert_eq!(a.next(&w, &mut rng), None, "{w:?}: ended for good");
+                    return n;
+                }
+                Some((t, _)) => assert!(t.as_micros() <= horizon.as_micros(), "{w:?}: {t:?} after the horizon"),
+            }
+        }
+        panic!("{w:?}: no end after {calls} requests");
+    }
+
+    const TINY: f64 = 5e-324;
+    const HUGE: Duration = Duration::from_micros(u64::MAX);
+
+    #[test]
+    fn poisson_and_constant_end_at_the_horizon_whatever_the_rate() {
+        let h = Duration::from_secs(10);
+        for rate in [1e-9, TINY, 1e300, f64::INFINITY, f64::NAN, -1.0, MAX_RATE_PER_S * 1.000_001] {
+            assert!(drain(Workload::Poisson { rate_per_s: rate }, h, 10) <= 1, "poisson {rate}");
+            // Constant makes its first request at t = 0 when the rate is valid.
+            assert!(drain(Workload::Constant { rate_per_s: rate }, h, 10) <= 1, "constant {rate}");
+        }
+        let n = drain(Workload::Poisson { rate_per_s: MAX_RATE_PER_S }, Duration::from_millis(100), 200_000);
+        assert!((95_000..105_000).contains(&n), "{n}");
+        assert_eq!(
+            drain(Workload::Constant { rate_per_s: MAX_RATE_PER_S }, Duration::from_millis(100), 200_000),
+            100_001
+        );
+        assert!(!Workload::Poisson { rate_per_s: 1e300 }.is_valid());
+        assert!(!Workload::Constant { rate_per_s: MAX_RATE_PER_S * 2.0 }.is_valid());
+        assert!(Workload::Constant { rate_per_s: MAX_RATE_PER_S }.is_valid());
+    }
+
+    #[test]
+    fn on_off_ends_at_the_horizon_with_rare_requests_and_extreme_periods() {
+        let h = Duration::from_secs(3_600);
+        let us = Duration::from_micros;
+        for (rate, on, off) in [
+            (1e-9, us(1), us(0)),
+            (1e-9, us(1), us(1)),
+            (TINY, Duration::from_secs(1), Duration::from_secs(1)),
+            (1e300, us(1), us(1)),
+            (MAX_RATE_PER_S, us(1), HUGE),
+            (1e-9, HUGE, HUGE),
+            (1.0, us(1), us(1)),
+        ] {
+            let w = Workload::OnOff { rate_per_s: rate, on, off };
+            drain(w, h, 10_000);
+        }
+        // Rare requests still land in on periods only.
+        let w = Workload::OnOff { rate_per_s: 0.01, on: Duration::from_secs(1), off: Duration::from_secs(9) };
+        let mut a = Arrivals::until(Duration::from_secs(10_000_000));
+        let mut rng = Rng::new(5);
+        let mut n = 0;
+        while let Some((t, _)) = a.next(&w, &mut rng) {
+            assert!(t.as_micros() % 10_000_000 <= 1_000_000, "{t:?}");
+            n += 1;
+        }
+        // 10^7 s, a tenth of it on, at 0.01/s: about 10 000 requests.
+        assert!((9_600..10_400).contains(&n), "{n}");
+    }
+
+    #[test]
+    fn ramp_ends_at_the_horizon_after_falling_to_almost_nothing() {
+        let h = Duration::from_secs(60);
+        for (from, to, over) in [
+            (1e6, 1e-9, Duration::from_secs(1)),
+            (1e6, 0.0, Duration::from_millis(1)),
+            (1e6, TINY, Duration::ZERO),
+            (1e-9, 1e-9, Duration::from_secs(1)),
+            (0.0, 1e-9, HUGE),
+            (TINY, 0.0, HUGE),
+            (1e300, 1.0, Duration::from_secs(1)),
+        ] {
+            drain(Workload::Ramp { from_per_s: from, to_per_s: to, over }, h, 2_000_000);
+        }
+        // A rise from nothing over far more than the horizon: candidates
+        // stop at the horizon although none would be kept for a while.
+        drain(Workload::Ramp { from_per_s: 0.0, to_per_s: 1e6, over: HUGE }, Duration::from_secs(1), 10);
+        assert!(!Workload::Ramp { from_per_s: 1e300, to_per_s: 1.0, over: Duration::ZERO }.is_valid());
+    }
+
+    #[test]
+    fn falling_ramp_then_flat_keeps_its_rate() {
+        // 100/s falling to 10/s over 10 s, then flat: the tail is drawn directly.
+        let w = Workload::Ramp { from_per_s: 100.0, to_per_s: 10.0, over: Duration::from_secs(10) };
+        let v = collect(w, 210);
+        let ramp = v.iter().filter(|&&t| t < 10_000_000).count();
+        let tail = v.len() - ramp;
+        assert!((ramp as f64 - 550.0).abs() < 90.0, "{ramp}");
+        assert!((tail as f64 - 2000.0).abs() < 200.0, "{tail}");
+    }
+
+    #[test]
+    fn traces_end_at_the_horizon() {
+        assert_eq!(drain(Workload::PerMinute(&[3, 0, 5, 1]), Duration::from_secs(60), 100), 3);
+        assert_eq!(drain(Workload::PerMinute(&[0, 0, u32::MAX]), Duration::from_secs(119), 10), 0);
+        let events = [TraceEvent { at_us: 5, duration_us: None }, TraceEvent { at_us: 9, duration_us: None }];
+        assert_eq!(drain(Workload::Replay(&events), Duration::from_micros(8), 10), 1);
+        assert_eq!(drain(Workload::Replay(&events), Duration::from_micros(9), 10), 2);
+    }
+
+    #[test]
+    fn new_runs_until_the_end_of_arrivals() {
+        let w = Workload::Constant { rate_per_s: 1e-10 };
+        let mut a = Arrivals::new();
+        let mut rng = Rng::new(1);
+        assert_eq!(a.next(&w, &mut rng), Some((Instant::ZERO, None)));
+        // The next one would be 10^10 s later, past ARRIVALS_END_US.
+        assert_eq!(a.next(&w, &mut rng), None);
     }
 }
