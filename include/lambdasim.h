@@ -1391,8 +1391,8 @@ typedef struct lsim_run_options {
    */
   uint32_t replication;
   /**
-   * The simulated time when `has_horizon` is 1, in us: 1 up to 10^18
-   * (exclusive).
+   * The simulated time when `has_horizon` is 1, in us: 1 up to 366
+   * days (31 622 400 000 000), the longest horizon a scenario may ask.
    */
   uint64_t horizon_us;
   /**
@@ -2308,7 +2308,7 @@ lsim_status lsim_run_options_default(struct lsim_run_options *out);
  * `LSIM_STATUS_NULL_POINTER` (`out`; `text` with a non-zero `text_len`;
  * `options->name` with a non-zero `name_len`);
  * `LSIM_STATUS_INVALID_ARGUMENT` (unknown `format`, bad `struct_size`, a
- * flag not 0/1, `horizon_us` 0 or from 10^18, `replication` not below the
+ * flag not 0/1, `horizon_us` 0 or above 366 days (31 622 400 000 000), `replication` not below the
  * scenario's `replications`, a name that is not UTF-8);
  * `LSIM_STATUS_INVALID_SCENARIO` (read why with `lsim_scenario_check`);
  * `LSIM_STATUS_CAPACITY_EXCEEDED` (more than 65 536 environments at once,

@@ -15,7 +15,10 @@
 #      library, loads the installed one through LAMBDASIM_PREFIX and through
 #      the dynamic loader (LD_LIBRARY_PATH), and names every place it
 #      searched when it finds none (needs bindings/node/node_modules: run
-#      bindings/node/test.sh first, else this part is skipped).
+#      bindings/node/test.sh first, else this part is skipped);
+#   5. a Go program in its own module outside the repository (the binding
+#      by a replace directive) built with -tags lambdasim_pkgconfig against
+#      the installed library, and run.
 # LSIM_NO_CARGO=1 uses the library already built (cargo build --release -p lambdasim-ffi).
 set -euo pipefail
 
@@ -125,4 +128,70 @@ else
     fi
     echo "ok: the Node package loads the installed library via LAMBDASIM_PREFIX and the dynamic loader; the not-found error names what it searched"
 fi
+echo "--- 5. Go: a program outside the repository, linked through pkg-config"
+if ! command -v go > /dev/null 2>&1; then
+    fail "go is not installed"
+fi
+goapp="$tmp/go-app"
+mkdir -p "$goapp"
+cat > "$goapp/go.mod" <<GOMOD
+module example.com/lambdasim-install-check
+
+go 1.22
+
+require lambdasim v0.0.0
+
+replace lambdasim => $root/bindings/go
+GOMOD
+cat > "$goapp/main.go" <<'GOMAIN'
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"lambdasim"
+)
+
+// 100 req/s of 0.5 s each for 10 s: about 50 busy environments (Little's law).
+func main() {
+	region, err := lambdasim.NewRegion(lambdasim.DefaultRegionConfig())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer region.Close()
+	fn, err := region.CreateFunction(0, lambdasim.DefaultFunctionConfig())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for t := uint64(0); t < 10_000_000; t += 10_000 {
+		if _, err := region.InvokeFor(t, fn, lambdasim.Handler{DurationUs: 500_000}); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+	busy, err := region.FunctionBusy(fn)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println("busy", busy)
+}
+GOMAIN
+(
+    cd "$goapp"
+    export PKG_CONFIG_PATH="$moved/lib/pkgconfig"
+    # Go's build cache ignores pkg-config's answer: key it on the prefix.
+    export CGO_CFLAGS="-O2 -g -I$moved/include"
+    export GOFLAGS=-mod=mod
+    go build -tags lambdasim_pkgconfig -o app . || fail "go build against the installed library"
+    readelf -d app | grep "Shared library: \[liblambdasim.so.$major\]" > /dev/null \
+        || fail "the Go program does not need liblambdasim.so.$major"
+    out="$(LD_LIBRARY_PATH="$moved/lib" ./app)" || fail "the Go program failed: $out"
+    [[ "$out" =~ ^busy\ (49|50|51)$ ]] || fail "the Go program printed '$out', expected about 50 busy"
+)
+echo "ok: a Go program outside the repository built with -tags lambdasim_pkgconfig against the installed library and ran"
+
 echo "test-install: all checks passed"

@@ -38,8 +38,8 @@ type RunOptions struct {
 	// with seed + r.
 	Seed *uint64
 	// HorizonUs replaces the scenario's horizon when non-nil: µs of
-	// simulated time, 1 up to 10^18 (exclusive). A warm-up not shorter than
-	// the new horizon becomes a tenth of it.
+	// simulated time, 1 up to 366 days (31 622 400 000 000). A warm-up not
+	// shorter than the new horizon becomes a tenth of it.
 	HorizonUs *uint64
 	// Replication is the replication to run: 0 up to the scenario's
 	// replications − 1.
@@ -123,7 +123,7 @@ type SimResult struct {
 //
 // Errors: [ErrInvalidScenario] (the *Error's Detail says why, with the
 // line, column and field), [ErrInvalidArgument] (unknown Format, HorizonUs
-// 0 or from 10^18, Replication not below the scenario's replications),
+// 0 or above 366 days, Replication not below the scenario's replications),
 // [ErrCapacityExceeded] (more than 65 536 environments at once),
 // [ErrOverflow], [ErrSimulationFailed], [ErrABIMismatch].
 func RunScenario(text string, opts RunOptions) (*SimResult, error) {

@@ -311,6 +311,7 @@ func TestRunScenarioOptions(t *testing.T) {
 	for name, opts := range map[string]lambdasim.RunOptions{
 		"horizon 0":          {HorizonUs: lambdasim.Uint64(0)},
 		"horizon 10^18":      {HorizonUs: lambdasim.Uint64(1_000_000_000_000_000_000)},
+		"horizon 366 d + 1":  {HorizonUs: lambdasim.Uint64(31_622_400_000_001)},
 		"replication 2 of 2": {Replication: 2},
 		"format 3":           {Format: 3},
 	} {

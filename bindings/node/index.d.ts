@@ -780,7 +780,7 @@ export const SCENARIO_FORMATS: readonly ['auto', 'toml', 'json'];
 export interface RunOptions {
   /** Replaces the scenario's seed; replication r runs with seed + r. */
   seed?: number | bigint;
-  /** Replaces the horizon: 1 up to 10^18 (exclusive) µs. A warm-up not shorter than it becomes a tenth of it. */
+  /** Replaces the horizon: 1 µs up to 366 days (31 622 400 000 000 µs). A warm-up not shorter than it becomes a tenth of it. */
   horizonUs?: number | bigint;
   /** The replication to run: 0 (default) up to the scenario's replications − 1. */
   replication?: number;

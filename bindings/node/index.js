@@ -1917,7 +1917,7 @@ class SimResult {
  * Runs one replication of a scenario (a string or Buffer of TOML or JSON in
  * the format of `lambdasim run`) and returns its `SimResult`. Options:
  * `seed` (replaces the scenario's; replication r runs with seed + r),
- * `horizonUs` (replaces the horizon: 1 up to 10^18 µs, a number or BigInt),
+ * `horizonUs` (replaces the horizon: 1 µs up to 366 days (31 622 400 000 000 µs), a number or BigInt),
  * `replication` (default 0, below the scenario's replications), `format`
  * ('auto' — default: text starting with '{' is JSON —, 'toml', 'json'),
  * `name` (the JSON's `scenario` field; default "(scenario)"). Relative

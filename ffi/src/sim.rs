@@ -88,8 +88,8 @@ pub struct lsim_run_options {
     /// Which replication to run: 0 (default) up to the scenario's
     /// `replications` - 1. It runs with seed + replication.
     pub replication: u32,
-    /// The simulated time when `has_horizon` is 1, in us: 1 up to 10^18
-    /// (exclusive).
+    /// The simulated time when `has_horizon` is 1, in us: 1 up to 366
+    /// days (31 622 400 000 000), the longest horizon a scenario may ask.
     pub horizon_us: u64,
     /// The scenario's name in the JSON's `scenario` field (the command puts
     /// the file's path there): `name_len` bytes of UTF-8, not necessarily
@@ -393,7 +393,7 @@ pub unsafe extern "C" fn lsim_run_options_default(out: *mut lsim_run_options) ->
 /// `LSIM_STATUS_NULL_POINTER` (`out`; `text` with a non-zero `text_len`;
 /// `options->name` with a non-zero `name_len`);
 /// `LSIM_STATUS_INVALID_ARGUMENT` (unknown `format`, bad `struct_size`, a
-/// flag not 0/1, `horizon_us` 0 or from 10^18, `replication` not below the
+/// flag not 0/1, `horizon_us` 0 or above 366 days (31 622 400 000 000), `replication` not below the
 /// scenario's `replications`, a name that is not UTF-8);
 /// `LSIM_STATUS_INVALID_SCENARIO` (read why with `lsim_scenario_check`);
 /// `LSIM_STATUS_CAPACITY_EXCEEDED` (more than 65 536 environments at once,
@@ -426,7 +426,7 @@ pub unsafe extern "C" fn lsim_scenario_run(
         let format = format_of(format)?;
         let seed = flag(o.has_seed)?.then_some(o.seed);
         let horizon = if flag(o.has_horizon)? {
-            if o.horizon_us == 0 || o.horizon_us >= 1_000_000_000_000_000_000 {
+            if o.horizon_us == 0 || o.horizon_us > lambdasim_scenario::scenario::MAX_HORIZON_US {
                 return Err(lsim_status::InvalidArgument);
             }
             Some(Duration::from_micros(o.horizon_us))

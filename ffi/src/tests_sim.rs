@@ -297,7 +297,7 @@ fn bad_options_are_invalid_arguments() {
     assert_eq!(run_with(text, 3, None), Err(S::InvalidArgument), "unknown format");
     assert_eq!(run_with(text, u32::MAX, None), Err(S::InvalidArgument));
     type Change = fn(&mut lsim_run_options);
-    let cases: [(&str, Change); 8] = [
+    let cases: [(&str, Change); 9] = [
         ("struct_size 0", |o| o.struct_size = 0),
         ("struct_size + 8", |o| o.struct_size += 8),
         ("has_seed 2", |o| o.has_seed = 2),
@@ -309,6 +309,10 @@ fn bad_options_are_invalid_arguments() {
         ("horizon 10^18", |o| {
             o.has_horizon = 1;
             o.horizon_us = 1_000_000_000_000_000_000;
+        }),
+        ("horizon 366 days + 1 us", |o| {
+            o.has_horizon = 1;
+            o.horizon_us = 31_622_400_000_001;
         }),
         ("replication 3 of 3", |o| o.replication = 3),
         ("a name that is not UTF-8", |o| {

@@ -20,6 +20,8 @@ pub const MAX_FUNCTIONS: usize = 64;
 /// days, a year of simulated time whether leap or not. A run costs time
 /// in proportion to its requests, and its per-minute series grows with it.
 pub const MAX_HORIZON_S: f64 = 31_622_400.0;
+/// [`MAX_HORIZON_S`] in microseconds.
+pub const MAX_HORIZON_US: u64 = 31_622_400_000_000;
 /// The most replications a scenario (or `--replications`) may ask for.
 pub const MAX_REPLICATIONS: u32 = 10_000;
 /// The most values an empirical distribution (`values_ms`) may list.

@@ -185,6 +185,7 @@ test('options: seed, replication, horizon, format and name', () => {
   }
   throwsStatus(() => runScenario(SMALL, { horizonUs: 0 }), 'INVALID_ARGUMENT');
   throwsStatus(() => runScenario(SMALL, { horizonUs: 10n ** 18n }), 'INVALID_ARGUMENT');
+  throwsStatus(() => runScenario(SMALL, { horizonUs: 31_622_400_000_001 }), 'INVALID_ARGUMENT');
   throwsStatus(() => runScenario(SMALL, { replication: 2 }), 'INVALID_ARGUMENT');
   throwsStatus(() => runScenario(SMALL, { format: 3 }), 'INVALID_ARGUMENT');
   assert.throws(() => runScenario(SMALL, { format: 'yaml' }), RangeError);

@@ -259,7 +259,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
                 spec: *spec,
                 id,
                 memory,
-                arrivals: Arrivals::new(),
+                arrivals: Arrivals::until(config.horizon),
                 arrival_rng: Rng::new(stream_seed(config.seed, index, 0)),
                 service_rng: Rng::new(stream_seed(config.seed, index, 1)),
                 next_duration: None,
