@@ -311,9 +311,20 @@ impl<const N: usize> TimerWheel<N> {
         self.sift_up(b, key);
     }
 
-    /// Takes `key` out of bucket `b`'s heap: the last node fills its place.
-    /// Returns the bucket's size left.
+    /// Takes `key` out of bucket `b`'s heap and returns the bucket's size
+    /// left. `key` first sinks to a leaf along the smaller children (one
+    /// comparison a level: its own order no longer counts), then the last
+    /// node fills its place and rises, usually not far as it came from the
+    /// bottom (Floyd's heap pop, as in [`TimerHeap`]).
     fn remove(&mut self, b: usize, key: u32) -> u32 {
+        for _ in 0..u32::BITS {
+            let Node { left, right, .. } = self.node(key);
+            if left == NONE {
+                break; // a leaf: a complete tree fills left first
+            }
+            let child = if self.less(right, self.order_of(left)) { right } else { left };
+            self.swap_with_parent(b, child);
+        }
         let Bucket { root, len } = self.bucket(b);
         let last = self.at_position(root, len);
         let remaining = len.saturating_sub(1);
@@ -322,15 +333,11 @@ impl<const N: usize> TimerWheel<N> {
         }
         self.replace_child(b, self.node(last).parent, last, NONE);
         if last != key {
-            // Read after detaching `last`: it may have been `key`'s child.
-            let Node { parent, left, right, order, .. } = self.node(key);
-            if let Some(n) = self.nodes.get_mut(last as usize) {
-                (n.parent, n.left, n.right) = (parent, left, right);
-            }
+            // Both are leaves: `last` takes `key`'s parent and rises.
+            let parent = self.node(key).parent;
+            self.set_parent(last, parent);
             self.replace_child(b, parent, key, last);
-            self.set_parent(left, last);
-            self.set_parent(right, last);
-            if self.less(last, order) { self.sift_up(b, last) } else { self.sift_down(b, last) }
+            self.sift_up(b, last);
         }
         remaining
     }
@@ -343,18 +350,6 @@ impl<const N: usize> TimerWheel<N> {
                 break;
             }
             self.swap_with_parent(b, key);
-        }
-    }
-
-    fn sift_down(&mut self, b: usize, key: u32) {
-        let order = self.order_of(key);
-        for _ in 0..u32::BITS {
-            let Node { left, right, .. } = self.node(key);
-            let child = if self.less(right, self.order_of(left)) { right } else { left };
-            if !self.less(child, order) {
-                break; // a leaf (`NONE` is never less), or in place
-            }
-            self.swap_with_parent(b, child);
         }
     }
 
