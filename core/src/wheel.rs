@@ -292,21 +292,28 @@ impl<const N: usize> TimerWheel<N> {
 
     /// Adds `key` (its order set, no links) to bucket `b`'s heap.
     fn push(&mut self, b: usize, key: u32) {
-        let Bucket { root, len } = self.bucket(b);
+        let Some(bucket) = self.buckets.get_mut(b) else { return };
+        let Bucket { root, len } = *bucket;
         let pos = len.saturating_add(1);
-        if let Some(x) = self.buckets.get_mut(b) {
-            x.len = pos;
-        }
         if root == NONE {
-            self.set_root(b, key);
+            // The usual case: the bucket's only timer (its node has no links).
+            *bucket = Bucket { root: key, len: 1 };
             return;
         }
+        bucket.len = pos;
+        self.push_below(b, root, pos, key);
+    }
+
+    /// Links `key` at position `pos` (≥ 2) of the heap rooted at `root` and
+    /// lets it rise. Out of line, as [`Self::remove_from_heap`].
+    #[inline(never)]
+    fn push_below(&mut self, b: usize, root: u32, pos: u32, key: u32) {
         let parent = self.at_position(root, pos / 2);
         if let Some(n) = self.nodes.get_mut(key as usize) {
             n.parent = parent;
         }
         if let Some(p) = self.nodes.get_mut(parent as usize) {
-            if pos % 2 == 0 { p.left = key } else { p.right = key }
+            if pos & 1 == 0 { p.left = key } else { p.right = key }
         }
         self.sift_up(b, key);
     }
@@ -317,6 +324,19 @@ impl<const N: usize> TimerWheel<N> {
     /// node fills its place and rises, usually not far as it came from the
     /// bottom (Floyd's heap pop, as in [`TimerHeap`]).
     fn remove(&mut self, b: usize, key: u32) -> u32 {
+        let Some(bucket) = self.buckets.get_mut(b) else { return 0 };
+        if bucket.len <= 1 {
+            // The usual case: `key` is the bucket's only timer.
+            *bucket = NO_BUCKET;
+            return 0;
+        }
+        self.remove_from_heap(b, key)
+    }
+
+    /// [`Self::remove`] from a bucket of two timers or more. Kept out of
+    /// line: the usual case then needs no registers saved.
+    #[inline(never)]
+    fn remove_from_heap(&mut self, b: usize, key: u32) -> u32 {
         for _ in 0..u32::BITS {
             let Node { left, right, .. } = self.node(key);
             if left == NONE {
@@ -586,6 +606,13 @@ mod tests {
             let per_timer = compares_per_timer(k);
             assert!(per_timer <= bound, "k = {k}: {per_timer} comparisons per timer");
         }
+    }
+
+    #[test]
+    fn the_heap_links_fit_in_the_nodes_old_size() {
+        // Three links where the list had two: still 32 bytes a key, and
+        // 8 bytes a bucket (root and size).
+        assert_eq!((size_of::<Node>(), size_of::<Bucket>()), (32, 8));
     }
 
     #[test]
