@@ -1,8 +1,12 @@
 //! Whole-simulation throughput in simulated requests per second, on the
-//! reference scenario at λ = 0.9/s (few instances) and λ = 20/s (many).
+//! reference scenario at λ = 0.9/s (few instances) and λ = 20/s (many),
+//! and on synchronized bursts whose ends collide (a fixed handler duration)
+//! or spread (an exponential one).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use lambdasim::sim::{DurationDist, SimFunction, Workload};
+use lambdasim::{ColdStartProfile, Duration, FunctionConfig, ScalingRule};
 use lambdasim_bench::{BenchSim, reference_config, reference_function};
 
 fn requests(rate: f64, horizon_s: u64) -> u64 {
@@ -24,5 +28,45 @@ fn simulate(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, simulate);
+/// Bursts of ~3000 requests within 1 ms every 10 s, on 3000 warm
+/// environments (no scaling or request-rate limit, no init time), for
+/// 1000 s: ~300 000 requests. With a fixed handler every burst's ends fall
+/// in one 16 ms wheel bucket.
+fn burst_requests(handler: DurationDist<'static>) -> u64 {
+    let cold_start = ColdStartProfile { sandbox_us: 0, download_us_per_mb: 0, package_mb: 0, init_us: 0 };
+    let workload = Workload::OnOff {
+        rate_per_s: 3_000_000.0,
+        on: Duration::from_millis(1),
+        off: Duration::from_micros(9_999_000),
+    };
+    let f = [SimFunction::new(
+        FunctionConfig { timeout_ms: 900_000, cold_start, ..FunctionConfig::default() },
+        workload,
+        handler,
+    )];
+    let mut config = reference_config(1_000, 1);
+    config.region.account_limit = 5_000;
+    config.region.request_rate_per_limit = 0;
+    config.region.scaling = ScalingRule::LegacyAccount { burst: 5_000 };
+    let mut sim: Box<BenchSim<'_>> = Box::new(BenchSim::new(config, &f).unwrap());
+    let total = sim.run(&mut ()).unwrap().total;
+    assert_eq!(total.throttles, 0);
+    total.requests
+}
+
+fn simulate_bursts(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sim-burst");
+    g.sample_size(10);
+    let handlers = [
+        ("fixed-1s", DurationDist::Fixed { us: 1_000_000 }),
+        ("exponential-1s", DurationDist::Exponential { mean_us: 1_000_000 }),
+    ];
+    for (name, handler) in handlers {
+        g.throughput(Throughput::Elements(burst_requests(handler)));
+        g.bench_function(name, |b| b.iter(|| burst_requests(handler)));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, simulate, simulate_bursts);
 criterion_main!(benches);
