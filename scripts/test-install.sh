@@ -7,18 +7,18 @@
 #   2. bindings/c/example.c, copied to a temporary directory, built with
 #      `pkg-config --cflags --libs lambdasim` and run (it needs
 #      liblambdasim.so.MAJOR at run time, found through its rpath);
-#   3. the same example built with CMake (find_package(lambdasim) ->
+#   3. a Go program in its own module outside the repository (the binding
+#      by a replace directive) built with -tags lambdasim_pkgconfig against
+#      the installed library, and run;
+#   4. the same example built with CMake (find_package(lambdasim) ->
 #      lambdasim::lambdasim and lambdasim::lambdasim_static) against the
 #      prefix moved elsewhere (the CMake package is relocatable), and run;
 #      all three print the same;
-#   4. the Node package, copied outside the repository without a prebuilt
+#   5. the Node package, copied outside the repository without a prebuilt
 #      library, loads the installed one through LAMBDASIM_PREFIX and through
 #      the dynamic loader (LD_LIBRARY_PATH), and names every place it
 #      searched when it finds none (needs bindings/node/node_modules: run
-#      bindings/node/test.sh first, else this part is skipped);
-#   5. a Go program in its own module outside the repository (the binding
-#      by a replace directive) built with -tags lambdasim_pkgconfig against
-#      the installed library, and run.
+#      bindings/node/test.sh first, else this part is skipped).
 # LSIM_NO_CARGO=1 uses the library already built (cargo build --release -p lambdasim-ffi).
 set -euo pipefail
 
@@ -70,65 +70,7 @@ echo "--- 2. pkg-config"
 [[ -s "$app/out-pc.txt" ]] || fail "the pkg-config example printed nothing"
 echo "ok: example built with pkg-config --cflags --libs lambdasim and run ($(wc -l < "$app/out-pc.txt") lines)"
 
-echo "--- 3. CMake (against the prefix moved to another directory)"
-mv "$prefix" "$tmp/moved"
-moved="$tmp/moved"
-cat > "$app/CMakeLists.txt" <<'CMAKE'
-cmake_minimum_required(VERSION 3.16)
-project(lambdasim_install_check C)
-find_package(lambdasim 0.1 REQUIRED)
-add_executable(example_shared example.c)
-target_link_libraries(example_shared PRIVATE lambdasim::lambdasim)
-add_executable(example_static example.c)
-target_link_libraries(example_static PRIVATE lambdasim::lambdasim_static)
-CMAKE
-cmake -S "$app" -B "$app/build" -DCMAKE_PREFIX_PATH="$moved" -DCMAKE_BUILD_TYPE=Release > "$app/cmake.log" \
-    || { cat "$app/cmake.log"; fail "cmake configure"; }
-cmake --build "$app/build" > "$app/build.log" || { cat "$app/build.log"; fail "cmake build"; }
-"$app/build/example_shared" > "$app/out-cmake-shared.txt"
-"$app/build/example_static" > "$app/out-cmake-static.txt"
-cmp "$app/out-pc.txt" "$app/out-cmake-shared.txt" || fail "CMake (shared) and pkg-config builds print differently"
-cmp "$app/out-pc.txt" "$app/out-cmake-static.txt" || fail "CMake (static) and pkg-config builds print differently"
-if readelf -d "$app/build/example_static" | grep liblambdasim > /dev/null; then
-    fail "example_static needs liblambdasim at run time"
-fi
-mkdir -p "$tmp/app-0.2"
-printf 'cmake_minimum_required(VERSION 3.16)\nproject(too_new C)\nfind_package(lambdasim 0.2 REQUIRED)\n' > "$tmp/app-0.2/CMakeLists.txt"
-if cmake -S "$tmp/app-0.2" -B "$tmp/app-0.2/build" -DCMAKE_PREFIX_PATH="$moved" > "$tmp/app-0.2/cmake.log" 2>&1; then
-    fail "find_package(lambdasim 0.2) accepted $version"
-fi
-grep "version: $version" "$tmp/app-0.2/cmake.log" > /dev/null || fail "find_package(lambdasim 0.2) failed for another reason: $(cat "$tmp/app-0.2/cmake.log")"
-echo "ok: find_package(lambdasim 0.1) -> lambdasim::lambdasim and lambdasim::lambdasim_static built and run; 0.2 is refused"
-
-echo "--- 4. Node: an installed system library"
-node_dir="$root/bindings/node"
-if [[ ! -d "$node_dir/node_modules/koffi" ]]; then
-    echo "skipped: $node_dir/node_modules/koffi is missing (run bindings/node/test.sh first)"
-else
-    proj="$tmp/node-proj"
-    pkg="$proj/node_modules/lambdasim"
-    mkdir -p "$pkg"
-    cp "$node_dir"/{package.json,index.js,index.mjs,load.js,index.d.ts} "$pkg/"
-    ln -s "$node_dir/node_modules/koffi" "$proj/node_modules/koffi"
-    check='const l = require("lambdasim"); const r = l.runScenario("seed = 5\nhorizon_s = 70\n[[functions]]\nname = \"api\"\nworkload = { type = \"poisson\", rate_per_s = 20 }\nhandler = { type = \"exponential\", mean_ms = 100 }\n"); console.log(l.LIBRARY_PATH + " " + r.seed); r.close();'
-    clean_env=(env -u LAMBDASIM_LIB -u LAMBDASIM_PREFIX -u CARGO_TARGET_DIR -u LD_LIBRARY_PATH)
-    out="$(cd "$proj" && "${clean_env[@]}" LAMBDASIM_PREFIX="$moved" node -e "$check")"
-    [[ "$out" == "$moved/lib/liblambdasim.so.$major 5" ]] || fail "LAMBDASIM_PREFIX: got '$out'"
-    out="$(cd "$proj" && "${clean_env[@]}" LD_LIBRARY_PATH="$moved/lib" node -e "$check")"
-    [[ "$out" == "$moved/lib/liblambdasim.so.$version 5" ]] || fail "dynamic loader: got '$out'"
-    # With no setting and no prebuilt copy the search ends at the system
-    # directories; unless this machine has lambdasim installed, it fails.
-    if err="$(cd "$proj" && "${clean_env[@]}" node -e "$check" 2>&1)"; then
-        echo "note: a system-wide liblambdasim is installed ($err): the not-found error is not checked"
-    else
-        for searched in "prebuilds/linux-" "liblambdasim.so.$major via the dynamic loader" \
-            "/usr/local/lib/liblambdasim.so.$major" LAMBDASIM_LIB LAMBDASIM_PREFIX; do
-            [[ "$err" == *"$searched"* ]] || fail "the not-found error does not name $searched: $err"
-        done
-    fi
-    echo "ok: the Node package loads the installed library via LAMBDASIM_PREFIX and the dynamic loader; the not-found error names what it searched"
-fi
-echo "--- 5. Go: a program outside the repository, linked through pkg-config"
+echo "--- 3. Go: a program outside the repository, linked through pkg-config"
 if ! command -v go > /dev/null 2>&1; then
     fail "go is not installed"
 fi
@@ -182,16 +124,74 @@ func main() {
 GOMAIN
 (
     cd "$goapp"
-    export PKG_CONFIG_PATH="$moved/lib/pkgconfig"
+    export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
     # Go's build cache ignores pkg-config's answer: key it on the prefix.
-    export CGO_CFLAGS="-O2 -g -I$moved/include"
+    export CGO_CFLAGS="-O2 -g -I$prefix/include"
     export GOFLAGS=-mod=mod
     go build -tags lambdasim_pkgconfig -o app . || fail "go build against the installed library"
     readelf -d app | grep "Shared library: \[liblambdasim.so.$major\]" > /dev/null \
         || fail "the Go program does not need liblambdasim.so.$major"
-    out="$(LD_LIBRARY_PATH="$moved/lib" ./app)" || fail "the Go program failed: $out"
+    out="$(LD_LIBRARY_PATH="$prefix/lib" ./app)" || fail "the Go program failed: $out"
     [[ "$out" =~ ^busy\ (49|50|51)$ ]] || fail "the Go program printed '$out', expected about 50 busy"
 )
 echo "ok: a Go program outside the repository built with -tags lambdasim_pkgconfig against the installed library and ran"
 
+echo "--- 4. CMake (against the prefix moved to another directory)"
+mv "$prefix" "$tmp/moved"
+moved="$tmp/moved"
+cat > "$app/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.16)
+project(lambdasim_install_check C)
+find_package(lambdasim 0.1 REQUIRED)
+add_executable(example_shared example.c)
+target_link_libraries(example_shared PRIVATE lambdasim::lambdasim)
+add_executable(example_static example.c)
+target_link_libraries(example_static PRIVATE lambdasim::lambdasim_static)
+CMAKE
+cmake -S "$app" -B "$app/build" -DCMAKE_PREFIX_PATH="$moved" -DCMAKE_BUILD_TYPE=Release > "$app/cmake.log" \
+    || { cat "$app/cmake.log"; fail "cmake configure"; }
+cmake --build "$app/build" > "$app/build.log" || { cat "$app/build.log"; fail "cmake build"; }
+"$app/build/example_shared" > "$app/out-cmake-shared.txt"
+"$app/build/example_static" > "$app/out-cmake-static.txt"
+cmp "$app/out-pc.txt" "$app/out-cmake-shared.txt" || fail "CMake (shared) and pkg-config builds print differently"
+cmp "$app/out-pc.txt" "$app/out-cmake-static.txt" || fail "CMake (static) and pkg-config builds print differently"
+if readelf -d "$app/build/example_static" | grep liblambdasim > /dev/null; then
+    fail "example_static needs liblambdasim at run time"
+fi
+mkdir -p "$tmp/app-0.2"
+printf 'cmake_minimum_required(VERSION 3.16)\nproject(too_new C)\nfind_package(lambdasim 0.2 REQUIRED)\n' > "$tmp/app-0.2/CMakeLists.txt"
+if cmake -S "$tmp/app-0.2" -B "$tmp/app-0.2/build" -DCMAKE_PREFIX_PATH="$moved" > "$tmp/app-0.2/cmake.log" 2>&1; then
+    fail "find_package(lambdasim 0.2) accepted $version"
+fi
+grep "version: $version" "$tmp/app-0.2/cmake.log" > /dev/null || fail "find_package(lambdasim 0.2) failed for another reason: $(cat "$tmp/app-0.2/cmake.log")"
+echo "ok: find_package(lambdasim 0.1) -> lambdasim::lambdasim and lambdasim::lambdasim_static built and run; 0.2 is refused"
+
+echo "--- 5. Node: an installed system library"
+node_dir="$root/bindings/node"
+if [[ ! -d "$node_dir/node_modules/koffi" ]]; then
+    echo "skipped: $node_dir/node_modules/koffi is missing (run bindings/node/test.sh first)"
+else
+    proj="$tmp/node-proj"
+    pkg="$proj/node_modules/lambdasim"
+    mkdir -p "$pkg"
+    cp "$node_dir"/{package.json,index.js,index.mjs,load.js,index.d.ts} "$pkg/"
+    ln -s "$node_dir/node_modules/koffi" "$proj/node_modules/koffi"
+    check='const l = require("lambdasim"); const r = l.runScenario("seed = 5\nhorizon_s = 70\n[[functions]]\nname = \"api\"\nworkload = { type = \"poisson\", rate_per_s = 20 }\nhandler = { type = \"exponential\", mean_ms = 100 }\n"); console.log(l.LIBRARY_PATH + " " + r.seed); r.close();'
+    clean_env=(env -u LAMBDASIM_LIB -u LAMBDASIM_PREFIX -u CARGO_TARGET_DIR -u LD_LIBRARY_PATH)
+    out="$(cd "$proj" && "${clean_env[@]}" LAMBDASIM_PREFIX="$moved" node -e "$check")"
+    [[ "$out" == "$moved/lib/liblambdasim.so.$major 5" ]] || fail "LAMBDASIM_PREFIX: got '$out'"
+    out="$(cd "$proj" && "${clean_env[@]}" LD_LIBRARY_PATH="$moved/lib" node -e "$check")"
+    [[ "$out" == "$moved/lib/liblambdasim.so.$version 5" ]] || fail "dynamic loader: got '$out'"
+    # With no setting and no prebuilt copy the search ends at the system
+    # directories; unless this machine has lambdasim installed, it fails.
+    if err="$(cd "$proj" && "${clean_env[@]}" node -e "$check" 2>&1)"; then
+        echo "note: a system-wide liblambdasim is installed ($err): the not-found error is not checked"
+    else
+        for searched in "prebuilds/linux-" "liblambdasim.so.$major via the dynamic loader" \
+            "/usr/local/lib/liblambdasim.so.$major" LAMBDASIM_LIB LAMBDASIM_PREFIX; do
+            [[ "$err" == *"$searched"* ]] || fail "the not-found error does not name $searched: $err"
+        done
+    fi
+    echo "ok: the Node package loads the installed library via LAMBDASIM_PREFIX and the dynamic loader; the not-found error names what it searched"
+fi
 echo "test-install: all checks passed"
