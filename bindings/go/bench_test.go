@@ -62,3 +62,64 @@ func BenchmarkInvokeFinish(b *testing.B) {
 		}
 	}
 }
+
+// The per-call methods allocate nothing on success: no out-struct, closure
+// or error boxed on the heap (there were two allocations per InvokeFor and
+// four per Invoke + Finish).
+func TestPerCallMethodsDoNotAllocate(t *testing.T) {
+	r, err := lambdasim.NewRegion(lambdasim.DefaultRegionConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	f, err := r.CreateFunction(0, lambdasim.DefaultFunctionConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := lambdasim.Handler{DurationUs: 5}
+	// One environment, warm from 10 s on: every call below starts warm.
+	if _, err := r.InvokeFor(0, f, h); err != nil {
+		t.Fatal(err)
+	}
+	now := uint64(10_000_000)
+	calls := map[string]func(){
+		"InvokeFor": func() {
+			now += 1_000
+			if _, err := r.InvokeFor(now, f, h); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"Invoke+Finish": func() {
+			now += 1_000
+			inv, err := r.Invoke(now, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.Finish(now+5, inv, lambdasim.OutcomeSuccess); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"Advance+NextDeadline+Now": func() {
+			now += 1_000
+			if err := r.Advance(now); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := r.NextDeadline(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.Now(); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"FunctionBusy": func() {
+			if _, err := r.FunctionBusy(f); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}
+	for name, call := range calls {
+		if n := testing.AllocsPerRun(100, call); n != 0 {
+			t.Errorf("%s: %v allocations per call, want 0", name, n)
+		}
+	}
+}
