@@ -487,7 +487,7 @@ unsafe fn invoke_into(
     unsafe { read_into(region, out, |r, tag| call(r, tag).map(|i| invoke_result(i, tag))) }
 }
 
-pub(crate) fn invoke_result(invoked: Invoked, tag: RegionTag) -> lsim_invoke_result {
+fn invoke_result(invoked: Invoked, tag: RegionTag) -> lsim_invoke_result {
     match invoked {
         Invoked::Started(s) => lsim_invoke_result::started(s, tag),
         Invoked::Throttled(reason) => lsim_invoke_result::throttled(reason),

@@ -33,24 +33,12 @@
 //! live handle. Only handle values are random: nothing a region or a
 //! simulation computes depends on them.
 //!
-//! Region calls have a fast path: each thread remembers the last few
-//! region handles it used (`CACHE_WAYS`, keyed by the handle's value) with
-//! the registry's `Arc` of each, so a call on a region the thread used
-//! before takes only that region's lock, not the registry's lock nor an
-//! `Arc` count. Freeing a region empties its entry (`Entry::region` becomes
-//! `None`) under the region's lock; a remembered entry found empty is
-//! forgotten and the handle looked up in the registry again, which answers
-//! `LSIM_STATUS_STALE_HANDLE`, or names the live region now holding that
-//! value. Only handles the registry accepted are remembered, so NULL,
-//! made-up and foreign handles always take the registry path.
-//!
 //! Every region also gets a region tag, a nonzero `u32` unique among the
 //! regions of the process (the first 2^32 - 1 of them), copied into each
 //! function, environment and invocation handle it hands out: a handle
 //! presented to another region has the wrong tag and is refused.
 
 use crate::status::lsim_status;
-use std::cell::Cell;
 use std::collections::VecDeque;
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -89,9 +77,7 @@ pub(crate) const KIND_SIM_RESULT: usize = 1;
 
 /// What the registry keeps for one live region.
 pub(crate) struct Entry {
-    /// The region; `None` once freed (a thread's cache may still hold the
-    /// entry, never the 1.7 MB region).
-    pub region: Option<Box<CoreRegion>>,
+    pub region: Box<CoreRegion>,
     /// A call panicked while using the region: it may be inconsistent.
     pub poisoned: bool,
     /// This region's tag, in every handle it hands out.
@@ -239,16 +225,6 @@ impl<T> Registry<T> {
     /// # Errors
     /// As [`Registry::lookup`].
     pub(crate) fn remove<H>(&self, handle: *const H) -> Result<(), lsim_status> {
-        // Dropped outside the registry lock: freeing a 1.7 MB region should
-        // not block other handles' lookups.
-        self.take(handle).map(drop)
-    }
-
-    /// Unregisters a value and hands back the registry's reference to it.
-    ///
-    /// # Errors
-    /// As [`Registry::lookup`].
-    fn take<H>(&self, handle: *const H) -> Result<Arc<T>, lsim_status> {
         if handle.is_null() {
             return Err(lsim_status::NullPointer);
         }
@@ -266,7 +242,10 @@ impl<T> Registry<T> {
             reg.free.push_back(index);
             entry
         };
-        entry.ok_or(lsim_status::StaleHandle)
+        // Dropped outside the registry lock: freeing a 1.7 MB region should
+        // not block other handles' lookups.
+        drop(entry);
+        Ok(())
     }
 
     #[cfg(test)]
@@ -277,7 +256,7 @@ impl<T> Registry<T> {
 
 /// Registers a region and returns its new handle.
 pub(crate) fn insert(region: Box<CoreRegion>) -> Result<*mut lsim_region, lsim_status> {
-    REGIONS.insert(Mutex::new(Entry { region: Some(region), poisoned: false, tag: next_tag() }))
+    REGIONS.insert(Mutex::new(Entry { region, poisoned: false, tag: next_tag() }))
 }
 
 /// Unregisters a region. The handle and every copy of it become stale.
@@ -285,54 +264,7 @@ pub(crate) fn insert(region: Box<CoreRegion>) -> Result<*mut lsim_region, lsim_s
 /// # Errors
 /// As [`Registry::lookup`].
 pub(crate) fn remove(handle: *const lsim_region) -> Result<(), lsim_status> {
-    let entry = REGIONS.take(handle)?;
-    // Waits for a call in flight on another thread; threads that cached the
-    // entry find it empty from now on.
-    let region = entry.lock().unwrap_or_else(PoisonError::into_inner).region.take();
-    // Dropped outside the region's lock.
-    drop(region);
-    Ok(())
-}
-
-/// How many region handles each thread remembers.
-const CACHE_WAYS: usize = 4;
-
-/// A remembered region: its handle's value and the registry's entry.
-type Cached = Option<(usize, Arc<Mutex<Entry>>)>;
-
-thread_local! {
-    /// The regions this thread called last, by way `(handle >> 1) % CACHE_WAYS`.
-    static CACHE: [Cell<Cached>; CACHE_WAYS] = const { [const { Cell::new(None) }; CACHE_WAYS] };
-}
-
-/// The way of the cache a handle value goes to (its low index bits).
-fn way(key: usize) -> usize {
-    (key >> 1) % CACHE_WAYS
-}
-
-/// Takes the entry remembered for handle value `key` out of this thread's
-/// cache (`None` if another handle is there, or while the thread exits).
-fn cache_take(key: usize) -> Option<Arc<Mutex<Entry>>> {
-    CACHE
-        .try_with(|ways| {
-            let cell = ways.get(way(key))?;
-            match cell.take() {
-                Some((k, entry)) if k == key => Some(entry),
-                other => {
-                    cell.set(other);
-                    None
-                }
-            }
-        })
-        .ok()
-        .flatten()
-}
-
-/// Remembers `entry` for handle value `key`, in place of its way's last.
-fn cache_put(key: usize, entry: Arc<Mutex<Entry>>) {
-    let displaced = CACHE.try_with(|ways| ways.get(way(key)).map(|cell| cell.replace(Some((key, entry)))));
-    // Dropped out of the cache's cell (an entry's drop never touches the cache).
-    drop(displaced);
+    REGIONS.remove(handle)
 }
 
 /// Runs `f` on the region a handle names, under its lock.
@@ -352,72 +284,19 @@ pub(crate) fn with_tagged_region<R>(
     handle: *const lsim_region,
     f: impl FnOnce(&mut CoreRegion, RegionTag) -> Result<R, lsim_status>,
 ) -> Result<R, lsim_status> {
-    if handle.is_null() {
-        return Err(lsim_status::NullPointer);
-    }
-    let key = handle.addr();
-    if let Some(entry) = cache_take(key) {
-        match run(&entry, f) {
-            Run::Done(result) => {
-                cache_put(key, entry);
-                return result;
-            }
-            // Freed since: forget it and ask the registry.
-            Run::Freed(f) => return run_looked_up(handle, f),
-        }
-    }
-    run_looked_up(handle, f)
-}
-
-/// [`with_tagged_region`] through the registry; remembers the entry.
-fn run_looked_up<R>(
-    handle: *const lsim_region,
-    f: impl FnOnce(&mut CoreRegion, RegionTag) -> Result<R, lsim_status>,
-) -> Result<R, lsim_status> {
     let entry = REGIONS.lookup(handle)?;
-    match run(&entry, f) {
-        Run::Done(result) => {
-            cache_put(handle.addr(), entry);
-            result
-        }
-        // Freed between the lookup and the lock.
-        Run::Freed(_) => Err(lsim_status::StaleHandle),
+    let mut guard = entry.lock().map_err(|_| lsim_status::Poisoned)?;
+    if guard.poisoned {
+        return Err(lsim_status::Poisoned);
     }
-}
-
-/// What [`run`] did.
-enum Run<R, F> {
-    /// `f` ran (or the region is poisoned): its answer.
-    Done(Result<R, lsim_status>),
-    /// The region was freed: `f` did not run and comes back.
-    Freed(F),
-}
-
-/// Runs `f` on an entry's region under its lock, unless it was freed.
-fn run<R, F>(entry: &Mutex<Entry>, f: F) -> Run<R, F>
-where
-    F: FnOnce(&mut CoreRegion, RegionTag) -> Result<R, lsim_status>,
-{
-    let (mut guard, std_poisoned) = match entry.lock() {
-        Ok(guard) => (guard, false),
-        Err(poison) => (poison.into_inner(), true),
-    };
-    // Freed first: a freed region is stale even if a call had poisoned it.
-    if guard.region.is_none() {
-        return Run::Freed(f);
-    }
-    if guard.poisoned || std_poisoned {
-        return Run::Done(Err(lsim_status::Poisoned));
-    }
-    let tag = guard.tag;
-    let Some(region) = guard.region.as_mut() else { return Run::Freed(f) };
     // The guard is borrowed, not moved, into the closure: it is not dropped
     // while unwinding, so the std lock is not poisoned; our flag is.
-    match catch_unwind(AssertUnwindSafe(|| f(region, tag))) {
-        Ok(r) => Run::Done(r),
+    let tag = guard.tag;
+    match catch_unwind(AssertUnwindSafe(|| f(&mut guard.region, tag))) {
+        Ok(r) => r,
         Err(_) => {
             guard.poisoned = true;
-            Run::Done(Err(lsim_status::Panic))
+            Err(lsim_status::Panic)
         }
     }
 }
@@ -503,18 +382,6 @@ mod tests {
         }
         assert_eq!(REGIONS.lookup(first).err(), Some(lsim_status::StaleHandle));
         remove(next).unwrap();
-    }
-
-    #[test]
-    fn a_freed_region_leaves_nothing_but_an_empty_entry_in_the_cache() {
-        let h = insert(crate::api::build_region_for_tests(lambdasim::RegionConfig::default())).unwrap();
-        assert_eq!(with_region(h, |r| Ok(r.now().as_micros())), Ok(0));
-        remove(h).unwrap();
-        let cached = cache_take(h.addr()).expect("the call above remembered the region");
-        assert!(cached.lock().unwrap().region.is_none(), "the freed region's memory is still held");
-        cache_put(h.addr(), cached);
-        assert_eq!(with_region(h, |_| Ok(())).err(), Some(lsim_status::StaleHandle));
-        assert!(cache_take(h.addr()).is_none(), "a stale answer forgets the entry");
     }
 
     #[test]

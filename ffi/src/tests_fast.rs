@@ -1,7 +1,7 @@
 //! The flat entry points (`lsim_invoke_flat`, `lsim_invoke_for_flat`,
-//! `lsim_finish_flat`) and the per-thread region cache behind every region
-//! call: NULL, freed, made-up, foreign and wrong-region handles are refused
-//! whether or not the thread used the region before.
+//! `lsim_finish_flat`): same answers as the struct-taking calls; NULL,
+//! freed (here or on another thread), made-up, foreign and wrong-region
+//! handles are refused, also right after the thread used the region.
 
 use super::*;
 use crate::registry::{KIND_SIM_RESULT, Registry, with_region};
@@ -163,18 +163,18 @@ fn flat_calls_refuse_bad_arguments_before_anything_happens() {
     assert_eq!((lsim_region_free(r), lsim_region_free(other)), (S::Ok, S::Ok));
 }
 
-/// A region this thread used (so cached) is stale once freed, here or on
-/// another thread, for the flat and the struct calls alike; made-up and
-/// foreign handles are refused too.
+/// A region this thread just used is stale once freed, here or on another
+/// thread, for the flat and the struct calls alike; made-up and foreign
+/// handles are refused too.
 #[test]
 fn freed_made_up_and_foreign_regions_are_refused() {
     let r = region();
     let f = create(r);
-    assert!(invoke_for_flat(r, 0, f, 0).is_ok(), "caches the region on this thread");
+    assert!(invoke_for_flat(r, 0, f, 0).is_ok());
     let other_thread = r.addr();
     std::thread::spawn(move || {
         let r: *mut lsim_region = std::ptr::without_provenance_mut(other_thread);
-        assert_eq!(lsim_advance(r, 1), S::Ok, "caches it there too");
+        assert_eq!(lsim_advance(r, 1), S::Ok);
         assert_eq!(lsim_region_free(r), S::Ok);
         assert_eq!(lsim_advance(r, 2), S::StaleHandle);
     })
@@ -193,10 +193,10 @@ fn freed_made_up_and_foreign_regions_are_refused() {
     results.remove(foreign).unwrap();
 }
 
-/// A region poisoned while cached answers POISONED; freed afterwards, it is
-/// stale (not poisoned), like any freed region.
+/// A poisoned region answers POISONED to the flat calls; freed afterwards,
+/// it is stale (not poisoned), like any freed region.
 #[test]
-fn a_cached_region_poisoned_then_freed_is_stale() {
+fn a_poisoned_region_then_freed_is_stale() {
     let r = region();
     let f = create(r);
     assert!(invoke_flat(r, 0, f).is_ok());
@@ -208,9 +208,8 @@ fn a_cached_region_poisoned_then_freed_is_stale() {
     assert_eq!(lsim_advance(r, 1), S::StaleHandle);
 }
 
-/// More regions than the cache remembers, used in turn from one thread:
-/// each call reaches its own region (the answers carry its tag), and each
-/// is stale once freed.
+/// Many regions used in turn from one thread: each call reaches its own
+/// region (the answers carry its tag), and each is stale once freed.
 #[test]
 fn many_regions_in_turn_on_one_thread() {
     let regions: Vec<(*mut lsim_region, lsim_function)> = (0..11)
@@ -247,10 +246,10 @@ fn many_regions_in_turn_on_one_thread() {
     }
 }
 
-/// Threads sharing one region through the cache: every call is counted
-/// once and the region stays consistent.
+/// Threads sharing one region through the flat calls: every call is
+/// counted once and the region stays consistent.
 #[test]
-fn threads_share_a_cached_region() {
+fn threads_share_a_region_through_flat_calls() {
     let config = lsim_region_config { request_rate_per_limit: 0, ..lsim_region_config::defaults() };
     let mut r = null_mut();
     // SAFETY: valid pointers.
