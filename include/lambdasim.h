@@ -2067,6 +2067,28 @@ lsim_status lsim_invoke_for_flat(struct lsim_region *region, uint64_t now_us, ui
 lsim_status lsim_finish_flat(struct lsim_region *region, uint64_t now_us, uint32_t env_index, uint32_t env_generation, uint32_t env_region_tag, uint32_t seq, uint32_t outcome, struct lsim_finish_result *out);
 
 /**
+ * `lsim_invoke_with_init` with the function handle's three fields.
+ *
+ * # Errors
+ * As `lsim_invoke_with_init`.
+ *
+ * # Safety
+ * As `lsim_invoke_flat`.
+ */
+lsim_status lsim_invoke_with_init_flat(struct lsim_region *region, uint64_t now_us, uint32_t function_index, uint32_t function_generation, uint32_t function_region_tag, uint64_t init_us, struct lsim_invoke_result *out);
+
+/**
+ * `lsim_invoke_for_with_init` with the function handle's three fields.
+ *
+ * # Errors
+ * As `lsim_invoke_for_with_init`.
+ *
+ * # Safety
+ * As `lsim_invoke_flat`.
+ */
+lsim_status lsim_invoke_for_with_init_flat(struct lsim_region *region, uint64_t now_us, uint32_t function_index, uint32_t function_generation, uint32_t function_region_tag, uint64_t handler_us, uint32_t outcome, uint64_t init_us, struct lsim_invoke_result *out);
+
+/**
  * Fills `*out` with the default invocation usage (x86_64, 128 MB, 512 MB
  * ephemeral, on-demand, 1 ms granularity, no requests) and sets
  * `out->struct_size`.

@@ -1817,6 +1817,7 @@ static void test_invoke_for_errors(void) {
 }
 
 static void test_flat_calls(void);
+static void test_flat_with_init_calls(void);
 
 int main(void) {
     test_first_region_handle_is_not_guessable(); /* first: it needs the process's first region */
@@ -1859,6 +1860,7 @@ int main(void) {
     test_invoke_for();
     test_invoke_for_errors();
     test_flat_calls();
+    test_flat_with_init_calls();
     printf("%u passed, %u failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
@@ -1934,5 +1936,47 @@ static void test_flat_calls(void) {
                      LSIM_STATUS_STALE_HANDLE);
     }
     CHECK(ir.ready_at_us == 0x5A5A5A5A5A5A5A5Au);
+    CHECK_OK(lsim_region_free(other));
+}
+
+/* The _with_init_flat forms: the request's init duration on a cold start;
+ * NULL, unknown outcomes, wrong-region, freed and made-up handles refused. */
+static void test_flat_with_init_calls(void) {
+    lsim_function_config fc = function_config();
+    lsim_region *r = new_region();
+    lsim_region *other = new_region();
+    lsim_function f = new_function(r, 0, &fc);
+    lsim_function g = new_function(other, 0, &fc);
+    lsim_invoke_result ir;
+    uint64_t create_us = COLD_US - 250000u; /* create + download, without init */
+
+    CHECK_OK(lsim_invoke_with_init_flat(r, 0, f.index, f.generation, f.region_tag, 1000, &ir));
+    CHECK(ir.start_kind == LSIM_START_KIND_FULL_COLD && ir.init_us == create_us + 1000);
+    CHECK_OK(lsim_invoke_for_with_init_flat(r, 0, f.index, f.generation, f.region_tag, 5, LSIM_OUTCOME_SUCCESS, 2000,
+                                            &ir));
+    CHECK(ir.start_kind == LSIM_START_KIND_FULL_COLD && ir.init_us == create_us + 2000);
+
+    memset(&ir, 0x5A, sizeof ir);
+    CHECK_STATUS(lsim_invoke_with_init_flat(NULL, 1, f.index, f.generation, f.region_tag, 1, &ir),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_with_init_flat(r, 1, f.index, f.generation, f.region_tag, 1, NULL),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for_with_init_flat(NULL, 1, f.index, f.generation, f.region_tag, 1, 0, 1, &ir),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for_with_init_flat(r, 1, f.index, f.generation, f.region_tag, 1, 0, 1, NULL),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for_with_init_flat(r, 1, f.index, f.generation, f.region_tag, 1, 4, 1, &ir),
+                 LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(lsim_invoke_with_init_flat(r, 1, g.index, g.generation, g.region_tag, 1, &ir),
+                 LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_invoke_for_with_init_flat(r, 1, f.index, f.generation, 0, 1, 0, 1, &ir),
+                 LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_OK(lsim_region_free(r));
+    lsim_region *bogus = (lsim_region *)(uintptr_t)0x7ffff1;
+    CHECK_STATUS(lsim_invoke_with_init_flat(r, 1, f.index, f.generation, f.region_tag, 1, &ir),
+                 LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_invoke_for_with_init_flat(bogus, 1, f.index, f.generation, f.region_tag, 1, 0, 1, &ir),
+                 LSIM_STATUS_STALE_HANDLE);
+    CHECK(ir.ready_at_us == 0x5A5A5A5A5A5A5A5Au); /* never written on error */
     CHECK_OK(lsim_region_free(other));
 }

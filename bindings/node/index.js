@@ -570,8 +570,8 @@ const C = (() => {
     invoke_flat: f('lsim_invoke_flat', u32, [RegionPtr, u64, u32, u32, u32, 'void *']),
     invoke_for_flat: f('lsim_invoke_for_flat', u32, [RegionPtr, u64, u32, u32, u32, u64, u32, 'void *']),
     finish_flat: f('lsim_finish_flat', u32, [RegionPtr, u64, u32, u32, u32, u32, u32, 'void *']),
-    invoke_with_init_raw: f('lsim_invoke_with_init', u32, [RegionPtr, u64, FunctionT, u64, 'void *']),
-    invoke_for_with_init_raw: f('lsim_invoke_for_with_init', u32, [RegionPtr, u64, FunctionT, u64, u32, u64, 'void *']),
+    invoke_with_init_flat: f('lsim_invoke_with_init_flat', u32, [RegionPtr, u64, u32, u32, u32, u64, 'void *']),
+    invoke_for_with_init_flat: f('lsim_invoke_for_with_init_flat', u32, [RegionPtr, u64, u32, u32, u32, u64, u32, u64, 'void *']),
   };
 })();
 
@@ -1257,9 +1257,9 @@ class Region {
   invokeWithInit(nowUs, fn, initUs) {
     const r = this.#handle('invokeWithInit');
     const now = microsArg(nowUs, 'nowUs');
-    const f = this.#fn(fn, 'invokeWithInit');
+    const f = this.#checkedFn(fn, 'invokeWithInit');
     const init = microsArg(initUs, 'initUs');
-    check(C.invoke_with_init_raw(r, now, f, init, SCRATCH_INVOKE), 'Region.invokeWithInit');
+    check(C.invoke_with_init_flat(r, now, f.index, f.generation, f.regionTag ?? 0, init, SCRATCH_INVOKE), 'Region.invokeWithInit');
     return invokeAnswer(SCRATCH_INVOKE);
   }
 
@@ -1292,7 +1292,10 @@ class Region {
       check(C.invoke_for_flat(r, now, f.index, f.generation, f.regionTag ?? 0, duration, outcome, SCRATCH_INVOKE), 'Region.invokeFor');
     } else {
       const init = microsArg(o.initUs, 'initUs');
-      check(C.invoke_for_with_init_raw(r, now, cHandle(f), duration, outcome, init, SCRATCH_INVOKE), 'Region.invokeFor');
+      check(
+        C.invoke_for_with_init_flat(r, now, f.index, f.generation, f.regionTag ?? 0, duration, outcome, init, SCRATCH_INVOKE),
+        'Region.invokeFor',
+      );
     }
     return invokeAnswer(SCRATCH_INVOKE);
   }

@@ -1,7 +1,8 @@
 //! The invoke and finish entry points with their function or invocation
 //! handle passed as its fields (plain integers) instead of a struct by
 //! value. Same answers, errors and checks as `lsim_invoke`,
-//! `lsim_invoke_for` and `lsim_finish`; they exist for foreign-function
+//! `lsim_invoke_with_init`, `lsim_invoke_for`, `lsim_invoke_for_with_init`
+//! and `lsim_finish`; they exist for foreign-function
 //! layers that pass integers and pointers cheaply but convert a struct
 //! passed by value at a cost far above the call itself (Node's koffi:
 //! several microseconds per struct). C and Go callers gain nothing from them.
@@ -10,7 +11,7 @@
 //! core's invoke and finish keep a single call site each and stay inlined
 //! into those (a second caller made the optimizer outline them: +8 ns a call).
 
-use crate::api::{lsim_finish, lsim_invoke, lsim_invoke_for};
+use crate::api::{lsim_finish, lsim_invoke, lsim_invoke_for, lsim_invoke_for_with_init, lsim_invoke_with_init};
 use crate::registry::lsim_region;
 use crate::status::lsim_status;
 use crate::types::{lsim_env, lsim_finish_result, lsim_function, lsim_invocation, lsim_invoke_result};
@@ -92,4 +93,50 @@ pub unsafe extern "C" fn lsim_finish_flat(
     let invocation = lsim_invocation { env, seq };
     // SAFETY: the caller's contract on `out` is `lsim_finish`'s.
     unsafe { lsim_finish(region, now_us, invocation, outcome, out) }
+}
+
+/// `lsim_invoke_with_init` with the function handle's three fields.
+///
+/// # Errors
+/// As `lsim_invoke_with_init`.
+///
+/// # Safety
+/// As `lsim_invoke_flat`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_invoke_with_init_flat(
+    region: *mut lsim_region,
+    now_us: u64,
+    function_index: u32,
+    function_generation: u32,
+    function_region_tag: u32,
+    init_us: u64,
+    out: *mut lsim_invoke_result,
+) -> lsim_status {
+    let f = function(function_index, function_generation, function_region_tag);
+    // SAFETY: the caller's contract on `out` is `lsim_invoke_with_init`'s.
+    unsafe { lsim_invoke_with_init(region, now_us, f, init_us, out) }
+}
+
+/// `lsim_invoke_for_with_init` with the function handle's three fields.
+///
+/// # Errors
+/// As `lsim_invoke_for_with_init`.
+///
+/// # Safety
+/// As `lsim_invoke_flat`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lsim_invoke_for_with_init_flat(
+    region: *mut lsim_region,
+    now_us: u64,
+    function_index: u32,
+    function_generation: u32,
+    function_region_tag: u32,
+    handler_us: u64,
+    outcome: u32,
+    init_us: u64,
+    out: *mut lsim_invoke_result,
+) -> lsim_status {
+    let f = function(function_index, function_generation, function_region_tag);
+    // SAFETY: the caller's contract on `out` is `lsim_invoke_for_with_init`'s.
+    unsafe { lsim_invoke_for_with_init(region, now_us, f, handler_us, outcome, init_us, out) }
 }

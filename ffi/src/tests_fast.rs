@@ -278,3 +278,59 @@ fn threads_share_a_region_through_flat_calls() {
     assert_eq!(lsim_region_check(r), S::Ok);
     assert_eq!(lsim_region_free(r), S::Ok);
 }
+
+/// The `_with_init_flat` calls answer what their struct-taking twins answer,
+/// and refuse NULL, unknown outcomes and wrong-region handles.
+#[test]
+fn with_init_flat_calls_answer_like_the_struct_calls() {
+    let (a, b) = (region(), region());
+    let (fa, fb) = (create(a), create(b));
+    let untag = |mut r: lsim_invoke_result| {
+        r.env.region_tag = 0;
+        r.invocation.env.region_tag = 0;
+        r
+    };
+    let (mut x, mut y) = (lsim_invoke_result::default(), UNTOUCHED);
+    // SAFETY: every out-pointer is a valid local or NULL (refused with a status).
+    unsafe {
+        assert_eq!(lsim_invoke_with_init(a, 0, fa, 1_000, &mut x), S::Ok);
+        assert_eq!(lsim_invoke_with_init_flat(b, 0, fb.index, fb.generation, fb.region_tag, 1_000, &mut y), S::Ok);
+        assert_eq!(untag(x), untag(y));
+        assert_eq!(lsim_invoke_for_with_init(a, 10, fa, 7, LSIM_OUTCOME_CRASH, 2_000, &mut x), S::Ok);
+        let st = lsim_invoke_for_with_init_flat(b, 10, fb.index, fb.generation, fb.region_tag, 7, 3, 2_000, &mut y);
+        assert_eq!(st, S::Ok);
+        assert_eq!(untag(x), untag(y));
+        assert_eq!(y.init_us, x.init_us);
+        let before = y;
+        let bad = [
+            lsim_invoke_with_init_flat(b, 20, fb.index, fb.generation, fb.region_tag, 1, null_mut()),
+            lsim_invoke_with_init_flat(null_mut(), 20, fb.index, fb.generation, fb.region_tag, 1, &mut y),
+            lsim_invoke_with_init_flat(b, 20, fa.index, fa.generation, fa.region_tag, 1, &mut y),
+            lsim_invoke_for_with_init_flat(b, 20, fb.index, fb.generation, fb.region_tag, 1, 4, 1, &mut y),
+            lsim_invoke_for_with_init_flat(b, 20, fb.index, fb.generation, 0, 1, 0, 1, &mut y),
+            lsim_invoke_for_with_init_flat(b, 20, fb.index, fb.generation, fb.region_tag, 1, 0, 1, null_mut()),
+        ];
+        assert_eq!(
+            bad,
+            [
+                S::NullPointer,
+                S::NullPointer,
+                S::UnknownFunction,
+                S::InvalidArgument,
+                S::UnknownFunction,
+                S::NullPointer
+            ]
+        );
+        assert_eq!(y, before, "a refused call wrote the out-parameter");
+    }
+    assert_eq!((now(b), requests(b)), (10, 2));
+    assert_eq!(lsim_region_free(a), S::Ok);
+    assert_eq!(lsim_region_free(b), S::Ok);
+    for h in [a, b] {
+        let mut out = UNTOUCHED;
+        // SAFETY: valid out-pointer.
+        let st =
+            unsafe { lsim_invoke_for_with_init_flat(h, 30, fb.index, fb.generation, fb.region_tag, 1, 0, 1, &mut out) };
+        assert_eq!(st, S::StaleHandle);
+    }
+}
