@@ -2035,6 +2035,68 @@ lsim_status lsim_region_check(const struct lsim_region *region);
 lsim_status lsim_region_check_message(const struct lsim_region *region, char *buf, size_t buf_len, size_t *out_len);
 
 /**
+ * `lsim_invoke` with the function handle's three fields. This and the
+ * other `_flat` calls are for foreign-function layers that pass integers
+ * and pointers cheaply but convert a struct passed by value at a cost far
+ * above the call (Node's koffi: microseconds); from C or Go, call
+ * `lsim_invoke`.
+ *
+ * # Errors
+ * As `lsim_invoke`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_invoke_result`.
+ */
+lsim_status lsim_invoke_flat(struct lsim_region *region, uint64_t now_us, uint32_t function_index, uint32_t function_generation, uint32_t function_region_tag, struct lsim_invoke_result *out);
+
+/**
+ * `lsim_invoke_for` with the function handle's three fields: the region
+ * ends the invocation itself `handler_us` after the handler starts, with
+ * `outcome` (`LSIM_OUTCOME_*`), or at the function's timeout.
+ *
+ * # Errors
+ * As `lsim_invoke_for` (an unknown outcome changes nothing).
+ *
+ * # Safety
+ * As `lsim_invoke_flat`.
+ */
+lsim_status lsim_invoke_for_flat(struct lsim_region *region, uint64_t now_us, uint32_t function_index, uint32_t function_generation, uint32_t function_region_tag, uint64_t handler_us, uint32_t outcome, struct lsim_invoke_result *out);
+
+/**
+ * `lsim_finish` with the invocation handle's four fields (its
+ * environment's index, generation and region tag, and its sequence number).
+ *
+ * # Errors
+ * As `lsim_finish`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_finish_result`.
+ */
+lsim_status lsim_finish_flat(struct lsim_region *region, uint64_t now_us, uint32_t env_index, uint32_t env_generation, uint32_t env_region_tag, uint32_t seq, uint32_t outcome, struct lsim_finish_result *out);
+
+/**
+ * `lsim_invoke_with_init` with the function handle's three fields.
+ *
+ * # Errors
+ * As `lsim_invoke_with_init`.
+ *
+ * # Safety
+ * As `lsim_invoke_flat`.
+ */
+lsim_status lsim_invoke_with_init_flat(struct lsim_region *region, uint64_t now_us, uint32_t function_index, uint32_t function_generation, uint32_t function_region_tag, uint64_t init_us, struct lsim_invoke_result *out);
+
+/**
+ * `lsim_invoke_for_with_init` with the function handle's three fields.
+ *
+ * # Errors
+ * As `lsim_invoke_for_with_init`.
+ *
+ * # Safety
+ * As `lsim_invoke_flat`.
+ */
+lsim_status lsim_invoke_for_with_init_flat(struct lsim_region *region, uint64_t now_us, uint32_t function_index, uint32_t function_generation, uint32_t function_region_tag, uint64_t handler_us, uint32_t outcome, uint64_t init_us, struct lsim_invoke_result *out);
+
+/**
  * Fills `*out` with the default invocation usage (x86_64, 128 MB, 512 MB
  * ephemeral, on-demand, 1 ms granularity, no requests) and sets
  * `out->struct_size`.

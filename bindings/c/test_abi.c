@@ -1842,6 +1842,9 @@ static void test_invoke_for_errors(void) {
     CHECK(ir.ready_at_us == 0x5A5A5A5A5A5A5A5Au);
 }
 
+static void test_flat_calls(void);
+static void test_flat_with_init_calls(void);
+
 int main(void) {
     test_first_region_handle_is_not_guessable(); /* first: it needs the process's first region */
     test_versions();
@@ -1883,6 +1886,124 @@ int main(void) {
     test_get_config();
     test_invoke_for();
     test_invoke_for_errors();
+    test_flat_calls();
+    test_flat_with_init_calls();
     printf("%u passed, %u failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
+}
+
+/* ---- flat invoke / finish (handles as their fields) --------------------- */
+
+/* lsim_invoke_flat, lsim_invoke_for_flat and lsim_finish_flat answer what
+ * lsim_invoke, lsim_invoke_for and lsim_finish answer, and refuse NULL,
+ * freed, made-up and wrong-region handles before anything happens. */
+static void test_flat_calls(void) {
+    lsim_function_config fc = function_config();
+    lsim_region *r = new_region();
+    lsim_region *other = new_region();
+    lsim_function f = new_function(r, 0, &fc);
+    lsim_function g = new_function(other, 0, &fc);
+    lsim_invoke_result ir, ir2;
+    lsim_finish_result fr;
+    lsim_stats stats;
+    uint64_t now = 7;
+
+    /* A cold start, finished; then a warm invoke_for on the same environment. */
+    CHECK_OK(lsim_invoke_flat(r, 0, f.index, f.generation, f.region_tag, &ir));
+    CHECK(ir.throttled == 0 && ir.start_kind == LSIM_START_KIND_FULL_COLD && ir.ready_at_us == COLD_US);
+    lsim_invocation inv = ir.invocation;
+    CHECK_OK(lsim_finish_flat(r, COLD_US + 10, inv.env.index, inv.env.generation, inv.env.region_tag, inv.seq,
+                              LSIM_OUTCOME_SUCCESS, &fr));
+    CHECK(fr.duration_us == 10 && fr.env_kept == 1 && fr.function.index == f.index);
+    CHECK(fr.function.region_tag == f.region_tag && same_env(fr.env, ir.env));
+    CHECK_OK(lsim_invoke_for_flat(r, COLD_US + 20, f.index, f.generation, f.region_tag, 5, LSIM_OUTCOME_SUCCESS, &ir2));
+    CHECK(ir2.start_kind == LSIM_START_KIND_WARM && same_env(ir2.env, ir.env) && ir2.ready_at_us == COLD_US + 20);
+    CHECK_OK(lsim_advance(r, COLD_US + 25));
+    CHECK(busy_of(r, f) == 0); /* ended by itself */
+
+    /* NULL pointers. */
+    memset(&ir, 0x5A, sizeof ir);
+    memset(&fr, 0x5A, sizeof fr);
+    CHECK_STATUS(lsim_invoke_flat(NULL, 100, f.index, f.generation, f.region_tag, &ir), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_flat(r, 100, f.index, f.generation, f.region_tag, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for_flat(NULL, 100, f.index, f.generation, f.region_tag, 1, 0, &ir),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for_flat(r, 100, f.index, f.generation, f.region_tag, 1, 0, NULL),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_finish_flat(NULL, 100, 0, 0, 0, 1, 0, &fr), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_finish_flat(r, 100, 0, 0, 0, 1, 0, NULL), LSIM_STATUS_NULL_POINTER);
+
+    /* Unknown outcomes and handles of another region (or with no tag). */
+    uint64_t t = COLD_US + 100;
+    CHECK_STATUS(lsim_invoke_for_flat(r, t, f.index, f.generation, f.region_tag, 1, 4, &ir),
+                 LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(lsim_finish_flat(r, t, inv.env.index, inv.env.generation, inv.env.region_tag, inv.seq, 99, &fr),
+                 LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(lsim_invoke_flat(r, t, g.index, g.generation, g.region_tag, &ir), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_invoke_for_flat(r, t, f.index, f.generation, 0, 1, 0, &ir), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_finish_flat(r, t, inv.env.index, inv.env.generation, g.region_tag, ir2.invocation.seq, 0, &fr),
+                 LSIM_STATUS_UNKNOWN_INVOCATION);
+    CHECK(ir.ready_at_us == 0x5A5A5A5A5A5A5A5Au && fr.duration_us == 0x5A5A5A5A5A5A5A5Au); /* not written */
+    CHECK_OK(lsim_region_now(r, &now));
+    CHECK(now == COLD_US + 25); /* refused calls did not move the clock */
+    CHECK_OK(lsim_region_stats(r, &stats));
+    CHECK(stats.requests == 2);
+    CHECK_REGION(r);
+
+    /* Freed (after use on this thread), made-up and other-kind handles. */
+    CHECK_OK(lsim_region_free(r));
+    lsim_region *bogus = (lsim_region *)(uintptr_t)0x7ffff1;
+    lsim_region *other_kind = (lsim_region *)(uintptr_t)((1u << 22) | (1u << 21) | 1u);
+    lsim_region *bad[] = {r, bogus, other_kind};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_STATUS(lsim_invoke_flat(bad[i], t, f.index, f.generation, f.region_tag, &ir), LSIM_STATUS_STALE_HANDLE);
+        CHECK_STATUS(lsim_invoke_for_flat(bad[i], t, f.index, f.generation, f.region_tag, 1, 0, &ir),
+                     LSIM_STATUS_STALE_HANDLE);
+        CHECK_STATUS(lsim_finish_flat(bad[i], t, inv.env.index, inv.env.generation, inv.env.region_tag, inv.seq, 0, &fr),
+                     LSIM_STATUS_STALE_HANDLE);
+    }
+    CHECK(ir.ready_at_us == 0x5A5A5A5A5A5A5A5Au);
+    CHECK_OK(lsim_region_free(other));
+}
+
+/* The _with_init_flat forms: the request's init duration on a cold start;
+ * NULL, unknown outcomes, wrong-region, freed and made-up handles refused. */
+static void test_flat_with_init_calls(void) {
+    lsim_function_config fc = function_config();
+    lsim_region *r = new_region();
+    lsim_region *other = new_region();
+    lsim_function f = new_function(r, 0, &fc);
+    lsim_function g = new_function(other, 0, &fc);
+    lsim_invoke_result ir;
+    uint64_t create_us = COLD_US - 250000u; /* create + download, without init */
+
+    CHECK_OK(lsim_invoke_with_init_flat(r, 0, f.index, f.generation, f.region_tag, 1000, &ir));
+    CHECK(ir.start_kind == LSIM_START_KIND_FULL_COLD && ir.init_us == create_us + 1000);
+    CHECK_OK(lsim_invoke_for_with_init_flat(r, 0, f.index, f.generation, f.region_tag, 5, LSIM_OUTCOME_SUCCESS, 2000,
+                                            &ir));
+    CHECK(ir.start_kind == LSIM_START_KIND_FULL_COLD && ir.init_us == create_us + 2000);
+
+    memset(&ir, 0x5A, sizeof ir);
+    CHECK_STATUS(lsim_invoke_with_init_flat(NULL, 1, f.index, f.generation, f.region_tag, 1, &ir),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_with_init_flat(r, 1, f.index, f.generation, f.region_tag, 1, NULL),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for_with_init_flat(NULL, 1, f.index, f.generation, f.region_tag, 1, 0, 1, &ir),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for_with_init_flat(r, 1, f.index, f.generation, f.region_tag, 1, 0, 1, NULL),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_invoke_for_with_init_flat(r, 1, f.index, f.generation, f.region_tag, 1, 4, 1, &ir),
+                 LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(lsim_invoke_with_init_flat(r, 1, g.index, g.generation, g.region_tag, 1, &ir),
+                 LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_invoke_for_with_init_flat(r, 1, f.index, f.generation, 0, 1, 0, 1, &ir),
+                 LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_OK(lsim_region_free(r));
+    lsim_region *bogus = (lsim_region *)(uintptr_t)0x7ffff1;
+    CHECK_STATUS(lsim_invoke_with_init_flat(r, 1, f.index, f.generation, f.region_tag, 1, &ir),
+                 LSIM_STATUS_STALE_HANDLE);
+    CHECK_STATUS(lsim_invoke_for_with_init_flat(bogus, 1, f.index, f.generation, f.region_tag, 1, 0, 1, &ir),
+                 LSIM_STATUS_STALE_HANDLE);
+    CHECK(ir.ready_at_us == 0x5A5A5A5A5A5A5A5Au); /* never written on error */
+    CHECK_OK(lsim_region_free(other));
 }

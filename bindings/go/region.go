@@ -2,6 +2,26 @@ package lambdasim
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../include
+// The per-call entry points keep no pointer they are given and never call
+// back into Go: saying so lets their out-parameters live on the Go stack
+// (no allocation per call) and skips cgo's callback bookkeeping.
+#cgo noescape lsim_invoke
+#cgo nocallback lsim_invoke
+#cgo noescape lsim_invoke_with_init
+#cgo nocallback lsim_invoke_with_init
+#cgo noescape lsim_invoke_for
+#cgo nocallback lsim_invoke_for
+#cgo noescape lsim_invoke_for_with_init
+#cgo nocallback lsim_invoke_for_with_init
+#cgo noescape lsim_finish
+#cgo nocallback lsim_finish
+#cgo nocallback lsim_advance
+#cgo noescape lsim_next_deadline
+#cgo nocallback lsim_next_deadline
+#cgo noescape lsim_region_now
+#cgo nocallback lsim_region_now
+#cgo noescape lsim_function_busy
+#cgo nocallback lsim_function_busy
 #include <stdlib.h>
 #include "lambdasim.h"
 */
@@ -61,14 +81,23 @@ func (r *Region) Close() error {
 }
 
 // call runs f with the live handle under the read lock; a closed or nil
-// Region gives ErrClosed without calling C.
+// Region gives ErrClosed without calling C. It is owned.call with the
+// closed error made only when needed: boxing it on every call cost an
+// allocation per call.
 func (r *Region) call(op string, f func(h *C.lsim_region) C.lsim_status) error {
 	if r == nil {
 		return closedError(op)
 	}
-	err := r.own.call(op, closedError(op), f)
+	r.own.mu.RLock()
+	h := r.own.h
+	if h == nil {
+		r.own.mu.RUnlock()
+		return closedError(op)
+	}
+	st := f(h)
+	r.own.mu.RUnlock()
 	runtime.KeepAlive(r)
-	return err
+	return statusError(op, st)
 }
 
 // CreateFunction creates a function at nowUs. Provisioned concurrency in

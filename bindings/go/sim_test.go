@@ -358,7 +358,7 @@ func TestInvalidScenarios(t *testing.T) {
 	if err := lambdasim.CheckScenario(smallScenario); err != nil {
 		t.Errorf("a valid scenario: %v", err)
 	}
-	// TOML read as JSON; invalid UTF-8; a long message past the first buffer.
+	// TOML read as JSON; invalid UTF-8; a long input quoted in 80 characters.
 	_, err = lambdasim.RunScenario(smallScenario, lambdasim.RunOptions{Format: lambdasim.FormatJSON})
 	if !errors.As(err, &e) || !strings.HasPrefix(e.Detail, "(scenario):2:1: expected value") {
 		t.Errorf("TOML as JSON: %v", err)
@@ -369,8 +369,9 @@ func TestInvalidScenarios(t *testing.T) {
 	}
 	long := "[[functions]]\nname = \"" + strings.Repeat("x", 3000) + "\"\n" + strings.Repeat("\n", 3) + "memory_mb = 1\nworkload = { type = \"idle\" }\nhandler = { type = \"fixed\", ms = 1 }\n"
 	err = lambdasim.CheckScenario(long)
-	if !errors.As(err, &e) || !strings.Contains(e.Detail, strings.Repeat("x", 3000)) || !strings.Contains(e.Detail, "memory_mb") {
-		t.Errorf("long message: %.200v", err)
+	quoted := "function \"" + strings.Repeat("x", 80) + "…\""
+	if !errors.As(err, &e) || !strings.Contains(e.Detail, quoted) || !strings.Contains(e.Detail, "memory_mb") || len(e.Detail) > 400 {
+		t.Errorf("long input: %.300v", err)
 	}
 	if err := lambdasim.CheckScenario(""); !errors.Is(err, lambdasim.ErrInvalidScenario) {
 		t.Errorf("empty text: %v", err)

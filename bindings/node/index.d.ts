@@ -363,6 +363,37 @@ export interface Throttled {
 /** The answer of `invoke`: check `throttled` first. */
 export type InvokeResult = Started | Throttled;
 
+/**
+ * A reusable out-parameter of `Region.invokeForInto` / `invokeInto`: one
+ * C invoke result in a typed array, decoded only when a field is read, so
+ * a call makes no object. `env` and `invocation` make a new frozen handle
+ * per read. Values are those of the last call that succeeded with this view
+ * (all zero before the first); a call that throws leaves them as they were.
+ */
+export class InvokeResultView {
+  constructor();
+  /** True: throttled (only `reason` / `reasonCode` mean anything). */
+  readonly throttled: boolean;
+  /** The `ThrottleReason` code of a throttle (0 otherwise). */
+  readonly reasonCode: number;
+  /** The throttle reason's name, or null when started. */
+  readonly reason: ThrottleReasonName | null;
+  /** The `StartKind` code. */
+  readonly startKind: number;
+  /** The start kind's name. */
+  readonly start: StartKindName;
+  readonly onProvisioned: boolean;
+  readonly initUs: Micros;
+  readonly readyAtUs: Micros;
+  readonly suppressedInitUs: Micros;
+  /** The environment's handle (a new object per read). */
+  readonly env: EnvHandle;
+  /** The invocation's handle, for `finish` (a new object per read). */
+  readonly invocation: InvocationHandle;
+  /** The same object `invoke` / `invokeFor` would have answered. */
+  toObject(): InvokeResult;
+}
+
 /** What a request's handler does once it runs (`Region.invokeFor`). */
 export interface Handler {
   /** How long the handler runs from its start (after any init), µs. */
@@ -540,6 +571,15 @@ export class Region {
    * before the end ends it early; after it, UNKNOWN_INVOCATION.
    */
   invokeFor(nowUs: Micros, fn: FunctionHandle, handler: Handler, options?: InvokeForOptions): InvokeResult;
+  /**
+   * The fast `invokeFor` for drivers calling it millions of times: the
+   * handler as `durationUs` and `outcome` (a code of `Outcome` or its name),
+   * the answer written into `out` (reused; decoded when read). Returns `out`.
+   * Arguments are checked like `invokeFor`'s, before anything is called.
+   */
+  invokeForInto(nowUs: Micros, fn: FunctionHandle, durationUs: Micros, outcome: OutcomeName | number, out: InvokeResultView): InvokeResultView;
+  /** The fast `invoke`: the answer written into `out`, as `invokeForInto`. Returns `out`. */
+  invokeInto(nowUs: Micros, fn: FunctionHandle, out: InvokeResultView): InvokeResultView;
   /**
    * Starts a new on-demand environment without an invocation (pre-warming):
    * created and initialized like a full cold start, then idle; it needs a

@@ -516,6 +516,15 @@ const C = (() => {
     sim_result_bill: f('lsim_sim_result_bill', u32, [SimResultPtr, u32, out(BillT)]),
     sim_result_minutes: f('lsim_sim_result_minutes', u32, [SimResultPtr, 'void *', 'size_t', out('size_t')]),
     sim_result_bucket_minutes: f('lsim_sim_result_bucket_minutes', u32, [SimResultPtr, out(u64)]),
+    // The per-call entry points with handles as plain integers and results
+    // written into a typed array ('void *'): koffi passes both for the cost
+    // of the call itself, while a struct by value or an out-object costs
+    // microseconds of conversion (see "Performance" in README.md).
+    invoke_flat: f('lsim_invoke_flat', u32, [RegionPtr, u64, u32, u32, u32, 'void *']),
+    invoke_for_flat: f('lsim_invoke_for_flat', u32, [RegionPtr, u64, u32, u32, u32, u64, u32, 'void *']),
+    finish_flat: f('lsim_finish_flat', u32, [RegionPtr, u64, u32, u32, u32, u32, u32, 'void *']),
+    invoke_with_init_flat: f('lsim_invoke_with_init_flat', u32, [RegionPtr, u64, u32, u32, u32, u64, 'void *']),
+    invoke_for_with_init_flat: f('lsim_invoke_for_with_init_flat', u32, [RegionPtr, u64, u32, u32, u32, u64, u32, u64, 'void *']),
   };
 })();
 
@@ -637,8 +646,9 @@ function plainObjectArg(v, name) {
 }
 
 function rejectUnknownKeys(obj, allowed, name) {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) throw new TypeError(`lambdasim: unknown ${name} key '${k}' (allowed: ${allowed.join(', ')})`);
+  // for-in over own keys: the same keys as Object.keys without an array per call.
+  for (const k in obj) {
+    if (Object.hasOwn(obj, k) && !allowed.includes(k)) throw new TypeError(`lambdasim: unknown ${name} key '${k}' (allowed: ${allowed.join(', ')})`);
   }
 }
 
@@ -653,6 +663,27 @@ function rejectUnknownKeys(obj, allowed, name) {
 function u64Out(v) {
   if (typeof v === 'bigint') return v <= MAX_SAFE_BIG ? Number(v) : v;
   return Number.isSafeInteger(v) ? v : BigInt(v);
+}
+
+// Results written by the flat entry points into Uint32Arrays: field `i`
+// of a struct is u32 word `i` (u64 fields are two words, low word first on
+// little-endian hosts).
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+const TWO_32 = 4294967296;
+/** Words of `lsim_invoke_result` (72 bytes) and `lsim_finish_result` (40). */
+const INVOKE_WORDS = 18;
+const FINISH_WORDS = 10;
+
+/**
+ * The uint64_t at words `i`, `i + 1` of `a`, by the rule of `u64Out`: a
+ * number when it is a safe integer (high word below 2^21), else a BigInt.
+ */
+function u64At(a, i) {
+  const lo = a[i + LO];
+  const hi = a[i + HI];
+  return hi < 0x200000 ? hi * TWO_32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /**
@@ -827,10 +858,6 @@ function makeFunction(raw) {
   return Object.freeze({ index: raw.index, generation: raw.generation, regionTag: raw.region_tag });
 }
 
-function makeInvocation(raw, env) {
-  return Object.freeze({ env, seq: raw.seq });
-}
-
 function isU32(v) {
   return Number.isInteger(v) && v >= 0 && v <= U32_MAX;
 }
@@ -849,6 +876,128 @@ function isHandle(v) {
 /** The C struct of a function or environment handle already checked by `isHandle`. */
 function cHandle(v) {
   return { index: v.index, generation: v.generation, region_tag: v.regionTag ?? 0 };
+}
+
+// ---------------------------------------------------------------------------
+// Invoke answers from the words of an `lsim_invoke_result`.
+
+/** Scratch out-buffers of the friendly calls (decoded before they return). */
+const SCRATCH_INVOKE = new Uint32Array(INVOKE_WORDS);
+const SCRATCH_FINISH = new Uint32Array(FINISH_WORDS);
+
+/** The answer object of `invoke` / `invokeFor` from the words `a`. */
+function invokeAnswer(a) {
+  if (a[0] !== 0) return throttleAnswer(a[1]);
+  const env = Object.freeze({ index: a[6], generation: a[7], regionTag: a[8] });
+  const invEnv = a[2] === a[6] && a[3] === a[7] && a[4] === a[8] ? env : envAt(a, 2);
+  return {
+    throttled: false,
+    invocation: Object.freeze({ env: invEnv, seq: a[5] }),
+    env,
+    start: startName(a[9]),
+    startKind: a[9],
+    onProvisioned: a[10] === 1,
+    initUs: u64At(a, 12),
+    readyAtUs: u64At(a, 14),
+    suppressedInitUs: u64At(a, 16),
+  };
+}
+
+function throttleAnswer(code) {
+  return { throttled: true, reason: throttleName(code), reasonCode: code };
+}
+
+function envAt(a, i) {
+  return Object.freeze({ index: a[i], generation: a[i + 1], regionTag: a[i + 2] });
+}
+
+function startName(code) {
+  return nameOf(START_KINDS, code, (c) => C.start_kind_str(c));
+}
+
+function throttleName(code) {
+  return nameOf(THROTTLE_REASONS, code, (c) => C.throttle_reason_str(c));
+}
+
+const VIEW_WORDS = Symbol('words');
+
+/**
+ * A reusable out-parameter of `Region.invokeForInto` / `invokeInto`: one
+ * `lsim_invoke_result` in a Uint32Array, decoded only when a field is read.
+ * Reading `env` or `invocation` makes a new handle object each time; the
+ * numeric fields make nothing. Values are those of the last call that
+ * succeeded with this view (all zero before the first).
+ */
+class InvokeResultView {
+  constructor() {
+    this[VIEW_WORDS] = new Uint32Array(INVOKE_WORDS);
+  }
+
+  /** True: throttled (only `reason` / `reasonCode` mean anything). */
+  get throttled() {
+    return this[VIEW_WORDS][0] !== 0;
+  }
+
+  /** The `ThrottleReason` code of a throttle (0 otherwise). */
+  get reasonCode() {
+    return this[VIEW_WORDS][1];
+  }
+
+  /** The throttle reason's name, or null when started. */
+  get reason() {
+    const a = this[VIEW_WORDS];
+    return a[0] !== 0 ? throttleName(a[1]) : null;
+  }
+
+  /** The `StartKind` code. */
+  get startKind() {
+    return this[VIEW_WORDS][9];
+  }
+
+  /** The start kind's name ('Warm', ...). */
+  get start() {
+    return startName(this[VIEW_WORDS][9]);
+  }
+
+  get onProvisioned() {
+    return this[VIEW_WORDS][10] === 1;
+  }
+
+  get initUs() {
+    return u64At(this[VIEW_WORDS], 12);
+  }
+
+  get readyAtUs() {
+    return u64At(this[VIEW_WORDS], 14);
+  }
+
+  get suppressedInitUs() {
+    return u64At(this[VIEW_WORDS], 16);
+  }
+
+  /** The environment's handle (a new frozen object per read). */
+  get env() {
+    return envAt(this[VIEW_WORDS], 6);
+  }
+
+  /** The invocation's handle, for `finish` (a new frozen object per read). */
+  get invocation() {
+    const a = this[VIEW_WORDS];
+    return Object.freeze({ env: envAt(a, 2), seq: a[5] });
+  }
+
+  /** The same object `invoke` / `invokeFor` would have answered. */
+  toObject() {
+    return invokeAnswer(this[VIEW_WORDS]);
+  }
+}
+
+/** The words of an `InvokeResultView` argument (TypeError for anything else). */
+function viewWords(out, op) {
+  if (!(out instanceof InvokeResultView)) {
+    throw new TypeError(`lambdasim: Region.${op}: out must be an InvokeResultView, got ${describe(out)}`);
+  }
+  return out[VIEW_WORDS];
 }
 
 // ---------------------------------------------------------------------------
@@ -955,10 +1104,15 @@ class Region {
   }
 
   #fn(v, op) {
+    return cHandle(this.#checkedFn(v, op));
+  }
+
+  /** `v` once checked to be a function handle (no C struct made). */
+  #checkedFn(v, op) {
     if (!isHandle(v)) {
       throw new TypeError(`lambdasim: Region.${op}: expected a function handle {index, generation, regionTag}, got ${describe(v)}`);
     }
-    return cHandle(v);
+    return v;
   }
 
   #env(v, op) {
@@ -1043,53 +1197,23 @@ class Region {
     check(C.function_delete(r, now, f), 'Region.deleteFunction');
   }
 
-  #invokeResult(res) {
-    if (res.throttled) {
-      const code = res.throttle_reason;
-      return {
-        throttled: true,
-        reason: nameOf(THROTTLE_REASONS, code, (c) => C.throttle_reason_str(c)),
-        reasonCode: code,
-      };
-    }
-    const env = makeEnv(res.env);
-    const e = res.invocation.env;
-    const invEnv =
-      e.index === res.env.index && e.generation === res.env.generation && e.region_tag === res.env.region_tag
-        ? env
-        : makeEnv(e);
-    return {
-      throttled: false,
-      invocation: makeInvocation(res.invocation, invEnv),
-      env,
-      start: nameOf(START_KINDS, res.start_kind, (c) => C.start_kind_str(c)),
-      startKind: res.start_kind,
-      onProvisioned: res.on_provisioned === 1,
-      initUs: u64Out(res.init_us),
-      readyAtUs: u64Out(res.ready_at_us),
-      suppressedInitUs: u64Out(res.suppressed_init_us),
-    };
-  }
-
   /** A synchronous invoke at `nowUs`: started, or a throttle (not an error). */
   invoke(nowUs, fn) {
     const r = this.#handle('invoke');
     const now = microsArg(nowUs, 'nowUs');
-    const f = this.#fn(fn, 'invoke');
-    const res = {};
-    check(C.invoke(r, now, f, res), 'Region.invoke');
-    return this.#invokeResult(res);
+    const f = this.#checkedFn(fn, 'invoke');
+    check(C.invoke_flat(r, now, f.index, f.generation, f.regionTag ?? 0, SCRATCH_INVOKE), 'Region.invoke');
+    return invokeAnswer(SCRATCH_INVOKE);
   }
 
   /** Like `invoke`, with this request's init duration if it cold-starts. */
   invokeWithInit(nowUs, fn, initUs) {
     const r = this.#handle('invokeWithInit');
     const now = microsArg(nowUs, 'nowUs');
-    const f = this.#fn(fn, 'invokeWithInit');
+    const f = this.#checkedFn(fn, 'invokeWithInit');
     const init = microsArg(initUs, 'initUs');
-    const res = {};
-    check(C.invoke_with_init(r, now, f, init, res), 'Region.invokeWithInit');
-    return this.#invokeResult(res);
+    check(C.invoke_with_init_flat(r, now, f.index, f.generation, f.regionTag ?? 0, init, SCRATCH_INVOKE), 'Region.invokeWithInit');
+    return invokeAnswer(SCRATCH_INVOKE);
   }
 
   /**
@@ -1103,24 +1227,60 @@ class Region {
    * early; after it, UNKNOWN_INVOCATION. `options.initUs` replaces the
    * configured init duration if the request cold-starts. Answers like `invoke`.
    */
-  invokeFor(nowUs, fn, handler, options = {}) {
+  invokeFor(nowUs, fn, handler, options = undefined) {
     const r = this.#handle('invokeFor');
     const now = microsArg(nowUs, 'nowUs');
-    const f = this.#fn(fn, 'invokeFor');
+    const f = this.#checkedFn(fn, 'invokeFor');
     const h = plainObjectArg(handler, 'handler');
     rejectUnknownKeys(h, HANDLER_KEYS, 'handler');
     const duration = microsArg(h.durationUs, 'handler.durationUs');
-    const outcome = enumArg(h.outcome ?? 'Success', OUTCOMES, 'handler.outcome');
+    const outcome = h.outcome === undefined || h.outcome === null ? 0 : enumArg(h.outcome, OUTCOMES, 'handler.outcome');
+    if (options === undefined) {
+      check(C.invoke_for_flat(r, now, f.index, f.generation, f.regionTag ?? 0, duration, outcome, SCRATCH_INVOKE), 'Region.invokeFor');
+      return invokeAnswer(SCRATCH_INVOKE);
+    }
     const o = plainObjectArg(options, 'invokeFor options');
     rejectUnknownKeys(o, INVOKE_FOR_OPTION_KEYS, 'invokeFor options');
-    const res = {};
     if (o.initUs === undefined) {
-      check(C.invoke_for(r, now, f, duration, outcome, res), 'Region.invokeFor');
+      check(C.invoke_for_flat(r, now, f.index, f.generation, f.regionTag ?? 0, duration, outcome, SCRATCH_INVOKE), 'Region.invokeFor');
     } else {
       const init = microsArg(o.initUs, 'initUs');
-      check(C.invoke_for_with_init(r, now, f, duration, outcome, init, res), 'Region.invokeFor');
+      check(
+        C.invoke_for_with_init_flat(r, now, f.index, f.generation, f.regionTag ?? 0, duration, outcome, init, SCRATCH_INVOKE),
+        'Region.invokeFor',
+      );
     }
-    return this.#invokeResult(res);
+    return invokeAnswer(SCRATCH_INVOKE);
+  }
+
+  /**
+   * The fast `invokeFor`, for drivers calling it millions of times: the
+   * handler is `durationUs` and `outcome` (a code of `Outcome`, or its name),
+   * and the answer goes into `out`, an `InvokeResultView` the caller reuses,
+   * instead of new objects; its fields are decoded only when read. Returns
+   * `out`. Checks its arguments like `invokeFor` (TypeError / RangeError
+   * before anything is called); a non-OK status throws `LambdasimError` and
+   * leaves `out` as it was.
+   */
+  invokeForInto(nowUs, fn, durationUs, outcome, out) {
+    const r = this.#handle('invokeForInto');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#checkedFn(fn, 'invokeForInto');
+    const duration = microsArg(durationUs, 'durationUs');
+    const o = typeof outcome === 'number' ? u32Arg(outcome, 'outcome') : enumArg(outcome, OUTCOMES, 'outcome');
+    const words = viewWords(out, 'invokeForInto');
+    check(C.invoke_for_flat(r, now, f.index, f.generation, f.regionTag ?? 0, duration, o, words), 'Region.invokeForInto');
+    return out;
+  }
+
+  /** The fast `invoke`: the answer goes into `out` (an `InvokeResultView`), as `invokeForInto`. Returns `out`. */
+  invokeInto(nowUs, fn, out) {
+    const r = this.#handle('invokeInto');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#checkedFn(fn, 'invokeInto');
+    const words = viewWords(out, 'invokeInto');
+    check(C.invoke_flat(r, now, f.index, f.generation, f.regionTag ?? 0, words), 'Region.invokeInto');
+    return out;
   }
 
   /**
@@ -1144,13 +1304,14 @@ class Region {
     const now = microsArg(nowUs, 'nowUs');
     const inv = this.#inv(invocation, 'finish');
     const o = enumArg(outcome, OUTCOMES, 'outcome');
-    const res = {};
-    check(C.finish(r, now, inv, o, res), 'Region.finish');
+    const e = inv.env;
+    check(C.finish_flat(r, now, e.index, e.generation, e.region_tag, inv.seq, o, SCRATCH_FINISH), 'Region.finish');
+    const a = SCRATCH_FINISH;
     return {
-      function: makeFunction(res.function),
-      env: makeEnv(res.env),
-      durationUs: u64Out(res.duration_us),
-      envKept: res.env_kept === 1,
+      function: Object.freeze({ index: a[0], generation: a[1], regionTag: a[2] }),
+      env: Object.freeze({ index: a[3], generation: a[4], regionTag: a[5] }),
+      durationUs: u64At(a, 6),
+      envKept: a[8] === 1,
     };
   }
 
@@ -1896,7 +2057,7 @@ class SimResult {
     const r = this.#handle('bucketMinutes');
     const m = [0];
     check(C.sim_result_bucket_minutes(r, m), 'SimResult.bucketMinutes');
-    return numOrBig(m[0]);
+    return u64Out(m[0]);
   }
 
   /** The per-minute series (the JSON's `minutes`): at most `MAX_MINUTE_POINTS` points of `bucketMinutes` minutes each. */
@@ -2011,6 +2172,7 @@ module.exports = {
   FUNCTION_CAPACITY,
   LIBRARY_PATH,
   Region,
+  InvokeResultView,
   LambdasimError,
   Status,
   ThrottleReason,

@@ -8,6 +8,7 @@ export default lambdasim;
 export const {
   ABI_VERSION,
   ENV_CAPACITY,
+  MAX_MINUTE_POINTS,
   FUNCTION_CAPACITY,
   LIBRARY_PATH,
   Region,

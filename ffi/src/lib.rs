@@ -29,6 +29,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod api;
+pub mod api_flat;
 pub mod cost;
 pub mod registry;
 pub mod sim;
@@ -42,6 +43,8 @@ mod tests_cost;
 #[cfg(test)]
 mod tests_extras;
 #[cfg(test)]
+mod tests_fast;
+#[cfg(test)]
 mod tests_handles;
 #[cfg(test)]
 mod tests_invoke_for;
@@ -49,6 +52,7 @@ mod tests_invoke_for;
 mod tests_sim;
 
 pub use api::*;
+pub use api_flat::*;
 pub use cost::*;
 pub use registry::lsim_region;
 pub use sim::*;
