@@ -13,6 +13,7 @@ export const {
   LIBRARY_PATH,
   Region,
   LambdasimError,
+  InvokeResultView,
   Status,
   ThrottleReason,
   StartKind,
