@@ -60,6 +60,9 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/lambdasim-go.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 env -u LIBDIR -u INCLUDEDIR -u DESTDIR LSIM_NO_CARGO=1 "$root/scripts/install.sh" "$prefix" > /dev/null
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+# The in-tree archive named above (when CARGO_TARGET_DIR is set) would be
+# linked statically beside pkg-config's -llambdasim: drop it.
+unset CGO_LDFLAGS
 export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -I$prefix/include"
 go vet -tags lambdasim_pkgconfig ./...
 go test -tags lambdasim_pkgconfig -c -o "$tmp/lambdasim.test" .
