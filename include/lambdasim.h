@@ -277,7 +277,7 @@
 #define LSIM_USAGE_PROVISIONED 1
 
 /**
- * Price book: us-east-1 today (SPEC section 5). The default.
+ * Price book: us-east-1 today (docs/model.md §5). The default.
  */
 #define LSIM_PRICES_US_EAST_1 0
 
@@ -933,7 +933,7 @@ typedef struct lsim_stats {
   /**
    * Initializations that failed: an invocation failing during a full
    * cold start, or a provisioned init over its limit. An on-demand init
-   * over 10 s is not a failure: it is retried inside the invoke (SPEC §1).
+   * over 10 s is not a failure: it is retried inside the invoke (docs/model.md §1).
    */
   uint64_t init_failures;
 } lsim_stats;
@@ -1093,7 +1093,7 @@ typedef struct lsim_provisioned_usage {
 } lsim_provisioned_usage;
 
 /**
- * A handler's work for the memory-to-CPU model (SPEC section 3). Fill with
+ * A handler's work for the memory-to-CPU model (docs/model.md §3). Fill with
  * `lsim_duration_profile_default`, then change fields.
  */
 typedef struct lsim_duration_profile {
@@ -2284,8 +2284,8 @@ lsim_status lsim_visible_cores(uint32_t memory_mb, uint32_t *out);
 lsim_status lsim_duration_at(const struct lsim_duration_profile *profile, uint32_t memory_mb, uint64_t *out_us);
 
 /**
- * Power-tunes a duration profile (SPEC §6): evaluates every memory size of
- * the request's list (its duration by SPEC §3, the cost of one invocation:
+ * Power-tunes a duration profile (docs/model.md §6): evaluates every memory size of
+ * the request's list (its duration by docs/model.md §3, the cost of one invocation:
  * request plus tier-1 duration billed at the granularity), writes every
  * candidate to `out[0..*out_count]` in list order, and the pick, the
  * balanced-score normalisers and timeout advice (p99 = the pick's duration)
@@ -2315,7 +2315,7 @@ lsim_status lsim_duration_at(const struct lsim_duration_profile *profile, uint32
 lsim_status lsim_tune_profile(const struct lsim_tune_request *req, struct lsim_tune_candidate *out, size_t out_len, size_t *out_count, struct lsim_tune_result *result);
 
 /**
- * Power-tunes measured samples (SPEC §6): one `lsim_memory_samples` per
+ * Power-tunes measured samples (docs/model.md §6): one `lsim_memory_samples` per
  * memory size (at least 5 durations each). Each size's duration is the
  * trimmed mean dropping the top and bottom 20 % (rounded up to the us);
  * candidates, pick and timeout advice are written as by

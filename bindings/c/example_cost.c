@@ -2,7 +2,7 @@
  * example_cost.c: "what will it cost?" with lambdasim from C.
  *
  * (a) A month described directly: AWS's provisioned-concurrency example
- *     (SPEC section 5): PC = 100 at 1536 MB for 8 hours, 500 000 requests
+ *     (docs/model.md §5): PC = 100 at 1536 MB for 8 hours, 500 000 requests
  *     of 100 ms on it, 2.5 M of 120 ms on-demand, with the free tier. AWS
  *     says $19.96; the bill prints each line exact and rounded.
  * (b) Which memory size? Power-tune a handler that waits 30 ms on I/O and
@@ -93,7 +93,7 @@ static void month(void) {
     CHECK(lsim_bill_usage(items, 2, &pc, 1, LSIM_PRICES_US_EAST_1, 1, &bill));
     printf("(a) AWS's provisioned-concurrency example, one month with the free tier:\n");
     print_bill(&bill);
-    expect(bill.total_cents == 1996, "the SPEC example totals $19.96");
+    expect(bill.total_cents == 1996, "AWS's provisioned-concurrency example totals $19.96");
 }
 
 /* ---- (b) power tuning ------------------------------------------------------------------ */

@@ -73,7 +73,7 @@ type PriceBook uint32
 
 // Price books.
 const (
-	// PricesUSEast1 is us-east-1 today (SPEC §5, tiered duration). The default.
+	// PricesUSEast1 is us-east-1 today (docs/model.md §5, tiered duration). The default.
 	PricesUSEast1 PriceBook = C.LSIM_PRICES_US_EAST_1
 	// PricesUSEast1_2020 is the 100 ms era: x86_64 duration at a flat
 	// 0.00001667 per GB-s, otherwise as PricesUSEast1.
@@ -409,7 +409,7 @@ func VisibleCores(memoryMB uint32) (uint32, error) {
 	return uint32(out), nil
 }
 
-// DurationProfile is a handler's work for the memory-to-CPU model (SPEC §3).
+// DurationProfile is a handler's work for the memory-to-CPU model (docs/model.md §3).
 type DurationProfile struct {
 	// IOUs is time spent waiting, unaffected by CPU, µs.
 	IOUs uint64
@@ -616,7 +616,7 @@ func tune(op string, call func(out *C.lsim_tune_candidate, n C.size_t, count *C.
 	return tunedFrom(cands[:int(count)], &res), nil
 }
 
-// TuneProfile power-tunes a duration profile (SPEC §6) over opts'
+// TuneProfile power-tunes a duration profile (docs/model.md §6) over opts'
 // memory list: each candidate's duration by the memory-to-CPU model, its
 // cost as one invocation, the pick by opts.Strategy, and timeout advice.
 //
@@ -652,7 +652,7 @@ type MemorySamples struct {
 	DurationsUs []uint64
 }
 
-// TuneSamples power-tunes measured samples (SPEC §6): each size's duration
+// TuneSamples power-tunes measured samples (docs/model.md §6): each size's duration
 // is the trimmed mean dropping the top and bottom 20 %; candidates and the
 // pick as [TuneProfile] (opts.MemoryList and opts.Memories are not used),
 // the timeout advice from the picked size's samples.

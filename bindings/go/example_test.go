@@ -167,7 +167,7 @@ func ExampleThrottleError() {
 	// true lambdasim: Finish: NotReady (LSIM_STATUS_NOT_READY)
 }
 
-// What will it cost? AWS's provisioned-concurrency example (SPEC §5): PC =
+// What will it cost? AWS's provisioned-concurrency example (docs/model.md §5): PC =
 // 100 at 1536 MB for 8 hours, 500 000 requests of 100 ms on it and 2.5 M of
 // 120 ms on-demand, with the free tier.
 func ExampleBillUsage() {

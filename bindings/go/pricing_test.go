@@ -391,7 +391,7 @@ func TestPricingVectors(t *testing.T) {
 	}
 	sort.Strings(files)
 	if len(files) < 6 {
-		t.Fatalf("expected the SPEC §5 pricing vectors in %s/pricing, found %d", vectorDir, len(files))
+		t.Fatalf("expected the docs/model.md §5 pricing vectors in %s/pricing, found %d", vectorDir, len(files))
 	}
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {

@@ -640,7 +640,7 @@ export class Region {
 }
 
 // ---------------------------------------------------------------------------
-// Money, bills, memory → CPU and power tuning (SPEC §3, §5, §6).
+// Money, bills, memory → CPU and power tuning (docs/model.md §3, §5, §6).
 
 /**
  * An exact amount of US dollars. `atoms` counts 1e-10 USD / 1 024 000 (so
@@ -792,7 +792,7 @@ export interface Tuned {
 }
 
 /**
- * Power-tunes a profile (SPEC §6) over `memories`: `'default'` (the tool's
+ * Power-tunes a profile (docs/model.md §6) over `memories`: `'default'` (the tool's
  * six sizes), `'all'` (10 113 sizes) or an array of MB. Cost picks the
  * cheapest (ties: faster, then smaller); speed the fastest (ties: cheaper,
  * then smaller); balanced minimises w·cost/max + (1−w)·duration/max exactly.

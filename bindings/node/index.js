@@ -1551,7 +1551,7 @@ function toStats(s) {
 }
 
 // ---------------------------------------------------------------------------
-// Money, bills, memory → CPU and power tuning (SPEC §3, §5, §6).
+// Money, bills, memory → CPU and power tuning (docs/model.md §3, §5, §6).
 
 /** A uint64_t or a u128 half from koffi (number or BigInt) as a BigInt. */
 function big(v) {
@@ -1714,7 +1714,7 @@ function toCProfile(v) {
   return c;
 }
 
-/** A `{ ioUs, cpuUs, threads }` handler's duration at `memoryMb`, µs (SPEC §3). */
+/** A `{ ioUs, cpuUs, threads }` handler's duration at `memoryMb`, µs (docs/model.md §3). */
 function durationAt(profile, memoryMb) {
   const c = toCProfile(profile);
   const us = [0];
@@ -1780,7 +1780,7 @@ function runTune(call, op) {
 }
 
 /**
- * Power-tunes a `{ ioUs, cpuUs, threads }` profile (SPEC §6). Options:
+ * Power-tunes a `{ ioUs, cpuUs, threads }` profile (docs/model.md §6). Options:
  * `memories` ('default' — the tool's six sizes —, 'all' — 10 113 sizes —,
  * or an array of MB), `strategy` ('cost' | 'speed' | 'balanced'),
  * `weightPpm` (0..1 000 000, default 500 000), `architecture`, `prices`,

@@ -190,7 +190,7 @@ struct ValidateArgs {
     seed: u64,
     /// Maximum environment lifetime, s (0 = off, the default: data/README.md
     /// prescribes the 10-minute idle timeout as how environments end; 7200
-    /// turns on the 2-hour recycling of SPEC §1).
+    /// turns on the 2-hour recycling of docs/model.md §1).
     #[arg(long, default_value_t = 0.0)]
     max_lifetime_s: f64,
     /// Print JSON.

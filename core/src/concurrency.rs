@@ -1,11 +1,11 @@
-//! Concurrency accounting (SPEC §2): the account ledger, the rate buckets
+//! Concurrency accounting (docs/model.md §2): the account ledger, the rate buckets
 //! and the throttle reasons.
 //!
 //! The [`Ledger`] keeps the account-wide sums (ΣRC, ΣPC of functions without
 //! RC, busy, unreserved in use) up to date on every change, so each check in
 //! `invoke` is O(1). [`TokenBucket`] is the exact, integer token bucket every
 //! rate rule uses: credit is kept in units of token × refill period, so
-//! refills like 500 per minute are exact (SPEC §2).
+//! refills like 500 per minute are exact (docs/model.md §2).
 
 use crate::error::ConfigError;
 use crate::time::{Duration, Instant};
@@ -342,7 +342,7 @@ mod tests {
 
     #[test]
     fn claimed_concurrency_example() {
-        // SPEC §2: limit 1000, RC 600 on one function, PC 200 on another ⇒ claimed ≥ 800.
+        // docs/model.md §2: limit 1000, RC 600 on one function, PC 200 on another ⇒ claimed ≥ 800.
         let mut l = Ledger::new(1000, 100).unwrap();
         l.check_change(s(None, 0), s(Some(600), 0)).unwrap();
         l.apply_change(s(None, 0), s(Some(600), 0), 0);

@@ -1,4 +1,4 @@
-//! Memory → CPU (SPEC §3): CPU share, visible cores, and a handler's
+//! Memory → CPU (docs/model.md §3): CPU share, visible cores, and a handler's
 //! duration at any memory size.
 //!
 //! Lambda allocates CPU in proportion to memory: 1769 MB is one vCPU. The

@@ -1,8 +1,8 @@
-//! The execution-environment lifecycle (SPEC §1).
+//! The execution-environment lifecycle (docs/model.md §1).
 //!
 //! One [`Environment`] serves one request at a time. Its state changes only
 //! through [`Environment::apply`], whose single `match (state, event)` is the
-//! allowed-transition table of SPEC §1; anything else is
+//! allowed-transition table of docs/model.md §1; anything else is
 //! [`StateError::InvalidTransition`] and leaves the environment unchanged.
 //! What an environment *is* (on-demand or provisioned, reset or not, attached
 //! to an invocation or not) lives beside the state, and the transition table
@@ -31,7 +31,7 @@ pub enum EnvState {
 }
 
 impl EnvState {
-    /// The state's name as SPEC §1 writes it.
+    /// The state's name as docs/model.md §1 writes it.
     pub const fn name(self) -> &'static str {
         match self {
             EnvState::Creating => "Creating",
@@ -186,7 +186,7 @@ impl Environment {
     /// Applies `event` at `now`: the one place an environment changes state.
     ///
     /// # Errors
-    /// [`StateError::InvalidTransition`] when SPEC §1 does not allow `event`
+    /// [`StateError::InvalidTransition`] when docs/model.md §1 does not allow `event`
     /// in the current state; the environment is then unchanged.
     #[inline(always)]
     pub fn apply(&mut self, now: Instant, event: EnvEvent) -> Result<EnvState, StateError> {

@@ -1,4 +1,4 @@
-//! A function's configuration and its provisioned-concurrency status (SPEC §1–§3).
+//! A function's configuration and its provisioned-concurrency status (docs/model.md §1–§3).
 
 use crate::error::ConfigError;
 use crate::memory::{MemoryMb, MemoryRule};
@@ -7,7 +7,7 @@ use crate::time::Duration;
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
-/// How long a function's cold start takes (SPEC §1).
+/// How long a function's cold start takes (docs/model.md §1).
 ///
 /// A full cold start spends `sandbox_us + download_us_per_mb × package_mb`
 /// creating the environment, then `init_us` initializing it. A partial cold

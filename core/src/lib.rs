@@ -2,9 +2,11 @@
 //!
 //! A deterministic, embeddable model of AWS Lambda: execution environments
 //! and their lifecycle, concurrency accounting (account limit, reserved and
-//! provisioned concurrency, scaling and request rates), with more to come
-//! (memory→CPU, pricing, metrics). The rules and AWS's numbers are in the
-//! project's SPEC; each module cites the section it models.
+//! provisioned concurrency, scaling and request rates), memory → CPU, exact
+//! pricing, power tuning and a discrete-event simulator. The rules and AWS's
+//! numbers, with the AWS page each comes from, are in the repository's
+//! [docs/model.md](https://github.com/lambdasim/lambdasim/blob/main/docs/model.md);
+//! each module cites the section it models as "docs/model.md §N".
 //!
 //! The crate is `#![no_std]`, allocates nothing, reads no clock and no
 //! entropy, and never panics on any input: time is an argument (`now`), every

@@ -1,4 +1,4 @@
-//! Function memory sizes (SPEC §3).
+//! Function memory sizes (docs/model.md §3).
 //!
 //! Today's rule: 128..=10240 MB in 1 MB steps. The rule before December 2020
 //! (128..=3008 MB in 64 MB steps) is kept as [`MemoryRule::Legacy64`] so old

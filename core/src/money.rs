@@ -1,4 +1,4 @@
-//! Exact money (SPEC §5).
+//! Exact money (docs/model.md §5).
 //!
 //! AWS publishes prices with ten fractional digits of a dollar and prices
 //! duration per GB-second, where a GB-second is `MB·ms / 1 024 000`. So the

@@ -1,4 +1,4 @@
-//! Prices, metering and bills (SPEC §5).
+//! Prices, metering and bills (docs/model.md §5).
 //!
 //! A [`PriceBook`] holds AWS's published prices as exact integers of
 //! 1e-10 USD. A [`Meter`] accumulates a month's usage (requests, billed
@@ -7,7 +7,7 @@
 //! AWS's: each line exact, rounded to cents for display, the total the sum
 //! of the rounded lines, and the exact unrounded total beside it.
 //!
-//! Rules (SPEC §5): duration is billed per invocation rounded up to 1 ms
+//! Rules (docs/model.md §5): duration is billed per invocation rounded up to 1 ms
 //! (100 ms before December 2020); duration tiers are graduated per
 //! architecture per month; the free tier (1 M requests and 400 000 GB-s a
 //! month) applies to usage while provisioned concurrency is off, and is
@@ -126,7 +126,7 @@ const fn flat(units_per_gb_s: u64) -> [Tier; 3] {
 }
 
 impl PriceBook {
-    /// us-east-1 today (SPEC §5).
+    /// us-east-1 today (docs/model.md §5).
     pub const US_EAST_1: PriceBook = PriceBook {
         x86_64: ArchPrices {
             duration: [
@@ -152,7 +152,7 @@ impl PriceBook {
         free_gb_s: 400_000,
     };
 
-    /// The 100 ms era's flat x86 price, 0.00001667 per GB-s (SPEC §5's
+    /// The 100 ms era's flat x86 price, 0.00001667 per GB-s (docs/model.md §5's
     /// fourth example); otherwise as [`PriceBook::US_EAST_1`].
     pub const US_EAST_1_2020: PriceBook = PriceBook {
         x86_64: ArchPrices { duration: flat(166_700), ..PriceBook::US_EAST_1.x86_64 },

@@ -3,7 +3,7 @@
 //! Keys are `0..N` (environment or function slots). Setting, moving and
 //! cancelling a key's timer are O(log N); the earliest timer is O(1). Ties
 //! break by a sequence number the caller assigns when scheduling, so due
-//! timers fire in the order they were scheduled (SPEC §2). Sifting moves a
+//! timers fire in the order they were scheduled (docs/model.md §2). Sifting moves a
 //! hole instead of swapping, (deadline, sequence) is compared as one
 //! `u128`, and the smallest of four children is picked without branches:
 //! half the levels of a binary heap, whose pops were dependent-load chains

@@ -1,10 +1,10 @@
-//! Power tuning (SPEC §6): which memory size to pick, and what timeout.
+//! Power tuning (docs/model.md §6): which memory size to pick, and what timeout.
 //!
 //! Like AWS Lambda Power Tuning, it evaluates a list of memory sizes, prices
 //! one invocation at each, and picks by strategy: `Cost` (cheapest, ties to
 //! faster), `Speed` (fastest, ties to cheaper) or `Balanced` (minimise
 //! `w·cost/max_cost + (1−w)·duration/max_duration`). Durations come from a
-//! [`DurationProfile`] (SPEC §3) or from measured samples per size (trimmed
+//! [`DurationProfile`] (docs/model.md §3) or from measured samples per size (trimmed
 //! mean dropping the top and bottom 20 %). Unlike the tool, costs use the
 //! full price book: the request charge plus tier-1 duration, billed per
 //! invocation at the configured granularity.

@@ -1,4 +1,4 @@
-//! The cost entry points (SPEC §3, §5, §6): memory → CPU, exact bills of a
+//! The cost entry points (docs/model.md §3, §5, §6): memory → CPU, exact bills of a
 //! usage description or of a region's metered usage, exact money as text,
 //! and power tuning. Same conventions as [`crate::api`]: a status return,
 //! NULL checks first, out-parameters written only on success, `catch_unwind`
@@ -436,8 +436,8 @@ unsafe fn write_tuned(
     Ok(())
 }
 
-/// Power-tunes a duration profile (SPEC §6): evaluates every memory size of
-/// the request's list (its duration by SPEC §3, the cost of one invocation:
+/// Power-tunes a duration profile (docs/model.md §6): evaluates every memory size of
+/// the request's list (its duration by docs/model.md §3, the cost of one invocation:
 /// request plus tier-1 duration billed at the granularity), writes every
 /// candidate to `out[0..*out_count]` in list order, and the pick, the
 /// balanced-score normalisers and timeout advice (p99 = the pick's duration)
@@ -508,7 +508,7 @@ pub unsafe extern "C" fn lsim_tune_profile(
     })
 }
 
-/// Power-tunes measured samples (SPEC §6): one `lsim_memory_samples` per
+/// Power-tunes measured samples (docs/model.md §6): one `lsim_memory_samples` per
 /// memory size (at least 5 durations each). Each size's duration is the
 /// trimmed mean dropping the top and bottom 20 % (rounded up to the us);
 /// candidates, pick and timeout advice are written as by

@@ -125,7 +125,7 @@ pub const LSIM_USAGE_ON_DEMAND: u32 = 0;
 /// Usage class: provisioned environments (no free tier).
 pub const LSIM_USAGE_PROVISIONED: u32 = 1;
 
-/// Price book: us-east-1 today (SPEC section 5). The default.
+/// Price book: us-east-1 today (docs/model.md §5). The default.
 pub const LSIM_PRICES_US_EAST_1: u32 = 0;
 /// Price book: us-east-1 in the 100 ms era (flat x86 duration price
 /// 0.00001667 per GB-s), otherwise as `LSIM_PRICES_US_EAST_1`.
@@ -405,7 +405,7 @@ pub struct lsim_stats {
     pub envs_terminated: u64,
     /// Initializations that failed: an invocation failing during a full
     /// cold start, or a provisioned init over its limit. An on-demand init
-    /// over 10 s is not a failure: it is retried inside the invoke (SPEC §1).
+    /// over 10 s is not a failure: it is retried inside the invoke (docs/model.md §1).
     pub init_failures: u64,
 }
 
@@ -550,7 +550,7 @@ pub struct lsim_bill {
     pub exact_total: lsim_money,
 }
 
-/// A handler's work for the memory-to-CPU model (SPEC section 3). Fill with
+/// A handler's work for the memory-to-CPU model (docs/model.md §3). Fill with
 /// `lsim_duration_profile_default`, then change fields.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

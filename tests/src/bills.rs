@@ -1,4 +1,4 @@
-//! Bills in the vectors (SPEC §5): the runner of `tests/vectors/pricing/*.json`
+//! Bills in the vectors (docs/model.md §5): the runner of `tests/vectors/pricing/*.json`
 //! (a month of usage described directly) and the bill expectations shared
 //! with the region vectors' `bill` op. Format: `tests/vectors/README.md`,
 //! "Pricing vectors".

@@ -6,10 +6,10 @@
 //!   them, checking every expected answer and the region's invariants after
 //!   every step.
 //! - [`bills`] runs the pricing vectors of `tests/vectors/pricing/` (bills
-//!   of usage descriptions, SPEC §5) and checks the bills of the region
+//!   of usage descriptions, docs/model.md §5) and checks the bills of the region
 //!   vectors' `bill` steps.
 //! - [`model`] applies random operation sequences to a region and checks the
-//!   eight invariants of SPEC §2 after every operation, against its own
+//!   eight invariants of docs/model.md §2 after every operation, against its own
 //!   bookkeeping of what is running.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 

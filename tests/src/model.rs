@@ -1,5 +1,5 @@
 //! A model harness: applies operations to a [`Region`] and checks, after
-//! every operation, the eight invariants of SPEC §2 against its own
+//! every operation, the eight invariants of docs/model.md §2 against its own
 //! bookkeeping of what is running.
 //!
 //! - 1–4 and 7: [`Region::check_invariants`], plus Σ busy ≤ account limit.
@@ -8,7 +8,7 @@
 //! - 3: no start of an on-demand invocation of a function without RC takes
 //!   unreserved in use past the unreserved pool.
 //! - 5: a function with RC is never throttled for concurrency while its busy
-//!   count is below RC — except in the one situation SPEC's own rules
+//!   count is below RC — except in the one situation docs/model.md's own rules
 //!   produce it: the account was over-committed by a configuration change
 //!   under load, and decision step 4 (account limit) throttles it. Those are
 //!   counted in [`Coverage::inv5_overcommitted`] (see the crate report).
@@ -47,7 +47,7 @@ use std::collections::HashMap;
 /// below the timeout.
 pub const PARTIAL_INIT_MAY_EXCEED_TIMEOUT: bool = true;
 
-/// The on-demand init limit (SPEC §1): past it, init is cut and retried
+/// The on-demand init limit (docs/model.md §1): past it, init is cut and retried
 /// inside the invoke.
 const ON_DEMAND_INIT_LIMIT_US: u64 = 10_000_000;
 
@@ -509,7 +509,7 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         if reserved.is_some_and(|rc| provisioned > rc) {
             errs.push(ConfigError::ProvisionedExceedsReserved);
         }
-        // SPEC §2: unreserved = limit − ΣRC − ΣPC(functions without RC) ≥ minimum.
+        // docs/model.md §2: unreserved = limit − ΣRC − ΣPC(functions without RC) ≥ minimum.
         let contribution = |rc: Option<u32>, pc: u32| i64::from(rc.unwrap_or(pc));
         let mut claimed = contribution(reserved, provisioned);
         for (i, fm) in self.functions.iter().enumerate() {
@@ -692,7 +692,7 @@ impl<const E: usize, const F: usize> Harness<E, F> {
                 self.region.unreserved_pool()
             ));
         }
-        // SPEC §1 start kinds: what runs before the handler.
+        // docs/model.md §1 start kinds: what runs before the handler.
         let init = init_override.unwrap_or(c.cold_start.init_us).min(ON_DEMAND_INIT_LIMIT_US);
         let now = self.now;
         let want_init = match s.start {
@@ -871,7 +871,7 @@ impl<const E: usize, const F: usize> Harness<E, F> {
                 }
                 (Outcome::Success, r) => Err(format!("success before ready ({} us) answered {r:?}", o.ready_at)),
                 (_, Ok(f)) if f.duration.is_zero() && !f.env_kept => {
-                    // SPEC §1: the invocation failed during init: init fails, env terminated.
+                    // docs/model.md §1: the invocation failed during init: init fails, env terminated.
                     self.coverage.init_aborted += 1;
                     self.ended.push(self.open.remove(i));
                     Ok(())

@@ -1,4 +1,4 @@
-//! Property tests of bills (SPEC §5): monotonic in requests, duration and
+//! Property tests of bills (docs/model.md §5): monotonic in requests, duration and
 //! memory; graduated tiers never above the tier-1 price; every line shown
 //! within half a cent of its exact amount; and usage of any size billed
 //! exactly (against an independent u128 reference) or reported as
@@ -217,7 +217,7 @@ proptest! {
 
 /// An independent reference bill in checked u128 arithmetic: the lines as
 /// (kind, arch, quantity, atoms), or `None` when anything overflows. The
-/// last tier is unbounded (SPEC §5: "over 15 B GB-s").
+/// last tier is unbounded (docs/model.md §5: "beyond 15 billion" GB-s).
 type RefLine = (LineKind, Option<Architecture>, u128, u128);
 
 #[derive(Default, Clone, Copy)]

@@ -1,5 +1,5 @@
 //! Property tests: random operation sequences on small regions, with the
-//! eight invariants of SPEC §2 checked after every operation (see
+//! eight invariants of docs/model.md §2 checked after every operation (see
 //! `lambdasim_tests::model`).
 //!
 //! `PROPTEST_CASES=n` sets the number of cases (default 1000); cases come from
@@ -181,7 +181,7 @@ fn generated_cases_reach_every_situation() {
     assert!(total.finished > 1_000 && total.scheduled_ends > 100, "{total:?}");
 }
 
-/// SPEC §2's rules meet head-on here, and the harness excuses exactly this
+/// docs/model.md §2's rules meet head-on here, and the harness excuses exactly this
 /// case from invariant 5: configuration changes under load are accepted
 /// ("as AWS does"), so RC 100 can be set on g while f holds the whole
 /// account (200 busy of 200); decision step 4 (account busy ≥ limit) then
@@ -215,7 +215,7 @@ fn overcommitted_account_is_the_only_invariant_5_exception() {
 
 /// Any failure reported during a full cold start (creating or
 /// initializing, timeout or crash) fails the init and terminates the env
-/// (SPEC §1); only a partial cold start's init runs inside the invoke.
+/// (docs/model.md §1); only a partial cold start's init runs inside the invoke.
 #[test]
 fn a_failure_during_a_full_cold_start_fails_the_init() {
     use lambdasim::{FunctionConfig, Instant, Invoked, Region};

@@ -1,4 +1,4 @@
-//! Runs every pricing vector of `tests/vectors/pricing/*.json` (SPEC §5's
+//! Runs every pricing vector of `tests/vectors/pricing/*.json` (docs/model.md §5's
 //! worked examples to the cent, hand-computed arm64 and ephemeral-storage
 //! bills, overflow) against the Rust core.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -8,7 +8,7 @@ use lambdasim_tests::bills;
 #[test]
 fn every_pricing_vector_passes() {
     let files = bills::pricing_files().expect("read tests/vectors/pricing");
-    assert!(files.len() >= 6, "expected the SPEC §5 examples, found {} files", files.len());
+    assert!(files.len() >= 6, "expected the docs/model.md §5 examples, found {} files", files.len());
     let mut failures = Vec::new();
     for path in &files {
         match bills::run_pricing_file(path) {

@@ -1,5 +1,5 @@
 //! Seeded long simulations: thousands of random operations per seed on
-//! regions up to a few thousand concurrency, with every SPEC §2 invariant
+//! regions up to a few thousand concurrency, with every docs/model.md §2 invariant
 //! checked after every operation (see `lambdasim_tests::model`).
 //!
 //! A failure prints its seed; replay it alone with

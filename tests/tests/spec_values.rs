@@ -1,5 +1,5 @@
-//! SPEC §1–§2 figures that are settings or constants rather than scenarios:
-//! the defaults must be AWS's (or SPEC's chosen) numbers.
+//! docs/model.md §1–§2 figures that are settings or constants rather than scenarios:
+//! the defaults must be AWS's (or docs/model.md's chosen) numbers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use lambdasim::{

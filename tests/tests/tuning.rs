@@ -1,8 +1,8 @@
-//! Property tests of power tuning (SPEC §6) over `tune_profile` with random
+//! Property tests of power tuning (docs/model.md §6) over `tune_profile` with random
 //! duration profiles and memory lists: balanced with w = 0 picks as Speed
 //! and with w = 1 as Cost; Cost and Speed picks are optimal with their tie
 //! rules; the run's maxima are the candidates' maxima; every candidate is
-//! the profile's SPEC §3 duration priced as one invocation.
+//! the profile's docs/model.md §3 duration priced as one invocation.
 //!
 //! `PROPTEST_CASES=n` sets the number of cases (default 1000); cases come from
 //! a fixed seed, `LAMBDASIM_SEED=n` draws others.

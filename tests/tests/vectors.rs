@@ -1,4 +1,4 @@
-//! Runs every conformance vector of `tests/vectors/*.json` (SPEC §1–§2
+//! Runs every conformance vector of `tests/vectors/*.json` (docs/model.md §1–§2
 //! examples) against the Rust core, checking the region's invariants after
 //! every step.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]

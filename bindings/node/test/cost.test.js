@@ -44,7 +44,7 @@ test('money is exact: atoms, cents and usd', () => {
   assert.throws(() => money(5), TypeError);
 });
 
-test('SPEC §5 examples through billUsage', () => {
+test('docs/model.md §5 examples through billUsage', () => {
   const ex1 = billUsage([{ memoryMb: 1536, requests: 3000000, durationUs: 120000 }], [], { freeTier: true });
   assert.equal(ex1.totalCents, 273);
   assert.equal(ex1.exactTotal.usd, '2.7333380000');

@@ -93,7 +93,7 @@ const files = fs
   .map((d) => d.name)
   .sort();
 
-test('the pricing vectors folder has the SPEC §5 examples', () => {
+test('the pricing vectors folder has the docs/model.md §5 examples', () => {
   assert.ok(files.length >= 6, `found ${files.length} pricing vectors in ${PRICING_DIR}`);
   assert.ok(files.includes('spec-1-free-tier.json'));
 });

@@ -1,5 +1,5 @@
 //! Metering every finished invocation and provisioned allocation, and the
-//! bills of a region and its functions (SPEC §5).
+//! bills of a region and its functions (docs/model.md §5).
 
 use super::{FunctionId, Region};
 use crate::error::TimeError;
@@ -25,7 +25,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// Meters a provisioned environment's init (allocation or recycling),
-    /// which AWS bills (SPEC §2) at the provisioned duration price, with no
+    /// which AWS bills (docs/model.md §2) at the provisioned duration price, with no
     /// request.
     pub(super) fn meter_provisioned_init(&mut self, fi: u32, ran: Duration) -> Result<(), TimeError> {
         let billed_ms = self.config.granularity.billed_ms(ran);

@@ -1,4 +1,4 @@
-//! `check_invariants`: SPEC §2's invariants, recounted from the tables.
+//! `check_invariants`: docs/model.md §2's invariants, recounted from the tables.
 
 use super::lists::{ListTag, NIL};
 use super::{Region, StateCounts, Violation};
@@ -47,7 +47,7 @@ fn list_fits(state: EnvState, kind: EnvKind, attached: bool, tag: ListTag) -> bo
 }
 
 impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
-    /// Recounts the environment table and checks SPEC §2's invariants 1–4
+    /// Recounts the environment table and checks docs/model.md §2's invariants 1–4
     /// and 7 (5, 6 and 8 are properties of operation sequences, checked by
     /// the property tests). O(environments + functions): for tests and
     /// debugging, not for hot paths.

@@ -7,7 +7,7 @@ use crate::pricing::Granularity;
 use crate::time::Duration;
 use serde::{Deserialize, Serialize};
 
-/// Which idle environment a warm start reuses when several are idle (SPEC §1).
+/// Which idle environment a warm start reuses when several are idle (docs/model.md §1).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum WarmPick {

@@ -1,5 +1,5 @@
 //! Function configuration: create, update, reserved and provisioned
-//! concurrency, delete; and the provisioned allocator (SPEC §2).
+//! concurrency, delete; and the provisioned allocator (docs/model.md §2).
 
 use super::events::End;
 use super::lists::{List, ListTag, NIL};

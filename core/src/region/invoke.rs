@@ -1,4 +1,4 @@
-//! `invoke` and `finish`: SPEC §2's decision order and the end of an invocation.
+//! `invoke` and `finish`: docs/model.md §2's decision order and the end of an invocation.
 
 use super::events::End;
 use super::lists::ListTag;
@@ -29,7 +29,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// A synchronous invoke of `f` at `now`, with the function's configured
     /// init duration.
     ///
-    /// Follows SPEC §2's decision order: request rate, reserved
+    /// Follows docs/model.md §2's decision order: request rate, reserved
     /// concurrency, account limit, an idle provisioned environment, the
     /// unreserved pool, an idle on-demand environment (most or least
     /// recently used, per [`RegionConfig::warm_pick`](super::RegionConfig::warm_pick)),
@@ -228,7 +228,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// An on-demand init over 10 s is cut at the limit and retried inside
-    /// the invoke (SPEC §1): returns (init phase, suppressed init).
+    /// the invoke (docs/model.md §1): returns (init phase, suppressed init).
     fn on_demand_init(init: Duration) -> (Duration, Duration) {
         if init > FunctionConfig::ON_DEMAND_INIT_LIMIT {
             (FunctionConfig::ON_DEMAND_INIT_LIMIT, init)
@@ -336,7 +336,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         slot.start = start;
         slot.ready_at = ready_at;
         slot.timeout_at = timeout_at;
-        // The handler first re-runs a suppressed init (SPEC §1), then its own work.
+        // The handler first re-runs a suppressed init (docs/model.md §1), then its own work.
         slot.end = handler.map(|h| (ready_at.saturating_add(suppressed).saturating_add(h.duration), h.outcome));
         let env = EnvId { index: i, generation: slot.generation };
         Ok(Started {

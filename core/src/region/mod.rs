@@ -1,5 +1,5 @@
 //! The region façade: functions, their environments and the concurrency
-//! ledger of one AWS account in one region (SPEC §1–§2).
+//! ledger of one AWS account in one region (docs/model.md §1–§2).
 //!
 //! A [`Region`] is sans-IO: every operation takes `now`, applies the
 //! time-driven events due at or before it (cold-start phases, timeouts, idle
@@ -8,7 +8,7 @@
 //! such event is due, so a driver can call [`Region::advance`] exactly then.
 //!
 //! # Guarantees
-//! - Every invoke follows SPEC §2's decision order, so the same request is
+//! - Every invoke follows docs/model.md §2's decision order, so the same request is
 //!   throttled for the same reason in every implementation.
 //! - O(log n) per `invoke`, `finish` and due event: idle environments sit in
 //!   intrusive per-function lists, deadlines in indexed heaps; nothing on

@@ -1,5 +1,5 @@
 //! Provisioned-concurrency allocation bookkeeping of one function, and the
-//! fast-forward of periodic recycling (SPEC §1–§2).
+//! fast-forward of periodic recycling (docs/model.md §1–§2).
 
 use super::lists::{ListTag, NIL};
 use super::{EnvSlot, Region};

@@ -1,4 +1,4 @@
-//! Unit tests of the region façade; the SPEC's examples live as shared
+//! Unit tests of the region façade; the examples of docs/model.md live as shared
 //! vectors in `tests/vectors/`, these pin the mechanics.
 
 use super::*;

@@ -35,7 +35,7 @@ pub struct InvocationId {
     pub seq: u32,
 }
 
-/// How an invocation started (SPEC §1).
+/// How an invocation started (docs/model.md §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum StartKind {
@@ -219,7 +219,7 @@ pub struct Stats {
     pub envs_terminated: u64,
     /// Initializations that failed: an invocation failing during a full
     /// cold start, or a provisioned init over its limit. An on-demand init
-    /// over 10 s is not a failure: it is retried inside the invoke (SPEC §1).
+    /// over 10 s is not a failure: it is retried inside the invoke (docs/model.md §1).
     pub init_failures: u64,
 }
 
@@ -307,7 +307,7 @@ impl Stats {
     }
 }
 
-/// A SPEC §2 invariant found broken by [`Region::check_invariants`](super::Region::check_invariants).
+/// A docs/model.md §2 invariant found broken by [`Region::check_invariants`](super::Region::check_invariants).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Violation {

@@ -3,7 +3,7 @@
 //! xoshiro256** seeded through SplitMix64: the same seed gives the same
 //! stream on every platform. Real-valued draws go through `libm`, a pure-Rust
 //! implementation, so they are bit-identical everywhere too. There is no
-//! entropy source here by design (SPEC: bit-for-bit reproducible runs).
+//! entropy source here by design (the project's rule: bit-for-bit reproducible runs).
 //!
 //! Exponential draws use a 256-layer ziggurat (Marsaglia & Tsang 2000, in the
 //! layout of `rand_distr`) whose tables are literal `f64` constants in

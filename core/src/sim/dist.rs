@@ -27,7 +27,7 @@ pub enum DurationDist<'a> {
     },
     /// One of these measured values, uniformly at random (µs).
     Empirical(&'a [u64]),
-    /// A duration profile (SPEC §3), evaluated at the function's memory.
+    /// A duration profile (docs/model.md §3), evaluated at the function's memory.
     Profile(DurationProfile),
 }
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Writes the SPEC §5 pricing vectors and the region-bill vectors (python3, stdlib only).
+"""Writes the docs/model.md §5 pricing vectors and the region-bill vectors (python3, stdlib only).
 
-An independent re-implementation of SPEC §5's billing rules in exact
+An independent re-implementation of docs/model.md §5's billing rules in exact
 integers (it shares no code with the Rust core), used to fill in the exact
 amounts, quantities and cents of each vector. The headline figures are
 asserted against the published (or hand-computed) numbers before anything
 is written, so a mistake here fails loudly instead of writing a wrong vector:
 
-- SPEC §5 worked examples: $2.73; $19.96 = $18.00 + $0.40 + $0.73 + $0.83;
+- docs/model.md §5 worked examples: $2.73; $19.96 = $18.00 + $0.40 + $0.73 + $0.83;
   $40 (1 ms billing) and $112 (100 ms billing); $18.74 in the 2020 era.
 - arm64 (by hand): 5 M invocations of 350 ms at 2048 MB with the free tier:
   3 500 000 GB-s - 400 000 = 3 100 000 x 0.0000133334 = $41.33354 -> $41.33,
@@ -39,7 +39,7 @@ MB_MS_PER_GB_S = 1_024_000
 FREE_EPHEMERAL_MB = 512
 JS_SAFE = 2**53 - 1
 
-# SPEC §5, us-east-1, in 1e-10 USD. Tier bounds are cumulative GB-s per month.
+# docs/model.md §5, us-east-1, in 1e-10 USD. Tier bounds are cumulative GB-s per month.
 US_EAST_1 = {
     "x86_64": {"tiers": [(6_000_000_000, 166_667), (15_000_000_000, 150_000), (None, 133_334)],
                "pc": 41_667, "pc_duration": 97_222},
@@ -195,13 +195,13 @@ def expect_totals(total_cents, **line_totals):
 HOUR_US = 3_600_000_000
 PRICING_VECTORS = [
     pricing_vector(
-        "spec-1-free-tier", "SPEC §5, worked example 1",
+        "spec-1-free-tier", "docs/model.md §5, worked example 1",
         "3 M requests of 120 ms at 1536 MB, x86_64, free tier: compute 540 000 GB-s - 400 000 free = 140 000 GB-s "
         "-> $2.33; requests 3 M - 1 M free -> $0.40; total $2.73.",
         "us-east-1", True, [inv(3_000_000, 120_000, 1536)], [],
         expect_totals(273, requests=40, duration=233)),
     pricing_vector(
-        "spec-2-provisioned", "SPEC §5, worked example 2",
+        "spec-2-provisioned", "docs/model.md §5, worked example 2",
         "PC = 100 at 1536 MB x86_64 for 8 h (4 320 000 GB-s -> $18.00); 500 000 requests of 100 ms on PC (no free "
         "tier: 75 000 GB-s at the PC duration price -> $0.73); 2.5 M of 120 ms on-demand (450 000 - 400 000 free "
         "GB-s -> $0.83); requests: 2.5 M - 1 M free + 0.5 M on PC = 2 M -> $0.40; total $19.96.",
@@ -210,52 +210,52 @@ PRICING_VECTORS = [
         [{"architecture": "x86_64", "memory_mb": 1536, "provisioned": 100, "enabled_us": 8 * HOUR_US}],
         expect_totals(1996, pc=1800, requests=40, pc_duration=73, duration=83)),
     pricing_vector(
-        "spec-3-1ms", "SPEC §5, worked example 3 (1 ms billing)",
+        "spec-3-1ms", "docs/model.md §5, worked example 3 (1 ms billing)",
         "60 M requests of 28 ms at 1024 MB, no free tier, billed per 1 ms: 1 680 000 GB-s -> $28; requests $12; "
         "total $40.",
         "us-east-1", False, [inv(60_000_000, 28_000, 1024, granularity="1ms")], [],
         expect_totals(4000, requests=1200, duration=2800)),
     pricing_vector(
-        "spec-3-100ms", "SPEC §5, worked example 3 (100 ms billing)",
+        "spec-3-100ms", "docs/model.md §5, worked example 3 (100 ms billing)",
         "The same 60 M requests of 28 ms at 1024 MB billed per 100 ms (before December 2020): 6 000 000 GB-s "
         "-> $100; requests $12; total $112.",
         "us-east-1", False, [inv(60_000_000, 28_000, 1024, granularity="100ms")], [],
         expect_totals(11200, requests=1200, duration=10000)),
     pricing_vector(
-        "spec-4-2020", "SPEC §5, worked example 4",
+        "spec-4-2020", "docs/model.md §5, worked example 4",
         "The 100 ms era at the old flat price 0.00001667: 3 M requests of 1 s at 512 MB, free tier: "
         "1 500 000 - 400 000 = 1 100 000 GB-s -> $18.34; requests $0.40; total $18.74.",
         "us-east-1-2020", True, [inv(3_000_000, 1_000_000, 512, granularity="100ms")], [],
         expect_totals(1874, requests=40, duration=1834)),
     pricing_vector(
-        "arm64-free-tier", "SPEC §5, arm64 prices (computed by hand)",
+        "arm64-free-tier", "docs/model.md §5, arm64 prices (computed by hand)",
         "5 M requests of 350 ms at 2048 MB on arm64, free tier: 3 500 000 GB-s - 400 000 = 3 100 000 GB-s x "
         "0.0000133334 = $41.33354 -> $41.33; requests 4 M -> $0.80; total $42.13.",
         "us-east-1", True, [inv(5_000_000, 350_000, 2048, "arm64")], [],
         expect_totals(4213, requests=80, duration=4133)),
     pricing_vector(
-        "arm64-tiers", "SPEC §5, graduated arm64 tiers (computed by hand)",
+        "arm64-tiers", "docs/model.md §5, graduated arm64 tiers (computed by hand)",
         "10 000 M requests of 800 ms at 1024 MB on arm64, no free tier: 8 000 000 000 GB-s, of which 7.5 B at "
         "0.0000133334 = $100 000.50 and 0.5 B at 0.0000120001 = $6000.05: $106 000.55; requests $2000; total "
         "$108 000.55.",
         "us-east-1", False, [inv(10_000_000_000, 800_000, 1024, "arm64")], [],
         expect_totals(10_800_055, requests=200_000, duration=10_600_055)),
     pricing_vector(
-        "ephemeral-storage", "SPEC §5, ephemeral storage above 512 MB (computed by hand)",
+        "ephemeral-storage", "docs/model.md §5, ephemeral storage above 512 MB (computed by hand)",
         "5 M requests of 30 s at 1024 MB x86_64 with 10 240 MB of /tmp, no free tier: duration 150 000 000 GB-s "
         "x 0.0000166667 = $2500.005 -> $2500.01 (half a cent rounds up); storage (10 240 - 512) MB: 1 425 000 000 "
         "GB-s x 0.0000000309 = $44.0325 -> $44.03; requests $1.00; total $2545.04.",
         "us-east-1", False, [inv(5_000_000, 30_000_000, 1024, ephemeral_mb=10_240)], [],
         expect_totals(254_504, requests=100, duration=250_001, ephemeral=4403)),
     pricing_vector(
-        "free-tier-x86-first", "SPEC §5, free tier across architectures (the library's order: x86_64 first)",
+        "free-tier-x86-first", "docs/model.md §5, free tier across architectures (the library's order: x86_64 first)",
         "1 M requests of 300 ms at 1024 MB on each architecture, free tier: the 1 M free requests go first; "
         "the 400 000 free GB-s cover all 300 000 x86_64 GB-s, then 100 000 of the arm64 300 000: 200 000 x "
         "0.0000133334 = $2.66668 -> $2.67; requests 1 M -> $0.20; total $2.87.",
         "us-east-1", True, [inv(1_000_000, 300_000, 1024), inv(1_000_000, 300_000, 1024, "arm64")], [],
         expect_totals(287, requests=20, duration=267)),
     pricing_vector(
-        "provisioned-rounding", "SPEC §5, PC billed rounded up to 5 minutes; no free tier on PC",
+        "provisioned-rounding", "docs/model.md §5, PC billed rounded up to 5 minutes; no free tier on PC",
         "PC = 10 at 512 MB arm64 enabled 301 s, billed as 600 s: 3000 GB-s x 0.0000033334 = $0.0100002 -> $0.01; "
         "1 M arm64 requests of 10 ms on PC: 5000 GB-s x 0.0000077778 = $0.038889 -> $0.04, and their requests pay "
         "despite the free tier ($0.20); total $0.25.",
@@ -263,7 +263,7 @@ PRICING_VECTORS = [
         [{"architecture": "arm64", "memory_mb": 512, "provisioned": 10, "enabled_us": 301_000_000}],
         expect_totals(25, requests=20, pc=1, pc_duration=4)),
     pricing_vector(
-        "huge-exact", "SPEC §5, money is exact: a total far past any real bill is still exact",
+        "huge-exact", "docs/model.md §5, money is exact: a total far past any real bill is still exact",
         "10^12 invocations of 900 s at 10 240 MB, no free tier: 9 216 000 000 000 000 000 000 MB-ms (past 64 "
         "bits: written as a string), through all three x86_64 tiers, billed exactly to the atom.",
         "us-east-1", False, [inv(1_000_000_000_000, 900_000_000, 10_240)], [],
@@ -273,7 +273,7 @@ PRICING_VECTORS = [
 
 def overflow_vector(name, description, count):
     big = inv(JS_SAFE, JS_SAFE, 10_240, **{"class": "provisioned"})
-    return {"name": name, "spec": "SPEC §5: exact or an error, never a wrong number", "description": description,
+    return {"name": name, "spec": "docs/model.md §5: exact or an error, never a wrong number", "description": description,
             "prices": "us-east-1", "free_tier": False, "invocations": [big] * count,
             "expect": {"error": "Overflow"}}
 
@@ -294,13 +294,13 @@ PRICING_VECTORS += [
     overflow_vector(
         "overflow-atoms",
         "Five such batches: the PC duration charge passes 128 bits of atoms: Overflow, nothing billed.", 5),
-    {"name": "invalid-ephemeral", "spec": "SPEC §3: ephemeral storage 512..=10240 MB",
+    {"name": "invalid-ephemeral", "spec": "docs/model.md §3: ephemeral storage 512..=10240 MB",
      "description": "511 MB of /tmp is rejected.", "prices": "us-east-1", "free_tier": False,
      "invocations": [inv(1, 1000, 128, ephemeral_mb=511)], "expect": {"error": "EphemeralOutOfRange"}},
-    {"name": "invalid-memory", "spec": "SPEC §3: memory 128..=10240 MB",
+    {"name": "invalid-memory", "spec": "docs/model.md §3: memory 128..=10240 MB",
      "description": "10 241 MB is rejected (as is 127 MB for PC).", "prices": "us-east-1", "free_tier": False,
      "invocations": [inv(1, 1000, 10_241)], "expect": {"error": "MemoryAboveMaximum"}},
-    {"name": "invalid-memory-provisioned", "spec": "SPEC §3: memory 128..=10240 MB",
+    {"name": "invalid-memory-provisioned", "spec": "docs/model.md §3: memory 128..=10240 MB",
      "description": "127 MB of provisioned concurrency is rejected.", "prices": "us-east-1", "free_tier": False,
      "provisioned": [{"architecture": "x86_64", "memory_mb": 127, "provisioned": 1, "enabled_us": 1}],
      "expect": {"error": "MemoryBelowMinimum"}},
@@ -388,7 +388,7 @@ def region_bill_vector():
     ]
     return {
         "name": "region-bill",
-        "spec": "SPEC §5 (metering of a region: init billing, PC spans, on-PC and spillover prices, free tier)",
+        "spec": "docs/model.md §5 (metering of a region: init billing, PC spans, on-PC and spillover prices, free tier)",
         "description": region_bill_vector.__doc__.strip().replace("\n    ", " ").replace("\n", " "),
         "functions": [
             {"name": "f", "memory_mb": 1024, "architecture": "arm64", "ephemeral_mb": 1024,
@@ -436,7 +436,7 @@ def region_bill_100ms_vector():
     ]
     return {
         "name": "region-bill-100ms",
-        "spec": "SPEC §5 (100 ms billing granularity; init billing off for full cold starts)",
+        "spec": "docs/model.md §5 (100 ms billing granularity; init billing off for full cold starts)",
         "description": region_bill_100ms_vector.__doc__.strip().replace("\n    ", " ").replace("\n", " "),
         "region": {"granularity": "100ms", "bill_init": False},
         "functions": [{"name": "g"}],
