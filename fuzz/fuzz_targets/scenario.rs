@@ -18,10 +18,10 @@
 #[path = "common.rs"]
 mod common;
 
-use lambdasim::sim::{MinutePoint, Observer, Sim, SimConfig, SimError, SimFunction};
+use lambdasim::sim::{MinuteSeries, Sim, SimConfig, SimError, SimFunction};
 use lambdasim_scenario::doc::{self, Format};
 use lambdasim_scenario::report::{self, StudyJson};
-use lambdasim_scenario::run::{self, RunResult};
+use lambdasim_scenario::run::{self, MAX_MINUTE_POINTS, RunResult};
 use lambdasim_scenario::scenario::{self, Loaded, MAX_FUNCTIONS, Prepared, Scenario, WorkloadSpec};
 use libfuzzer_sys::fuzz_target;
 use std::path::{Component, Path};
@@ -76,15 +76,6 @@ fn render(p: &Prepared, results: Vec<RunResult>) {
 /// one is an error, as in the CLI).
 const FUZZ_ENVS: usize = 4_096;
 
-/// Keeps the minute series, as the CLI does.
-struct Collect(Vec<MinutePoint>);
-
-impl Observer for Collect {
-    fn minute(&mut self, point: &MinutePoint) {
-        self.0.push(*point);
-    }
-}
-
 /// One replication, as `run::try_run_one` does it (on a smaller table),
 /// with the region's invariants checked at the end.
 fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
@@ -92,12 +83,15 @@ fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
     let config = SimConfig { seed, ..p.config };
     let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
     let mut sim: Box<Sim<'_, FUZZ_ENVS, MAX_FUNCTIONS>> = Box::new(Sim::new(config, &functions)?);
-    let mut minutes = Collect(Vec::new());
-    let summary = sim.run(&mut minutes)?;
+    // The bounded series the CLI keeps (coarser buckets past its points).
+    let mut series: Box<MinuteSeries<MAX_MINUTE_POINTS>> = Box::new(MinuteSeries::new(config.horizon));
+    let summary = sim.run(&mut *series)?;
     if let Err(v) = sim.region().check_invariants() {
         panic!("invariant broken after the run: {v}");
     }
-    Ok(RunResult { replication, seed, summary, minutes: minutes.0 })
+    let (minutes, bucket_minutes) = (series.points().to_vec(), series.bucket_minutes());
+    assert!(minutes.len() <= MAX_MINUTE_POINTS, "{} points", minutes.len());
+    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes })
 }
 
 /// Runs every replication one after the other, as a CLI thread does.

@@ -5,7 +5,7 @@
 //! dropped once every earlier one is out (see [`run::stream`]), the means
 //! are running sums ([`StudySums`]), and the JSON document is written piece
 //! by piece with exactly the bytes `json_text` gives for the whole
-//! [`StudyJson`]. A replication that fails ends the output where it is and
+//! [`StudyJson`](crate::report::StudyJson). A replication that fails ends the output where it is and
 //! the run returns its error.
 
 use crate::report::{self, Bills, MeansJson, StudySums};
