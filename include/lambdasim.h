@@ -1,7 +1,7 @@
 /*
  * lambdasim: a deterministic model of AWS Lambda concurrency. C ABI.
  *
- * Conventions (DESIGN.md section 3):
+ * Conventions:
  *  - Every fallible function returns lsim_status; LSIM_STATUS_OK (0) is
  *    success. Out-parameters come last and are written only on OK (the
  *    exceptions: *out_len with LSIM_STATUS_BUFFER_TOO_SMALL, and

@@ -34,7 +34,7 @@ fuzz() {
 fuzz region_ops cargo fuzz run -s none --target-dir target/none region_ops -- "${limits[@]}"
 fuzz sim cargo fuzz run -s none --target-dir target/none sim -- "${limits[@]}"
 fuzz scenario cargo fuzz run -s none --target-dir target/none scenario -- "${limits[@]}" -dict=scenario.dict
-# ASan needs -Zsanitizer: the stable toolchain allows it with RUSTC_BOOTSTRAP (TOOLCHAIN.md).
+# ASan needs -Zsanitizer: the stable toolchain allows it with RUSTC_BOOTSTRAP.
 fuzz ffi_calls env RUSTC_BOOTSTRAP=1 cargo fuzz run --target-dir target/asan ffi_calls -- "${limits[@]}"
 
 if ((${#failed[@]} > 0)); then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's whole test suite: the README's test command and what CI runs.
-# Each step runs as its own statement so a failure stops the run (see
-# TOOLCHAIN.md on set -e traps); the last line counts the steps.
+# Each step runs as its own statement so a failure stops the run (set -e is
+# ignored inside a function called as `f || ...` and for non-final members
+# of `a && b`); the last line counts the steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

@@ -4,7 +4,7 @@
 //! environment and invocation handles, `#[repr(C)]` configs and results,
 //! integer status codes, and whole scenario runs ([`sim`]: the
 //! `lambdasim run` scenarios, through the `lambdasim-scenario` crate). `include/lambdasim.h` is generated from this crate
-//! by `scripts/gen-header.sh` (cbindgen); DESIGN §3 states the conventions:
+//! by `scripts/gen-header.sh` (cbindgen). The conventions:
 //!
 //! - every fallible function returns `lsim_status` (`LSIM_STATUS_OK` = 0) and
 //!   writes its out-parameters (always last) only on success;

@@ -79,7 +79,7 @@ fn seeded_simulations_keep_every_invariant() {
 
 #[test]
 fn same_seed_same_run() {
-    // Determinism (DESIGN §2): a seed replays exactly.
+    // Determinism: a seed replays exactly.
     let a = simulate(7, 500).expect("seed 7 passes");
     let b = simulate(7, 500).expect("seed 7 passes");
     assert_eq!(a, b);
