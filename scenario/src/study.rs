@@ -13,6 +13,7 @@ use crate::run::{self, RunResult};
 use crate::scenario::Prepared;
 use serde::Serialize;
 use std::io::Write;
+use std::time::{Duration, Instant};
 
 /// Which replications a run covers: all, or those r with r % count == index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,28 +81,89 @@ pub fn run_study(
     shard: Option<Shard<'_>>,
     json: bool,
     out: &mut dyn Write,
-    mut first: impl FnMut(&RunResult) -> anyhow::Result<()>,
+    first: impl FnMut(&RunResult) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    run_study_timed(p, shard, json, out, first, None)
+}
+
+/// Wall time of each phase of a study, summed over its replications (which
+/// run in parallel, so the sum can exceed the elapsed time), and what was
+/// simulated. Timing never changes what a study writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StudyTimings {
+    /// Allocating and initialising the simulators.
+    pub build: Duration,
+    /// The event loops, without the per-minute series.
+    pub simulate: Duration,
+    /// The per-minute series: storage, each minute added, the copy out.
+    pub series: Duration,
+    /// Pricing each replication.
+    pub bill: Duration,
+    /// Writing the report (text or JSON), means included.
+    pub render: Duration,
+    /// What `first` did with the first replication (the CLI's chart).
+    pub first: Duration,
+    /// Replications run.
+    pub runs: u64,
+    /// Requests simulated, over every replication.
+    pub requests: u64,
+}
+
+/// [`run_study`], adding the time of each phase to `timings` when given
+/// (the output is the same either way).
+///
+/// # Errors
+/// As [`run_study`].
+pub fn run_study_timed(
+    p: &Prepared,
+    shard: Option<Shard<'_>>,
+    json: bool,
+    out: &mut dyn Write,
+    mut first: impl FnMut(&RunResult) -> anyhow::Result<()>,
+    mut timings: Option<&mut StudyTimings>,
+) -> anyhow::Result<()> {
+    let timed = timings.is_some();
     let reps = Replications::new(p.scenario.replications, shard);
     let study = p.scenario.replications > 1 || shard.is_some();
     let minutes_per_run = p.config.horizon.as_micros().div_ceil(60_000_000);
     let total = minutes_per_run.saturating_mul(reps.len());
     let mut sums = StudySums::new(p);
     let mut writer = Writer { p, study, json, out };
+    let start = Instant::now();
     writer.head(shard, &reps)?;
+    let mut render = start.elapsed();
     let work = |k: u64, done: &_| {
         let r = reps.get(k).ok_or_else(|| anyhow::anyhow!("replication {k} out of range"))?;
-        run::run_one(p, r, done)
+        run::run_one_timed(p, r, done, timed)
     };
-    run::stream(reps.len(), total, "simulating", work, |k, r| {
+    run::stream(reps.len(), total, "simulating", work, |k, (r, phases)| {
+        let start = Instant::now();
         let b = report::bills(p, &r)?;
+        let billed = Instant::now();
         if k == 0 {
             first(&r)?;
         }
+        let first_done = Instant::now();
         sums.add(&r, &b);
-        writer.run(k, &r, &b)
+        writer.run(k, &r, &b)?;
+        if let Some(t) = timings.as_deref_mut() {
+            t.build = t.build.saturating_add(phases.build);
+            t.simulate = t.simulate.saturating_add(phases.simulate);
+            t.series = t.series.saturating_add(phases.series);
+            t.bill = t.bill.saturating_add(billed.duration_since(start));
+            t.first = t.first.saturating_add(first_done.duration_since(billed));
+            t.runs = t.runs.saturating_add(1);
+            t.requests = t.requests.saturating_add(r.summary.total.requests);
+            render = render.saturating_add(first_done.elapsed());
+        }
+        Ok(())
     })?;
-    writer.tail(reps.len(), &sums.means(p))
+    let start = Instant::now();
+    writer.tail(reps.len(), &sums.means(p))?;
+    if let Some(t) = timings {
+        t.render = t.render.saturating_add(render).saturating_add(start.elapsed());
+    }
+    Ok(())
 }
 
 /// Writes the report piece by piece.
