@@ -323,9 +323,12 @@ fn cmd_run(a: &RunArgs, start: std::time::Instant) -> anyhow::Result<()> {
         let mut out = out;
         return study::run_study(&p, shard, a.json, &mut out, chart);
     }
-    let mut out = timings::HoldBack::new(out);
+    // Buffered in front of the hold-back too: the JSON printer writes
+    // token by token.
+    let mut out = std::io::BufWriter::new(timings::HoldBack::new(out));
     let mut t = timings::Timings { read, svg: a.svg.is_some(), ..timings::Timings::default() };
     study::run_study_timed(&p, shard, a.json, &mut out, chart, Some(&mut t.study))?;
+    let out = out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
     t.total = start.elapsed();
     let j = t.json();
     if a.json {

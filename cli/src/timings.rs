@@ -119,8 +119,8 @@ pub struct HoldBack<W: Write> {
 const HOLD: usize = 3;
 
 impl<W: Write> HoldBack<W> {
-    pub const fn new(inner: W) -> Self {
-        HoldBack { inner, held: Vec::new() }
+    pub fn new(inner: W) -> Self {
+        HoldBack { inner, held: Vec::with_capacity(2 * HOLD) }
     }
 
     /// Ends the JSON document with `"timings": …` as its last field, in
@@ -153,22 +153,21 @@ impl<W: Write> HoldBack<W> {
 
 impl<W: Write> Write for HoldBack<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.held.len() + buf.len() <= HOLD {
+        if buf.len() >= HOLD {
+            // Everything held and all but the last HOLD bytes of buf go on.
+            let (pass, keep) = buf.split_at(buf.len() - HOLD);
+            self.inner.write_all(&self.held)?;
+            self.inner.write_all(pass)?;
+            self.held.clear();
+            self.held.extend_from_slice(keep);
+        } else {
             self.held.extend_from_slice(buf);
-            return Ok(buf.len());
+            let pass = self.held.len().saturating_sub(HOLD);
+            if pass > 0 {
+                self.inner.write_all(self.held.get(..pass).unwrap_or_default())?;
+                self.held.drain(..pass);
+            }
         }
-        // Pass on all but the last HOLD bytes of held + buf, without
-        // copying buf.
-        let from_buf = HOLD.min(buf.len());
-        let from_held = HOLD - from_buf;
-        let (pass, keep) = buf.split_at_checked(buf.len() - from_buf).unwrap_or((buf, &[]));
-        let (held_pass, held_keep) =
-            self.held.split_at_checked(self.held.len().saturating_sub(from_held)).unwrap_or((&[], &[]));
-        self.inner.write_all(held_pass)?;
-        self.inner.write_all(pass)?;
-        let mut held = held_keep.to_vec();
-        held.extend_from_slice(keep);
-        self.held = held;
         Ok(buf.len())
     }
 

@@ -133,10 +133,7 @@ pub fn try_run_one_timed(
     let seed = p.config.seed.wrapping_add(u64::from(replication));
     let config = SimConfig { seed, ..p.config };
     let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
-    // Written straight into its heap slot: `Box::new(Sim::new(..)?)` would
-    // build the simulator on the stack and copy it, touching its size in
-    // memory twice more.
-    let mut built: Box<Result<BigSim<'_>, SimError>> = Box::write(Box::new_uninit(), Sim::new(config, &functions));
+    let mut built = build(config, &functions);
     let sim = match built.as_mut() {
         Ok(sim) => sim,
         Err(e) => return Err(*e),
@@ -151,6 +148,16 @@ pub fn try_run_one_timed(
         collect::<MAX_MINUTE_POINTS>(sim, config, horizon_minutes_done, timed, &mut phases)?
     };
     Ok((RunResult { replication, seed, summary, minutes, bucket_minutes }, phases))
+}
+
+/// The simulator, written straight into its heap slot: `Box::new(Sim::new(..)?)`
+/// would build it on the stack and copy it, touching its size in memory
+/// once more. Not inlined, so the large stack frame that building the
+/// region takes is entered (its pages touched) inside the caller's
+/// measured build phase rather than on entry to the caller.
+#[inline(never)]
+fn build<'a>(config: SimConfig, functions: &[SimFunction<'a>]) -> Box<Result<BigSim<'a>, SimError>> {
+    Box::write(Box::new_uninit(), Sim::new(config, functions))
 }
 
 /// Runs `sim` collecting its per-minute series in a table of `POINTS`.

@@ -61,11 +61,38 @@ impl Replications {
     }
 }
 
-/// `value` as the pretty JSON printer writes it `depth` levels deep: every
-/// line after the first indented by two spaces a level.
-fn nested<T: Serialize + ?Sized>(value: &T, depth: usize) -> anyhow::Result<String> {
-    let text = serde_json::to_string_pretty(value)?;
-    Ok(text.replace('\n', &format!("\n{}", "  ".repeat(depth))))
+/// Writes `value` to `out` as the pretty JSON printer writes it `depth`
+/// levels deep: every line after the first indented by two spaces a level.
+/// Streamed: no string of the whole value is built.
+fn nested<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T, depth: usize) -> anyhow::Result<()> {
+    let indent = "  ".repeat(depth);
+    serde_json::to_writer_pretty(Indent { out, indent: indent.as_bytes() }, value)?;
+    Ok(())
+}
+
+/// A writer that indents every new line by `indent`.
+struct Indent<'o, 'i> {
+    out: &'o mut dyn Write,
+    indent: &'i [u8],
+}
+
+impl Write for Indent<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut lines = buf.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.out.write_all(first)?;
+        }
+        for line in lines {
+            self.out.write_all(b"\n")?;
+            self.out.write_all(self.indent)?;
+            self.out.write_all(line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Runs the replications of `p` that `shard` selects and writes the report
@@ -199,9 +226,14 @@ impl Writer<'_, '_> {
         match (self.json, self.study) {
             (true, true) => {
                 let sep = if k > 0 { "," } else { "" };
-                write!(self.out, "{sep}\n    {}", nested(&report::run_json(self.p, r, b), 2)?)?;
+                write!(self.out, "{sep}\n    ")?;
+                nested(self.out, &report::run_json(self.p, r, b), 2)?;
             }
-            (true, false) => self.out.write_all(report::json_text(&report::run_json(self.p, r, b))?.as_bytes())?,
+            (true, false) => {
+                // The bytes of `report::json_text`, streamed.
+                serde_json::to_writer_pretty(&mut *self.out, &report::run_json(self.p, r, b))?;
+                self.out.write_all(b"\n")?;
+            }
             (false, _) => {
                 if k > 0 {
                     self.out.write_all(b"\n")?;
@@ -216,7 +248,9 @@ impl Writer<'_, '_> {
         match (self.json, self.study) {
             (true, true) => {
                 let close = if runs > 0 { "\n  ]" } else { "]" };
-                write!(self.out, "{close},\n  \"mean\": {}\n}}\n", nested(means, 1)?)?;
+                write!(self.out, "{close},\n  \"mean\": ")?;
+                nested(self.out, means, 1)?;
+                self.out.write_all(b"\n}\n")?;
             }
             (true, false) if runs == 0 => self.out.write_all(b"{}\n")?,
             (true, false) => {}
