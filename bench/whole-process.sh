@@ -8,7 +8,7 @@
 #   SIMFAAS_RUNS=N  runs of SimFaaS (default 1: it takes minutes)
 # Needs python3 (with venv) and network access to PyPI the first time; uses
 # hyperfine for wall times when installed, else a `date +%s%N` loop, and
-# /usr/bin/time (GNU time) for peak RSS. Everything it makes is under
+# /usr/bin/time (GNU time) for peak RSS and bc. Everything it makes is under
 # target/whole-process/. Not part of the test command.
 set -euo pipefail
 
@@ -53,14 +53,25 @@ EOF
 one_second=$work/one-second.toml
 sed -e 's/^horizon_s = .*/horizon_s = 1/' examples/simfaas-reference.toml >"$one_second"
 
-# median_s RUNS CMD...: the median wall time of RUNS runs, in seconds.
-median_s() {
+# measure RUNS CMD...: prints "WALL_S PEAK_MB": the median wall time of
+# RUNS runs (after a warm-up run when RUNS > 1) and the peak RSS of one run.
+# A single run (SimFaaS: minutes) gives both at once.
+measure() {
     local n=$1
     shift
-    if command -v hyperfine >/dev/null; then
+    local wall
+    if [ "$n" -le 1 ]; then
+        local t0 t1
+        t0=$(date +%s%N)
+        /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null
+        t1=$(date +%s%N)
+        wall=$(echo "scale=6; ($t1 - $t0) / 1000000000" | bc)
+    elif command -v hyperfine >/dev/null; then
         hyperfine -N --style none --warmup 1 --runs "$n" --export-json "$work/hyperfine.json" "$(printf '%q ' "$@")" >&2
-        "$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/hyperfine.json"
+        wall=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/hyperfine.json")
+        /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null
     else
+        "$@" >/dev/null
         local times=()
         for _ in $(seq "$n"); do
             local t0 t1
@@ -69,29 +80,22 @@ median_s() {
             t1=$(date +%s%N)
             times+=("$((t1 - t0))")
         done
-        printf '%s\n' "${times[@]}" | sort -n | "$py" -c 'import sys; v=[int(x) for x in sys.stdin]; print(v[len(v)//2]/1e9)'
+        wall=$(printf '%s\n' "${times[@]}" | "$py" -c 'import sys; v=sorted(int(x) for x in sys.stdin); print(v[len(v)//2]/1e9)')
+        /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null
     fi
-}
-
-# peak_mb CMD...: the peak RSS of one run, in MB.
-peak_mb() {
-    /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null
-    echo "scale=1; $(tail -n 1 "$work/rss") / 1000" | bc
+    echo "$wall $(echo "scale=1; $(tail -n 1 "$work/rss") / 1000" | bc)"
 }
 
 lambdasim_json=$work/lambdasim.json
 simfaas_json=$work/simfaas.json
 echo "== lambdasim: examples/simfaas-reference.toml --json, $runs runs" >&2
-ls_s=$(median_s "$runs" sh -c "exec '$bin' run examples/simfaas-reference.toml --json > '$lambdasim_json'")
-ls_mb=$(peak_mb "$bin" run examples/simfaas-reference.toml --json)
+read -r ls_s ls_mb < <(measure "$runs" sh -c "exec '$bin' run examples/simfaas-reference.toml --json > '$lambdasim_json'")
 ls_requests=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["requests"])' "$lambdasim_json")
 echo "== SimFaaS 0.2.2: the same scenario, $simfaas_runs run(s)" >&2
-sf_s=$(median_s "$simfaas_runs" "$py" "$work/simfaas_reference.py" "$simfaas_json")
-sf_mb=$(peak_mb "$py" "$work/simfaas_reference.py" "$simfaas_json")
+read -r sf_s sf_mb < <(measure "$simfaas_runs" "$py" "$work/simfaas_reference.py" "$simfaas_json")
 sf_requests=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["reqs_total"])' "$simfaas_json")
 echo "== lambdasim: 1 function, 1 s, --json, $runs runs" >&2
-one_s=$(median_s "$runs" "$bin" run "$one_second" --json)
-one_mb=$(peak_mb "$bin" run "$one_second" --json)
+read -r one_s one_mb < <(measure "$runs" "$bin" run "$one_second" --json)
 
 "$py" - "$ls_requests" "$ls_s" "$ls_mb" "$sf_requests" "$sf_s" "$sf_mb" "$one_s" "$one_mb" <<'EOF'
 import sys

@@ -387,6 +387,38 @@ mod tests {
         assert!(size * 8 < STACK_BYTES, "{size}");
     }
 
+    /// The per-minute series of `horizon_s` as [`try_run_one`] collects it,
+    /// and as the week-long table collects it.
+    fn both_series(horizon_s: u64) -> (Vec<MinutePoint>, Vec<MinutePoint>) {
+        let text = format!(
+            "horizon_s = {horizon_s}\n[[functions]]\nname = \"api\"\nworkload = {{ type = \"poisson\", rate_per_s = 2 }}\nhandler = {{ type = \"exponential\", mean_ms = 300 }}\n"
+        );
+        let p = crate::scenario::prepare("s.toml", &text, crate::doc::Format::Toml, std::path::Path::new(".")).unwrap();
+        std::thread::scope(|s| {
+            let run = || {
+                let done = AtomicU64::new(0);
+                let r = try_run_one(&p, 0, &done).unwrap();
+                let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
+                let mut built = build(p.config, &functions);
+                let sim = built.as_mut().as_mut().unwrap();
+                let mut phases = RunPhases::default();
+                let (_, big, _) = collect::<MAX_MINUTE_POINTS>(sim, p.config, &done, true, &mut phases).unwrap();
+                (r.minutes, big)
+            };
+            std::thread::Builder::new().stack_size(STACK_BYTES).spawn_scoped(s, run).unwrap().join().unwrap()
+        })
+    }
+
+    #[test]
+    fn short_runs_keep_the_same_series_in_the_small_table() {
+        let limit = SMALL_SERIES_POINTS as u64 * 60;
+        for horizon_s in [1, 61, limit, limit + 1] {
+            let (small, big) = both_series(horizon_s);
+            assert_eq!(small.len() as u64, horizon_s.div_ceil(60));
+            assert_eq!(small, big, "horizon {horizon_s} s");
+        }
+    }
+
     #[test]
     fn stream_hands_results_over_in_order_holding_few() {
         let started = AtomicU64::new(0);
