@@ -7,6 +7,7 @@
 
 mod cost;
 mod svg;
+mod timings;
 mod tune;
 mod validate;
 
@@ -67,6 +68,11 @@ struct RunArgs {
     /// Write an SVG chart of concurrency, cold starts and throttles per minute.
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+    /// Time each phase (reading, building, simulating, series, bill,
+    /// rendering, SVG) and print it, with the peak RSS, on stderr after the
+    /// report; with --json also as the document's last field, "timings".
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -199,8 +205,9 @@ struct ValidateArgs {
 }
 
 fn main() -> ExitCode {
+    let start = std::time::Instant::now();
     let cli = Cli::parse();
-    match dispatch(cli.command) {
+    match dispatch(cli.command, start) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let code =
@@ -227,9 +234,9 @@ fn usage(msg: impl Into<String>) -> anyhow::Error {
     UsageError(msg.into()).into()
 }
 
-fn dispatch(command: Command) -> anyhow::Result<()> {
+fn dispatch(command: Command, start: std::time::Instant) -> anyhow::Result<()> {
     match command {
-        Command::Run(a) => cmd_run(&a),
+        Command::Run(a) => cmd_run(&a, start),
         Command::Scenario => {
             print(scenario::DEFAULT_SCENARIO);
             Ok(())
@@ -295,21 +302,42 @@ fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
     Ok(p)
 }
 
-fn cmd_run(a: &RunArgs) -> anyhow::Result<()> {
+/// `start`: when the process began (for `--timings`).
+fn cmd_run(a: &RunArgs, start: std::time::Instant) -> anyhow::Result<()> {
     let p = load_scenario(a)?;
+    let read = start.elapsed();
     let shard = match a.shard.as_deref() {
         Some(text) => parse_shard(text).map(|(index, count)| Some(study::Shard { text, index, count }))?,
         None => None,
     };
-    // Each replication is written as soon as it and the earlier ones are done.
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    study::run_study(&p, shard, a.json, &mut out, |r| match &a.svg {
+    let chart = |r: &run::RunResult| match &a.svg {
         Some(path) => {
             let title = format!("{} — replication {}, seed {}", p.source, r.replication, r.seed);
             write_file(path, &svg::run_chart(&title, &r.minutes, r.bucket_minutes))
         }
         None => Ok(()),
-    })
+    };
+    // Each replication is written as soon as it and the earlier ones are done.
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    if !a.timings {
+        let mut out = out;
+        return study::run_study(&p, shard, a.json, &mut out, chart);
+    }
+    // Buffered in front of the hold-back too: the JSON printer writes
+    // token by token.
+    let mut out = std::io::BufWriter::new(timings::HoldBack::new(out));
+    let mut t = timings::Timings { read, svg: a.svg.is_some(), ..timings::Timings::default() };
+    study::run_study_timed(&p, shard, a.json, &mut out, chart, Some(&mut t.study))?;
+    let out = out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+    t.total = start.elapsed();
+    let j = t.json();
+    if a.json {
+        out.finish_with_timings(&j)?;
+    } else {
+        out.finish()?;
+    }
+    eprint!("{}", timings::text(&j));
+    Ok(())
 }
 
 fn cmd_cost(a: &CostArgs) -> anyhow::Result<()> {

@@ -13,6 +13,7 @@ use lambdasim::sim::{MinutePoint, MinuteSeries, Observer, Sim, SimConfig, SimErr
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 /// Environment slots of the simulator the CLI runs.
 pub const ENVS: usize = 65_536;
@@ -43,17 +44,41 @@ pub struct RunResult {
     pub bucket_minutes: u64,
 }
 
-struct Collect<'a> {
-    series: Box<MinuteSeries<MAX_MINUTE_POINTS>>,
+struct Collect<'a, const POINTS: usize> {
+    series: Box<MinuteSeries<POINTS>>,
     progress: &'a AtomicU64,
+    /// Time spent adding minutes to the series, when timed.
+    push_time: Option<Duration>,
 }
 
-impl Observer for Collect<'_> {
+impl<const POINTS: usize> Observer for Collect<'_, POINTS> {
     fn minute(&mut self, point: &MinutePoint) {
-        self.series.push(point);
+        match &mut self.push_time {
+            Some(spent) => {
+                let start = Instant::now();
+                self.series.push(point);
+                *spent = spent.saturating_add(start.elapsed());
+            }
+            None => self.series.push(point),
+        }
         self.progress.fetch_add(1, Ordering::Relaxed);
     }
 }
+
+/// Wall time of each phase of one replication (see [`try_run_one_timed`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunPhases {
+    /// Allocating and initialising the simulator.
+    pub build: Duration,
+    /// The event loop, without the time spent on the per-minute series.
+    pub simulate: Duration,
+    /// The per-minute series: its storage, each minute added, the copy out.
+    pub series: Duration,
+}
+
+/// Most minutes of a run whose series lives in the small table: a short
+/// run does not pay for initialising a week of points.
+const SMALL_SERIES_POINTS: usize = 64;
 
 /// Turns a simulator error into the CLI's: configuration problems are the
 /// scenario's (exit 2), the rest exit 1.
@@ -89,20 +114,89 @@ pub fn sim_error(source: &str, names: &[String], e: SimError) -> anyhow::Error {
 /// # Errors
 /// What [`Sim::new`] or [`Sim::run`] return.
 pub fn try_run_one(p: &Prepared, replication: u32, horizon_minutes_done: &AtomicU64) -> Result<RunResult, SimError> {
+    try_run_one_timed(p, replication, horizon_minutes_done, false).map(|(r, _)| r)
+}
+
+/// [`try_run_one`], with the wall time of each phase when `timed` (all
+/// zero otherwise: timing each minute costs a clock read a minute). The
+/// results are the same either way.
+///
+/// # Errors
+/// What [`Sim::new`] or [`Sim::run`] return.
+pub fn try_run_one_timed(
+    p: &Prepared,
+    replication: u32,
+    horizon_minutes_done: &AtomicU64,
+    timed: bool,
+) -> Result<(RunResult, RunPhases), SimError> {
+    let start = Instant::now();
     let seed = p.config.seed.wrapping_add(u64::from(replication));
     let config = SimConfig { seed, ..p.config };
     let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
-    let mut sim: Box<BigSim<'_>> = Box::new(Sim::new(config, &functions)?);
-    let series = Box::new(MinuteSeries::new(config.horizon));
-    let mut observer = Collect { series, progress: horizon_minutes_done };
+    let mut built = build(config, &functions);
+    let sim = match built.as_mut() {
+        Ok(sim) => sim,
+        Err(e) => return Err(*e),
+    };
+    let mut phases = RunPhases { build: if timed { start.elapsed() } else { Duration::ZERO }, ..RunPhases::default() };
+    // A run that never coarsens its series gives the same points in a small
+    // table as in the big one.
+    let minutes = config.horizon.as_micros().div_ceil(60_000_000);
+    let (summary, minutes, bucket_minutes) = if minutes <= SMALL_SERIES_POINTS as u64 {
+        collect::<SMALL_SERIES_POINTS>(sim, config, horizon_minutes_done, timed, &mut phases)?
+    } else {
+        collect::<MAX_MINUTE_POINTS>(sim, config, horizon_minutes_done, timed, &mut phases)?
+    };
+    Ok((RunResult { replication, seed, summary, minutes, bucket_minutes }, phases))
+}
+
+/// The simulator, written straight into its heap slot: `Box::new(Sim::new(..)?)`
+/// would build it on the stack and copy it, touching its size in memory
+/// once more. Not inlined, so the large stack frame that building the
+/// region takes is entered (its pages touched) inside the caller's
+/// measured build phase rather than on entry to the caller.
+#[inline(never)]
+fn build<'a>(config: SimConfig, functions: &[SimFunction<'a>]) -> Box<Result<BigSim<'a>, SimError>> {
+    Box::write(Box::new_uninit(), Sim::new(config, functions))
+}
+
+/// Runs `sim` collecting its per-minute series in a table of `POINTS`.
+fn collect<const POINTS: usize>(
+    sim: &mut BigSim<'_>,
+    config: SimConfig,
+    progress: &AtomicU64,
+    timed: bool,
+    phases: &mut RunPhases,
+) -> Result<(Summary<MAX_FUNCTIONS>, Vec<MinutePoint>, u64), SimError> {
+    let start = Instant::now();
+    let series: Box<MinuteSeries<POINTS>> = Box::write(Box::new_uninit(), MinuteSeries::new(config.horizon));
+    let mut observer = Collect { series, progress, push_time: timed.then_some(Duration::ZERO) };
+    let series_built = start.elapsed();
+    let loop_start = Instant::now();
     let summary = sim.run(&mut observer)?;
+    let loop_time = loop_start.elapsed();
+    let copy_start = Instant::now();
     let (minutes, bucket_minutes) = (observer.series.points().to_vec(), observer.series.bucket_minutes());
-    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes })
+    if let Some(pushes) = observer.push_time {
+        phases.simulate = loop_time.saturating_sub(pushes);
+        phases.series = series_built.saturating_add(pushes).saturating_add(copy_start.elapsed());
+    }
+    Ok((summary, minutes, bucket_minutes))
 }
 
 /// Runs one replication on the current thread (which needs a big stack).
 pub fn run_one(p: &Prepared, replication: u32, horizon_minutes_done: &AtomicU64) -> anyhow::Result<RunResult> {
-    try_run_one(p, replication, horizon_minutes_done).map_err(|e| {
+    run_one_timed(p, replication, horizon_minutes_done, false).map(|(r, _)| r)
+}
+
+/// [`run_one`] with the phases of [`try_run_one_timed`].
+pub fn run_one_timed(
+    p: &Prepared,
+    replication: u32,
+    horizon_minutes_done: &AtomicU64,
+    timed: bool,
+) -> anyhow::Result<(RunResult, RunPhases)> {
+    try_run_one_timed(p, replication, horizon_minutes_done, timed).map_err(|e| {
         let names: Vec<String> = p.functions.iter().map(|f| f.name.clone()).collect();
         sim_error(&p.source, &names, e)
     })
@@ -291,6 +385,38 @@ mod tests {
         println!("size_of::<BigSim>() = {size} bytes");
         // Sim::new builds it on the stack and debug builds may keep copies.
         assert!(size * 8 < STACK_BYTES, "{size}");
+    }
+
+    /// The per-minute series of `horizon_s` as [`try_run_one`] collects it,
+    /// and as the week-long table collects it.
+    fn both_series(horizon_s: u64) -> (Vec<MinutePoint>, Vec<MinutePoint>) {
+        let text = format!(
+            "horizon_s = {horizon_s}\n[[functions]]\nname = \"api\"\nworkload = {{ type = \"poisson\", rate_per_s = 2 }}\nhandler = {{ type = \"exponential\", mean_ms = 300 }}\n"
+        );
+        let p = crate::scenario::prepare("s.toml", &text, crate::doc::Format::Toml, std::path::Path::new(".")).unwrap();
+        std::thread::scope(|s| {
+            let run = || {
+                let done = AtomicU64::new(0);
+                let r = try_run_one(&p, 0, &done).unwrap();
+                let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
+                let mut built = build(p.config, &functions);
+                let sim = built.as_mut().as_mut().unwrap();
+                let mut phases = RunPhases::default();
+                let (_, big, _) = collect::<MAX_MINUTE_POINTS>(sim, p.config, &done, true, &mut phases).unwrap();
+                (r.minutes, big)
+            };
+            std::thread::Builder::new().stack_size(STACK_BYTES).spawn_scoped(s, run).unwrap().join().unwrap()
+        })
+    }
+
+    #[test]
+    fn short_runs_keep_the_same_series_in_the_small_table() {
+        let limit = SMALL_SERIES_POINTS as u64 * 60;
+        for horizon_s in [1, 61, limit, limit + 1] {
+            let (small, big) = both_series(horizon_s);
+            assert_eq!(small.len() as u64, horizon_s.div_ceil(60));
+            assert_eq!(small, big, "horizon {horizon_s} s");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::run::{self, RunResult};
 use crate::scenario::Prepared;
 use serde::Serialize;
 use std::io::Write;
+use std::time::{Duration, Instant};
 
 /// Which replications a run covers: all, or those r with r % count == index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,11 +61,38 @@ impl Replications {
     }
 }
 
-/// `value` as the pretty JSON printer writes it `depth` levels deep: every
-/// line after the first indented by two spaces a level.
-fn nested<T: Serialize + ?Sized>(value: &T, depth: usize) -> anyhow::Result<String> {
-    let text = serde_json::to_string_pretty(value)?;
-    Ok(text.replace('\n', &format!("\n{}", "  ".repeat(depth))))
+/// Writes `value` to `out` as the pretty JSON printer writes it `depth`
+/// levels deep: every line after the first indented by two spaces a level.
+/// Streamed: no string of the whole value is built.
+fn nested<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T, depth: usize) -> anyhow::Result<()> {
+    let indent = "  ".repeat(depth);
+    serde_json::to_writer_pretty(Indent { out, indent: indent.as_bytes() }, value)?;
+    Ok(())
+}
+
+/// A writer that indents every new line by `indent`.
+struct Indent<'o, 'i> {
+    out: &'o mut dyn Write,
+    indent: &'i [u8],
+}
+
+impl Write for Indent<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut lines = buf.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.out.write_all(first)?;
+        }
+        for line in lines {
+            self.out.write_all(b"\n")?;
+            self.out.write_all(self.indent)?;
+            self.out.write_all(line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Runs the replications of `p` that `shard` selects and writes the report
@@ -80,28 +108,89 @@ pub fn run_study(
     shard: Option<Shard<'_>>,
     json: bool,
     out: &mut dyn Write,
-    mut first: impl FnMut(&RunResult) -> anyhow::Result<()>,
+    first: impl FnMut(&RunResult) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    run_study_timed(p, shard, json, out, first, None)
+}
+
+/// Wall time of each phase of a study, summed over its replications (which
+/// run in parallel, so the sum can exceed the elapsed time), and what was
+/// simulated. Timing never changes what a study writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StudyTimings {
+    /// Allocating and initialising the simulators.
+    pub build: Duration,
+    /// The event loops, without the per-minute series.
+    pub simulate: Duration,
+    /// The per-minute series: storage, each minute added, the copy out.
+    pub series: Duration,
+    /// Pricing each replication.
+    pub bill: Duration,
+    /// Writing the report (text or JSON), means included.
+    pub render: Duration,
+    /// What `first` did with the first replication (the CLI's chart).
+    pub first: Duration,
+    /// Replications run.
+    pub runs: u64,
+    /// Requests simulated, over every replication.
+    pub requests: u64,
+}
+
+/// [`run_study`], adding the time of each phase to `timings` when given
+/// (the output is the same either way).
+///
+/// # Errors
+/// As [`run_study`].
+pub fn run_study_timed(
+    p: &Prepared,
+    shard: Option<Shard<'_>>,
+    json: bool,
+    out: &mut dyn Write,
+    mut first: impl FnMut(&RunResult) -> anyhow::Result<()>,
+    mut timings: Option<&mut StudyTimings>,
+) -> anyhow::Result<()> {
+    let timed = timings.is_some();
     let reps = Replications::new(p.scenario.replications, shard);
     let study = p.scenario.replications > 1 || shard.is_some();
     let minutes_per_run = p.config.horizon.as_micros().div_ceil(60_000_000);
     let total = minutes_per_run.saturating_mul(reps.len());
     let mut sums = StudySums::new(p);
     let mut writer = Writer { p, study, json, out };
+    let start = Instant::now();
     writer.head(shard, &reps)?;
+    let mut render = start.elapsed();
     let work = |k: u64, done: &_| {
         let r = reps.get(k).ok_or_else(|| anyhow::anyhow!("replication {k} out of range"))?;
-        run::run_one(p, r, done)
+        run::run_one_timed(p, r, done, timed)
     };
-    run::stream(reps.len(), total, "simulating", work, |k, r| {
+    run::stream(reps.len(), total, "simulating", work, |k, (r, phases)| {
+        let start = Instant::now();
         let b = report::bills(p, &r)?;
+        let billed = Instant::now();
         if k == 0 {
             first(&r)?;
         }
+        let first_done = Instant::now();
         sums.add(&r, &b);
-        writer.run(k, &r, &b)
+        writer.run(k, &r, &b)?;
+        if let Some(t) = timings.as_deref_mut() {
+            t.build = t.build.saturating_add(phases.build);
+            t.simulate = t.simulate.saturating_add(phases.simulate);
+            t.series = t.series.saturating_add(phases.series);
+            t.bill = t.bill.saturating_add(billed.duration_since(start));
+            t.first = t.first.saturating_add(first_done.duration_since(billed));
+            t.runs = t.runs.saturating_add(1);
+            t.requests = t.requests.saturating_add(r.summary.total.requests);
+            render = render.saturating_add(first_done.elapsed());
+        }
+        Ok(())
     })?;
-    writer.tail(reps.len(), &sums.means(p))
+    let start = Instant::now();
+    writer.tail(reps.len(), &sums.means(p))?;
+    if let Some(t) = timings {
+        t.render = t.render.saturating_add(render).saturating_add(start.elapsed());
+    }
+    Ok(())
 }
 
 /// Writes the report piece by piece.
@@ -137,9 +226,14 @@ impl Writer<'_, '_> {
         match (self.json, self.study) {
             (true, true) => {
                 let sep = if k > 0 { "," } else { "" };
-                write!(self.out, "{sep}\n    {}", nested(&report::run_json(self.p, r, b), 2)?)?;
+                write!(self.out, "{sep}\n    ")?;
+                nested(self.out, &report::run_json(self.p, r, b), 2)?;
             }
-            (true, false) => self.out.write_all(report::json_text(&report::run_json(self.p, r, b))?.as_bytes())?,
+            (true, false) => {
+                // The bytes of `report::json_text`, streamed.
+                serde_json::to_writer_pretty(&mut *self.out, &report::run_json(self.p, r, b))?;
+                self.out.write_all(b"\n")?;
+            }
             (false, _) => {
                 if k > 0 {
                     self.out.write_all(b"\n")?;
@@ -154,7 +248,9 @@ impl Writer<'_, '_> {
         match (self.json, self.study) {
             (true, true) => {
                 let close = if runs > 0 { "\n  ]" } else { "]" };
-                write!(self.out, "{close},\n  \"mean\": {}\n}}\n", nested(means, 1)?)?;
+                write!(self.out, "{close},\n  \"mean\": ")?;
+                nested(self.out, means, 1)?;
+                self.out.write_all(b"\n}\n")?;
             }
             (true, false) if runs == 0 => self.out.write_all(b"{}\n")?,
             (true, false) => {}
