@@ -33,11 +33,13 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// environment whose cold start outlasts its lifetime) is applied at
     /// the current time: the clock never moves backwards.
     ///
-    /// Takes time bounded by the live environments and functions, not by
-    /// the span: once only the periodic recycling of idle provisioned
-    /// environments is left before the next other event, whole recycling
-    /// periods are skipped at once, with the same result (inits billed,
-    /// environments, timers and their order) as applying them one by one.
+    /// Takes time bounded by the due events, the environment table's size
+    /// and the functions, not by the span: once only the periodic
+    /// recycling of idle provisioned environments is left before the next
+    /// other event, whole recycling periods are skipped at once (after one
+    /// scan of the table, made only when at least two periods can be
+    /// skipped), with the same result (inits billed, environments, timers
+    /// and their order) as applying them one by one.
     /// An event whose time would be past the end of the clock
     /// (`Instant::MAX`) never happens.
     ///

@@ -110,7 +110,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     }
 
     /// The earliest deadline of a time-driven event other than provisioned
-    /// recycling (`u64::MAX + 1` when there is none). O(environments).
+    /// recycling (`u64::MAX + 1` when there is none). O(environment slots):
+    /// called only when at least two recycling periods can be skipped.
     fn recycling_horizon(&self) -> u128 {
         let queues = [self.fn_timers.peek(), self.idle_timers.peek()];
         let mut horizon = queues.into_iter().flatten().map(|t| u128::from(t.at.as_micros())).min();

@@ -160,6 +160,9 @@ pub struct Arrivals {
     end_us: u64,
     /// The process has passed its end (or has no more requests).
     ended: bool,
+    /// Ramp candidates drawn (kept or not): the thinning's work, for tests.
+    #[cfg(test)]
+    candidates: u64,
 }
 
 impl Default for Arrivals {
@@ -180,7 +183,17 @@ impl Arrivals {
     pub const fn until(horizon: Duration) -> Self {
         let h = horizon.as_micros();
         let end_us = if h < ARRIVALS_END_US { h } else { ARRIVALS_END_US };
-        Arrivals { cursor_us: 0.0, count: 0, minute: 0, left_in_minute: 0, minute_started: false, end_us, ended: false }
+        Arrivals {
+            cursor_us: 0.0,
+            count: 0,
+            minute: 0,
+            left_in_minute: 0,
+            minute_started: false,
+            end_us,
+            ended: false,
+            #[cfg(test)]
+            candidates: 0,
+        }
     }
 
     /// The instant of a position, when it is not past the end. Rounds half
@@ -264,19 +277,25 @@ impl Arrivals {
     }
 
     /// A linear ramp by thinning: candidates at the top rate, each kept
-    /// with probability λ(t)/top. Past the ramp, a rate below the top is
-    /// drawn directly (thinning would reject almost every candidate when it
-    /// is far below); candidates past the end stop the loop.
+    /// with probability λ(t)/top. The top is the highest rate reached
+    /// before the end: a rise that the end cuts short never thins at the
+    /// rate it would reach later (that would draw candidates in proportion
+    /// to end × final rate, however few requests come). Past the ramp, a
+    /// rate below the top is drawn directly (thinning would reject almost
+    /// every candidate when it is far below); candidates past the end stop
+    /// the loop. So the candidates are at most twice the requests made in a
+    /// rise, plus one.
     fn ramp(&mut self, from: f64, to: f64, over: Duration, rng: &mut Rng) -> Option<f64> {
         if !(rate_ok(from) && rate_ok(to)) {
             return None;
         }
-        let max = from.max(to);
+        let over_us = over.as_micros() as f64;
+        let last_us = self.end_us as f64 + 0.5;
+        let reached = if over_us <= 0.0 || last_us >= over_us { to } else { from + (to - from) * (last_us / over_us) };
+        let max = from.max(reached);
         if max <= 0.0 {
             return None;
         }
-        let over_us = over.as_micros() as f64;
-        let last_us = self.end_us as f64 + 0.5;
         loop {
             if self.cursor_us >= over_us && to < max {
                 if to <= 0.0 {
@@ -286,6 +305,10 @@ impl Arrivals {
                 return Some(self.cursor_us);
             }
             self.cursor_us += rng.exponential(1e6 / max);
+            #[cfg(test)]
+            {
+                self.candidates += 1;
+            }
             // Also stops on NaN (a subnormal top rate's gap).
             if self.cursor_us.partial_cmp(&last_us) != Some(core::cmp::Ordering::Less) {
                 return None;
@@ -481,6 +504,26 @@ mod tests {
         // stop at the horizon although none would be kept for a while.
         drain(Workload::Ramp { from_per_s: 0.0, to_per_s: 1e6, over: HUGE }, Duration::from_secs(1), 10);
         assert!(!Workload::Ramp { from_per_s: 1e300, to_per_s: 1.0, over: Duration::ZERO }.is_valid());
+    }
+
+    /// A rise far longer than the horizon thins at the rate reached by the
+    /// horizon, not at its final rate: 0 → 10⁶/s over 366 days, 100 s
+    /// long, makes ~158 requests from a few hundred candidates (at the
+    /// final rate it drew 10⁸; over a day, 8.6·10¹⁰).
+    #[test]
+    fn a_rise_cut_short_by_the_end_thins_at_the_rate_it_reached() {
+        let w = Workload::Ramp { from_per_s: 0.0, to_per_s: 1e6, over: Duration::from_secs(31_622_400) };
+        let mut a = Arrivals::until(Duration::from_secs(100));
+        let mut rng = Rng::new(11);
+        let mut requests = 0u64;
+        while let Some((t, _)) = a.next(&w, &mut rng) {
+            assert!(t <= Instant::from_secs(100));
+            requests += 1;
+            assert!(requests < 10_000, "no end");
+        }
+        // Expected 0.5 × (10⁶ × 100 / 31 622 400) × 100 ≈ 158.
+        assert!((100..=230).contains(&requests), "{requests} requests");
+        assert!(a.candidates <= 2 * requests + 50, "{} candidates for {requests} requests", a.candidates);
     }
 
     #[test]
