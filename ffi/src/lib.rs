@@ -37,6 +37,8 @@ pub mod status;
 pub mod types;
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_cost;

@@ -5,23 +5,10 @@
 
 use super::*;
 use crate::registry::{KIND_SIM_RESULT, Registry, with_region};
+use crate::test_support::{create, region};
 use std::ptr::null_mut;
 
 type S = lsim_status;
-
-fn region() -> *mut lsim_region {
-    let mut r = null_mut();
-    // SAFETY: valid pointers.
-    assert_eq!(unsafe { lsim_region_new(&lsim_region_config::defaults(), &mut r) }, S::Ok);
-    r
-}
-
-fn create(r: *mut lsim_region) -> lsim_function {
-    let mut f = lsim_function::default();
-    // SAFETY: valid pointers.
-    assert_eq!(unsafe { lsim_function_create(r, 0, &lsim_function_config::defaults(), &mut f) }, S::Ok);
-    f
-}
 
 /// An out-parameter filled with a marker, to see whether a call wrote it.
 const UNTOUCHED: lsim_invoke_result = lsim_invoke_result {

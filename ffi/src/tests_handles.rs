@@ -2,23 +2,9 @@
 //! that made them; region handles are not predictable.
 
 use super::*;
-use std::ptr::null_mut;
+use crate::test_support::{create, region};
 
 type S = lsim_status;
-
-fn region() -> *mut lsim_region {
-    let mut r = null_mut();
-    // SAFETY: valid pointers.
-    assert_eq!(unsafe { lsim_region_new(&lsim_region_config::defaults(), &mut r) }, S::Ok);
-    r
-}
-
-fn create(r: *mut lsim_region) -> lsim_function {
-    let mut f = lsim_function::default();
-    // SAFETY: valid pointers.
-    assert_eq!(unsafe { lsim_function_create(r, 0, &lsim_function_config::defaults(), &mut f) }, S::Ok);
-    f
-}
 
 fn invoke(r: *mut lsim_region, now: u64, f: lsim_function) -> Result<lsim_invoke_result, S> {
     let mut out = lsim_invoke_result::default();

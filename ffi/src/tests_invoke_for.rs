@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::registry::with_region;
+use crate::test_support::region;
 use std::ptr::null_mut;
 
 type S = lsim_status;
@@ -26,13 +27,6 @@ const UNTOUCHED: lsim_invoke_result = lsim_invoke_result {
     ready_at_us: 7,
     suppressed_init_us: 7,
 };
-
-fn region() -> *mut lsim_region {
-    let mut r = null_mut();
-    // SAFETY: valid pointers.
-    assert_eq!(unsafe { lsim_region_new(&lsim_region_config::defaults(), &mut r) }, S::Ok);
-    r
-}
 
 fn create(r: *mut lsim_region, c: &lsim_function_config) -> lsim_function {
     let mut f = lsim_function::default();
