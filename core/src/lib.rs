@@ -41,6 +41,7 @@ pub mod pricing;
 pub mod region;
 pub mod rng;
 pub mod sim;
+pub mod storage;
 pub mod time;
 mod timer;
 pub mod tuning;
@@ -56,4 +57,5 @@ pub use region::{
     RegionConfig, StartKind, Started, Stats, Violation, WarmPick,
 };
 pub use rng::Rng;
+pub use storage::Slots;
 pub use time::{Duration, Instant};
