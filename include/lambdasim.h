@@ -75,19 +75,30 @@
  * a binding compiled against this header checks they are equal at load.
  *
  * Version 2 added `region_tag` to `lsim_function` and `lsim_env` (so
- * `lsim_invocation` and the results holding them grew too).
+ * `lsim_invocation` and the results holding them grew too). Version 3
+ * added `env_capacity` and `function_capacity` to `lsim_region_config`.
  */
-#define LSIM_ABI_VERSION 2
+#define LSIM_ABI_VERSION 3
 
 /**
- * Environment slots of every region (its fixed capacity).
+ * Environment slots of a region by default (`lsim_region_config.env_capacity`).
  */
 #define LSIM_ENV_CAPACITY 16384
 
 /**
- * Function slots of every region (its fixed capacity).
+ * Function slots of a region by default (`lsim_region_config.function_capacity`).
  */
 #define LSIM_FUNCTION_CAPACITY 256
+
+/**
+ * The largest `lsim_region_config.env_capacity`.
+ */
+#define LSIM_ENV_CAPACITY_MAX 4194304
+
+/**
+ * The largest `lsim_region_config.function_capacity`.
+ */
+#define LSIM_FUNCTION_CAPACITY_MAX 65536
 
 /**
  * `lsim_region_config.scaling_rule`: per function, 1000 new environments
@@ -623,6 +634,19 @@ typedef struct lsim_region_config {
    * inside the invoke and is always billed.
    */
   uint32_t bill_init;
+  /**
+   * The most environments (not yet terminated) the region holds at once,
+   * 1..=`LSIM_ENV_CAPACITY_MAX`. Default `LSIM_ENV_CAPACITY` (16 384).
+   * Memory follows use: the tables start small and grow by doubling up
+   * to this (about 200 bytes per environment slot in use).
+   */
+  uint32_t env_capacity;
+  /**
+   * The most functions the region holds at once,
+   * 1..=`LSIM_FUNCTION_CAPACITY_MAX`. Default `LSIM_FUNCTION_CAPACITY`
+   * (256); about 900 bytes per function slot in use.
+   */
+  uint32_t function_capacity;
 } lsim_region_config;
 
 /**
@@ -1637,7 +1661,8 @@ lsim_status lsim_function_config_default(struct lsim_function_config *out);
  *
  * # Errors
  * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` (bad
- * `struct_size`, unknown `scaling_rule`, `warm_pick` or `memory_rule`);
+ * `struct_size`, unknown `scaling_rule`, `warm_pick` or `memory_rule`,
+ * `env_capacity` or `function_capacity` 0 or above its `_MAX`);
  * `LSIM_STATUS_ACCOUNT_LIMIT_TOO_LOW`; `LSIM_STATUS_INVALID_SETTING` (zero
  * legacy burst, provisioned ramp of 0 or above 60 000 000 per minute);
  * `LSIM_STATUS_CAPACITY_EXCEEDED` (too many live regions).

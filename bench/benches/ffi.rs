@@ -13,7 +13,7 @@ use lambdasim_ffi::{
 };
 use std::hint::black_box;
 
-type CoreRegion = Region<LSIM_ENV_CAPACITY, LSIM_FUNCTION_CAPACITY>;
+type CoreRegion = Region<'static>;
 
 /// Microseconds between calls; each handler runs `HANDLER_US`, so the one
 /// environment is idle again at the next call (a warm start every time).
@@ -22,7 +22,8 @@ const HANDLER_US: u64 = 5;
 
 fn core_invoke_for(c: &mut Criterion) {
     let config = RegionConfig { request_rate_per_limit: 0, ..RegionConfig::default() };
-    let mut r: Box<CoreRegion> = Box::new(Region::new(config).unwrap());
+    let capacity = lambdasim::Capacity { envs: LSIM_ENV_CAPACITY, functions: LSIM_FUNCTION_CAPACITY };
+    let mut r: Box<CoreRegion> = Box::new(Region::with_capacity(config, capacity).unwrap());
     let fc = FunctionConfig { timeout_ms: 900_000, ..FunctionConfig::default() };
     let f = r.create_function(Instant::ZERO, &fc).unwrap();
     let handler = Handler { duration: Duration::from_micros(HANDLER_US), outcome: Outcome::Success };

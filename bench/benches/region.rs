@@ -7,12 +7,13 @@ use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, 
 use lambdasim::{Duration, FunctionConfig, Handler, Instant, Invoked, Outcome, Region, RegionConfig, ScalingRule};
 use std::hint::black_box;
 
-type R = Region<16_384, 8>;
+type R = Region<'static>;
+const CAPACITY: lambdasim::Capacity = lambdasim::Capacity { envs: 16_384, functions: 8 };
 
 /// A region whose function has `warm` idle environments, and the clock.
 fn warmed(warm: u32) -> (Box<R>, lambdasim::FunctionId, Instant) {
     let config = RegionConfig { account_limit: 20_000, request_rate_per_limit: 0, ..RegionConfig::default() };
-    let mut r: Box<R> = Box::new(Region::new(config).unwrap());
+    let mut r: Box<R> = Box::new(Region::with_capacity(config, CAPACITY).unwrap());
     let fc = FunctionConfig { timeout_ms: 900_000, ..FunctionConfig::default() };
     let f = r.create_function(Instant::ZERO, &fc).unwrap();
     let mut started = Vec::new();
@@ -74,7 +75,7 @@ fn advance_to_the_end_of_the_clock(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let config = RegionConfig { account_limit: 2_000, ..RegionConfig::default() };
-                let mut r: Box<R> = Box::new(Region::new(config).unwrap());
+                let mut r: Box<R> = Box::new(Region::with_capacity(config, CAPACITY).unwrap());
                 let fc = FunctionConfig { provisioned: 1_000, ..FunctionConfig::default() };
                 r.create_function(Instant::ZERO, &fc).unwrap();
                 r
@@ -99,7 +100,7 @@ fn warm_for_bursts(k: u32) -> (Box<R>, lambdasim::FunctionId, Instant) {
         max_lifetime: Duration::ZERO,
         ..RegionConfig::default()
     };
-    let mut r: Box<R> = Box::new(Region::new(config).unwrap());
+    let mut r: Box<R> = Box::new(Region::with_capacity(config, CAPACITY).unwrap());
     let fc = FunctionConfig { timeout_ms: 900_000, ..FunctionConfig::default() };
     let f = r.create_function(Instant::ZERO, &fc).unwrap();
     let handler = Handler { duration: Duration::from_millis(1), outcome: Outcome::Success };

@@ -11,7 +11,8 @@ use lambdasim_bench::{BenchSim, reference_config, reference_function};
 
 fn requests(rate: f64, horizon_s: u64) -> u64 {
     let f = [reference_function(rate)];
-    let mut sim: Box<BenchSim<'_>> = Box::new(BenchSim::new(reference_config(horizon_s, 1), &f).unwrap());
+    let mut sim: Box<BenchSim<'_>> =
+        Box::new(BenchSim::with_capacity(reference_config(horizon_s, 1), &f, lambdasim_bench::ENVS).unwrap());
     sim.run(&mut ()).unwrap().total.requests
 }
 
@@ -48,7 +49,7 @@ fn burst_requests(handler: DurationDist<'static>) -> u64 {
     config.region.account_limit = 5_000;
     config.region.request_rate_per_limit = 0;
     config.region.scaling = ScalingRule::LegacyAccount { burst: 5_000 };
-    let mut sim: Box<BenchSim<'_>> = Box::new(BenchSim::new(config, &f).unwrap());
+    let mut sim: Box<BenchSim<'_>> = Box::new(BenchSim::with_capacity(config, &f, lambdasim_bench::ENVS).unwrap());
     let total = sim.run(&mut ()).unwrap().total;
     assert_eq!(total.throttles, 0);
     total.requests

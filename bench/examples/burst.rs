@@ -32,7 +32,7 @@ fn main() {
         config.region.account_limit = 5_000;
         config.region.request_rate_per_limit = 0;
         config.region.scaling = ScalingRule::LegacyAccount { burst: 5_000 };
-        let mut sim: Box<BenchSim<'_>> = Box::new(BenchSim::new(config, &f).unwrap());
+        let mut sim: Box<BenchSim<'_>> = Box::new(BenchSim::with_capacity(config, &f, lambdasim_bench::ENVS).unwrap());
         let t = std::time::Instant::now();
         let s = sim.run(&mut ()).unwrap();
         let secs = t.elapsed().as_secs_f64();

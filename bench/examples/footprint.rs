@@ -1,16 +1,23 @@
-//! Prints the size of the types a user embeds: `cargo run -p lambdasim-bench --example footprint`.
-use lambdasim::sim::Sim;
-use lambdasim::{Region, pricing::Meter};
+//! Prints what a region and a simulation hold:
+//! `cargo run --release -p lambdasim-bench --example footprint`.
+//!
+//! A region's value is small; its tables are storage (lent, or owned and
+//! grown on demand), so memory is per slot in use.
+use lambdasim::sim::{Sim, SimStorage};
+use lambdasim::{Capacity, ENV_SLOT_BYTES, FUNCTION_SLOT_BYTES, Region, RegionStorage, WHEEL_BYTES, pricing::Meter};
 use std::mem::size_of;
 
 fn main() {
-    println!("Region<4096, 64> (default): {} bytes", size_of::<Region>());
-    println!("Region<16384, 256> (C ABI): {} bytes", size_of::<Region<16_384, 256>>());
-    println!("Region<1024, 8>: {} bytes", size_of::<Region<1_024, 8>>());
-    println!("Sim<4096, 4>: {} bytes", size_of::<Sim<'static, 4_096, 4>>());
+    println!("Region (the value, without its tables): {} bytes", size_of::<Region<'static>>());
+    println!("per environment slot: {ENV_SLOT_BYTES} bytes");
+    println!("per function slot: {FUNCTION_SLOT_BYTES} bytes");
+    println!("timing wheel buckets (per region): {WHEEL_BYTES} bytes");
+    for (envs, functions) in [(64, 4), (4_096, 64), (16_384, 256), (65_536, 64)] {
+        let bytes = Capacity { envs, functions }.bytes();
+        println!("storage at capacity {envs} environments, {functions} functions: {bytes} bytes");
+    }
+    println!("RegionStorage<4096, 64>: {} bytes", size_of::<RegionStorage<4_096, 64>>());
+    println!("Sim<'_, 64> (the value, 64 function states): {} bytes", size_of::<Sim<'static, 64>>());
+    println!("SimStorage<4096, 4>: {} bytes", size_of::<SimStorage<4_096, 4>>());
     println!("Meter: {} bytes", size_of::<Meter>());
-    println!(
-        "per environment slot: ~{} bytes",
-        (size_of::<Region<2_048, 8>>() - size_of::<Region<1_024, 8>>()) / 1_024
-    );
 }

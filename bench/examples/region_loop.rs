@@ -7,7 +7,8 @@ use lambdasim::{Duration, FunctionConfig, Handler, Instant, Outcome, Region, Reg
 fn main() {
     lambdasim_bench::with_big_stack(|| {
         let config = RegionConfig { account_limit: 20_000, request_rate_per_limit: 0, ..RegionConfig::default() };
-        let mut r: Box<Region<16_384, 8>> = Box::new(Region::new(config).unwrap());
+        let capacity = lambdasim::Capacity { envs: 16_384, functions: 8 };
+        let mut r = Box::new(Region::with_capacity(config, capacity).unwrap());
         let fc = FunctionConfig { timeout_ms: 900_000, ..FunctionConfig::default() };
         let f = r.create_function(Instant::ZERO, &fc).unwrap();
         let handler = Handler { duration: Duration::from_micros(5), outcome: Outcome::Success };

@@ -11,7 +11,8 @@ fn main() {
     let horizon_s: u64 = args.next().map_or(1_000_000, |a| a.parse().expect("HORIZON_S"));
     with_big_stack(move || {
         let f = [reference_function(rate)];
-        let mut sim: Box<BenchSim<'_>> = Box::new(BenchSim::new(reference_config(horizon_s, 1), &f).unwrap());
+        let mut sim: Box<BenchSim<'_>> =
+            Box::new(BenchSim::with_capacity(reference_config(horizon_s, 1), &f, lambdasim_bench::ENVS).unwrap());
         let t = std::time::Instant::now();
         let s = sim.run(&mut ()).unwrap();
         let secs = t.elapsed().as_secs_f64();

@@ -9,7 +9,7 @@ use lambdasim::{ColdStartProfile, Duration, FunctionConfig, RegionConfig};
 pub const ENVS: usize = 4_096;
 
 /// The simulator type the benchmarks run.
-pub type BenchSim<'a> = Sim<'a, ENVS, 4>;
+pub type BenchSim<'a> = Sim<'a, 4>;
 
 /// The reference scenario of issue 5 (and SimFaaS): one function, Poisson
 /// arrivals at `rate_per_s`, exponential handler with mean 1.991 s,

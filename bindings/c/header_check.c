@@ -20,7 +20,7 @@ LSIM_STATIC_ASSERT(sizeof(lsim_env) == 12, "lsim_env is index, generation, regio
 LSIM_STATIC_ASSERT(sizeof(lsim_invocation) == 16, "lsim_invocation is env + seq");
 LSIM_STATIC_ASSERT(sizeof(((lsim_stats *)0)->throttles) == LSIM_THROTTLE_REASON_COUNT * sizeof(uint64_t),
                    "one throttle counter per reason");
-LSIM_STATIC_ASSERT(LSIM_ABI_VERSION == 2, "this header is ABI version 2");
+LSIM_STATIC_ASSERT(LSIM_ABI_VERSION == 3, "this header is ABI version 3");
 LSIM_STATIC_ASSERT(sizeof(((lsim_sim_summary *)0)->throttles_by_reason) == LSIM_THROTTLE_REASON_COUNT * sizeof(uint64_t),
                    "one throttle count per reason");
 #if UINTPTR_MAX == UINT64_MAX && defined(__x86_64__)

@@ -78,7 +78,7 @@ static int same_env(lsim_env a, lsim_env b) {
 
 static void test_versions(void) {
     CHECK(lsim_abi_version() == LSIM_ABI_VERSION);
-    CHECK(LSIM_ABI_VERSION == 2);
+    CHECK(LSIM_ABI_VERSION == 3);
     CHECK(lsim_version() != NULL && strlen(lsim_version()) > 0);
 }
 
@@ -165,6 +165,7 @@ static void test_defaults(void) {
     CHECK(rc.warm_pick == LSIM_WARM_PICK_MRU && rc.memory_rule == LSIM_MEMORY_RULE_CURRENT);
     CHECK(rc.provisioned_delay_us == 60000000u && rc.provisioned_per_minute == 6000);
     CHECK(rc.granularity == LSIM_GRANULARITY_1MS && rc.bill_init == 1);
+    CHECK(rc.env_capacity == LSIM_ENV_CAPACITY && rc.function_capacity == LSIM_FUNCTION_CAPACITY);
 
     lsim_function_config fc = function_config();
     CHECK(fc.struct_size == sizeof(lsim_function_config));
@@ -579,6 +580,38 @@ static void test_out_of_range_numbers(void) {
     CHECK_STATUS(try_function(r, &fc), LSIM_STATUS_MEMORY_ABOVE_MAXIMUM);
     fc.memory_mb = 192;
     CHECK_OK(try_function(r, &fc));
+    CHECK_OK(lsim_region_free(r));
+}
+
+/* The capacities come from the config: 0 or above the maximum is refused,
+ * and a full table is LSIM_STATUS_CAPACITY_EXCEEDED. */
+static void test_capacities(void) {
+    lsim_region_config c = region_config();
+    c.env_capacity = 0;
+    CHECK_STATUS(try_region(&c), LSIM_STATUS_INVALID_ARGUMENT);
+    c = region_config();
+    c.env_capacity = LSIM_ENV_CAPACITY_MAX + 1;
+    CHECK_STATUS(try_region(&c), LSIM_STATUS_INVALID_ARGUMENT);
+    c = region_config();
+    c.function_capacity = 0;
+    CHECK_STATUS(try_region(&c), LSIM_STATUS_INVALID_ARGUMENT);
+    c = region_config();
+    c.function_capacity = LSIM_FUNCTION_CAPACITY_MAX + 1;
+    CHECK_STATUS(try_region(&c), LSIM_STATUS_INVALID_ARGUMENT);
+
+    c = region_config();
+    c.env_capacity = 2;
+    c.function_capacity = 1;
+    lsim_region *r = NULL;
+    CHECK_OK(lsim_region_new(&c, &r));
+    lsim_function_config fc = function_config();
+    lsim_function f = new_function(r, 0, &fc);
+    CHECK_STATUS(try_function(r, &fc), LSIM_STATUS_CAPACITY_EXCEEDED);
+    lsim_invoke_result ir;
+    CHECK_OK(lsim_invoke_for(r, 0, f, 1000000, LSIM_OUTCOME_SUCCESS, &ir));
+    CHECK_OK(lsim_invoke_for(r, 0, f, 1000000, LSIM_OUTCOME_SUCCESS, &ir));
+    CHECK_STATUS(lsim_invoke_for(r, 0, f, 1000000, LSIM_OUTCOME_SUCCESS, &ir), LSIM_STATUS_CAPACITY_EXCEEDED);
+    CHECK_REGION(r);
     CHECK_OK(lsim_region_free(r));
 }
 
@@ -1858,6 +1891,7 @@ int main(void) {
     test_handles_of_another_region();
     test_unknown_enum_values();
     test_out_of_range_numbers();
+    test_capacities();
     test_bad_struct_size();
     test_time_went_backwards();
     test_buffer_too_small();

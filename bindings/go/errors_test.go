@@ -59,6 +59,7 @@ func TestVersionsAndDefaults(t *testing.T) {
 		WarmPick: lambdasim.WarmPickMRU, MemoryRule: lambdasim.MemoryRuleCurrent,
 		ProvisionedDelayUs: 60_000_000, ProvisionedPerMinute: 6000,
 		Granularity: lambdasim.Granularity1ms, BillInit: true,
+		EnvCapacity: 16384, FunctionCapacity: 256,
 	}
 	if rc != want {
 		t.Errorf("DefaultRegionConfig() = %+v, want %+v", rc, want)
@@ -675,4 +676,41 @@ func residentKB() (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+func TestCapacitiesComeFromTheConfig(t *testing.T) {
+	rc := lambdasim.DefaultRegionConfig()
+	rc.EnvCapacity, rc.FunctionCapacity = 2, 1
+	r, err := lambdasim.NewRegion(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	fn, err := r.CreateFunction(0, lambdasim.DefaultFunctionConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.CreateFunction(0, lambdasim.DefaultFunctionConfig()); !errors.Is(err, lambdasim.ErrCapacityExceeded) {
+		t.Errorf("second function: %v, want CapacityExceeded", err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := r.InvokeFor(0, fn, lambdasim.Handler{DurationUs: 1_000_000, Outcome: lambdasim.OutcomeSuccess}); err != nil {
+			t.Fatalf("invoke %d: %v", i, err)
+		}
+	}
+	if _, err := r.InvokeFor(0, fn, lambdasim.Handler{DurationUs: 1_000_000, Outcome: lambdasim.OutcomeSuccess}); !errors.Is(err, lambdasim.ErrCapacityExceeded) {
+		t.Errorf("third environment: %v, want CapacityExceeded", err)
+	}
+	for _, bad := range []lambdasim.RegionConfig{
+		func() lambdasim.RegionConfig { c := lambdasim.DefaultRegionConfig(); c.EnvCapacity = 0; return c }(),
+		func() lambdasim.RegionConfig {
+			c := lambdasim.DefaultRegionConfig()
+			c.FunctionCapacity = lambdasim.FunctionCapacityMax + 1
+			return c
+		}(),
+	} {
+		if _, err := lambdasim.NewRegion(bad); !errors.Is(err, lambdasim.ErrInvalidArgument) {
+			t.Errorf("capacities %d/%d: %v, want InvalidArgument", bad.EnvCapacity, bad.FunctionCapacity, err)
+		}
+	}
 }

@@ -15,10 +15,16 @@ const (
 	// ABIVersion is LSIM_ABI_VERSION of the header; [NewRegion] checks the
 	// library reports the same ([LibraryABIVersion]).
 	ABIVersion = C.LSIM_ABI_VERSION
-	// EnvCapacity is the number of environment slots of every region.
+	// EnvCapacity is a region's default environment capacity
+	// ([RegionConfig].EnvCapacity).
 	EnvCapacity = C.LSIM_ENV_CAPACITY
-	// FunctionCapacity is the number of function slots of every region.
+	// FunctionCapacity is a region's default function capacity
+	// ([RegionConfig].FunctionCapacity).
 	FunctionCapacity = C.LSIM_FUNCTION_CAPACITY
+	// EnvCapacityMax is the largest [RegionConfig].EnvCapacity.
+	EnvCapacityMax = C.LSIM_ENV_CAPACITY_MAX
+	// FunctionCapacityMax is the largest [RegionConfig].FunctionCapacity.
+	FunctionCapacityMax = C.LSIM_FUNCTION_CAPACITY_MAX
 	// ThrottleReasonCount is the number of throttle reasons (the length of
 	// [Stats].Throttles).
 	ThrottleReasonCount = C.LSIM_THROTTLE_REASON_COUNT
@@ -236,6 +242,14 @@ type RegionConfig struct {
 	// 2025-08-01). Default true. A partial cold start's init runs inside
 	// the invoke and is always billed.
 	BillInit bool
+	// EnvCapacity is the most environments (not yet terminated) the region
+	// holds at once, 1..=[EnvCapacityMax]; a full table is
+	// StatusCapacityExceeded. Memory follows use: the tables start small and
+	// double up to this. Default [EnvCapacity] (16 384).
+	EnvCapacity uint32
+	// FunctionCapacity is the most functions at once,
+	// 1..=[FunctionCapacityMax]. Default [FunctionCapacity] (256).
+	FunctionCapacity uint32
 }
 
 // DefaultRegionConfig returns the default region settings, as filled by
@@ -260,6 +274,8 @@ func DefaultRegionConfig() RegionConfig {
 		ProvisionedPerMinute: uint32(c.provisioned_per_minute),
 		Granularity:          Granularity(c.granularity),
 		BillInit:             c.bill_init != 0,
+		EnvCapacity:          uint32(c.env_capacity),
+		FunctionCapacity:     uint32(c.function_capacity),
 	}
 }
 
@@ -280,6 +296,8 @@ func (c *RegionConfig) toC() C.lsim_region_config {
 		provisioned_per_minute: C.uint32_t(c.ProvisionedPerMinute),
 		granularity:            C.uint32_t(c.Granularity),
 		bill_init:              flag(c.BillInit),
+		env_capacity:           C.uint32_t(c.EnvCapacity),
+		function_capacity:      C.uint32_t(c.FunctionCapacity),
 	}
 }
 

@@ -30,12 +30,16 @@ export type Micros = number | bigint;
 export type U64 = number | bigint;
 
 /** The C ABI version this binding was written for (`LSIM_ABI_VERSION`). */
-export const ABI_VERSION: 2;
-/** Environment slots of every region (`LSIM_ENV_CAPACITY`). */
+export const ABI_VERSION: 3;
+/** Environment slots of a region by default (`LSIM_ENV_CAPACITY`; `envCapacity` changes it). */
 export const ENV_CAPACITY: 16384;
+/** The largest `envCapacity` (`LSIM_ENV_CAPACITY_MAX`). */
+export const ENV_CAPACITY_MAX: 4194304;
+/** The largest `functionCapacity` (`LSIM_FUNCTION_CAPACITY_MAX`). */
+export const FUNCTION_CAPACITY_MAX: 65536;
 /** The most points `SimResult.minutes()` returns (`LSIM_MAX_MINUTE_POINTS`). */
 export const MAX_MINUTE_POINTS: 10080;
-/** Function slots of every region (`LSIM_FUNCTION_CAPACITY`). */
+/** Function slots of a region by default (`LSIM_FUNCTION_CAPACITY`; `functionCapacity` changes it). */
 export const FUNCTION_CAPACITY: 256;
 /** The absolute path of the loaded shared library. */
 export const LIBRARY_PATH: string;
@@ -237,6 +241,13 @@ export interface RegionConfig {
   granularity?: GranularityName | number;
   /** Whether an on-demand full cold start's init is billed (AWS: since 2025-08-01). Default true. */
   billInit?: boolean;
+  /**
+   * Most environments (not yet terminated) at once, 1..=ENV_CAPACITY_MAX; a full table is a
+   * CAPACITY_EXCEEDED error. Memory follows use (tables grow by doubling up to this). Default 16384.
+   */
+  envCapacity?: number;
+  /** Most functions at once, 1..=FUNCTION_CAPACITY_MAX. Default 256. */
+  functionCapacity?: number;
 }
 
 /** A function's configuration; every key optional (missing = the library default). */
@@ -279,6 +290,8 @@ export function defaultRegionConfig(): {
   provisionedPerMinute: number;
   granularity: GranularityName;
   billInit: boolean;
+  envCapacity: number;
+  functionCapacity: number;
 };
 
 /** The default function configuration, from `lsim_function_config_default`. */

@@ -33,11 +33,15 @@
 const koffi = require('koffi');
 
 /** The C ABI version this binding was written for (`LSIM_ABI_VERSION`). */
-const ABI_VERSION = 2;
-/** Environment slots of every region (`LSIM_ENV_CAPACITY`). */
+const ABI_VERSION = 3;
+/** Environment slots of a region by default (`LSIM_ENV_CAPACITY`; `envCapacity` changes it). */
 const ENV_CAPACITY = 16384;
-/** Function slots of every region (`LSIM_FUNCTION_CAPACITY`). */
+/** Function slots of a region by default (`LSIM_FUNCTION_CAPACITY`; `functionCapacity` changes it). */
 const FUNCTION_CAPACITY = 256;
+/** The largest `envCapacity` (`LSIM_ENV_CAPACITY_MAX`). */
+const ENV_CAPACITY_MAX = 4194304;
+/** The largest `functionCapacity` (`LSIM_FUNCTION_CAPACITY_MAX`). */
+const FUNCTION_CAPACITY_MAX = 65536;
 
 const U32_MAX = 0xffffffff;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -209,6 +213,8 @@ const RegionConfigT = koffi.struct({
   provisioned_per_minute: u32,
   granularity: u32,
   bill_init: u32,
+  env_capacity: u32,
+  function_capacity: u32,
 });
 const FunctionConfigT = koffi.struct({
   struct_size: u32,
@@ -389,7 +395,7 @@ const TuneResultT = koffi.struct({
 });
 
 const EXPECTED_SIZES = [
-  ['lsim_region_config', RegionConfigT, 80],
+  ['lsim_region_config', RegionConfigT, 88],
   ['lsim_function_config', FunctionConfigT, 64],
   ['lsim_function', FunctionT, 12],
   ['lsim_env', EnvT, 12],
@@ -723,6 +729,8 @@ const REGION_KEYS = Object.freeze([
   'provisionedPerMinute',
   'granularity',
   'billInit',
+  'envCapacity',
+  'functionCapacity',
 ]);
 
 const FUNCTION_KEYS = Object.freeze([
@@ -768,6 +776,8 @@ function defaultRegionConfig() {
     provisionedPerMinute: c.provisioned_per_minute,
     granularity: nameOf(GRANULARITIES, c.granularity, (n) => n),
     billInit: c.bill_init === 1,
+    envCapacity: c.env_capacity,
+    functionCapacity: c.function_capacity,
   };
 }
 
@@ -813,6 +823,8 @@ function toCRegionConfig(config) {
   set('provisionedPerMinute', 'provisioned_per_minute', u32Arg);
   set('granularity', 'granularity', (v, n) => enumArg(v, GRANULARITIES, n));
   set('billInit', 'bill_init', boolArg);
+  set('envCapacity', 'env_capacity', u32Arg);
+  set('functionCapacity', 'function_capacity', u32Arg);
   return c;
 }
 
@@ -2168,6 +2180,8 @@ function libraryName(kind, code) {
 module.exports = {
   ABI_VERSION,
   ENV_CAPACITY,
+  ENV_CAPACITY_MAX,
+  FUNCTION_CAPACITY_MAX,
   MAX_MINUTE_POINTS,
   FUNCTION_CAPACITY,
   LIBRARY_PATH,

@@ -137,7 +137,7 @@ impl Observer for Count<'_> {
     }
 }
 
-type SmallSim<'a> = Sim<'a, 4_096, 1>;
+type SmallSim<'a> = Sim<'a, 1>;
 
 fn err_pct(sim: f64, obs: f64) -> f64 {
     if obs == 0.0 { 0.0 } else { ((sim - obs) / obs).abs() * 100.0 }
@@ -191,7 +191,7 @@ pub fn validate(
         );
         let names = [row.experiment.clone()];
         let mut sim: Box<SmallSim<'_>> =
-            Box::new(Sim::new(config, &[f]).map_err(|e| run::sim_error(data_name, &names, e))?);
+            Box::new(Sim::with_capacity(config, &[f], 4_096).map_err(|e| run::sim_error(data_name, &names, e))?);
         let s = sim.run(&mut Count(done)).map_err(|e| run::sim_error(data_name, &names, e))?;
         let t = s.total;
         Ok(RowResult {

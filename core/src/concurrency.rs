@@ -108,6 +108,10 @@ pub struct TokenBucket {
 }
 
 impl TokenBucket {
+    /// An empty bucket that never refills (a vacant slot's placeholder).
+    pub(crate) const UNUSED: TokenBucket =
+        TokenBucket { units: 0, capacity_units: 0, gain_per_us: 0, token_units: 1, last: Instant::ZERO };
+
     /// A full bucket of `capacity` tokens refilling `refill` per `period`.
     ///
     /// # Errors

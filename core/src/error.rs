@@ -44,6 +44,8 @@ pub enum ConfigError {
     FunctionBusy,
     /// The function table or environment table is full (fixed capacity).
     CapacityExceeded,
+    /// A region's capacity is zero or above `Capacity::MAX` slots.
+    InvalidCapacity,
     /// An internal consistency check failed (a lambdasim bug; please report).
     Internal,
 }
@@ -77,6 +79,7 @@ impl fmt::Display for ConfigError {
             ConfigError::TimeWentBackwards => "time went backwards",
             ConfigError::FunctionBusy => "function has invocations running",
             ConfigError::CapacityExceeded => "function or environment table full",
+            ConfigError::InvalidCapacity => "region capacity zero or above 4294967293 slots",
             ConfigError::Internal => "internal consistency check failed",
         })
     }

@@ -53,8 +53,9 @@ pub use error::{ConfigError, FinishError, InvokeError, TimeError};
 pub use function::{ColdStartProfile, FunctionConfig, ProvisionedStatus};
 pub use memory::{MemoryMb, MemoryRule};
 pub use region::{
-    EnvId, Finished, FunctionCounts, FunctionId, Handler, InvocationId, Invoked, Occupancy, Outcome, Region,
-    RegionConfig, StartKind, Started, Stats, Violation, WarmPick,
+    Capacity, ENV_SLOT_BYTES, EnvId, FUNCTION_SLOT_BYTES, Finished, FunctionCounts, FunctionId, Handler, InvocationId,
+    Invoked, Occupancy, Outcome, Region, RegionConfig, RegionStorage, StartKind, Started, Stats, Violation,
+    WHEEL_BYTES, WarmPick,
 };
 pub use rng::Rng;
 pub use storage::Slots;

@@ -73,7 +73,10 @@ impl<T: Clone> Slots<'_, T> {
     /// with `fill`. Returns whether `len` slots are available.
     pub fn grow_to(&mut self, len: usize, fill: T) -> bool {
         match self {
-            Slots::Borrowed(slice) => slice.len() >= len,
+            Slots::Borrowed(slice) => {
+                drop(fill);
+                slice.len() >= len
+            }
             #[cfg(feature = "alloc")]
             Slots::Owned { vec, max } => {
                 if vec.len() >= len {
@@ -108,6 +111,56 @@ impl<T> DerefMut for Slots<'_, T> {
             #[cfg(feature = "alloc")]
             Slots::Owned { vec, .. } => vec,
         }
+    }
+}
+
+/// A table: the first `len` slots of a [`Slots`] are in use (it derefs to
+/// them), and a push fills the next one, growing owned storage.
+#[derive(Debug)]
+pub(crate) struct Table<'a, T> {
+    slots: Slots<'a, T>,
+    len: usize,
+}
+
+impl<'a, T: Clone> Table<'a, T> {
+    /// An empty table over `slots`.
+    pub fn new(slots: Slots<'a, T>) -> Self {
+        Table { slots, len: 0 }
+    }
+
+    /// The most entries it can ever hold.
+    pub fn max_len(&self) -> usize {
+        self.slots.max_len()
+    }
+
+    /// Appends `value`; false (and nothing changes) when the table is full.
+    pub fn push(&mut self, value: T) -> bool {
+        let len = self.len.saturating_add(1);
+        if !self.slots.grow_to(len, value.clone()) {
+            return false;
+        }
+        match self.slots.get_mut(self.len) {
+            Some(slot) => {
+                *slot = value;
+                self.len = len;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl<T> Deref for Table<'_, T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        self.slots.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl<T> DerefMut for Table<'_, T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        let len = self.len;
+        self.slots.get_mut(..len).unwrap_or(&mut [])
     }
 }
 

@@ -9,6 +9,7 @@
 //! half the levels of a binary heap, whose pops were dependent-load chains
 //! (+7 % on the λ = 20/s simulation bench, where ~40 ends are pending).
 
+use crate::storage::Slots;
 use crate::time::Instant;
 
 const NONE: u32 = u32::MAX;
@@ -23,73 +24,104 @@ pub(crate) struct Timer {
 
 /// A heap entry: the ordering key (deadline, then sequence) and the timer's key.
 #[derive(Clone, Copy, Debug)]
-struct Entry {
+pub(crate) struct Entry {
     order: u128,
     key: u32,
 }
 
 impl Entry {
+    /// An unused entry (storage filler).
+    pub const VACANT: Entry = Entry { order: u128::MAX, key: NONE };
+
     fn timer(self) -> Timer {
         Timer { at: Instant::from_micros((self.order >> 64) as u64), seq: self.order as u64, key: self.key }
     }
 }
 
-/// Deadlines keyed by slot index, earliest first.
-#[derive(Clone, Debug)]
-pub(crate) struct TimerHeap<const N: usize> {
-    heap: heapless::Vec<Entry, N>,
-    pos: [u32; N],
+/// "No entry": a key's position when it has no timer (storage filler).
+pub(crate) const NO_POSITION: u32 = NONE;
+
+/// Deadlines keyed by slot index, earliest first, in lent storage: the
+/// heap's entries (`heap[..len]`) and each key's position in it (`pos`).
+/// Keys are `0..pos.len()`; the heap has room for one entry per key.
+#[derive(Debug)]
+pub(crate) struct TimerHeap<'a> {
+    heap: Slots<'a, Entry>,
+    len: usize,
+    pos: Slots<'a, u32>,
 }
 
-impl<const N: usize> TimerHeap<N> {
-    pub const fn new() -> Self {
-        TimerHeap { heap: heapless::Vec::new(), pos: [NONE; N] }
+impl<'a> TimerHeap<'a> {
+    /// An empty heap over `heap` and `pos` (any contents: they are reset).
+    /// Its keys are `0..min(heap.len(), pos.len())`.
+    pub fn new(mut heap: Slots<'a, Entry>, mut pos: Slots<'a, u32>) -> Self {
+        heap.fill(Entry::VACANT);
+        pos.fill(NONE);
+        TimerHeap { heap, len: 0, pos }
+    }
+
+    /// Keys this heap takes now (`0..keys()`).
+    pub fn keys(&self) -> usize {
+        self.heap.len().min(self.pos.len())
+    }
+
+    /// Makes room for keys `0..keys` if the storage can grow to it.
+    pub fn grow_to(&mut self, keys: usize) -> bool {
+        self.heap.grow_to(keys, Entry::VACANT) && self.pos.grow_to(keys, NONE)
+    }
+
+    fn entries(&self) -> &[Entry] {
+        self.heap.get(..self.len).unwrap_or(&[])
     }
 
     /// The earliest timer.
     pub fn peek(&self) -> Option<Timer> {
-        self.heap.first().map(|e| e.timer())
+        self.entries().first().map(|e| e.timer())
     }
 
     /// The earliest timer's (deadline, sequence) as one number (deadline in
     /// the high 64 bits: the order timers fire in), or `u128::MAX` when
     /// there is none.
     pub fn first_order(&self) -> u128 {
-        self.heap.first().map_or(u128::MAX, |e| e.order)
+        self.entries().first().map_or(u128::MAX, |e| e.order)
     }
 
     /// The earliest timer's order (as [`Self::first_order`]) and key.
     pub fn first_entry(&self) -> Option<(u128, u32)> {
-        self.heap.first().map(|e| (e.order, e.key))
+        self.entries().first().map(|e| (e.order, e.key))
     }
 
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.len
     }
 
     /// The deadline of `key`'s timer, if set.
     pub fn get(&self, key: u32) -> Option<Instant> {
         let p = *self.pos.get(key as usize)?;
-        self.heap.get(p as usize).map(|e| e.timer().at)
+        self.entries().get(p as usize).map(|e| e.timer().at)
     }
 
-    /// Sets (or moves) `key`'s timer. Returns false only for a key ≥ N.
+    /// Sets (or moves) `key`'s timer. Returns false only for a key ≥ [`Self::keys`].
     pub fn set(&mut self, key: u32, at: Instant, seq: u64) -> bool {
+        if key as usize >= self.keys() {
+            return false;
+        }
         let Some(&p) = self.pos.get(key as usize) else { return false };
         let e = Entry { order: (u128::from(at.as_micros()) << 64) | u128::from(seq), key };
         if p == NONE {
-            let i = self.heap.len();
-            if self.heap.push(e).is_err() {
-                return false; // unreachable: one entry per key, N keys
+            let i = self.len;
+            if i >= self.heap.len() {
+                return false; // unreachable: one entry per key
             }
+            self.len += 1;
             self.sift_up(i, e);
-        } else if self.heap.len() == 1 {
+        } else if self.len == 1 {
             // The only timer moves (a simulator's one function): nothing to sift.
             self.put_only(e);
         } else {
             let i = p as usize;
-            let old = self.heap.get(i).map_or(0, |x| x.order);
+            let old = self.entries().get(i).map_or(0, |x| x.order);
             if e.order < old { self.sift_up(i, e) } else { self.sift_down(i, e) }
         }
         true
@@ -101,6 +133,12 @@ impl<const N: usize> TimerHeap<N> {
         }
     }
 
+    /// Takes the last entry off the heap.
+    fn pop_last(&mut self) -> Option<Entry> {
+        self.len = self.len.checked_sub(1)?;
+        self.heap.get(self.len).copied()
+    }
+
     /// Cancels `key`'s timer if set.
     pub fn cancel(&mut self, key: u32) {
         let Some(p) = self.pos.get_mut(key as usize) else { return };
@@ -109,21 +147,21 @@ impl<const N: usize> TimerHeap<N> {
         }
         let i = *p as usize;
         *p = NONE;
-        let Some(last) = self.heap.pop() else { return };
-        if i >= self.heap.len() {
+        let Some(last) = self.pop_last() else { return };
+        if i >= self.len {
             // It was the last entry: nothing moves.
         } else if i == 0 {
             self.refill_root(last);
         } else {
             // Put the last entry in the hole and restore the order around it.
-            let old = self.heap.get(i).map_or(0, |x| x.order);
+            let old = self.entries().get(i).map_or(0, |x| x.order);
             if last.order < old { self.sift_up(i, last) } else { self.sift_down(i, last) }
         }
     }
 
     /// Removes and returns the earliest timer if it is due at or before `now`.
     pub fn pop_due(&mut self, now: Instant) -> Option<Timer> {
-        let first = *self.heap.first()?;
+        let first = *self.entries().first()?;
         let t = first.timer();
         if t.at > now {
             return None;
@@ -131,12 +169,19 @@ impl<const N: usize> TimerHeap<N> {
         if let Some(p) = self.pos.get_mut(first.key as usize) {
             *p = NONE;
         }
-        if let Some(last) = self.heap.pop()
-            && !self.heap.is_empty()
+        if let Some(last) = self.pop_last()
+            && self.len > 0
         {
             self.refill_root(last);
         }
         Some(t)
+    }
+
+    /// The heap's entries and the positions, for sifting.
+    fn parts(&mut self) -> (&mut [Entry], &mut [u32]) {
+        let len = self.len;
+        let heap = self.heap.get_mut(..len).unwrap_or(&mut []);
+        (heap, &mut self.pos)
     }
 
     /// Fills the hole at the root with `last` (the entry taken off the end):
@@ -144,7 +189,7 @@ impl<const N: usize> TimerHeap<N> {
     /// with `last` on the way, and a predictable loop), then `last` rises from there —
     /// usually not far, as it came from the bottom (Floyd's heap pop).
     fn refill_root(&mut self, last: Entry) {
-        let (heap, pos) = (self.heap.as_mut_slice(), &mut self.pos);
+        let (heap, pos) = self.parts();
         let mut i = 0;
         while let Some((child, best)) = smallest_child(heap, i) {
             put(heap, pos, i, best);
@@ -154,12 +199,13 @@ impl<const N: usize> TimerHeap<N> {
     }
 
     fn sift_up(&mut self, i: usize, e: Entry) {
-        sift_up(self.heap.as_mut_slice(), &mut self.pos, i, e);
+        let (heap, pos) = self.parts();
+        sift_up(heap, pos, i, e);
     }
 
     /// Moves `e` down from hole `i` to its place.
     fn sift_down(&mut self, mut i: usize, e: Entry) {
-        let (heap, pos) = (self.heap.as_mut_slice(), &mut self.pos);
+        let (heap, pos) = self.parts();
         while let Some((child, best)) = smallest_child(heap, i) {
             if e.order <= best.order {
                 break;
@@ -189,7 +235,7 @@ fn smallest_child(heap: &[Entry], i: usize) -> Option<(usize, Entry)> {
 }
 
 #[inline(always)]
-fn put<const N: usize>(heap: &mut [Entry], pos: &mut [u32; N], i: usize, e: Entry) {
+fn put(heap: &mut [Entry], pos: &mut [u32], i: usize, e: Entry) {
     if let Some(slot) = heap.get_mut(i) {
         *slot = e;
     }
@@ -200,7 +246,7 @@ fn put<const N: usize>(heap: &mut [Entry], pos: &mut [u32; N], i: usize, e: Entr
 
 /// Moves `e` up from hole `i` to its place.
 #[inline(always)]
-fn sift_up<const N: usize>(heap: &mut [Entry], pos: &mut [u32; N], mut i: usize, e: Entry) {
+fn sift_up(heap: &mut [Entry], pos: &mut [u32], mut i: usize, e: Entry) {
     while i > 0 {
         let parent = (i - 1) / 4;
         let Some(&p) = heap.get(parent) else { break };
@@ -221,9 +267,17 @@ mod tests {
         Instant::from_micros(us)
     }
 
+    /// A heap of `$n` keys over arrays on the test's stack.
+    macro_rules! heap {
+        ($h:ident, $n:literal) => {
+            let (mut entries, mut pos) = ([Entry::VACANT; $n], [NONE; $n]);
+            let mut $h = TimerHeap::new(Slots::from(&mut entries), Slots::from(&mut pos));
+        };
+    }
+
     #[test]
     fn pops_in_deadline_then_schedule_order() {
-        let mut h: TimerHeap<8> = TimerHeap::new();
+        heap!(h, 8);
         assert!(h.set(3, at(50), 1));
         assert!(h.set(1, at(10), 2));
         assert!(h.set(2, at(10), 3));
@@ -238,7 +292,7 @@ mod tests {
 
     #[test]
     fn move_and_cancel() {
-        let mut h: TimerHeap<4> = TimerHeap::new();
+        heap!(h, 4);
         h.set(0, at(10), 1);
         h.set(1, at(20), 2);
         h.set(2, at(30), 3);
@@ -254,7 +308,7 @@ mod tests {
 
     #[test]
     fn cancelling_or_popping_the_only_timer_leaves_an_empty_heap() {
-        let mut h: TimerHeap<4> = TimerHeap::new();
+        heap!(h, 4);
         h.set(2, at(10), 1);
         h.cancel(2);
         assert_eq!((h.len(), h.get(2), h.peek()), (0, None, None));
@@ -270,7 +324,7 @@ mod tests {
     #[test]
     fn matches_a_sorted_model() {
         let mut rng = crate::rng::Rng::new(11);
-        let mut h: TimerHeap<32> = TimerHeap::new();
+        heap!(h, 32);
         let mut model: [Option<(u64, u64)>; 32] = [None; 32];
         for seq in 0..40_000u64 {
             // Alternate between a few keys (tiny heaps) and all of them.

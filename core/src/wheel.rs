@@ -16,6 +16,7 @@
 //! The window starts at the bucket of the last timer popped (every pending
 //! timer is at or after it) or, when the wheel is empty, of the next one set.
 
+use crate::storage::Slots;
 use crate::time::Instant;
 use crate::timer::{Timer, TimerHeap};
 
@@ -24,7 +25,7 @@ const NONE: u32 = u32::MAX;
 const FAR: u32 = u32::MAX - 1;
 /// Bucket width: 2^14 µs = 16.384 ms.
 const WIDTH_SHIFT: u32 = 14;
-const BUCKETS: usize = 4_096;
+pub(crate) const BUCKETS: usize = 4_096;
 const WORDS: usize = BUCKETS / 64;
 /// The window: 4096 buckets, 67.1 s.
 const WINDOW_US: u64 = (BUCKETS as u64) << WIDTH_SHIFT;
@@ -39,7 +40,7 @@ fn bucket_of(at: u64) -> usize {
 
 /// One key's timer and its links in its bucket's heap (32 bytes).
 #[derive(Clone, Copy, Debug)]
-struct Node {
+pub(crate) struct Node {
     /// (deadline, sequence), valid while `loc` is not `NONE`.
     order: u128,
     /// The key's bucket, `FAR`, or `NONE` (no timer).
@@ -49,30 +50,31 @@ struct Node {
     right: u32,
 }
 
-const EMPTY: Node = Node { order: 0, loc: NONE, parent: NONE, left: NONE, right: NONE };
+pub(crate) const EMPTY: Node = Node { order: 0, loc: NONE, parent: NONE, left: NONE, right: NONE };
 
 /// A bucket's heap: a complete binary tree of `len` nodes. Position p
 /// (from 1, the root) has children 2p and 2p + 1, as in an array heap; the
 /// bits of p below its leading one spell the path from the root (0 left,
 /// 1 right), so the last position is found in O(log len).
 #[derive(Clone, Copy, Debug)]
-struct Bucket {
+pub(crate) struct Bucket {
     root: u32,
     len: u32,
 }
 
-const NO_BUCKET: Bucket = Bucket { root: NONE, len: 0 };
+pub(crate) const NO_BUCKET: Bucket = Bucket { root: NONE, len: 0 };
 
-/// Deadlines keyed by slot index, earliest first (see the module docs).
-#[derive(Clone, Debug)]
-pub(crate) struct TimerWheel<const N: usize> {
-    nodes: [Node; N],
-    buckets: [Bucket; BUCKETS],
+/// Deadlines keyed by slot index, earliest first (see the module docs), in
+/// lent storage: a node per key, [`BUCKETS`] buckets, and the far heap's.
+#[derive(Debug)]
+pub(crate) struct TimerWheel<'a> {
+    nodes: Slots<'a, Node>,
+    buckets: Slots<'a, Bucket>,
     /// Bit b of word w: bucket 64·w + b is not empty.
     bits: [u64; WORDS],
     /// Bit w: `bits[w]` is not zero.
     summary: u64,
-    far: TimerHeap<N>,
+    far: TimerHeap<'a>,
     /// Start of the window, µs, a multiple of the bucket width.
     base: u64,
     /// Timers in buckets.
@@ -84,14 +86,21 @@ pub(crate) struct TimerWheel<const N: usize> {
     compares: u64,
 }
 
-impl<const N: usize> TimerWheel<N> {
-    pub fn new() -> Self {
+impl<'a> TimerWheel<'a> {
+    /// An empty wheel over lent storage (any contents: they are reset).
+    /// Its keys are `0..keys()`; `buckets` must hold [`BUCKETS`] (an owned
+    /// one is grown to it; a shorter borrowed one makes every timer go to
+    /// the far heap, still in exact order).
+    pub fn new(mut nodes: Slots<'a, Node>, mut buckets: Slots<'a, Bucket>, far: TimerHeap<'a>) -> Self {
+        nodes.fill(EMPTY);
+        buckets.grow_to(BUCKETS, NO_BUCKET);
+        buckets.fill(NO_BUCKET);
         TimerWheel {
-            nodes: [EMPTY; N],
-            buckets: [NO_BUCKET; BUCKETS],
+            nodes,
+            buckets,
             bits: [0; WORDS],
             summary: 0,
-            far: TimerHeap::new(),
+            far,
             base: 0,
             in_wheel: 0,
             min: NONE,
@@ -136,9 +145,19 @@ impl<const N: usize> TimerWheel<N> {
         (node.loc != NONE).then(|| Instant::from_micros(at_of(node.order)))
     }
 
-    /// Sets (or moves) `key`'s timer. Returns false only for a key ≥ N.
+    /// Keys this wheel takes now (`0..keys()`).
+    pub fn keys(&self) -> usize {
+        self.nodes.len().min(self.far.keys())
+    }
+
+    /// Makes room for keys `0..keys` if the storage can grow to it.
+    pub fn grow_to(&mut self, keys: usize) -> bool {
+        self.nodes.grow_to(keys, EMPTY) && self.far.grow_to(keys)
+    }
+
+    /// Sets (or moves) `key`'s timer. Returns false only for a key ≥ [`Self::keys`].
     pub fn set(&mut self, key: u32, at: Instant, seq: u64) -> bool {
-        if key as usize >= N {
+        if key as usize >= self.keys() {
             return false;
         }
         self.unlink(key);
@@ -181,7 +200,7 @@ impl<const N: usize> TimerWheel<N> {
             // An empty wheel's window may start anywhere: at this timer.
             self.base = (at >> WIDTH_SHIFT) << WIDTH_SHIFT;
         }
-        if at < self.base || at - self.base >= WINDOW_US {
+        if at < self.base || at - self.base >= WINDOW_US || self.buckets.len() < BUCKETS {
             self.far.set(key, Instant::from_micros(at), order as u64);
             self.set_node(key, Node { order, loc: FAR, ..EMPTY });
             return;
@@ -278,7 +297,7 @@ impl<const N: usize> TimerWheel<N> {
 
 // A bucket's heap. Nodes move by relinking (a key's node is its identity),
 // and every loop walks one root-to-leaf path: at most 32 steps.
-impl<const N: usize> TimerWheel<N> {
+impl TimerWheel<'_> {
     /// The node at position `pos` (≥ 1) of the heap rooted at `root`.
     fn at_position(&self, root: u32, pos: u32) -> u32 {
         let depth = u32::BITS - 1 - pos.max(1).leading_zeros();
@@ -429,13 +448,25 @@ mod tests {
     extern crate std;
     use super::*;
     use crate::rng::Rng;
+    use crate::timer::{Entry, NO_POSITION};
     use std::boxed::Box;
 
     fn at(us: u64) -> Instant {
         Instant::from_micros(us)
     }
 
-    impl<const N: usize> TimerWheel<N> {
+    /// Storage for a test: leaked, so the wheel can be `'static`.
+    fn leak<T: Clone>(n: usize, fill: T) -> Slots<'static, T> {
+        Slots::from(Box::leak(std::vec![fill; n].into_boxed_slice()))
+    }
+
+    /// A wheel of `n` keys.
+    fn wheel(n: usize) -> TimerWheel<'static> {
+        let far = TimerHeap::new(leak(n, Entry::VACANT), leak(n, NO_POSITION));
+        TimerWheel::new(leak(n, EMPTY), leak(BUCKETS, NO_BUCKET), far)
+    }
+
+    impl TimerWheel<'_> {
         /// Checks every bucket's heap: links agree both ways, each timer
         /// is after its parent, the positions are exactly 1..=len (a
         /// complete tree: depth ≤ log2 len), and the sizes add up. Returns
@@ -462,7 +493,7 @@ mod tests {
                 }
                 assert!(self.position(key) <= bucket.len, "bucket {b} is not a complete tree");
             }
-            for (b, (&count, bucket)) in counts.iter().zip(&self.buckets).enumerate() {
+            for (b, (&count, bucket)) in counts.iter().zip(self.buckets.iter()).enumerate() {
                 assert_eq!(count, bucket.len, "bucket {b}");
                 let bit = self.bits[b / 64] >> (b % 64) & 1;
                 assert_eq!(bit == 1, count > 0, "bucket {b}'s bit");
@@ -491,7 +522,7 @@ mod tests {
     /// Returns the most timers seen in one bucket.
     fn check_against_model<const N: usize>(seed: u64, steps: u64, draw: impl Fn(&mut Rng, u64) -> u64) -> u32 {
         let mut rng = Rng::new(seed);
-        let mut w: Box<TimerWheel<N>> = Box::new(TimerWheel::new());
+        let mut w = wheel(N);
         let mut model = [None::<(u64, u64)>; N];
         let (mut now, mut most) = (0u64, 0);
         for seq in 1..steps {
@@ -576,7 +607,7 @@ mod tests {
     /// Sets `k` timers at one deadline (moving and cancelling some), pops
     /// them all, and returns the comparisons made per timer.
     fn compares_per_timer(k: u32) -> u64 {
-        let mut w: Box<TimerWheel<4_096>> = Box::new(TimerWheel::new());
+        let mut w = wheel(4_096);
         for key in 0..k {
             w.set(key, at(1_000_000), u64::from(key));
         }
@@ -617,7 +648,7 @@ mod tests {
 
     #[test]
     fn wraps_around_the_window() {
-        let mut w: TimerWheel<4> = TimerWheel::new();
+        let mut w = wheel(4);
         let step = WINDOW_US / 3;
         let mut t = 0;
         for seq in 1..100u64 {

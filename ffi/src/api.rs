@@ -11,8 +11,8 @@ use crate::types::{
 };
 use core::ffi::{CStr, c_char};
 use lambdasim::{
-    Duration, EnvState, FunctionConfig, Handler, Instant, Invoked, Outcome, ProvisionedStatus, RegionConfig, StartKind,
-    ThrottleReason,
+    Capacity, Duration, EnvState, FunctionConfig, Handler, Instant, Invoked, Outcome, ProvisionedStatus, RegionConfig,
+    StartKind, ThrottleReason,
 };
 
 // ---- pointer helpers -------------------------------------------------------
@@ -191,32 +191,16 @@ pub unsafe extern "C" fn lsim_function_config_default(out: *mut lsim_function_co
 
 // ---- region lifecycle ----------------------------------------------------------
 
-/// Builds a region on a helper thread with a stack large enough for it.
-///
-/// The core returns the 1.7 MB region by value, so it sits on the stack
-/// before it is boxed: that overflows a 256 KB caller stack even in release
-/// builds, and debug builds keep about four copies (measured: 3x the size
-/// overflows, 4x does not). The helper's stack is 8x + 1 MB, reserved
-/// lazily by the OS, so any caller thread (Go, Node workers, small C
-/// threads) can create regions.
-fn build_region(config: RegionConfig) -> Result<Box<CoreRegion>, lsim_status> {
-    config.validate()?;
-    let stack = size_of::<CoreRegion>().saturating_mul(8).saturating_add(1 << 20);
-    let worker = std::thread::Builder::new()
-        .name("lsim-region-new".into())
-        .stack_size(stack)
-        .spawn(move || CoreRegion::new(config).map(Box::new))
-        .map_err(|_| lsim_status::Internal)?;
-    match worker.join() {
-        Ok(Ok(region)) => Ok(region),
-        Ok(Err(e)) => Err(e.into()),
-        Err(_) => Err(lsim_status::Panic),
-    }
+/// Builds a region with owned tables that start small and grow up to
+/// `capacity` (so it is a few kilobytes until used, on any caller stack).
+fn build_region(config: RegionConfig, capacity: Capacity) -> Result<Box<CoreRegion>, lsim_status> {
+    Ok(Box::new(CoreRegion::with_capacity(config, capacity)?))
 }
 
 #[cfg(test)]
 pub(crate) fn build_region_for_tests(config: RegionConfig) -> Box<CoreRegion> {
-    build_region(config).unwrap()
+    let capacity = Capacity { envs: crate::types::LSIM_ENV_CAPACITY, functions: crate::types::LSIM_FUNCTION_CAPACITY };
+    build_region(config, capacity).unwrap()
 }
 
 /// Creates a region (no functions, clock at 0) and writes its handle to
@@ -224,7 +208,8 @@ pub(crate) fn build_region_for_tests(config: RegionConfig) -> Box<CoreRegion> {
 ///
 /// # Errors
 /// `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` (bad
-/// `struct_size`, unknown `scaling_rule`, `warm_pick` or `memory_rule`);
+/// `struct_size`, unknown `scaling_rule`, `warm_pick` or `memory_rule`,
+/// `env_capacity` or `function_capacity` 0 or above its `_MAX`);
 /// `LSIM_STATUS_ACCOUNT_LIMIT_TOO_LOW`; `LSIM_STATUS_INVALID_SETTING` (zero
 /// legacy burst, provisioned ramp of 0 or above 60 000 000 per minute);
 /// `LSIM_STATUS_CAPACITY_EXCEEDED` (too many live regions).
@@ -240,7 +225,7 @@ pub unsafe extern "C" fn lsim_region_new(config: *const lsim_region_config, out:
         non_null(out)?;
         // SAFETY: non-null, readable per the contract.
         let c = unsafe { read_config(config) }?;
-        let region = build_region(RegionConfig::try_from(&c)?)?;
+        let region = build_region(RegionConfig::try_from(&c)?, c.capacity()?)?;
         let handle = registry::insert(region)?;
         // SAFETY: non-null, writable per the contract.
         unsafe { write_out(out, handle) };

@@ -45,10 +45,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
-/// The region type behind every handle: 16384 environment slots, 256
-/// function slots.
-pub(crate) type CoreRegion =
-    lambdasim::Region<{ crate::types::LSIM_ENV_CAPACITY }, { crate::types::LSIM_FUNCTION_CAPACITY }>;
+/// The region behind every handle: owned tables, grown on demand up to the
+/// capacities of its `lsim_region_config`.
+pub(crate) type CoreRegion = lambdasim::Region<'static>;
 
 /// An opaque region. Create with `lsim_region_new`, free with
 /// `lsim_region_free`. Not a pointer to memory: never dereference it.

@@ -205,6 +205,7 @@ impl From<ConfigError> for lsim_status {
             ConfigError::TimeWentBackwards => lsim_status::TimeWentBackwards,
             ConfigError::FunctionBusy => lsim_status::FunctionBusy,
             ConfigError::CapacityExceeded => lsim_status::CapacityExceeded,
+            ConfigError::InvalidCapacity => lsim_status::InvalidArgument,
             ConfigError::Internal => lsim_status::Internal,
             // A variant added to the core later: not silently OK.
             _ => lsim_status::Internal,

@@ -18,22 +18,27 @@ use lambdasim::pricing::{
 };
 use lambdasim::tuning::{Candidate, Strategy, TimeoutAdvice, TuneConfig, Tuned};
 use lambdasim::{
-    ColdStartProfile, ConfigError, Duration, EnvId, EnvState, Finished, FunctionConfig, FunctionCounts, FunctionId,
-    InvocationId, MemoryMb, MemoryRule, Occupancy, Outcome, ProvisionedStatus, RegionConfig, ScalingRule, StartKind,
-    Started, Stats, ThrottleReason, WarmPick,
+    Capacity, ColdStartProfile, ConfigError, Duration, EnvId, EnvState, Finished, FunctionConfig, FunctionCounts,
+    FunctionId, InvocationId, MemoryMb, MemoryRule, Occupancy, Outcome, ProvisionedStatus, RegionConfig, ScalingRule,
+    StartKind, Started, Stats, ThrottleReason, WarmPick,
 };
 
 /// The version of this C ABI. `lsim_abi_version()` returns the library's;
 /// a binding compiled against this header checks they are equal at load.
 ///
 /// Version 2 added `region_tag` to `lsim_function` and `lsim_env` (so
-/// `lsim_invocation` and the results holding them grew too).
-pub const LSIM_ABI_VERSION: u32 = 2;
+/// `lsim_invocation` and the results holding them grew too). Version 3
+/// added `env_capacity` and `function_capacity` to `lsim_region_config`.
+pub const LSIM_ABI_VERSION: u32 = 3;
 
-/// Environment slots of every region (its fixed capacity).
+/// Environment slots of a region by default (`lsim_region_config.env_capacity`).
 pub const LSIM_ENV_CAPACITY: usize = 16_384;
-/// Function slots of every region (its fixed capacity).
+/// Function slots of a region by default (`lsim_region_config.function_capacity`).
 pub const LSIM_FUNCTION_CAPACITY: usize = 256;
+/// The largest `lsim_region_config.env_capacity`.
+pub const LSIM_ENV_CAPACITY_MAX: usize = 4_194_304;
+/// The largest `lsim_region_config.function_capacity`.
+pub const LSIM_FUNCTION_CAPACITY_MAX: usize = 65_536;
 
 /// `lsim_region_config.scaling_rule`: per function, 1000 new environments
 /// per 10 s (since 2023-11-27). The default.
@@ -214,6 +219,15 @@ pub struct lsim_region_config {
     /// functions on managed runtimes). A partial cold start's init runs
     /// inside the invoke and is always billed.
     pub bill_init: u32,
+    /// The most environments (not yet terminated) the region holds at once,
+    /// 1..=`LSIM_ENV_CAPACITY_MAX`. Default `LSIM_ENV_CAPACITY` (16 384).
+    /// Memory follows use: the tables start small and grow by doubling up
+    /// to this (about 200 bytes per environment slot in use).
+    pub env_capacity: u32,
+    /// The most functions the region holds at once,
+    /// 1..=`LSIM_FUNCTION_CAPACITY_MAX`. Default `LSIM_FUNCTION_CAPACITY`
+    /// (256); about 900 bytes per function slot in use.
+    pub function_capacity: u32,
 }
 
 /// A function's configuration. Fill with `lsim_function_config_default`,
@@ -869,7 +883,21 @@ impl lsim_region_config {
             provisioned_per_minute: d.provisioned_per_minute,
             granularity: d.granularity as u32,
             bill_init: u32::from(d.bill_init),
+            env_capacity: LSIM_ENV_CAPACITY as u32,
+            function_capacity: LSIM_FUNCTION_CAPACITY as u32,
         }
+    }
+
+    /// The region's table capacities.
+    ///
+    /// # Errors
+    /// `InvalidArgument` for a capacity of 0 or above its `_MAX`.
+    pub(crate) fn capacity(&self) -> Result<Capacity, lsim_status> {
+        let (envs, functions) = (self.env_capacity as usize, self.function_capacity as usize);
+        if !(1..=LSIM_ENV_CAPACITY_MAX).contains(&envs) || !(1..=LSIM_FUNCTION_CAPACITY_MAX).contains(&functions) {
+            return Err(lsim_status::InvalidArgument);
+        }
+        Ok(Capacity { envs, functions })
     }
 }
 

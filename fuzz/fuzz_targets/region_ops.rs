@@ -12,7 +12,7 @@
 use lambdasim::pricing::PriceBook;
 use lambdasim::{
     ColdStartProfile, Duration, FunctionConfig, FunctionId, Handler, Instant, InvocationId, Invoked, Outcome, Region,
-    RegionConfig, ScalingRule, WarmPick,
+    RegionConfig, RegionStorage, ScalingRule, WarmPick,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -108,7 +108,7 @@ fn outcome(b: &mut Bytes<'_>) -> Outcome {
 
 /// One operation at `now` on function `f` (when there is one).
 fn op(
-    region: &mut Region<64, 4>,
+    region: &mut Region<'_>,
     b: &mut Bytes<'_>,
     now: Instant,
     functions: &mut Vec<FunctionId>,
@@ -170,7 +170,9 @@ fn op(
 
 fuzz_target!(|data: &[u8]| {
     let mut b = Bytes(data);
-    let Ok(mut region) = Region::<64, 4>::new(region_config(&mut b)) else { return };
+    // Lent storage (the no-heap path); the other targets run owned tables.
+    let mut storage = Box::new(RegionStorage::<64, 4>::new());
+    let Ok(mut region) = Region::new_in(region_config(&mut b), &mut storage) else { return };
     let mut functions: Vec<FunctionId> = Vec::new();
     let mut open: Vec<InvocationId> = Vec::new();
     let mut now = Instant::ZERO;

@@ -82,7 +82,7 @@ fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
     let seed = p.config.seed.wrapping_add(u64::from(replication));
     let config = SimConfig { seed, ..p.config };
     let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
-    let mut sim: Box<Sim<'_, FUZZ_ENVS, MAX_FUNCTIONS>> = Box::new(Sim::new(config, &functions)?);
+    let mut sim: Box<Sim<'_, MAX_FUNCTIONS>> = Box::new(Sim::with_capacity(config, &functions, FUZZ_ENVS)?);
     // The bounded series the CLI keeps (coarser buckets past its points).
     let mut series: Box<MinuteSeries<MAX_MINUTE_POINTS>> = Box::new(MinuteSeries::new(config.horizon));
     let summary = sim.run(&mut *series)?;

@@ -3,7 +3,7 @@
 //! negatives), counts up to `u32::MAX`, in every workload, distribution and
 //! keep-alive policy the simulator has.
 //!
-//! The property: when `Sim::new` accepts the input, `Sim::run` must not
+//! The property: when `Sim::with_capacity` accepts the input, `Sim::run` must not
 //! panic and must finish in time proportional to its work, and the region
 //! it leaves must pass its invariant checks. The work is what the run must
 //! do anyway: the minutes of the horizon (one event each), the requests the
@@ -448,7 +448,7 @@ fuzz_target!(|input: Input| {
             keep_alive: keep_alive(&f.hybrid),
         })
         .collect();
-    let Ok(mut sim) = Sim::<'_, ENVS, FUNCTIONS>::new(config, &functions) else { return };
+    let Ok(mut sim) = Sim::<'_, FUNCTIONS>::with_capacity(config, &functions, ENVS) else { return };
     let pairs = functions.iter().map(|f| (f.workload, f.config.provisioned));
     if common::over_budget(common::work(1, config.horizon, config.region.max_lifetime, ENVS, pairs)) {
         return;

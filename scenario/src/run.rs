@@ -15,10 +15,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-/// Environment slots of the simulator the CLI runs.
+/// Most environments at once of a run (its tables start small and grow
+/// to what the run uses, up to this).
 pub const ENVS: usize = 65_536;
 /// The simulator type the CLI runs.
-pub type BigSim<'a> = Sim<'a, ENVS, MAX_FUNCTIONS>;
+pub type BigSim<'a> = Sim<'a, MAX_FUNCTIONS>;
 /// Stack of each simulation thread (the simulator is built on the stack
 /// before it is boxed).
 pub const STACK_BYTES: usize = 256 << 20;
@@ -157,7 +158,7 @@ pub fn try_run_one_timed(
 /// measured build phase rather than on entry to the caller.
 #[inline(never)]
 fn build<'a>(config: SimConfig, functions: &[SimFunction<'a>]) -> Box<Result<BigSim<'a>, SimError>> {
-    Box::write(Box::new_uninit(), Sim::new(config, functions))
+    Box::write(Box::new_uninit(), Sim::with_capacity(config, functions, ENVS))
 }
 
 /// Runs `sim` collecting its per-minute series in a table of `POINTS`.

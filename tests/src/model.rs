@@ -34,9 +34,9 @@
 //! `UnknownInvocation`, durations), configuration errors, `FunctionBusy`.
 
 use lambdasim::{
-    ColdStartProfile, ConfigError, EnvId, EnvState, FinishError, FunctionConfig, FunctionCounts, FunctionId, Handler,
-    Instant, InvocationId, InvokeError, Invoked, Outcome, Region, RegionConfig, Rng, ScalingRule, StartKind, Started,
-    ThrottleReason,
+    Capacity, ColdStartProfile, ConfigError, EnvId, EnvState, FinishError, FunctionConfig, FunctionCounts, FunctionId,
+    Handler, Instant, InvocationId, InvokeError, Invoked, Outcome, Region, RegionConfig, Rng, ScalingRule, StartKind,
+    Started, ThrottleReason,
 };
 use std::collections::HashMap;
 
@@ -288,7 +288,7 @@ type Res = Result<(), String>;
 
 /// Drives a region through [`Step`]s, checking after every one.
 pub struct Harness<const E: usize, const F: usize> {
-    region: Box<Region<E, F>>,
+    region: Box<Region<'static>>,
     config: RegionConfig,
     now: u64,
     functions: Vec<FnModel>,
@@ -309,7 +309,8 @@ impl<const E: usize, const F: usize> Harness<E, F> {
     /// # Errors
     /// The region rejected the configuration.
     pub fn new(config: RegionConfig) -> Result<Self, String> {
-        let region = Region::<E, F>::new(config).map_err(|e| format!("region config rejected: {e:?}"))?;
+        let region = Region::with_capacity(config, Capacity { envs: E, functions: F })
+            .map_err(|e| format!("region config rejected: {e:?}"))?;
         Ok(Harness {
             region: Box::new(region),
             config,
@@ -324,7 +325,7 @@ impl<const E: usize, const F: usize> Harness<E, F> {
     }
 
     /// The region under test.
-    pub fn region(&self) -> &Region<E, F> {
+    pub fn region(&self) -> &Region<'static> {
         &self.region
     }
 

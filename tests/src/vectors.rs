@@ -21,9 +21,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// The region type vectors run on: room for 16 384 environments (the
+/// The capacity vectors run with: room for 16 384 environments (the
 /// legacy-scaling vectors keep 3500 alive) and 64 functions.
-pub type VectorRegion = Region<16_384, 64>;
+pub const VECTOR_CAPACITY: lambdasim::Capacity = lambdasim::Capacity { envs: 16_384, functions: 64 };
 
 /// Why a vector failed: the file, the step (index into `steps`, from 0) and
 /// what went wrong.
@@ -356,7 +356,7 @@ impl Mismatches {
 }
 
 struct Runner {
-    region: Box<VectorRegion>,
+    region: Box<Region<'static>>,
     functions: HashMap<String, FunctionId>,
     invocations: HashMap<String, InvocationId>,
     /// Invocations started by `invoke_many`, by function name, in start order.
@@ -377,7 +377,8 @@ impl Runner {
             .map_err(|e| fail(None, e))?;
         let name = req_str(top, "name", "vector").map_err(|e| fail(None, e))?.to_owned();
         let config = parse_region(top.get("region")).map_err(|e| fail(None, e))?;
-        let region = VectorRegion::new(config).map_err(|e| fail(None, format!("region rejected: {e:?}")))?;
+        let region = Region::with_capacity(config, VECTOR_CAPACITY)
+            .map_err(|e| fail(None, format!("region rejected: {e:?}")))?;
         let mut runner = Runner {
             region: Box::new(region),
             functions: HashMap::new(),

@@ -6,7 +6,7 @@
 use lambdasim::sim::{DurationDist, Sim, SimConfig, SimFunction, Summary, Workload};
 use lambdasim::{ColdStartProfile, Duration, FunctionConfig, RegionConfig};
 
-type S<'a> = Sim<'a, 4_096, 4>;
+type S<'a> = Sim<'a, 4>;
 
 /// Cold starts take no time, so a request's service time is its handler alone.
 fn instant() -> ColdStartProfile {
@@ -18,7 +18,7 @@ fn run(config: SimConfig, f: SimFunction<'static>) -> Summary<4> {
         .stack_size(64 << 20)
         .spawn(move || {
             let fs = [f];
-            let mut sim: Box<S<'_>> = Box::new(Sim::new(config, &fs).unwrap());
+            let mut sim: Box<S<'_>> = Box::new(Sim::with_capacity(config, &fs, 4_096).unwrap());
             sim.run(&mut ()).unwrap()
         })
         .unwrap()

@@ -100,7 +100,8 @@ const OUTCOMES: [Outcome; 8] = [
 
 /// Runs the generator; returns the digest.
 fn digest(spec: &Value) -> u64 {
-    let mut region = Box::new(Region::<1024, 8>::new(region_config(&spec["region"])).unwrap());
+    let capacity = lambdasim::Capacity { envs: 1024, functions: 8 };
+    let mut region = Box::new(Region::with_capacity(region_config(&spec["region"]), capacity).unwrap());
     let functions: Vec<_> = spec["functions"]
         .as_array()
         .unwrap()

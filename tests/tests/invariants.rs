@@ -221,7 +221,8 @@ fn a_failure_during_a_full_cold_start_fails_the_init() {
     use lambdasim::{FunctionConfig, Instant, Invoked, Region};
     let kept = |at_ms: u64, outcome: Outcome| {
         with_big_stack(move || {
-            let mut r = Box::new(Region::<64, 4>::new(RegionConfig::default()).unwrap());
+            let capacity = lambdasim::Capacity { envs: 64, functions: 4 };
+            let mut r = Box::new(Region::with_capacity(RegionConfig::default(), capacity).unwrap());
             let f = r.create_function(Instant::ZERO, &FunctionConfig::default()).unwrap();
             let Ok(Invoked::Started(s)) = r.invoke(Instant::ZERO, f) else { panic!("no start") };
             // Default profile: creating until 130 ms, initializing until 380 ms.

@@ -41,7 +41,7 @@ function setup(config) {
 // Loading and versions.
 
 test('the ABI version of the loaded library is the one this binding expects', () => {
-  assert.equal(lsim.ABI_VERSION, 2);
+  assert.equal(lsim.ABI_VERSION, 3);
   assert.equal(lsim.abiVersion(), lsim.ABI_VERSION);
   assert.match(lsim.version(), /^\d+\.\d+\.\d+/);
   assert.equal(lsim.koffiVersion, '3.3.4');
@@ -145,6 +145,8 @@ test('defaults come from the C default fillers', () => {
     provisionedPerMinute: 6000,
     granularity: '1ms',
     billInit: true,
+    envCapacity: 16384,
+    functionCapacity: 256,
   });
   assert.deepEqual(lsim.defaultFunctionConfig(), {
     memoryMb: 128,
@@ -162,6 +164,20 @@ test('defaults come from the C default fillers', () => {
   const r = new Region(lsim.defaultRegionConfig());
   r.createFunction(0, lsim.defaultFunctionConfig());
   r.close();
+});
+
+test('capacities come from the region config', () => {
+  const r = new Region({ envCapacity: 2, functionCapacity: 1 });
+  const f = r.createFunction(0);
+  throwsStatus(() => r.createFunction(0), 'CAPACITY_EXCEEDED');
+  const handler = { durationUs: 1000000 };
+  r.invokeFor(0, f, handler);
+  r.invokeFor(0, f, handler);
+  throwsStatus(() => r.invokeFor(0, f, handler), 'CAPACITY_EXCEEDED');
+  r.close();
+  throwsStatus(() => new Region({ envCapacity: 0 }), 'INVALID_ARGUMENT');
+  throwsStatus(() => new Region({ functionCapacity: lsim.FUNCTION_CAPACITY_MAX + 1 }), 'INVALID_ARGUMENT');
+  assert.equal(lsim.ENV_CAPACITY_MAX, 4194304);
 });
 
 // ---------------------------------------------------------------------------

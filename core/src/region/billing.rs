@@ -6,7 +6,7 @@ use crate::error::TimeError;
 use crate::pricing::{Bill, BillError, FREE_EPHEMERAL_MB, Meter, PriceBook, ProvisionedUsage, UsageClass};
 use crate::time::{Duration, Instant};
 
-impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+impl Region<'_> {
     /// Meters one invocation that ran for `ran` (billed from its billable
     /// start: the handler, or the init when init is billed), rounded per the
     /// region's granularity, with the function's memory, architecture and

@@ -46,7 +46,10 @@ fn list_fits(state: EnvState, kind: EnvKind, attached: bool, tag: ListTag) -> bo
     }
 }
 
-impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+/// Functions recounted per pass of [`Region::check_invariants`].
+const RECOUNT_CHUNK: usize = 64;
+
+impl Region<'_> {
     /// Recounts the environment table and checks docs/model.md §2's invariants 1–4
     /// and 7 (5, 6 and 8 are properties of operation sequences, checked by
     /// the property tests). O(environments + functions): for tests and
@@ -55,7 +58,6 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
     /// # Errors
     /// The first [`Violation`] found.
     pub fn check_invariants(&self) -> Result<(), Violation> {
-        let mut counts = [Recount::default(); FUNCTIONS];
         let mut live = 0u32;
         for (i, slot) in self.envs.iter().enumerate() {
             let env = slot.env;
@@ -63,32 +65,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 continue;
             }
             let bad_list = Violation::List { env: i as u32 };
-            let c = counts.get_mut(slot.function as usize).ok_or(bad_list)?;
-            if !list_fits(env.state(), env.kind(), env.is_attached(), slot.list) {
-                return Err(bad_list);
-            }
-            if let Some(k) = list_index(slot.list)
-                && let Some(n) = c.lists.get_mut(k)
+            if slot.function as usize >= self.functions.len()
+                || !list_fits(env.state(), env.kind(), env.is_attached(), slot.list)
             {
-                *n += 1;
-            }
-            c.states.moved(None, env.state());
-            if env.is_live() {
-                live += 1;
-            }
-            let pc = env.kind() == EnvKind::Provisioned;
-            // A busy provisioned environment released from the allocation counts as on-demand.
-            let in_allocation = pc && !slot.retire;
-            if env.is_attached() {
-                c.attached += 1;
-                c.attached_pc += u32::from(in_allocation);
-            }
-            if in_allocation && env.is_live() {
-                c.pc_allocated += 1;
-                if slot.list == ListTag::WarmingPc && matches!(env.state(), EnvState::Creating | EnvState::Initializing)
-                {
-                    c.pc_warming += 1;
-                }
+                return Err(bad_list);
             }
             // Serving ones are idle or busy (or re-initializing); waiting ones are not.
             let serving_fits = match slot.list {
@@ -96,9 +76,10 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 ListTag::WarmingPc => !slot.serving,
                 _ => true,
             };
-            if pc && !serving_fits {
+            if env.kind() == EnvKind::Provisioned && !serving_fits {
                 return Err(bad_list);
             }
+            live += u32::from(env.is_live());
         }
         if live != self.live
             || self.occupancy.live() != live
@@ -106,14 +87,18 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         {
             return Err(Violation::Counter { function: u32::MAX });
         }
-        let mut busy = 0u64;
-        let mut unreserved = 0u64;
-        for (fi, (f, c)) in self.functions.iter().zip(counts.iter()).enumerate() {
-            let fi = fi as u32;
-            self.check_function(fi, f, c)?;
-            busy += u64::from(c.attached);
-            if f.config.reserved.is_none() {
-                unreserved += u64::from(c.attached - c.attached_pc);
+        let (mut busy, mut unreserved) = (0u64, 0u64);
+        // Recount RECOUNT_CHUNK functions per pass over the environments:
+        // a fixed stack array whatever the function capacity.
+        for first in (0..self.functions.len()).step_by(RECOUNT_CHUNK) {
+            let counts = self.recount(first);
+            for (fi, f) in self.functions.iter().enumerate().skip(first).take(RECOUNT_CHUNK) {
+                let c = counts.get(fi - first).ok_or(Violation::Counter { function: fi as u32 })?;
+                self.check_function(fi as u32, f, c)?;
+                busy += u64::from(c.attached);
+                if f.config.reserved.is_none() {
+                    unreserved += u64::from(c.attached - c.attached_pc);
+                }
             }
         }
         if busy != self.ledger.busy_total() || unreserved != self.ledger.unreserved_in_use() {
@@ -126,6 +111,40 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             return Err(Violation::UnreservedPool);
         }
         Ok(())
+    }
+
+    /// The environment counts of functions `first..first + RECOUNT_CHUNK`.
+    fn recount(&self, first: usize) -> [Recount; RECOUNT_CHUNK] {
+        let mut counts = [Recount::default(); RECOUNT_CHUNK];
+        for slot in self.envs.iter() {
+            let env = slot.env;
+            let Some(c) = (slot.function as usize).checked_sub(first).and_then(|k| counts.get_mut(k)) else {
+                continue;
+            };
+            if env.state() == EnvState::Terminated {
+                continue;
+            }
+            if let Some(k) = list_index(slot.list)
+                && let Some(n) = c.lists.get_mut(k)
+            {
+                *n += 1;
+            }
+            c.states.moved(None, env.state());
+            // A busy provisioned environment released from the allocation counts as on-demand.
+            let in_allocation = env.kind() == EnvKind::Provisioned && !slot.retire;
+            if env.is_attached() {
+                c.attached += 1;
+                c.attached_pc += u32::from(in_allocation);
+            }
+            if in_allocation && env.is_live() {
+                c.pc_allocated += 1;
+                if slot.list == ListTag::WarmingPc && matches!(env.state(), EnvState::Creating | EnvState::Initializing)
+                {
+                    c.pc_warming += 1;
+                }
+            }
+        }
+        counts
     }
 
     fn check_function(&self, fi: u32, f: &super::FunctionSlot, c: &Recount) -> Result<(), Violation> {

@@ -26,7 +26,7 @@ pub(super) enum End {
     Oldest,
 }
 
-impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+impl Region<'_> {
     /// Applies every event due at or before `now`, in the order they were
     /// scheduled, and moves the clock to `now`. An event is applied at its
     /// own time; one scheduled for a time already past (a provisioned
@@ -451,7 +451,8 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             i
         } else {
             let i = self.envs.len() as u32;
-            if self.envs.push(EnvSlot::VACANT).is_err() {
+            // The wheel's storage first: it must take key i before the table does.
+            if !self.env_timers.grow_to(self.envs.len().saturating_add(1)) || !self.envs.push(EnvSlot::VACANT) {
                 return Ok(None);
             }
             i
@@ -475,7 +476,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
 
     /// Whether a new environment would find a slot.
     pub(super) fn has_free_env(&self) -> bool {
-        self.free_head != NIL || self.envs.len() < ENVS
+        self.free_head != NIL || self.envs.len() < self.envs.max_len()
     }
 
     fn free_env(&mut self, i: u32) -> Result<(), TimeError> {

@@ -12,7 +12,7 @@ use crate::error::TimeError;
 use crate::function::{FunctionConfig, ProvisionedStatus};
 use crate::time::Duration;
 
-impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+impl Region<'_> {
     /// Creates a function. Provisioned concurrency in `config` starts
     /// allocating at once (status `InProgress`).
     ///
@@ -26,7 +26,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
         let settings = ConcurrencySettings { reserved: config.reserved, provisioned: config.provisioned };
         self.ledger.check_change(ConcurrencySettings::default(), settings)?;
         let vacant = self.functions.iter().position(|f| !f.in_use);
-        if vacant.is_none() && self.functions.len() >= FUNCTIONS {
+        if vacant.is_none() && self.functions.len() >= self.functions.max_len() {
             return Err(ConfigError::CapacityExceeded);
         }
         let scaling = TokenBucket::new(
@@ -67,7 +67,11 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 v as u32
             }
             None => {
-                self.functions.push(slot).map_err(|_| ConfigError::CapacityExceeded)?;
+                let keys = self.functions.len().saturating_add(1);
+                let timers = self.fn_timers.grow_to(keys) && self.idle_timers.grow_to(keys);
+                if !timers || !self.functions.push(slot) {
+                    return Err(ConfigError::CapacityExceeded);
+                }
                 self.functions.len().saturating_sub(1) as u32
             }
         };

@@ -25,7 +25,7 @@ struct Phases {
     suppressed: Duration,
 }
 
-impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+impl Region<'_> {
     /// A synchronous invoke of `f` at `now`, with the function's configured
     /// init duration.
     ///

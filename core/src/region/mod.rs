@@ -18,9 +18,11 @@
 //!   recycling of idle provisioned environments is skipped in whole periods
 //!   (exactly: the same state as applying each recycle), and an event that
 //!   would fall past the end of the clock never happens.
-//! - Fixed capacity: `ENVS` environment slots and `FUNCTIONS` function
-//!   slots; a full table is [`InvokeError::CapacityExceeded`] or
-//!   [`ConfigError::CapacityExceeded`], never a panic.
+//! - Storage the caller lends ([`RegionStorage`], or with the `alloc`
+//!   feature owned tables that grow on demand up to a [`Capacity`]); a full
+//!   table is [`InvokeError::CapacityExceeded`] or
+//!   [`ConfigError::CapacityExceeded`], never a panic. The region allocates
+//!   nothing itself, and what it holds does not grow with simulated time.
 //! - Handles carry a generation: a stale one is an error, never another object.
 //! - An operation that returns an error changes nothing beyond applying the
 //!   events that were due anyway.
@@ -37,11 +39,13 @@ mod invoke;
 mod lists;
 mod occupancy;
 mod provisioned;
+mod storage;
 mod types;
 
 pub use config::{RegionConfig, WarmPick};
 pub use occupancy::Occupancy;
 use occupancy::Tally;
+pub use storage::{Capacity, ENV_SLOT_BYTES, FUNCTION_SLOT_BYTES, RegionStorage, WHEEL_BYTES};
 pub use types::{
     EnvId, Finished, FunctionCounts, FunctionId, Handler, InvocationId, Invoked, Outcome, StartKind, Started, Stats,
     Violation,
@@ -52,6 +56,7 @@ use crate::environment::{EnvState, Environment};
 use crate::error::{ConfigError, FinishError, InvokeError};
 use crate::function::FunctionConfig;
 use crate::pricing::Meter;
+use crate::storage::Table;
 use crate::time::{Duration, Instant};
 use crate::timer::TimerHeap;
 use crate::wheel::TimerWheel;
@@ -207,6 +212,34 @@ struct FunctionSlot {
 }
 
 impl FunctionSlot {
+    /// A slot no function ever used (storage filler).
+    fn vacant() -> FunctionSlot {
+        FunctionSlot {
+            generation: 1,
+            in_use: false,
+            config: FunctionConfig::default(),
+            version: 0,
+            idle: List::EMPTY,
+            idle_pc: List::EMPTY,
+            warming_pc: List::EMPTY,
+            recycling_pc: List::EMPTY,
+            busy_pc: List::EMPTY,
+            shutting: List::EMPTY,
+            prewarming: List::EMPTY,
+            states: StateCounts::default(),
+            attached: 0,
+            attached_pc: 0,
+            draining: false,
+            scaling: TokenBucket::UNUSED,
+            pc: Provisioning::default(),
+            stats: Stats::default(),
+            meter: Meter::new(),
+            pc_billed_since: None,
+            occupancy: Tally::default(),
+            keep_alive: None,
+        }
+    }
+
     fn settings(&self) -> ConcurrencySettings {
         ConcurrencySettings { reserved: self.config.reserved, provisioned: self.config.provisioned }
     }
@@ -230,15 +263,20 @@ impl FunctionSlot {
 /// An AWS region's Lambda service for one account: functions, environments,
 /// concurrency and rates.
 ///
-/// `ENVS` and `FUNCTIONS` are the fixed capacities of its tables. The value
-/// is large (about 100 bytes per environment slot): keep it in a `static`, a
-/// `Box` or a long-lived owner rather than moving it around.
+/// Its tables live in storage the caller lends for `'a`
+/// ([`Region::new_in`] with a [`RegionStorage`]), or, with the `alloc`
+/// feature, in owned tables that start small and grow on demand up to a
+/// [`Capacity`] ([`Region::new`], [`Region::with_capacity`]): a region for
+/// one function and a few environments holds tens of kilobytes, not the
+/// maximum. The value itself is about a kilobyte.
 ///
 /// # Examples
 /// ```
-/// use lambdasim::{Duration, FunctionConfig, Instant, Invoked, Outcome, Region, RegionConfig, StartKind};
+/// use lambdasim::{Duration, FunctionConfig, Instant, Invoked, Outcome, Region, RegionConfig, RegionStorage, StartKind};
 ///
-/// let mut region: Region = Region::new(RegionConfig::default())?;
+/// // 64 environment and 4 function slots, lent (no heap needed).
+/// let mut storage = Box::new(RegionStorage::<64, 4>::new());
+/// let mut region = Region::new_in(RegionConfig::default(), &mut storage)?;
 /// let f = region.create_function(Instant::ZERO, &FunctionConfig::default())?;
 /// let Invoked::Started(first) = region.invoke(Instant::ZERO, f)? else { unreachable!() };
 /// assert_eq!(first.start, StartKind::FullCold);
@@ -248,21 +286,21 @@ impl FunctionSlot {
 /// assert_eq!((second.start, second.env), (StartKind::Warm, first.env));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEFAULT_FUNCTIONS> {
+#[derive(Debug)]
+pub struct Region<'a> {
     config: RegionConfig,
     now: Instant,
     ledger: Ledger,
     request_rate: Option<TokenBucket>,
     legacy_scaling: Option<TokenBucket>,
-    functions: heapless::Vec<FunctionSlot, FUNCTIONS>,
-    envs: heapless::Vec<EnvSlot, ENVS>,
+    functions: Table<'a, FunctionSlot>,
+    envs: Table<'a, EnvSlot>,
     free_head: u32,
-    env_timers: TimerWheel<ENVS>,
-    fn_timers: TimerHeap<FUNCTIONS>,
+    env_timers: TimerWheel<'a>,
+    fn_timers: TimerHeap<'a>,
     /// Per function, the expiry of its oldest idle on-demand environment
     /// (the tail of its idle list, which is ordered by expiry).
-    idle_timers: TimerHeap<FUNCTIONS>,
+    idle_timers: TimerHeap<'a>,
     timer_seq: u64,
     /// The last time something other than provisioned recycling changed
     /// the environments (an operation or another time-driven event):
@@ -282,20 +320,46 @@ pub struct Region<const ENVS: usize = DEFAULT_ENVS, const FUNCTIONS: usize = DEF
     occupancy: Tally,
 }
 
-impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
-    /// Environment slots of this region type.
-    pub const ENV_CAPACITY: usize = ENVS;
-    /// Function slots of this region type.
-    pub const FUNCTION_CAPACITY: usize = FUNCTIONS;
-    const CAPACITY_OK: () = assert!(ENVS < NIL as usize && FUNCTIONS < NIL as usize && ENVS > 0 && FUNCTIONS > 0);
+#[cfg(feature = "alloc")]
+impl Region<'static> {
+    /// A region with owned tables of the default [`Capacity`] (4096
+    /// environments, 64 functions), grown on demand.
+    ///
+    /// # Errors
+    /// As [`Region::new_in`].
+    pub fn new(config: RegionConfig) -> Result<Self, ConfigError> {
+        Self::with_capacity(config, Capacity::DEFAULT)
+    }
 
-    /// A region with no functions, its clock at [`Instant::ZERO`].
+    /// A region with owned tables that start small and grow by doubling,
+    /// when an environment or function needs a slot, up to `capacity`.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidCapacity`] for a capacity outside
+    /// `1..=`[`Capacity::MAX`]; otherwise as [`Region::new_in`].
+    pub fn with_capacity(config: RegionConfig, capacity: Capacity) -> Result<Self, ConfigError> {
+        if !capacity.is_valid() {
+            return Err(ConfigError::InvalidCapacity);
+        }
+        Region::from_parts(config, storage::owned_parts(capacity))
+    }
+}
+
+impl<'a> Region<'a> {
+    /// A region with no functions, its clock at [`Instant::ZERO`], working
+    /// in `storage` (whatever it held is reset).
     ///
     /// # Errors
     /// [`ConfigError::AccountLimitTooLow`] or [`ConfigError::InvalidSetting`]
     /// for a configuration [`RegionConfig::validate`] rejects.
-    pub fn new(config: RegionConfig) -> Result<Self, ConfigError> {
-        let () = Self::CAPACITY_OK;
+    pub fn new_in<const ENVS: usize, const FUNCTIONS: usize>(
+        config: RegionConfig,
+        storage: &'a mut RegionStorage<ENVS, FUNCTIONS>,
+    ) -> Result<Self, ConfigError> {
+        Region::from_parts(config, storage.parts())
+    }
+
+    fn from_parts(config: RegionConfig, parts: storage::Parts<'a>) -> Result<Self, ConfigError> {
         config.validate()?;
         let now = Instant::ZERO;
         let ledger = Ledger::new(config.account_limit, config.unreserved_min)?;
@@ -315,18 +379,19 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
                 now,
             )?),
         };
+        let far = TimerHeap::new(parts.env_far, parts.env_far_pos);
         Ok(Region {
             config,
             now,
             ledger,
             request_rate,
             legacy_scaling,
-            functions: heapless::Vec::new(),
-            envs: heapless::Vec::new(),
+            functions: Table::new(parts.functions),
+            envs: Table::new(parts.envs),
             free_head: NIL,
-            env_timers: TimerWheel::new(),
-            fn_timers: TimerHeap::new(),
-            idle_timers: TimerHeap::new(),
+            env_timers: TimerWheel::new(parts.env_nodes, parts.env_buckets, far),
+            fn_timers: TimerHeap::new(parts.fn_heap, parts.fn_pos),
+            idle_timers: TimerHeap::new(parts.idle_heap, parts.idle_pos),
             timer_seq: 0,
             quiet_since: now,
             live: 0,
@@ -336,6 +401,12 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
             meter_overflow: false,
             occupancy: Tally::default(),
         })
+    }
+
+    /// The most environments and functions this region can hold (its
+    /// storage's capacity: an owned table may not have grown to it yet).
+    pub fn capacity(&self) -> Capacity {
+        Capacity { envs: self.envs.max_len(), functions: self.functions.max_len() }
     }
 
     /// The region's configuration.

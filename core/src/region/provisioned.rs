@@ -45,7 +45,7 @@ impl EnvSlot {
     }
 }
 
-impl<const ENVS: usize, const FUNCTIONS: usize> Region<ENVS, FUNCTIONS> {
+impl Region<'_> {
     /// Called by `advance` (towards `until`) right after an environment of
     /// function `fi` started recycling: skips whole recycling periods of
     /// that function's provisioned environments at once when nothing else

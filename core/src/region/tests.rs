@@ -6,7 +6,7 @@ use crate::concurrency::ThrottleReason;
 use crate::environment::EnvState;
 use crate::function::{ColdStartProfile, ProvisionedStatus};
 
-type Small = Region<64, 8>;
+type Small = Region<'static>;
 
 fn s(secs: u64) -> Instant {
     Instant::from_secs(secs)
@@ -21,7 +21,7 @@ fn instant_profile() -> ColdStartProfile {
 }
 
 fn region(config: RegionConfig) -> Small {
-    Region::new(config).unwrap()
+    Region::with_capacity(config, Capacity { envs: 64, functions: 8 }).unwrap()
 }
 
 fn started(r: Result<Invoked, InvokeError>) -> Started {
@@ -262,7 +262,7 @@ fn config_errors_change_nothing() {
 
 #[test]
 fn capacity_exceeded_spends_no_token() {
-    let mut r: Region<2, 2> = Region::new(RegionConfig::default()).unwrap();
+    let mut r = Region::with_capacity(RegionConfig::default(), Capacity { envs: 2, functions: 2 }).unwrap();
     let f = r.create_function(s(0), &FunctionConfig::default()).unwrap();
     started(r.invoke(s(0), f));
     started(r.invoke(s(0), f));

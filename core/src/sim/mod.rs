@@ -32,12 +32,16 @@ pub use workload::{Arrivals, TraceEvent, Workload};
 use crate::error::{ConfigError, FinishError, InvokeError, TimeError};
 use crate::function::FunctionConfig;
 use crate::memory::MemoryMb;
+#[cfg(feature = "alloc")]
+use crate::region::Capacity;
+use crate::region::RegionStorage;
 use crate::region::{
     FunctionId, Handler, InvocationId, Invoked, Occupancy, Outcome, Region, RegionConfig, StartKind, Stats,
 };
 use crate::rng::Rng;
+use crate::storage::Slots;
 use crate::time::{Duration, Instant};
-use crate::timer::TimerHeap;
+use crate::timer::{Entry, NO_POSITION, TimerHeap};
 use core::fmt;
 
 /// One simulated function.
@@ -193,19 +197,23 @@ enum Next {
     Arrival(u32),
 }
 
-/// A simulation over a region of `ENVS` environment and `FUNCTIONS`
-/// function slots.
+/// A simulation of up to `FUNCTIONS` functions over a region whose tables
+/// live in lent storage ([`Sim::new_in`] with a [`SimStorage`]) or, with the
+/// `alloc` feature, in owned tables grown on demand ([`Sim::with_capacity`]).
 ///
-/// Large (the region plus a slot per environment): keep it boxed or static.
-#[derive(Clone, Debug)]
-pub struct Sim<'a, const ENVS: usize, const FUNCTIONS: usize> {
+/// About `FUNCTIONS` × 1.3 KB plus a few hundred bytes by value; what grows
+/// with environments is in the storage.
+#[derive(Debug)]
+pub struct Sim<'a, const FUNCTIONS: usize> {
     config: SimConfig,
-    region: Region<ENVS, FUNCTIONS>,
+    region: Region<'a>,
     functions: heapless::Vec<FnState<'a>, FUNCTIONS>,
-    arrivals: TimerHeap<FUNCTIONS>,
-    prewarms: TimerHeap<FUNCTIONS>,
-    completions: TimerHeap<ENVS>,
-    pending: [Option<Pending>; ENVS],
+    arrivals: TimerHeap<'a>,
+    prewarms: TimerHeap<'a>,
+    /// Per environment slot, the end of the invocation it runs (hybrid
+    /// keep-alive only: otherwise the region ends invocations itself).
+    completions: TimerHeap<'a>,
+    pending: Slots<'a, Option<Pending>>,
     seq: u64,
     minute: u64,
     /// When the current minute ends.
@@ -227,17 +235,110 @@ fn stream_seed(seed: u64, index: usize, stream: u64) -> u64 {
 
 const MINUTE: Duration = Duration::from_secs(60);
 
-impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
-    /// A run of `functions` under `config`, not started yet.
+#[cfg(feature = "alloc")]
+impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
+    /// A run of `functions` under `config`, not started yet, in owned
+    /// tables that grow on demand up to `envs` environments.
+    ///
+    /// # Errors
+    /// As [`Sim::new_in`]; [`SimError::Region`] with
+    /// [`ConfigError::InvalidCapacity`] for `envs` outside `1..=`[`Capacity::MAX`].
+    pub fn with_capacity(config: SimConfig, functions: &[SimFunction<'a>], envs: usize) -> Result<Self, SimError> {
+        let capacity = Capacity { envs, functions: FUNCTIONS };
+        let region = Region::with_capacity(config.region, capacity).map_err(SimError::Region)?;
+        let initial = envs.min(16);
+        let parts = SimParts {
+            arrivals: TimerHeap::new(
+                Slots::owned(FUNCTIONS, FUNCTIONS, Entry::VACANT),
+                Slots::owned(FUNCTIONS, FUNCTIONS, NO_POSITION),
+            ),
+            prewarms: TimerHeap::new(
+                Slots::owned(FUNCTIONS, FUNCTIONS, Entry::VACANT),
+                Slots::owned(FUNCTIONS, FUNCTIONS, NO_POSITION),
+            ),
+            completions: TimerHeap::new(
+                Slots::owned(initial, envs, Entry::VACANT),
+                Slots::owned(initial, envs, NO_POSITION),
+            ),
+            pending: Slots::owned(initial, envs, None),
+        };
+        Self::build(config, functions, region, parts)
+    }
+}
+
+/// The simulator's own tables beside the region's.
+struct SimParts<'a> {
+    arrivals: TimerHeap<'a>,
+    prewarms: TimerHeap<'a>,
+    completions: TimerHeap<'a>,
+    pending: Slots<'a, Option<Pending>>,
+}
+
+/// Storage for a simulation of up to `ENVS` environments and `FUNCTIONS`
+/// functions, to lend to [`Sim::new_in`] (no heap needed). Large: build it
+/// where it lives (a `Box`, a `static` cell) rather than moving it.
+#[derive(Clone, Debug)]
+pub struct SimStorage<const ENVS: usize, const FUNCTIONS: usize> {
+    region: RegionStorage<ENVS, FUNCTIONS>,
+    arrivals: ([Entry; FUNCTIONS], [u32; FUNCTIONS]),
+    prewarms: ([Entry; FUNCTIONS], [u32; FUNCTIONS]),
+    completions: ([Entry; ENVS], [u32; ENVS]),
+    pending: [Option<Pending>; ENVS],
+}
+
+impl<const ENVS: usize, const FUNCTIONS: usize> SimStorage<ENVS, FUNCTIONS> {
+    /// Empty storage.
+    pub fn new() -> Self {
+        SimStorage {
+            region: RegionStorage::new(),
+            arrivals: ([Entry::VACANT; FUNCTIONS], [NO_POSITION; FUNCTIONS]),
+            prewarms: ([Entry::VACANT; FUNCTIONS], [NO_POSITION; FUNCTIONS]),
+            completions: ([Entry::VACANT; ENVS], [NO_POSITION; ENVS]),
+            pending: [None; ENVS],
+        }
+    }
+}
+
+impl<const ENVS: usize, const FUNCTIONS: usize> Default for SimStorage<ENVS, FUNCTIONS> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
+    /// A run of `functions` under `config`, not started yet, working in
+    /// `storage`.
     ///
     /// # Errors
     /// Any invalid region or function setting (the [`SimError`] names the
     /// function), or more functions than `FUNCTIONS`.
-    pub fn new(config: SimConfig, functions: &[SimFunction<'a>]) -> Result<Self, SimError> {
+    pub fn new_in<const ENVS: usize>(
+        config: SimConfig,
+        functions: &[SimFunction<'a>],
+        storage: &'a mut SimStorage<ENVS, FUNCTIONS>,
+    ) -> Result<Self, SimError> {
+        let SimStorage { region, arrivals, prewarms, completions, pending } = storage;
+        let region = Region::new_in(config.region, region).map_err(SimError::Region)?;
+        let heap =
+            |(entries, pos): &'a mut ([Entry; _], [u32; _])| TimerHeap::new(Slots::from(entries), Slots::from(pos));
+        let parts = SimParts {
+            arrivals: heap(arrivals),
+            prewarms: heap(prewarms),
+            completions: TimerHeap::new(Slots::from(&mut completions.0), Slots::from(&mut completions.1)),
+            pending: Slots::from(pending),
+        };
+        Self::build(config, functions, region, parts)
+    }
+
+    fn build(
+        config: SimConfig,
+        functions: &[SimFunction<'a>],
+        mut region: Region<'a>,
+        parts: SimParts<'a>,
+    ) -> Result<Self, SimError> {
         if config.warmup >= config.horizon && !config.horizon.is_zero() {
             return Err(SimError::WarmupTooLong);
         }
-        let mut region = Region::new(config.region).map_err(SimError::Region)?;
         let mut states = heapless::Vec::new();
         for (index, spec) in functions.iter().enumerate() {
             if !spec.workload.is_valid() {
@@ -276,10 +377,10 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
             config,
             region,
             functions: states,
-            arrivals: TimerHeap::new(),
-            prewarms: TimerHeap::new(),
-            completions: TimerHeap::new(),
-            pending: [None; ENVS],
+            arrivals: parts.arrivals,
+            prewarms: parts.prewarms,
+            completions: parts.completions,
+            pending: parts.pending,
             seq: 0,
             minute: 0,
             minute_end: Instant::ZERO.saturating_add(MINUTE),
@@ -293,7 +394,7 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
     }
 
     /// The region being simulated (for queries during or after a run).
-    pub const fn region(&self) -> &Region<ENVS, FUNCTIONS> {
+    pub const fn region(&self) -> &Region<'a> {
         &self.region
     }
 
@@ -490,6 +591,10 @@ impl<'a, const ENVS: usize, const FUNCTIONS: usize> Sim<'a, ENVS, FUNCTIONS> {
                     _ => s.ready_at.saturating_add(work.min(timeout)),
                 };
                 let i = s.env.index;
+                let keys = (i as usize).saturating_add(1);
+                if !self.completions.grow_to(keys) || !self.pending.grow_to(keys, None) {
+                    return Err(SimError::CapacityExceeded);
+                }
                 let slot = self.pending.get_mut(i as usize).ok_or(SimError::Internal)?;
                 *slot = Some(Pending { invocation: s.invocation, function: fi, outcome });
                 let seq = self.next_seq();

@@ -2,8 +2,6 @@ use super::*;
 use crate::concurrency::ThrottleReason;
 use crate::function::ColdStartProfile;
 
-type TestSim<'a> = Sim<'a, 512, 4>;
-
 fn run(config: SimConfig, functions: &[SimFunction<'_>]) -> (Summary<4>, heapless::Vec<MinutePoint, 256>) {
     struct Collect(heapless::Vec<MinutePoint, 256>);
     impl Observer for Collect {
@@ -11,7 +9,7 @@ fn run(config: SimConfig, functions: &[SimFunction<'_>]) -> (Summary<4>, heaples
             let _ = self.0.push(*p);
         }
     }
-    let mut sim: Box<TestSim<'_>> = Box::new(Sim::new(config, functions).unwrap());
+    let mut sim = Sim::<'_, 4>::with_capacity(config, functions, 512).unwrap();
     let mut obs = Collect(heapless::Vec::new());
     let summary = sim.run(&mut obs).unwrap();
     sim.region().check_invariants().unwrap();
@@ -133,13 +131,13 @@ fn invalid_inputs_are_named() {
     let bad_rate = SimFunction { workload: Workload::Poisson { rate_per_s: f64::NAN }, ..ok };
     let bad_mem = SimFunction { config: FunctionConfig { memory_mb: 64, ..FunctionConfig::default() }, ..ok };
     let bad_dist = SimFunction { handler: DurationDist::Empirical(&[]), ..ok };
-    let new = |fs: &[SimFunction<'_>]| Sim::<'_, 8, 2>::new(SimConfig::default(), fs).map(|_| ());
+    let new = |fs: &[SimFunction<'_>]| Sim::<'_, 2>::with_capacity(SimConfig::default(), fs, 8).map(|_| ());
     assert_eq!(new(&[ok, bad_rate]), Err(SimError::InvalidWorkload { index: 1 }));
     assert_eq!(new(&[bad_mem]), Err(SimError::Function { index: 0, error: ConfigError::MemoryBelowMinimum }));
     assert_eq!(new(&[bad_dist]), Err(SimError::InvalidDistribution { index: 0 }));
     assert_eq!(new(&[ok, ok, ok]), Err(SimError::TooManyFunctions));
     let warm = SimConfig { warmup: Duration::from_secs(3_600), ..SimConfig::default() };
-    assert_eq!(Sim::<'_, 8, 2>::new(warm, &[ok]).map(|_| ()), Err(SimError::WarmupTooLong));
+    assert_eq!(Sim::<'_, 2>::with_capacity(warm, &[ok], 8).map(|_| ()), Err(SimError::WarmupTooLong));
 }
 
 #[test]
@@ -149,7 +147,7 @@ fn a_full_env_table_is_an_error() {
         Workload::Constant { rate_per_s: 100.0 },
         DurationDist::Fixed { us: 5_000_000 },
     );
-    let mut sim: Box<Sim<'_, 16, 1>> = Box::new(Sim::new(SimConfig::default(), &[f]).unwrap());
+    let mut sim = Sim::<'_, 1>::with_capacity(SimConfig::default(), &[f], 16).unwrap();
     assert_eq!(sim.run(&mut ()), Err(SimError::CapacityExceeded));
 }
 
@@ -224,7 +222,29 @@ fn extreme_workloads_end_at_the_horizon() {
         Workload::OnOff { rate_per_s: 2e6, on: us(1), off: us(1) },
         Workload::Ramp { from_per_s: 0.0, to_per_s: f64::INFINITY, over: us(1) },
     ] {
-        let new = Sim::<'_, 8, 1>::new(config, &[f(w)]).map(|_| ());
+        let new = Sim::<'_, 1>::with_capacity(config, &[f(w)], 8).map(|_| ());
         assert_eq!(new, Err(SimError::InvalidWorkload { index: 0 }), "{w:?}");
     }
+}
+
+#[test]
+fn lent_storage_runs_exactly_like_owned_tables() {
+    // Owned tables start at 16 environments and grow; lent ones are full
+    // size from the start: the run must not tell them apart.
+    let f = SimFunction {
+        keep_alive: KeepAlive::Hybrid(HybridPolicy::default()),
+        ..SimFunction::new(
+            FunctionConfig { cold_start: quick(), ..FunctionConfig::default() },
+            Workload::Poisson { rate_per_s: 40.0 },
+            DurationDist::Exponential { mean_us: 400_000 },
+        )
+    };
+    let config = SimConfig { horizon: Duration::from_secs(600), ..SimConfig::default() };
+    let owned = Sim::<'_, 1>::with_capacity(config, &[f], 512).unwrap().run(&mut ()).unwrap();
+    let mut storage = Box::new(SimStorage::<512, 1>::new());
+    let mut sim = Sim::<'_, 1>::new_in(config, &[f], &mut storage).unwrap();
+    let lent = sim.run(&mut ()).unwrap();
+    assert_eq!(owned, lent);
+    assert!(owned.total.requests > 20_000);
+    assert!(sim.region().capacity().envs == 512);
 }
