@@ -24,29 +24,32 @@ extern crate alloc;
 
 /// The slots of one table: borrowed from the caller, or (with the `alloc`
 /// feature) owned and growable up to a maximum. See the module docs.
+///
+/// Both kinds are a pointer and a length at the same place, so reading a
+/// slot costs the same whatever the storage (no branch on the kind).
 #[derive(Debug)]
-pub enum Slots<'a, T> {
-    /// A slice the caller owns: the capacity is its length.
+pub struct Slots<'a, T> {
+    store: Store<'a, T>,
+    /// The most slots an owned table may grow to (a borrowed one: its length).
+    max: usize,
+}
+
+#[derive(Debug)]
+enum Store<'a, T> {
     Borrowed(&'a mut [T]),
-    /// A vector the table owns, grown on demand up to `max` slots.
     #[cfg(feature = "alloc")]
-    Owned {
-        /// The slots in use so far (its length is the current capacity).
-        vec: alloc::vec::Vec<T>,
-        /// The most slots it may grow to.
-        max: usize,
-    },
+    Owned(alloc::boxed::Box<[T]>),
 }
 
 impl<'a, T> From<&'a mut [T]> for Slots<'a, T> {
     fn from(slice: &'a mut [T]) -> Self {
-        Slots::Borrowed(slice)
+        Slots { max: slice.len(), store: Store::Borrowed(slice) }
     }
 }
 
 impl<'a, T, const N: usize> From<&'a mut [T; N]> for Slots<'a, T> {
     fn from(array: &'a mut [T; N]) -> Self {
-        Slots::Borrowed(array.as_mut_slice())
+        Slots::from(array.as_mut_slice())
     }
 }
 
@@ -55,38 +58,37 @@ impl<T: Clone> Slots<'_, T> {
     /// `fill`, growable up to `max`.
     #[cfg(feature = "alloc")]
     pub fn owned(initial: usize, max: usize, fill: T) -> Slots<'static, T> {
-        Slots::Owned { vec: alloc::vec![fill; initial.min(max)], max }
+        let slots = alloc::vec![fill; initial.min(max)].into_boxed_slice();
+        Slots { store: Store::Owned(slots), max }
     }
 
     /// The most slots this table can ever hold: the slice's length, or an
     /// owned table's maximum.
     pub fn max_len(&self) -> usize {
-        match self {
-            Slots::Borrowed(slice) => slice.len(),
-            #[cfg(feature = "alloc")]
-            Slots::Owned { vec, max } => (*max).max(vec.len()),
-        }
+        self.max.max(self.len())
     }
 
     /// Makes at least `len` slots available, growing an owned table (to
     /// twice its size or `len`, whichever is more, capped at its maximum)
     /// with `fill`. Returns whether `len` slots are available.
     pub fn grow_to(&mut self, len: usize, fill: T) -> bool {
-        match self {
-            Slots::Borrowed(slice) => {
+        if self.len() >= len {
+            return true;
+        }
+        match &mut self.store {
+            Store::Borrowed(_) => {
                 drop(fill);
-                slice.len() >= len
+                false
             }
             #[cfg(feature = "alloc")]
-            Slots::Owned { vec, max } => {
-                if vec.len() >= len {
-                    return true;
-                }
-                if len > *max {
+            Store::Owned(slots) => {
+                if len > self.max {
                     return false;
                 }
-                let target = vec.len().saturating_mul(2).max(len).min(*max);
+                let target = slots.len().saturating_mul(2).max(len).min(self.max);
+                let mut vec = core::mem::take(slots).into_vec();
                 vec.resize(target, fill);
+                *slots = vec.into_boxed_slice();
                 true
             }
         }
@@ -95,27 +97,33 @@ impl<T: Clone> Slots<'_, T> {
 
 impl<T> Deref for Slots<'_, T> {
     type Target = [T];
+    #[inline(always)]
     fn deref(&self) -> &[T] {
-        match self {
-            Slots::Borrowed(slice) => slice,
+        match &self.store {
+            Store::Borrowed(slice) => slice,
             #[cfg(feature = "alloc")]
-            Slots::Owned { vec, .. } => vec,
+            Store::Owned(slots) => slots,
         }
     }
 }
 
 impl<T> DerefMut for Slots<'_, T> {
+    #[inline(always)]
     fn deref_mut(&mut self) -> &mut [T] {
-        match self {
-            Slots::Borrowed(slice) => slice,
+        match &mut self.store {
+            Store::Borrowed(slice) => slice,
             #[cfg(feature = "alloc")]
-            Slots::Owned { vec, .. } => vec,
+            Store::Owned(slots) => slots,
         }
     }
 }
 
-/// A table: the first `len` slots of a [`Slots`] are in use (it derefs to
-/// them), and a push fills the next one, growing owned storage.
+/// A table: the first `len` slots of a [`Slots`] are in use, and a push
+/// fills the next one, growing owned storage.
+///
+/// It derefs to all its slots, in use or not (indexing needs one bounds
+/// check, not two; a slot past `len` holds the filler value, which callers
+/// treat as vacant); `len`, `iter` and `iter_mut` cover the slots in use.
 #[derive(Debug)]
 pub(crate) struct Table<'a, T> {
     slots: Slots<'a, T>,
@@ -150,17 +158,73 @@ impl<'a, T: Clone> Table<'a, T> {
     }
 }
 
+impl<T> Table<'_, T> {
+    /// Slots in use.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The slots in use.
+    pub fn in_use(&self) -> &[T] {
+        self.slots.get(..self.len).unwrap_or(&[])
+    }
+
+    /// The slots in use, in order.
+    pub fn iter(&self) -> core::slice::Iter<'_, T> {
+        self.in_use().iter()
+    }
+
+    /// The slots in use, in order, mutably.
+    pub fn iter_mut(&mut self) -> core::slice::IterMut<'_, T> {
+        let len = self.len;
+        self.slots.get_mut(..len).unwrap_or(&mut []).iter_mut()
+    }
+}
+
 impl<T> Deref for Table<'_, T> {
     type Target = [T];
+    #[inline(always)]
     fn deref(&self) -> &[T] {
-        self.slots.get(..self.len).unwrap_or(&[])
+        &self.slots
     }
 }
 
 impl<T> DerefMut for Table<'_, T> {
+    #[inline(always)]
     fn deref_mut(&mut self) -> &mut [T] {
-        let len = self.len;
-        self.slots.get_mut(..len).unwrap_or(&mut [])
+        &mut self.slots
+    }
+}
+
+/// Exactly `N` slots, borrowed or (with the `alloc` feature) owned: for
+/// tables whose size is a constant, so masked indexes need no check.
+#[derive(Debug)]
+pub(crate) enum Fixed<'a, T, const N: usize> {
+    Borrowed(&'a mut [T; N]),
+    #[cfg(feature = "alloc")]
+    Owned(alloc::boxed::Box<[T; N]>),
+}
+
+impl<T, const N: usize> Deref for Fixed<'_, T, N> {
+    type Target = [T; N];
+    #[inline(always)]
+    fn deref(&self) -> &[T; N] {
+        match self {
+            Fixed::Borrowed(array) => array,
+            #[cfg(feature = "alloc")]
+            Fixed::Owned(array) => array,
+        }
+    }
+}
+
+impl<T, const N: usize> DerefMut for Fixed<'_, T, N> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut [T; N] {
+        match self {
+            Fixed::Borrowed(array) => array,
+            #[cfg(feature = "alloc")]
+            Fixed::Owned(array) => array,
+        }
     }
 }
 

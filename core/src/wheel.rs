@@ -16,7 +16,7 @@
 //! The window starts at the bucket of the last timer popped (every pending
 //! timer is at or after it) or, when the wheel is empty, of the next one set.
 
-use crate::storage::Slots;
+use crate::storage::{Fixed, Slots};
 use crate::time::Instant;
 use crate::timer::{Timer, TimerHeap};
 
@@ -69,7 +69,7 @@ pub(crate) const NO_BUCKET: Bucket = Bucket { root: NONE, len: 0 };
 #[derive(Debug)]
 pub(crate) struct TimerWheel<'a> {
     nodes: Slots<'a, Node>,
-    buckets: Slots<'a, Bucket>,
+    buckets: Fixed<'a, Bucket, BUCKETS>,
     /// Bit b of word w: bucket 64·w + b is not empty.
     bits: [u64; WORDS],
     /// Bit w: `bits[w]` is not zero.
@@ -88,12 +88,9 @@ pub(crate) struct TimerWheel<'a> {
 
 impl<'a> TimerWheel<'a> {
     /// An empty wheel over lent storage (any contents: they are reset).
-    /// Its keys are `0..keys()`; `buckets` must hold [`BUCKETS`] (an owned
-    /// one is grown to it; a shorter borrowed one makes every timer go to
-    /// the far heap, still in exact order).
-    pub fn new(mut nodes: Slots<'a, Node>, mut buckets: Slots<'a, Bucket>, far: TimerHeap<'a>) -> Self {
+    /// Its keys are `0..keys()`.
+    pub fn new(mut nodes: Slots<'a, Node>, mut buckets: Fixed<'a, Bucket, BUCKETS>, far: TimerHeap<'a>) -> Self {
         nodes.fill(EMPTY);
-        buckets.grow_to(BUCKETS, NO_BUCKET);
         buckets.fill(NO_BUCKET);
         TimerWheel {
             nodes,
@@ -145,9 +142,10 @@ impl<'a> TimerWheel<'a> {
         (node.loc != NONE).then(|| Instant::from_micros(at_of(node.order)))
     }
 
-    /// Keys this wheel takes now (`0..keys()`).
+    /// Keys this wheel takes now (`0..keys()`): its nodes and its far
+    /// heap grow together (`grow_to`), from storage of one length.
     pub fn keys(&self) -> usize {
-        self.nodes.len().min(self.far.keys())
+        self.nodes.len()
     }
 
     /// Makes room for keys `0..keys` if the storage can grow to it.
@@ -200,7 +198,7 @@ impl<'a> TimerWheel<'a> {
             // An empty wheel's window may start anywhere: at this timer.
             self.base = (at >> WIDTH_SHIFT) << WIDTH_SHIFT;
         }
-        if at < self.base || at - self.base >= WINDOW_US || self.buckets.len() < BUCKETS {
+        if at < self.base || at - self.base >= WINDOW_US {
             self.far.set(key, Instant::from_micros(at), order as u64);
             self.set_node(key, Node { order, loc: FAR, ..EMPTY });
             return;
@@ -463,7 +461,7 @@ mod tests {
     /// A wheel of `n` keys.
     fn wheel(n: usize) -> TimerWheel<'static> {
         let far = TimerHeap::new(leak(n, Entry::VACANT), leak(n, NO_POSITION));
-        TimerWheel::new(leak(n, EMPTY), leak(BUCKETS, NO_BUCKET), far)
+        TimerWheel::new(leak(n, EMPTY), Fixed::Borrowed(Box::leak(Box::new([NO_BUCKET; BUCKETS]))), far)
     }
 
     impl TimerWheel<'_> {

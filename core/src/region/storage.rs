@@ -7,7 +7,7 @@
 //! buckets (32 KiB) and about a kilobyte of fixed state.
 
 use super::{DEFAULT_ENVS, DEFAULT_FUNCTIONS, EnvSlot, FunctionSlot};
-use crate::storage::Slots;
+use crate::storage::{Fixed, Slots};
 use crate::timer::{Entry, NO_POSITION};
 use crate::wheel::{BUCKETS, Bucket, EMPTY, NO_BUCKET, Node};
 use core::mem::size_of;
@@ -61,7 +61,7 @@ impl Default for Capacity {
 pub(super) struct Parts<'a> {
     pub envs: Slots<'a, EnvSlot>,
     pub env_nodes: Slots<'a, Node>,
-    pub env_buckets: Slots<'a, Bucket>,
+    pub env_buckets: Fixed<'a, Bucket, BUCKETS>,
     pub env_far: Slots<'a, Entry>,
     pub env_far_pos: Slots<'a, u32>,
     pub functions: Slots<'a, FunctionSlot>,
@@ -124,7 +124,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> RegionStorage<ENVS, FUNCTIONS> {
         Parts {
             envs: Slots::from(&mut self.envs),
             env_nodes: Slots::from(&mut self.env_nodes),
-            env_buckets: Slots::from(&mut self.env_buckets),
+            env_buckets: Fixed::Borrowed(&mut self.env_buckets),
             env_far: Slots::from(&mut self.env_far),
             env_far_pos: Slots::from(&mut self.env_far_pos),
             functions: Slots::from(&mut self.functions),
@@ -145,13 +145,16 @@ impl<const ENVS: usize, const FUNCTIONS: usize> Default for RegionStorage<ENVS, 
 /// Owned tables that start small (16 environments, 4 functions) and grow
 /// by doubling up to `capacity`.
 #[cfg(feature = "alloc")]
+extern crate alloc;
+
+#[cfg(feature = "alloc")]
 pub(super) fn owned_parts(capacity: Capacity) -> Parts<'static> {
     let (envs, functions) = (capacity.envs.min(16), capacity.functions.min(4));
     let (max_envs, max_functions) = (capacity.envs, capacity.functions);
     Parts {
         envs: Slots::owned(0, max_envs, EnvSlot::VACANT),
         env_nodes: Slots::owned(envs, max_envs, EMPTY),
-        env_buckets: Slots::owned(BUCKETS, BUCKETS, NO_BUCKET),
+        env_buckets: Fixed::Owned(alloc::boxed::Box::new([NO_BUCKET; BUCKETS])),
         env_far: Slots::owned(envs, max_envs, Entry::VACANT),
         env_far_pos: Slots::owned(envs, max_envs, NO_POSITION),
         functions: Slots::owned(0, max_functions, FunctionSlot::vacant()),
