@@ -183,14 +183,19 @@ pub(crate) struct RingView<'s> {
 }
 
 impl RingView<'_> {
+    /// The oldest period still in the ring (0 before any call).
+    pub(crate) fn first_kept(&self) -> u64 {
+        self.header.head.map_or(0, |h| h.saturating_add(1).saturating_sub(self.cells.len() as u64))
+    }
+
     /// The datapoint of `period`, `through` being the newest period known
-    /// (held gauge values carry up to it).
+    /// (held gauge values carry up to it). The ring keeps the N periods up
+    /// to the series' own head (its newest opened period).
     ///
     /// `Err(())` when the period has rolled off.
     pub(crate) fn datapoint(&self, period: u64, through: u64) -> Result<Option<Datapoint>, ()> {
         let Some(head) = self.header.head else { return Ok(None) };
-        let newest = head.max(through);
-        if period.saturating_add(self.cells.len() as u64) <= newest {
+        if period.saturating_add(self.cells.len() as u64) <= head {
             return Err(());
         }
         if period > head {
@@ -253,6 +258,7 @@ mod tests {
         assert_eq!(dp(2), Some(Datapoint::of(2)));
         assert_eq!(dp(3).map(|d| (d.minimum, d.maximum)), Some((0, 2)));
         assert_eq!(dp(4), None, "held at 0: no datapoint");
+        assert_eq!(v.datapoint(0, 4), Ok(Some(Datapoint::of(1))), "the ring follows the series' head (3)");
     }
 
     #[test]
@@ -260,6 +266,7 @@ mod tests {
         let (mut h, mut cells) = (SeriesHeader::default(), [Cell::default(); 2]);
         ring(&mut h, &mut cells, true).set(0, 5);
         assert_eq!(view(&h, &cells, true).datapoint(1, 1), Ok(Some(Datapoint::of(5))));
+        assert_eq!(view(&h, &cells, true).datapoint(7, 9), Ok(Some(Datapoint::of(5))));
         assert_eq!(view(&h, &cells, true).datapoint(2, 1), Ok(None), "not beyond the newest known period");
         ring(&mut h, &mut cells, true).set(10, 6);
         // periods 1..=8 held 5 and rolled off at once; period 0 was evicted; 9 is kept.

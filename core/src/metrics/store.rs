@@ -385,8 +385,10 @@ impl<'a> MetricStore<'a> {
     }
 
     /// Calls `f(timestamp, datapoint)` for every period from the one holding
-    /// `from` to the one holding `to` (inclusive) still in the ring, oldest
-    /// first (`None`: missing). Periods already rolled off are skipped.
+    /// `from` to the one holding `to` (inclusive), oldest first (`None`:
+    /// missing), from the oldest period the series keeps (its own N latest
+    /// opened periods) up to the newest period the store reached. Periods
+    /// already rolled off are skipped.
     ///
     /// # Errors
     /// A bad `function`.
@@ -399,10 +401,9 @@ impl<'a> MetricStore<'a> {
         mut f: impl FnMut(Instant, Option<Datapoint>),
     ) -> Result<(), MetricError> {
         let ring = self.ring(metric, function)?;
-        let through = self.latest.unwrap_or(0);
+        let Some(through) = self.latest else { return Ok(()) };
         let last = self.period_index(to);
-        let oldest_kept = through.saturating_add(1).saturating_sub(self.periods as u64);
-        for p in self.period_index(from).max(oldest_kept)..=last.min(through) {
+        for p in self.period_index(from).max(ring.first_kept())..=last.min(through) {
             if let Ok(dp) = ring.datapoint(p, through) {
                 f(self.period_start(p), dp);
             }
