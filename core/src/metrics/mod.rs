@@ -10,8 +10,9 @@
 //! - [`Histogram`]: fixed-bucket, log-linear, O(1) to record, mergeable;
 //!   every percentile it reports is within 1/128 (0.79 %) of the exact
 //!   nearest-rank value (see [`histogram`]).
-//! - [`MetricStore`]: every metric per function and region-wide, each a
-//!   ring of periods in lent storage, with queries.
+//! - [`Series`]: one metric's ring of N periods in lent [`Slots`](crate::Slots)
+//!   ([`series`] states its rules); [`MetricStore`]: every metric per
+//!   function and region-wide, each such a ring, with queries.
 //! - [`alarm`]: CloudWatch alarm evaluation (states, M of N, missing data).
 //!
 //! # Guarantees
@@ -34,8 +35,10 @@ mod store;
 
 pub use datapoint::{Datapoint, Percentile, Statistic};
 pub use histogram::{Histogram, PeriodHistogram, RunHistogram};
-pub use series::{Cell, RolledOff, SeriesHeader};
-pub use store::{LatencySummary, MetricStore, PeriodSlot, StoreConfig, StoreSizes};
+pub use series::{Cell, RolledOff, Series, SeriesHeader};
+pub use store::{
+    DEFAULT_HISTOGRAM_PERIODS, DEFAULT_PERIODS, LatencySummary, MetricStore, PeriodSlot, StoreConfig, StoreSizes,
+};
 
 use core::fmt;
 

@@ -18,7 +18,9 @@
 //!   idle function). A late set (before the head) counts in its own period
 //!   only and does not change the held value.
 
-use super::Datapoint;
+use super::{Datapoint, MetricError, MetricKind};
+use crate::storage::Slots;
+use crate::time::{Duration, Instant};
 
 /// One period of one series. 56 bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -207,6 +209,70 @@ impl RingView<'_> {
     }
 }
 
+/// One metric's series on its own: a ring of N periods in the [`Slots`]
+/// the caller lends (N = their length), with the rules of the module docs.
+/// [`super::MetricStore`] keeps many series in one table; this is the same
+/// ring for a caller that needs one.
+#[derive(Debug)]
+pub struct Series<'a> {
+    kind: MetricKind,
+    period_us: u64,
+    latest: Option<u64>,
+    header: SeriesHeader,
+    cells: Slots<'a, Cell>,
+}
+
+impl<'a> Series<'a> {
+    /// A series of `kind` with datapoints of `period`, N = `cells.len()`.
+    ///
+    /// # Errors
+    /// [`MetricError::InvalidPeriod`]; [`MetricError::CellStorageTooSmall`]
+    /// for no cell at all.
+    pub fn new(kind: MetricKind, period: Duration, cells: Slots<'a, Cell>) -> Result<Self, MetricError> {
+        let period_us = period.as_micros();
+        if !period_us.is_multiple_of(1_000_000) || !super::valid_period_s(period_us / 1_000_000) {
+            return Err(MetricError::InvalidPeriod);
+        }
+        if cells.is_empty() {
+            return Err(MetricError::CellStorageTooSmall);
+        }
+        Ok(Series { kind, period_us, latest: None, header: SeriesHeader::default(), cells })
+    }
+    /// The period index holding `at`.
+    pub const fn period_index(&self, at: Instant) -> u64 {
+        at.as_micros() / self.period_us
+    }
+    /// N: the periods kept.
+    pub fn periods(&self) -> usize {
+        self.cells.len()
+    }
+    /// Records `value` at `now`: a count or a sample, or a gauge's new value. O(1)
+    /// (plus the slots of the periods a call moves over, at most N).
+    pub fn record(&mut self, now: Instant, value: u64) {
+        let period = self.period_index(now);
+        self.latest = Some(self.latest.map_or(period, |l| l.max(period)));
+        let gauge = self.kind == MetricKind::Gauge;
+        let mut ring = Ring { header: &mut self.header, cells: &mut self.cells, gauge };
+        if gauge {
+            ring.set(period, value);
+        } else {
+            ring.record(period, value);
+        }
+    }
+    /// The datapoint of period `period` (`None`: missing).
+    ///
+    /// # Errors
+    /// [`MetricError::PeriodRolledOff`].
+    pub fn datapoint(&self, period: u64) -> Result<Option<Datapoint>, MetricError> {
+        let view = RingView { header: &self.header, cells: &self.cells, gauge: self.kind == MetricKind::Gauge };
+        view.datapoint(period, self.latest.unwrap_or(0)).map_err(|()| MetricError::PeriodRolledOff)
+    }
+    /// Everything recorded, what rolled off, the held gauge value.
+    pub const fn header(&self) -> &SeriesHeader {
+        &self.header
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +338,26 @@ mod tests {
         // periods 1..=8 held 5 and rolled off at once; period 0 was evicted; 9 is kept.
         assert_eq!(h.rolled_off.periods, 1 + 8);
         assert_eq!(view(&h, &cells, true).datapoint(9, 10), Ok(Some(Datapoint::of(5))));
+    }
+
+    #[test]
+    fn a_series_on_its_own() {
+        let mut cells = [Cell::default(); 2];
+        let mut s = Series::new(MetricKind::Gauge, Duration::from_secs(60), Slots::from(&mut cells)).unwrap();
+        s.record(Instant::from_secs(10), 3);
+        s.record(Instant::from_secs(130), 1);
+        assert_eq!(s.datapoint(1), Ok(Some(Datapoint::of(3))));
+        assert_eq!(s.datapoint(2).map(|d| d.map(|d| d.maximum)), Ok(Some(3)));
+        assert_eq!(s.datapoint(0), Err(MetricError::PeriodRolledOff));
+        assert_eq!(s.header().rolled_off().periods, 1);
+        let none: &mut [Cell] = &mut [];
+        assert_eq!(
+            Series::new(MetricKind::Count, Duration::from_secs(60), none.into()).err(),
+            Some(MetricError::CellStorageTooSmall)
+        );
+        let mut one = [Cell::default()];
+        let bad = Series::new(MetricKind::Count, Duration::from_secs(7), Slots::from(&mut one));
+        assert_eq!(bad.err(), Some(MetricError::InvalidPeriod));
     }
 
     #[test]

@@ -17,7 +17,8 @@
 //! - `run_histograms`: one [`RunHistogram`] (17 952 bytes) per
 //!   distribution series, for whole-run percentiles.
 //!
-//! Per function (one dimension) at N = 60 periods and H = 5: 2 128 bytes of
+//! Per function (one dimension) at the defaults, N = [`DEFAULT_PERIODS`] = 60
+//! and H = [`DEFAULT_HISTOGRAM_PERIODS`] = 5: 2 128 bytes of
 //! headers + 63 840 of cells + 225 000 of period histograms + 89 760 of run
 //! histograms = 380 728 bytes ([`StoreSizes::bytes`]).
 //!
@@ -37,6 +38,12 @@ use super::series::{Cell, Ring, RingView, RolledOff, SeriesHeader};
 use super::{DISTRIBUTION_COUNT, Datapoint, METRIC_COUNT, Metric, MetricError, MetricKind, Percentile, Statistic};
 use crate::storage::Slots;
 use crate::time::{Duration, Instant};
+
+/// Default ring length: an hour of one-minute periods.
+pub const DEFAULT_PERIODS: usize = 60;
+/// Default per-period histogram ring: 5 periods, the evaluation range of a
+/// pNN alarm over 3 periods.
+pub const DEFAULT_HISTOGRAM_PERIODS: usize = 5;
 
 /// The store's settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -88,6 +95,11 @@ impl StoreSizes {
             period_histograms: distributions.saturating_mul(histogram_periods),
             run_histograms: distributions,
         }
+    }
+    /// The lengths at the default capacities ([`DEFAULT_PERIODS`],
+    /// [`DEFAULT_HISTOGRAM_PERIODS`]).
+    pub fn defaults(functions: u32) -> StoreSizes {
+        StoreSizes::new(functions, DEFAULT_PERIODS, DEFAULT_HISTOGRAM_PERIODS)
     }
     /// The bytes these tables take.
     pub fn bytes(&self) -> usize {

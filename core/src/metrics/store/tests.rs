@@ -159,8 +159,8 @@ fn documented_sizes() {
     assert_eq!(core::mem::size_of::<SeriesHeader>(), 112);
     assert_eq!(core::mem::size_of::<Cell>(), 56);
     assert_eq!(core::mem::size_of::<PeriodSlot>(), 9_000);
-    let one = StoreSizes::new(1, 60, 5);
-    let none = StoreSizes::new(0, 60, 5);
+    let one = StoreSizes::defaults(1);
+    let none = StoreSizes::defaults(0);
     assert_eq!(one.bytes() - none.bytes(), 380_728);
 }
 
