@@ -15,6 +15,36 @@
 //!   function and region-wide, each such a ring, with queries.
 //! - [`alarm`]: CloudWatch alarm evaluation (states, M of N, missing data).
 //!
+//! ```
+//! use lambdasim::metrics::{
+//!     Cell, Metric, MetricStore, PeriodSlot, RunHistogram, SeriesHeader, Statistic, StoreConfig, StoreSizes,
+//! };
+//! use lambdasim::{Instant, Slots};
+//!
+//! // Tables for 1 function, rings of 10 periods, histograms for the last 2.
+//! let n = StoreSizes::new(1, 10, 2);
+//! let mut series = vec![SeriesHeader::default(); n.series];
+//! let mut cells = vec![Cell::default(); n.cells];
+//! let mut hists = vec![PeriodSlot::default(); n.period_histograms];
+//! let mut runs = vec![RunHistogram::new(); n.run_histograms];
+//! let config = StoreConfig { functions: 1, ..StoreConfig::default() };
+//! let mut store = MetricStore::new(
+//!     config,
+//!     Slots::from(&mut series[..]),
+//!     Slots::from(&mut cells[..]),
+//!     Slots::from(&mut hists[..]),
+//!     Slots::from(&mut runs[..]),
+//! )?;
+//! let t = Instant::from_secs(5);
+//! store.count(t, Metric::Invocations, Some(0), 1)?; // also counted region-wide
+//! store.sample(t, Metric::Duration, Some(0), 120_000)?; // 120 ms
+//! store.gauge(t, Metric::ConcurrentExecutions, Some(0), 1)?;
+//! assert_eq!(store.statistic(Metric::Invocations, None, Statistic::Sum, 0, 1)?, Some(1.0));
+//! assert_eq!(store.statistic(Metric::Duration, Some(0), Statistic::parse("p99")?, 0, 1)?, Some(120_000.0));
+//! assert_eq!(store.datapoint(Metric::Errors, Some(0), 0)?, None); // missing, not zero
+//! # Ok::<(), lambdasim::metrics::MetricError>(())
+//! ```
+//!
 //! # Guarantees
 //! - No heap, no floats stored: values are `u64` in the metric's [`Unit`]
 //!   (microseconds, counts, parts per million) and every addition saturates.
