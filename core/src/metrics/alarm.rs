@@ -448,9 +448,14 @@ pub fn evaluate(
 }
 
 /// Evaluates an alarm on a [`MetricStore`]'s datapoints, for every whole
-/// alarm period from the one holding `from` up to `to` (alarm periods are
-/// aligned on multiples of the period from the epoch, and span `period /
-/// store period` store periods). Returns the final state.
+/// alarm period from the one holding `from` up to `to` and not past the
+/// newest period the store reached (alarm periods are aligned on multiples
+/// of the period from the epoch, and span `period / store period` store
+/// periods). Returns the final state.
+///
+/// Every period evaluated must still be in the store's rings (and, for a
+/// percentile, its histogram ring): to follow a whole run, push each period
+/// into an [`Alarm`] as it ends instead.
 ///
 /// # Errors
 /// As [`AlarmConfig::validate`]; [`AlarmError::PeriodNotMultipleOfStorePeriod`];
@@ -470,11 +475,14 @@ pub fn evaluate_store(
         return Err(AlarmError::PeriodNotMultipleOfStorePeriod);
     }
     let k = alarm_us / store_us;
+    // Not past the end of the newest period the store reached.
+    let reached = store.latest_period().map_or(0, |p| p.saturating_add(1).saturating_mul(store_us));
+    let to = to.as_micros().min(reached);
     let first = from.as_micros() / alarm_us.max(1);
-    let last = (to.as_micros() / alarm_us.max(1)).saturating_sub(1);
-    if to.as_micros() < alarm_us {
+    if to < alarm_us {
         return Ok(alarm.state());
     }
+    let last = to / alarm_us - 1;
     for j in first..=last {
         let value = store.statistic(config.metric, config.function, config.statistic, j.saturating_mul(k), k)?;
         let end = Instant::from_micros(j.saturating_add(1).saturating_mul(alarm_us));

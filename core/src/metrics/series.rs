@@ -185,6 +185,23 @@ pub(crate) struct RingView<'s> {
 }
 
 impl RingView<'_> {
+    /// The newest opened period, if any.
+    pub(crate) fn head(&self) -> Option<u64> {
+        self.header.head
+    }
+
+    /// The merged datapoints of `periods` periods after the head: a gauge's
+    /// held value in each, or missing. O(1).
+    pub(crate) fn held_over(&self, periods: u64) -> Option<Datapoint> {
+        let held = self.header.held;
+        (self.gauge && held > 0 && periods > 0).then(|| Datapoint {
+            sum: held.saturating_mul(periods),
+            sample_count: periods,
+            minimum: held,
+            maximum: held,
+        })
+    }
+
     /// The oldest period still in the ring (0 before any call).
     pub(crate) fn first_kept(&self) -> u64 {
         self.header.head.map_or(0, |h| h.saturating_add(1).saturating_sub(self.cells.len() as u64))

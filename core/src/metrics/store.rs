@@ -426,7 +426,7 @@ impl<'a> MetricStore<'a> {
     /// A statistic over `count` consecutive periods starting at `first`
     /// (an alarm period of `count` store periods), merging their datapoints
     /// and, for a percentile, their histograms. `None` when every period is
-    /// missing.
+    /// missing. The work is bounded by the ring (N periods), whatever `count`.
     ///
     /// # Errors
     /// [`MetricError::PeriodRolledOff`]; [`MetricError::NoHistogram`] for a
@@ -440,10 +440,16 @@ impl<'a> MetricStore<'a> {
         count: u64,
     ) -> Result<Option<f64>, MetricError> {
         let dim = self.dimension(metric, function)?;
-        let mut merged = None;
+        let ring = self.ring(metric, function)?;
+        let (Some(head), Some(through)) = (ring.head(), self.latest) else { return Ok(None) };
         let end = first.saturating_add(count.max(1));
-        for p in first..end {
-            let dp = self.datapoint(metric, function, p)?;
+        // Periods up to the head are in the ring (at most N of them: an
+        // older one is an error); after it, only a held gauge value, up to
+        // the newest period reached.
+        let stored_end = end.min(head.saturating_add(1));
+        let mut merged = None;
+        for p in first..stored_end {
+            let dp = ring.datapoint(p, through).map_err(|()| MetricError::PeriodRolledOff)?;
             if dp.is_some()
                 && matches!(statistic, Statistic::Percentile(_))
                 && self.period_slot(metric, dim, p).is_none()
@@ -452,9 +458,11 @@ impl<'a> MetricStore<'a> {
             }
             merged = Datapoint::merged(merged, dp);
         }
+        let beyond = end.min(through.saturating_add(1)).saturating_sub(first.max(head.saturating_add(1)));
+        merged = Datapoint::merged(merged, ring.held_over(beyond));
         let Some(dp) = merged else { return Ok(None) };
         let counts = |i: usize| -> u64 {
-            (first..end)
+            (first..stored_end)
                 .filter_map(|p| self.period_slot(metric, dim, p))
                 .fold(0u64, |acc, h| acc.saturating_add(h.bucket_count(i)))
         };

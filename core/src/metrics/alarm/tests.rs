@@ -196,6 +196,7 @@ fn alarms_on_a_store() {
     // Throttles at 30 s and 150 s; a Throttles Sum > 0 alarm over 1 minute.
     store.count(Instant::from_secs(30), Metric::Throttles, Some(0), 1).unwrap();
     store.count(Instant::from_secs(150), Metric::Throttles, Some(0), 1).unwrap();
+    store.advance(Instant::from_secs(600)); // the run reached 600 s
     let c = AlarmConfig { function: Some(0), ..config(1, 1, TreatMissingData::NotBreaching) };
     let mut seen = heapless::Vec::<(u64, AlarmState), 8>::new();
     let state = evaluate_store(&store, c, Instant::ZERO, Instant::from_secs(600), |t| {
@@ -215,4 +216,30 @@ fn alarms_on_a_store() {
         evaluate_store(&store, odd, Instant::ZERO, Instant::from_secs(60), |_| ()),
         Err(AlarmError::PeriodNotMultipleOfStorePeriod)
     );
+}
+
+#[test]
+fn store_evaluation_stops_at_the_newest_period_reached() {
+    extern crate std;
+    use crate::metrics::{Cell, PeriodSlot, RunHistogram, SeriesHeader, StoreConfig, StoreSizes};
+    use std::vec;
+    let sizes = StoreSizes::new(0, 4, 0);
+    let mut series = vec![SeriesHeader::default(); sizes.series];
+    let mut cells = vec![Cell::default(); sizes.cells];
+    let mut runs = vec![RunHistogram::new(); sizes.run_histograms];
+    let mut store = MetricStore::new(
+        StoreConfig::default(),
+        series.as_mut_slice().into(),
+        cells.as_mut_slice().into(),
+        (&mut [] as &mut [PeriodSlot]).into(),
+        runs.as_mut_slice().into(),
+    )
+    .unwrap();
+    store.count(Instant::from_secs(30), Metric::Throttles, None, 1).unwrap();
+    let c = config(1, 1, TreatMissingData::NotBreaching);
+    let mut seen = heapless::Vec::<u64, 4>::new();
+    // `to` far in the future: only the one period reached is evaluated.
+    let state = evaluate_store(&store, c, Instant::ZERO, Instant::MAX, |t| seen.push(t.time.as_micros()).unwrap());
+    assert_eq!(state, Ok(AlarmState::Alarm));
+    assert_eq!(seen.as_slice(), &[60_000_000]);
 }

@@ -179,3 +179,31 @@ fn datapoints_iterates_the_ring_with_missing_periods() {
     let rolled = s.rolled_off(Metric::Errors, None).unwrap();
     assert_eq!((rolled.periods, rolled.datapoint.map(|d| d.sum)), (1, Some(0)));
 }
+
+#[test]
+fn statistics_over_many_periods_are_bounded_by_the_ring() {
+    let mut s = store(0, 3, 0);
+    s.gauge(at(0), Metric::ConcurrentExecutions, None, 4).unwrap();
+    s.advance(at(1_000_000 * MIN));
+    // A million periods held at 4 after the head: O(1), not a loop over them.
+    let sum = s.statistic(Metric::ConcurrentExecutions, None, Statistic::SampleCount, 0, u64::MAX).unwrap();
+    assert_eq!(sum, Some(1_000_001.0));
+    let max = s.statistic(Metric::ConcurrentExecutions, None, Statistic::Maximum, 500, 2).unwrap();
+    assert_eq!(max, Some(4.0));
+    // Nothing is carried past the newest period reached.
+    let future = s.statistic(Metric::ConcurrentExecutions, None, Statistic::Maximum, 1_000_001, 5).unwrap();
+    assert_eq!(future, None);
+    assert_eq!(s.statistic(Metric::Invocations, None, Statistic::Sum, 0, u64::MAX), Ok(None));
+}
+
+#[cfg(feature = "alloc")]
+#[test]
+fn an_owned_store_has_the_sizes_asked() {
+    let config = StoreConfig { functions: 2, ..StoreConfig::default() };
+    let mut s = MetricStore::owned(config, 7, 3).unwrap();
+    assert_eq!((s.periods(), s.histogram_periods(), s.functions()), (7, 3, 2));
+    s.sample(at(0), Metric::ResponseTime, Some(1), 250).unwrap();
+    assert_eq!(s.run_percentile(Metric::ResponseTime, None, Percentile::P99), Ok(Some(250)));
+    let bad = StoreConfig { period: Duration::from_secs(0), ..config };
+    assert_eq!(MetricStore::owned(bad, 7, 3).err(), Some(MetricError::InvalidPeriod));
+}
