@@ -208,6 +208,15 @@ impl Metric {
     pub fn from_name(name: &str) -> Result<Metric, MetricError> {
         Metric::ALL.iter().copied().find(|m| m.as_str() == name).ok_or(MetricError::UnknownMetric)
     }
+    /// The statistic the metric is read with (docs/model.md §7): Sum for
+    /// counts, Average for distributions, Maximum for gauges.
+    pub const fn default_statistic(self) -> Statistic {
+        match self.kind() {
+            MetricKind::Count => Statistic::Sum,
+            MetricKind::Distribution => Statistic::Average,
+            MetricKind::Gauge => Statistic::Maximum,
+        }
+    }
     /// Whether the metric is one of lambdasim's own, outside the `AWS/Lambda` namespace.
     pub const fn is_lambdasim_own(self) -> bool {
         matches!(self, Metric::InitDuration | Metric::ResponseTime)
@@ -311,6 +320,9 @@ mod tests {
             assert_eq!(m.distribution_index().is_some(), m.kind() == MetricKind::Distribution);
         }
         assert!(Metric::ResponseTime.is_lambdasim_own() && !Metric::Duration.is_lambdasim_own());
+        assert_eq!(Metric::Throttles.default_statistic(), Statistic::Sum);
+        assert_eq!(Metric::ProvisionedConcurrencyUtilization.default_statistic(), Statistic::Maximum);
+        assert_eq!(Metric::IteratorAge.default_statistic(), Statistic::Average);
     }
 
     #[test]
