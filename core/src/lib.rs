@@ -36,6 +36,7 @@ pub mod environment;
 pub mod error;
 pub mod function;
 pub mod memory;
+pub mod metrics;
 pub mod money;
 pub mod pricing;
 pub mod region;

@@ -13,6 +13,7 @@
 //!   bookkeeping of what is running.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+pub mod alarms;
 pub mod bills;
 pub mod model;
 pub mod vectors;
