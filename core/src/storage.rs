@@ -71,7 +71,6 @@ impl<T: Clone> Slots<'_, T> {
     /// Makes at least `len` slots available, growing an owned table (to
     /// twice its size or `len`, whichever is more, capped at its maximum)
     /// with `fill`. Returns whether `len` slots are available.
-    #[cfg_attr(not(feature = "alloc"), allow(unused_variables))]
     pub fn grow_to(&mut self, len: usize, fill: T) -> bool {
         if self.len() >= len {
             return true;

@@ -107,8 +107,7 @@ fn errors_name_the_field() {
     let (mut a, mut b, mut c) =
         ([SeriesHeader::default(); 19], [Cell::default(); 19], [RunHistogram::new(), RunHistogram::new()]);
     let _ = sizes;
-    let r =
-        MetricStore::new(bad, (&mut a).into(), (&mut b).into(), Slots::Borrowed(&mut []), Slots::Borrowed(&mut c[..]));
+    let r = MetricStore::new(bad, (&mut a).into(), (&mut b).into(), Slots::from(&mut []), Slots::from(&mut c[..]));
     assert_eq!(r.err(), Some(MetricError::InvalidPeriod));
 }
 
@@ -121,34 +120,34 @@ fn storage_too_small_is_an_error_per_table() {
         [RunHistogram::new(), RunHistogram::new(), RunHistogram::new(), RunHistogram::new(), RunHistogram::new()];
     let r = MetricStore::new(
         config,
-        Slots::Borrowed(&mut a[..18]),
-        Slots::Borrowed(&mut b[..]),
-        Slots::Borrowed(&mut []),
-        Slots::Borrowed(&mut runs[..]),
+        Slots::from(&mut a[..18]),
+        Slots::from(&mut b[..]),
+        Slots::from(&mut []),
+        Slots::from(&mut runs[..]),
     );
     assert_eq!(r.err(), Some(MetricError::SeriesStorageTooSmall));
     let r = MetricStore::new(
         config,
-        Slots::Borrowed(&mut a[..]),
-        Slots::Borrowed(&mut b[..18]),
-        Slots::Borrowed(&mut []),
-        Slots::Borrowed(&mut runs[..]),
+        Slots::from(&mut a[..]),
+        Slots::from(&mut b[..18]),
+        Slots::from(&mut []),
+        Slots::from(&mut runs[..]),
     );
     assert_eq!(r.err(), Some(MetricError::CellStorageTooSmall));
     let r = MetricStore::new(
         config,
-        Slots::Borrowed(&mut a[..]),
-        Slots::Borrowed(&mut b[..]),
-        Slots::Borrowed(&mut []),
-        Slots::Borrowed(&mut runs[..4]),
+        Slots::from(&mut a[..]),
+        Slots::from(&mut b[..]),
+        Slots::from(&mut []),
+        Slots::from(&mut runs[..4]),
     );
     assert_eq!(r.err(), Some(MetricError::RunHistogramStorageTooSmall));
     let s = MetricStore::new(
         config,
-        Slots::Borrowed(&mut a[..]),
-        Slots::Borrowed(&mut b[..]),
-        Slots::Borrowed(&mut []),
-        Slots::Borrowed(&mut runs[..]),
+        Slots::from(&mut a[..]),
+        Slots::from(&mut b[..]),
+        Slots::from(&mut []),
+        Slots::from(&mut runs[..]),
     )
     .unwrap();
     assert_eq!((s.periods(), s.histogram_periods()), (1, 0));
