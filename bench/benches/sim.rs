@@ -1,7 +1,8 @@
 //! Whole-simulation throughput in simulated requests per second, on the
 //! reference scenario at λ = 0.9/s (few instances) and λ = 20/s (many),
 //! and on synchronized bursts whose ends collide (a fixed handler duration)
-//! or spread (an exponential one).
+//! or spread (an exponential one); and the reference run with metrics on
+//! and off.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -29,16 +30,17 @@ fn simulate(c: &mut Criterion) {
     g.finish();
 }
 
-/// Bursts of ~3000 requests within 1 ms every 10 s, on 3000 warm
+/// Bursts of ~3000 requests within 3 ms (at 10^6/s, the most a workload
+/// may ask for) every 10 s, on 3000 warm
 /// environments (no scaling or request-rate limit, no init time), for
 /// 1000 s: ~300 000 requests. With a fixed handler every burst's ends fall
 /// in one 16 ms wheel bucket.
 fn burst_requests(handler: DurationDist<'static>) -> u64 {
     let cold_start = ColdStartProfile { sandbox_us: 0, download_us_per_mb: 0, package_mb: 0, init_us: 0 };
     let workload = Workload::OnOff {
-        rate_per_s: 3_000_000.0,
-        on: Duration::from_millis(1),
-        off: Duration::from_micros(9_999_000),
+        rate_per_s: 1_000_000.0,
+        on: Duration::from_millis(3),
+        off: Duration::from_micros(9_997_000),
     };
     let f = [SimFunction::new(
         FunctionConfig { timeout_ms: 900_000, cold_start, ..FunctionConfig::default() },
@@ -69,5 +71,28 @@ fn simulate_bursts(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, simulate, simulate_bursts);
+/// The reference run at λ = 0.9/s for 10^5 s (~90 000 requests) with and
+/// without a CloudWatch metric store attached, in one run: what turning
+/// metrics on costs.
+fn simulate_metrics(c: &mut Criterion) {
+    let run = |metrics: bool| {
+        let f = [reference_function(0.9)];
+        let mut sim: Box<BenchSim<'_>> =
+            Box::new(BenchSim::with_capacity(reference_config(100_000, 1), &f, lambdasim_bench::ENVS).unwrap());
+        if metrics {
+            sim.attach_metrics(lambdasim_bench::reference_store()).unwrap();
+        }
+        sim.run(&mut ()).unwrap().total.requests
+    };
+    let mut g = c.benchmark_group("sim-metrics");
+    g.sample_size(20);
+    g.throughput(Throughput::Elements(run(false)));
+    for metrics in [false, true] {
+        let name = if metrics { "on" } else { "off" };
+        g.bench_with_input(BenchmarkId::new("lambda-0.9", name), &metrics, |b, &metrics| b.iter(|| run(metrics)));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, simulate, simulate_bursts, simulate_metrics);
 criterion_main!(benches);

@@ -1,4 +1,5 @@
-//! Synchronized bursts, timed: `BURST` requests within 1 ms every 10 s on
+//! Synchronized bursts, timed: `BURST` requests within `BURST` µs / 1000
+//! (3 ms for 3000: the rate limit of a workload is 10⁶/s) every 10 s on
 //! warm environments, with a fixed or an exponential 1 s handler. With a
 //! fixed one every burst's ends collide in one 16 ms wheel bucket.
 //! `cargo run --release -p lambdasim-bench --example burst -- [fixed|exponential] [BURST] [HORIZON_S]`.
@@ -22,9 +23,10 @@ fn main() {
     with_big_stack(move || {
         let cold_start = ColdStartProfile { sandbox_us: 0, download_us_per_mb: 0, package_mb: 0, init_us: 0 };
         let workload = Workload::OnOff {
-            rate_per_s: f64::from(burst) * 1_000.0,
-            on: Duration::from_millis(1),
-            off: Duration::from_micros(9_999_000),
+            // 10^6/s, the most a workload may ask for: BURST requests in BURST µs.
+            rate_per_s: 1_000_000.0,
+            on: Duration::from_micros(u64::from(burst)),
+            off: Duration::from_micros(10_000_000 - u64::from(burst)),
         };
         let fc = FunctionConfig { timeout_ms: 900_000, cold_start, ..FunctionConfig::default() };
         let f = [SimFunction::new(fc, workload, handler)];

@@ -41,3 +41,10 @@ pub fn reference_config(horizon_s: u64, seed: u64) -> SimConfig {
 pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new().stack_size(256 << 20).spawn(f).unwrap().join().unwrap()
 }
+
+/// A metric store for the benchmarked simulator's 4 function slots: an
+/// hour of one-minute periods, per-period histograms for the last 5.
+pub fn reference_store() -> lambdasim::metrics::MetricStore<'static> {
+    let config = lambdasim::metrics::StoreConfig { functions: 4, ..lambdasim::metrics::StoreConfig::default() };
+    lambdasim::metrics::MetricStore::owned(config, 60, 5).unwrap()
+}

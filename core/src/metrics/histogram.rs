@@ -184,7 +184,19 @@ impl<C: BucketCount> Histogram<C> {
     }
     /// Empties the histogram. O([`BUCKETS`]).
     pub fn clear(&mut self) {
-        *self = Self::new();
+        if self.count > 0 {
+            // Every counted sample lies in the buckets of [minimum, maximum]
+            // (or overflowed): a period of a few samples clears a few buckets.
+            let lo = bucket_of(self.minimum).unwrap_or(BUCKETS);
+            let hi = bucket_of(self.maximum).unwrap_or(BUCKETS - 1);
+            if let Some(used) = self.counts.get_mut(lo..=hi) {
+                used.fill(C::ZERO);
+            }
+        }
+        self.count = 0;
+        self.overflow = 0;
+        self.minimum = u64::MAX;
+        self.maximum = 0;
     }
     /// Samples recorded (saturating).
     pub const fn count(&self) -> u64 {

@@ -56,6 +56,9 @@ pub struct RolledOff {
 pub struct SeriesHeader {
     /// The newest opened period.
     head: Option<u64>,
+    /// The ring slot of `head` (saves a division per record in the
+    /// usual case: a sample of the newest period).
+    head_slot: usize,
     /// A gauge's current value.
     held: u64,
     /// Every sample ever recorded.
@@ -125,6 +128,7 @@ impl Ring<'_> {
             }
         }
         self.header.head = Some(period);
+        self.header.head_slot = slot(len, period);
     }
 
     /// Whether `period` is older than the ring keeps, given the newest
@@ -137,19 +141,26 @@ impl Ring<'_> {
     /// Records one sample in `period`; returns whether it landed in the
     /// ring (false: it went to [`RolledOff`]).
     pub(crate) fn record(&mut self, period: u64, value: u64) -> bool {
-        self.header.recorded = Datapoint::merged(self.header.recorded, Some(Datapoint::of(value)));
+        self.add(period, Datapoint::of(value))
+    }
+
+    /// Records the samples of `dp` in `period` (a batch tallied by the
+    /// caller); returns whether they landed in the ring.
+    pub(crate) fn add(&mut self, period: u64, dp: Datapoint) -> bool {
+        self.header.recorded = Datapoint::merged(self.header.recorded, Some(dp));
         if self.rolled_off(period, 0) {
-            self.late(value);
+            self.late(dp);
             return false;
         }
         self.open(period);
         let len = self.cells.len();
-        let Some(cell) = self.cells.get_mut(slot(len, period)) else {
+        let at = if self.header.head == Some(period) { self.header.head_slot } else { slot(len, period) };
+        let Some(cell) = self.cells.get_mut(at) else {
             return false;
         };
         let tag = period.saturating_add(1);
         if cell.period > tag {
-            self.late(value);
+            self.late(dp);
             return false;
         }
         if cell.period < tag {
@@ -157,21 +168,27 @@ impl Ring<'_> {
             Self::evict(&mut self.header.rolled_off, cell);
             *cell = Cell { period: tag, actual: None, carried: 0 };
         }
-        cell.actual = Datapoint::merged(cell.actual, Some(Datapoint::of(value)));
+        cell.actual = Datapoint::merged(cell.actual, Some(dp));
         true
     }
 
-    fn late(&mut self, value: u64) {
+    fn late(&mut self, dp: Datapoint) {
         let rolled = &mut self.header.rolled_off;
-        rolled.datapoint = Datapoint::merged(rolled.datapoint, Some(Datapoint::of(value)));
+        rolled.datapoint = Datapoint::merged(rolled.datapoint, Some(dp));
     }
 
     /// Sets a gauge in `period`: a sample, and the held value unless late.
     pub(crate) fn set(&mut self, period: u64, value: u64) -> bool {
+        self.set_period(period, value, value)
+    }
+
+    /// A gauge's period in one call: its largest value `max` (a sample)
+    /// and the value it ends the period with, held afterwards unless late.
+    pub(crate) fn set_period(&mut self, period: u64, max: u64, last: u64) -> bool {
         let late = self.header.head.is_some_and(|h| period < h);
-        let stored = self.record(period, value);
+        let stored = self.record(period, max);
         if !late {
-            self.header.held = value;
+            self.header.held = last;
         }
         stored
     }

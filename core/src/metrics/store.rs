@@ -18,9 +18,9 @@
 //!   distribution series, for whole-run percentiles.
 //!
 //! Per function (one dimension) at the defaults, N = [`DEFAULT_PERIODS`] = 60
-//! and H = [`DEFAULT_HISTOGRAM_PERIODS`] = 5: 2 128 bytes of
+//! and H = [`DEFAULT_HISTOGRAM_PERIODS`] = 5: 2 280 bytes of
 //! headers + 63 840 of cells + 225 000 of period histograms + 89 760 of run
-//! histograms = 380 728 bytes ([`StoreSizes::bytes`]).
+//! histograms = 380 880 bytes ([`StoreSizes::bytes`]).
 //!
 //! # Recording
 //! [`MetricStore::count`], [`MetricStore::sample`] and
@@ -135,6 +135,9 @@ pub struct MetricStore<'a> {
     periods: usize,
     histogram_periods: usize,
     latest: Option<u64>,
+    /// The last period a call was in, and its bounds in µs: a call in the
+    /// same period needs no division.
+    cached: (u64, u64, u64),
     series: Slots<'a, SeriesHeader>,
     cells: Slots<'a, Cell>,
     period_histograms: Slots<'a, PeriodSlot>,
@@ -177,6 +180,7 @@ impl<'a> MetricStore<'a> {
             periods,
             histogram_periods,
             latest: None,
+            cached: (0, 0, 0),
             series,
             cells,
             period_histograms,
@@ -225,6 +229,21 @@ impl<'a> MetricStore<'a> {
     pub const fn period_index(&self, at: Instant) -> u64 {
         at.as_micros() / self.period_us
     }
+    /// [`Self::period_index`], from the cache when `at` is in the period
+    /// of the last call (the usual case: events come in time order).
+    #[inline(always)]
+    fn period_of(&mut self, at: Instant) -> u64 {
+        let (index, start, end) = self.cached;
+        let us = at.as_micros();
+        if us >= start && us < end {
+            return index;
+        }
+        let index = self.period_index(at);
+        let start = index.saturating_mul(self.period_us);
+        self.cached = (index, start, start.saturating_add(self.period_us));
+        index
+    }
+
     /// The start (timestamp) of period `index`.
     pub const fn period_start(&self, index: u64) -> Instant {
         Instant::from_micros(index.saturating_mul(self.period_us))
@@ -237,7 +256,7 @@ impl<'a> MetricStore<'a> {
     /// Marks time as having reached `now`: gauges hold their values through
     /// it (no datapoints are written; O(1)).
     pub fn advance(&mut self, now: Instant) {
-        let p = self.period_index(now);
+        let p = self.period_of(now);
         self.latest = Some(self.latest.map_or(p, |l| l.max(p)));
     }
 
@@ -280,12 +299,92 @@ impl<'a> MetricStore<'a> {
         value: u64,
     ) -> Result<(), MetricError> {
         let dim = self.check(metric, MetricKind::Gauge, function)?;
-        let period = self.period_index(now);
+        let period = self.period_of(now);
         self.advance(now);
         if let Some(mut ring) = self.ring_mut(metric, dim) {
             ring.set(period, value);
         }
         Ok(())
+    }
+
+    /// Adds the samples tallied in `dp` (of a Count or Distribution metric)
+    /// to period `period` of the series given only (not region-wide), and
+    /// no histogram: for a caller that tallies a period itself and records
+    /// each distribution sample's histogram with
+    /// [`MetricStore::sample_histograms`] (the region does).
+    ///
+    /// # Errors
+    /// [`MetricError::WrongKind`] for a gauge, or a bad `function`.
+    pub fn add_datapoint(
+        &mut self,
+        period: u64,
+        metric: Metric,
+        function: Option<u32>,
+        dp: Datapoint,
+    ) -> Result<(), MetricError> {
+        if metric.kind() == MetricKind::Gauge {
+            return Err(MetricError::WrongKind);
+        }
+        let dim = self.dimension(metric, function)?;
+        self.note_period(period);
+        if let Some(mut ring) = self.ring_mut(metric, dim) {
+            ring.add(period, dp);
+        }
+        Ok(())
+    }
+
+    /// A gauge's whole period in one call: its largest value and the value
+    /// held after it (for a caller tallying the period; see
+    /// [`MetricStore::add_datapoint`]).
+    ///
+    /// # Errors
+    /// [`MetricError::WrongKind`] for another kind, or a bad `function`.
+    pub fn gauge_period(
+        &mut self,
+        period: u64,
+        metric: Metric,
+        function: Option<u32>,
+        max: u64,
+        last: u64,
+    ) -> Result<(), MetricError> {
+        let dim = self.check(metric, MetricKind::Gauge, function)?;
+        self.note_period(period);
+        if let Some(mut ring) = self.ring_mut(metric, dim) {
+            ring.set_period(period, max, last);
+        }
+        Ok(())
+    }
+
+    /// Records one distribution sample in the period and run histograms of
+    /// `function` and region-wide, and nothing else (its datapoint is
+    /// tallied by the caller: [`MetricStore::add_datapoint`]).
+    ///
+    /// # Errors
+    /// [`MetricError::WrongKind`], or a bad `function`.
+    pub fn sample_histograms(
+        &mut self,
+        period: u64,
+        metric: Metric,
+        function: u32,
+        value: u64,
+    ) -> Result<(), MetricError> {
+        let Some(d) = metric.distribution_index() else { return Err(MetricError::WrongKind) };
+        let dim = self.dimension(metric, Some(function))?;
+        for dim in [dim, 0] {
+            let index = dim.saturating_mul(DISTRIBUTION_COUNT).saturating_add(d);
+            if let Some(run) = self.run_histograms.get_mut(index) {
+                run.record(value);
+            }
+            if let Some(slot) = self.period_slot_mut(index, period) {
+                slot.histogram.record(value);
+            }
+        }
+        Ok(())
+    }
+
+    /// The newest period known is at least `period`.
+    fn note_period(&mut self, period: u64) {
+        self.latest = Some(self.latest.map_or(period, |l| l.max(period)));
     }
 
     fn record(
@@ -297,7 +396,7 @@ impl<'a> MetricStore<'a> {
         value: u64,
     ) -> Result<(), MetricError> {
         let dim = self.check(metric, kind, function)?;
-        let period = self.period_index(now);
+        let period = self.period_of(now);
         self.advance(now);
         self.record_in(metric, dim, period, value);
         if dim != 0 {

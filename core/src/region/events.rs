@@ -93,6 +93,9 @@ impl Region<'_> {
         self.now = now;
         // The operation that called this (if any) changes things at `now`.
         self.quiet_since = now;
+        if self.metrics.is_some() {
+            self.emit_time();
+        }
         Ok(())
     }
 
@@ -188,6 +191,7 @@ impl Region<'_> {
         f.pc.allocated = f.pc.allocated.saturating_sub(1);
         f.pc.status = ProvisionedStatus::Failed;
         f.pc.pending = 0;
+        self.emit_levels(fi);
         self.fn_timers.cancel(fi);
         self.begin_shutdown(i)?;
         while let Some(j) = self.list_take(fi, ListTag::WarmingPc, End::Newest)? {
@@ -223,6 +227,7 @@ impl Region<'_> {
             f.pc.warming = f.pc.warming.saturating_sub(1);
         }
         f.pc.allocated = f.pc.allocated.saturating_sub(1);
+        self.emit_levels(fi);
         self.reclaim(i)
     }
 
@@ -287,6 +292,7 @@ impl Region<'_> {
                 // A provisioned env of an old configuration: the allocation replaces it.
                 let f = self.fn_slot_mut(fi)?;
                 f.pc.allocated = f.pc.allocated.saturating_sub(1);
+                self.emit_levels(fi);
             }
             return self.reclaim(i);
         }
@@ -306,6 +312,7 @@ impl Region<'_> {
         let slot = self.env_slot_mut(i)?;
         slot.end = None;
         let (fi, billable_from) = (slot.function, slot.billable_from);
+        let (invoked_at, duration_from) = (slot.invoked_at, slot.duration_from);
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
         // Released from the allocation while busy: it counts as on-demand.
         let in_allocation = on_pc && !slot.retire;
@@ -328,6 +335,9 @@ impl Region<'_> {
         self.ledger.end(unreserved);
         if self.ledger.unreserved_in_use() <= self.ledger.unreserved_pool() {
             self.unreserved_draining = false;
+        }
+        if self.metrics.is_some() {
+            self.emit_end(fi, invoked_at, duration_from, outcome != Outcome::Success);
         }
         Ok(())
     }

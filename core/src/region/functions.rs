@@ -58,6 +58,7 @@ impl Region<'_> {
             pc_billed_since: None,
             occupancy: super::Tally::default(),
             keep_alive: None,
+            metrics: super::metrics::Tally::default(),
         };
         let fi = match vacant {
             Some(v) => {
@@ -216,11 +217,13 @@ impl Region<'_> {
             Ok(total) => self.retired_meter = total,
             Err(_) => self.meter_overflow = true,
         }
+        self.flush_function_metrics(fi);
         self.ledger.apply_change(slot.settings(), ConcurrencySettings::default(), 0);
         let f = self.fn_slot_mut(fi)?;
         f.in_use = false;
         f.generation = f.generation.wrapping_add(1).max(1);
         f.pc = Provisioning::default();
+        self.emit_region_levels();
         Ok(())
     }
 
@@ -290,6 +293,7 @@ impl Region<'_> {
         if self.ledger.unreserved_in_use() > self.ledger.unreserved_pool() {
             self.unreserved_draining = true;
         }
+        self.emit_levels(fi);
         Ok(())
     }
 
@@ -371,6 +375,7 @@ impl Region<'_> {
         if self.ledger.unreserved_in_use() > self.ledger.unreserved_pool() {
             self.unreserved_draining = true;
         }
+        self.emit_levels(fi);
         Ok(())
     }
 
@@ -400,7 +405,9 @@ impl Region<'_> {
         f.pc.pending -= 1;
         f.pc.allocated = f.pc.allocated.saturating_add(1);
         f.pc.warming = f.pc.warming.saturating_add(1);
-        if f.pc.pending > 0 {
+        let pending = f.pc.pending;
+        self.emit_levels(fi);
+        if pending > 0 {
             let at = now.saturating_add(self.config.provisioned_interval());
             self.set_fn_timer(fi, at);
         }

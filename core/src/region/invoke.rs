@@ -224,6 +224,7 @@ impl Region<'_> {
 
     fn throttle(&mut self, fi: u32, reason: ThrottleReason) -> Result<Invoked, InvokeError> {
         self.fn_slot_mut(fi)?.stats.throttled(reason);
+        self.emit_throttle(fi);
         Ok(Invoked::Throttled(reason))
     }
 
@@ -334,13 +335,19 @@ impl Region<'_> {
         slot.seq = slot.seq.wrapping_add(1).max(1);
         slot.timed_out = false;
         slot.start = start;
+        slot.invoked_at = now;
         slot.ready_at = ready_at;
         slot.timeout_at = timeout_at;
         // The handler first re-runs a suppressed init (docs/model.md §1), then its own work.
         slot.end = handler.map(|h| (ready_at.saturating_add(suppressed).saturating_add(h.duration), h.outcome));
         let env = EnvId { index: i, generation: slot.generation };
+        let seq = slot.seq;
+        if self.metrics.is_some() {
+            let cold = matches!(start, StartKind::FullCold | StartKind::PartialCold).then_some(init.as_micros());
+            self.emit_start(fi, on_pc, cold);
+        }
         Ok(Started {
-            invocation: InvocationId { env, seq: slot.seq },
+            invocation: InvocationId { env, seq },
             env,
             start,
             on_provisioned: on_pc,
@@ -412,6 +419,7 @@ impl Region<'_> {
         if on_pc && !slot.retire {
             let f = self.fn_slot_mut(fi)?;
             f.pc.allocated = f.pc.allocated.saturating_sub(1);
+            self.emit_levels(fi);
             self.request_provisioned(fi, 1)?;
         }
         self.begin_shutdown(i)

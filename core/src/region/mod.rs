@@ -37,6 +37,7 @@ mod events;
 mod functions;
 mod invoke;
 mod lists;
+mod metrics;
 mod occupancy;
 mod provisioned;
 mod storage;
@@ -107,6 +108,8 @@ struct EnvSlot {
     duration_from: Instant,
     /// How the attached (or last) invocation started.
     start: StartKind,
+    /// When the attached (or last) invocation was invoked.
+    invoked_at: Instant,
     /// An idle on-demand environment's place in its function's expiry
     /// queue: never earlier than the entry behind it (see `push_idle`).
     idle_until: Instant,
@@ -145,6 +148,7 @@ impl EnvSlot {
         billable_from: Instant::ZERO,
         duration_from: Instant::ZERO,
         start: StartKind::Warm,
+        invoked_at: Instant::ZERO,
         idle_until: Instant::ZERO,
         idle_seq: 0,
         timer_at: Instant::ZERO,
@@ -209,6 +213,8 @@ struct FunctionSlot {
     /// Keep-alive of this function's idle on-demand environments, when it
     /// overrides the region's idle timeout.
     keep_alive: Option<Duration>,
+    /// Its metrics' open period (when a store is attached).
+    metrics: metrics::Tally,
 }
 
 impl FunctionSlot {
@@ -237,6 +243,7 @@ impl FunctionSlot {
             pc_billed_since: None,
             occupancy: Tally::default(),
             keep_alive: None,
+            metrics: metrics::Tally::default(),
         }
     }
 
@@ -318,6 +325,8 @@ pub struct Region<'a> {
     /// A usage total overflowed: bills are refused rather than wrong.
     meter_overflow: bool,
     occupancy: Tally,
+    /// Where the region emits its CloudWatch metrics, if attached.
+    metrics: Option<metrics::Metrics<'a>>,
 }
 
 #[cfg(feature = "alloc")]
@@ -400,6 +409,7 @@ impl<'a> Region<'a> {
             retired_meter: Meter::new(),
             meter_overflow: false,
             occupancy: Tally::default(),
+            metrics: None,
         })
     }
 
@@ -550,5 +560,7 @@ impl<'a> Region<'a> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_metrics;
 #[cfg(test)]
 mod tests_provisioned;

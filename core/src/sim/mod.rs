@@ -398,6 +398,25 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
         &self.region
     }
 
+    /// Attaches a metric store to the simulated region before the run: it
+    /// then emits CloudWatch's metrics ([`Region::attach_metrics`]); query
+    /// them through [`Sim::region`] afterwards.
+    ///
+    /// # Errors
+    /// As [`Region::attach_metrics`].
+    pub fn attach_metrics(
+        &mut self,
+        store: crate::metrics::MetricStore<'a>,
+    ) -> Result<Option<crate::metrics::MetricStore<'a>>, ConfigError> {
+        self.region.attach_metrics(store)
+    }
+
+    /// The attached metric store, with every open period handed to it
+    /// ([`Region::metrics`]).
+    pub fn metrics(&mut self) -> Option<&crate::metrics::MetricStore<'a>> {
+        self.region.metrics()
+    }
+
     fn next_seq(&mut self) -> u64 {
         self.seq = self.seq.wrapping_add(1);
         self.seq
