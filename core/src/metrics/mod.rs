@@ -293,6 +293,8 @@ impl fmt::Display for MetricError {
     }
 }
 
+impl core::error::Error for MetricError {}
+
 /// Whether `period_s` is a period CloudWatch accepts: 1, 5, 10 or 30 s
 /// (high resolution), or a positive multiple of 60 s.
 pub const fn valid_period_s(period_s: u64) -> bool {

@@ -28,6 +28,28 @@
 //! to the store's histograms at once. So an event costs a few additions and
 //! compares, and the store sees one call per series and period.
 //!
+//! ```
+//! use lambdasim::metrics::{Metric, MetricStore, Statistic, StoreConfig};
+//! use lambdasim::{Capacity, Duration, FunctionConfig, Handler, Instant, Outcome, Region, RegionConfig};
+//!
+//! let mut region = Region::with_capacity(RegionConfig::default(), Capacity { envs: 64, functions: 2 })?;
+//! // One-minute periods, an hour of them, per-period histograms for the last 5.
+//! let store = MetricStore::owned(StoreConfig { functions: 2, ..StoreConfig::default() }, 60, 5)?;
+//! region.attach_metrics(store)?;
+//! let f = region.create_function(Instant::ZERO, &FunctionConfig { reserved: Some(1), ..FunctionConfig::default() })?;
+//! let handler = Handler { duration: Duration::from_millis(300), outcome: Outcome::Success };
+//! region.invoke_for(Instant::from_secs(10), f, handler)?;
+//! region.invoke_for(Instant::from_secs(10), f, handler)?; // throttled: reserved concurrency 1
+//! region.advance(Instant::from_secs(70))?;
+//! let store = region.metrics().unwrap();
+//! let minute_0 = |m, s| store.statistic(m, Some(f.index), s, 0, 1);
+//! assert_eq!(minute_0(Metric::Invocations, Statistic::Sum)?, Some(1.0));
+//! assert_eq!(minute_0(Metric::Throttles, Statistic::Sum)?, Some(1.0));
+//! assert_eq!(minute_0(Metric::Duration, Statistic::Maximum)?, Some(300_000.0)); // µs
+//! assert_eq!(minute_0(Metric::Errors, Statistic::Sum)?, None); // no datapoint: missing, not 0
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Guarantees
 //! - O(1) per event; reading the store flushes every function's tally,
 //!   O(functions).
