@@ -9,10 +9,11 @@
 //! to the simulated time it spans.
 #![no_main]
 
+use lambdasim::metrics::{Cell, Metric, MetricStore, PeriodSlot, RunHistogram, SeriesHeader, StoreConfig, StoreSizes};
 use lambdasim::pricing::PriceBook;
 use lambdasim::{
     ColdStartProfile, Duration, FunctionConfig, FunctionId, Handler, Instant, InvocationId, Invoked, Outcome, Region,
-    RegionConfig, RegionStorage, ScalingRule, WarmPick,
+    RegionConfig, RegionStorage, ScalingRule, Slots, WarmPick,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -173,6 +174,26 @@ fuzz_target!(|data: &[u8]| {
     // Lent storage (the no-heap path); the other targets run owned tables.
     let mut storage = Box::new(RegionStorage::<64, 4>::new());
     let Ok(mut region) = Region::new_in(region_config(&mut b), &mut storage) else { return };
+    // Half the inputs also run with a metric store in lent tables (1 s or
+    // 60 s periods, rings of 4), checked against the counters below.
+    let sizes = StoreSizes::new(4, 4, 2);
+    let mut series = vec![SeriesHeader::default(); sizes.series];
+    let mut cells = vec![Cell::default(); sizes.cells];
+    let mut periods = vec![PeriodSlot::default(); sizes.period_histograms];
+    let mut runs = vec![RunHistogram::new(); sizes.run_histograms];
+    let with_metrics = b.u8() % 2 == 0;
+    if with_metrics {
+        let period = if b.u8() % 2 == 0 { Duration::from_secs(1) } else { Duration::from_secs(60) };
+        let store = MetricStore::new(
+            StoreConfig { period, functions: 4 },
+            Slots::from(&mut series[..]),
+            Slots::from(&mut cells[..]),
+            Slots::from(&mut periods[..]),
+            Slots::from(&mut runs[..]),
+        )
+        .expect("the store's tables are sized by StoreSizes");
+        region.attach_metrics(store).expect("the store covers the region's 4 function slots");
+    }
     let mut functions: Vec<FunctionId> = Vec::new();
     let mut open: Vec<InvocationId> = Vec::new();
     let mut now = Instant::ZERO;
@@ -183,6 +204,14 @@ fuzz_target!(|data: &[u8]| {
             panic!("invariant broken: {v}");
         }
         assert!(region.now() <= now, "the region's clock {:?} passed the caller's {now:?}", region.now());
+        if with_metrics {
+            let stats = region.stats();
+            let store = region.metrics().expect("attached");
+            let total = |m| store.recorded(m, None).expect("region-wide series").map_or(0, |d| d.sum);
+            assert_eq!(total(Metric::Invocations), stats.invocations, "Invocations");
+            assert_eq!(total(Metric::Throttles), stats.throttles.iter().sum::<u64>(), "Throttles");
+            assert_eq!(total(Metric::Errors), stats.errors, "Errors");
+        }
         let _ = region.usage();
         let _ = region.bill(&PriceBook::US_EAST_1, b.0.len() % 2 == 0);
     }

@@ -33,6 +33,7 @@
 //! start kinds' init and ready times, finish results (`NotReady`, `TimedOut`,
 //! `UnknownInvocation`, durations), configuration errors, `FunctionBusy`.
 
+use lambdasim::metrics::{Metric, MetricStore, StoreConfig};
 use lambdasim::{
     Capacity, ColdStartProfile, ConfigError, EnvId, EnvState, FinishError, FunctionConfig, FunctionCounts, FunctionId,
     Handler, Instant, InvocationId, InvokeError, Invoked, Outcome, Region, RegionConfig, Rng, ScalingRule, StartKind,
@@ -309,8 +310,13 @@ impl<const E: usize, const F: usize> Harness<E, F> {
     /// # Errors
     /// The region rejected the configuration.
     pub fn new(config: RegionConfig) -> Result<Self, String> {
-        let region = Region::with_capacity(config, Capacity { envs: E, functions: F })
+        let mut region = Region::with_capacity(config, Capacity { envs: E, functions: F })
             .map_err(|e| format!("region config rejected: {e:?}"))?;
+        // Every case also checks the CloudWatch metrics the region emits.
+        let functions = u32::try_from(F).map_err(|_| "too many functions".to_string())?;
+        let store = MetricStore::owned(StoreConfig { functions, ..StoreConfig::default() }, 8, 2)
+            .map_err(|e| format!("metric store: {e:?}"))?;
+        region.attach_metrics(store).map_err(|e| format!("attach_metrics: {e:?}"))?;
         Ok(Harness {
             region: Box::new(region),
             config,
@@ -938,7 +944,33 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         self.open.iter().filter(|o| o.f == fi && !o.ended_by_region(self.now, ops)).count() as u32
     }
 
+    /// The metrics' region-wide totals agree with the region's counters:
+    /// every invocation, throttle and error counted once (throttles never
+    /// as invocations or errors), one duration per ended invocation.
+    fn check_metrics(&mut self) -> Res {
+        let stats = self.region.stats();
+        let store = self.region.metrics().ok_or("no metric store")?;
+        let total = |m: Metric| -> Result<(u64, u64), String> {
+            let d = store.recorded(m, None).map_err(|e| format!("{m:?}: {e:?}"))?;
+            Ok(d.map_or((0, 0), |d| (d.sum, d.sample_count)))
+        };
+        let checks = [
+            ("Invocations", total(Metric::Invocations)?.0, stats.invocations),
+            ("Throttles", total(Metric::Throttles)?.0, stats.throttles.iter().sum::<u64>()),
+            ("Errors", total(Metric::Errors)?.0, stats.errors),
+            ("Duration samples", total(Metric::Duration)?.1, stats.succeeded + stats.errors),
+            ("ResponseTime samples", total(Metric::ResponseTime)?.1, stats.succeeded + stats.errors),
+        ];
+        for (name, metric, counter) in checks {
+            if metric != counter {
+                return Err(format!("metrics: {name} {metric} != the region's counter {counter} ({stats:?})"));
+            }
+        }
+        Ok(())
+    }
+
     fn check_all(&mut self) -> Res {
+        self.check_metrics()?;
         // Invocations past their scheduled end were ended by the region.
         let now = self.now;
         let ops = self.coverage.ops;
