@@ -29,6 +29,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod alarm;
+pub mod alarm_names;
 pub mod api;
 pub mod api_flat;
 pub mod cost;
@@ -57,6 +58,7 @@ mod tests_invoke_for;
 mod tests_sim;
 
 pub use alarm::*;
+pub use alarm_names::*;
 pub use api::*;
 pub use api_flat::*;
 pub use cost::*;
