@@ -65,6 +65,8 @@ fn the_default_is_the_notes_throttles_alarm() {
     let c = config();
     assert_eq!(c, lsim_alarm_config::defaults());
     assert_eq!(c.struct_size as usize, size_of::<lsim_alarm_config>());
+    // The layouts bindings/c/header_check.c, Go and Node (koffi) rely on.
+    assert_eq!((size_of::<lsim_alarm_config>(), size_of::<lsim_alarm_transition>()), (56, 16));
     assert_eq!((c.metric, c.statistic, c.threshold, c.comparison), (LSIM_METRIC_THROTTLES, LSIM_STATISTIC_SUM, 0.0, 0));
     assert_eq!(check(&c), LSIM_ALARM_ERROR_NONE);
     // Throttles at minutes 2 and 3, then none: missing is not zero.
