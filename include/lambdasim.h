@@ -852,7 +852,9 @@ typedef struct lsim_alarm_config {
    */
   uint32_t has_function;
   /**
-   * The function's index in the metric store, when `has_function` is 1.
+   * The function's index, when `has_function` is 1. `lsim_alarm_evaluate`
+   * takes its values from the caller, so the dimension only decides
+   * whether the metric may be used (`LSIM_ALARM_ERROR_REGION_ONLY_METRIC`).
    */
   uint32_t function_index;
   /**

@@ -182,7 +182,9 @@ pub struct lsim_alarm_config {
     /// 1: the `FunctionName` dimension, function `function_index`; 0
     /// (default): region-wide, and `function_index` is ignored.
     pub has_function: u32,
-    /// The function's index in the metric store, when `has_function` is 1.
+    /// The function's index, when `has_function` is 1. `lsim_alarm_evaluate`
+    /// takes its values from the caller, so the dimension only decides
+    /// whether the metric may be used (`LSIM_ALARM_ERROR_REGION_ONLY_METRIC`).
     pub function_index: u32,
     /// `LSIM_STATISTIC_*`. Default `LSIM_STATISTIC_SUM`.
     pub statistic: u32,
