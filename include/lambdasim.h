@@ -31,6 +31,276 @@
 #include <stdint.h>
 
 /**
+ * Number of metrics: codes `0..LSIM_METRIC_COUNT` are the metrics in the
+ * order of `lsim_metric_str` (0 `Invocations`, 1 `Errors`, 2 `Throttles`,
+ * 3 `Duration`, 4 `ConcurrentExecutions`, ... 17 `InitDuration`,
+ * 18 `ResponseTime`).
+ */
+#define LSIM_METRIC_COUNT 19
+
+/**
+ * Metric code of `Invocations`.
+ */
+#define LSIM_METRIC_INVOCATIONS 0
+
+/**
+ * Metric code of `Errors`.
+ */
+#define LSIM_METRIC_ERRORS 1
+
+/**
+ * Metric code of `Throttles`. The default of `lsim_alarm_config`.
+ */
+#define LSIM_METRIC_THROTTLES 2
+
+/**
+ * Metric code of `Duration`.
+ */
+#define LSIM_METRIC_DURATION 3
+
+/**
+ * Metric code of `ConcurrentExecutions`.
+ */
+#define LSIM_METRIC_CONCURRENT_EXECUTIONS 4
+
+/**
+ * Metric code of `UnreservedConcurrentExecutions`.
+ */
+#define LSIM_METRIC_UNRESERVED_CONCURRENT_EXECUTIONS 5
+
+/**
+ * Metric code of `ClaimedAccountConcurrency`.
+ */
+#define LSIM_METRIC_CLAIMED_ACCOUNT_CONCURRENCY 6
+
+/**
+ * Metric code of `ProvisionedConcurrentExecutions`.
+ */
+#define LSIM_METRIC_PROVISIONED_CONCURRENT_EXECUTIONS 7
+
+/**
+ * Metric code of `ProvisionedConcurrencyInvocations`.
+ */
+#define LSIM_METRIC_PROVISIONED_CONCURRENCY_INVOCATIONS 8
+
+/**
+ * Metric code of `ProvisionedConcurrencySpilloverInvocations`.
+ */
+#define LSIM_METRIC_PROVISIONED_CONCURRENCY_SPILLOVER_INVOCATIONS 9
+
+/**
+ * Metric code of `ProvisionedConcurrencyUtilization`.
+ */
+#define LSIM_METRIC_PROVISIONED_CONCURRENCY_UTILIZATION 10
+
+/**
+ * Metric code of `DeadLetterErrors`.
+ */
+#define LSIM_METRIC_DEAD_LETTER_ERRORS 11
+
+/**
+ * Metric code of `DestinationDeliveryFailures`.
+ */
+#define LSIM_METRIC_DESTINATION_DELIVERY_FAILURES 12
+
+/**
+ * Metric code of `AsyncEventsReceived`.
+ */
+#define LSIM_METRIC_ASYNC_EVENTS_RECEIVED 13
+
+/**
+ * Metric code of `AsyncEventAge`.
+ */
+#define LSIM_METRIC_ASYNC_EVENT_AGE 14
+
+/**
+ * Metric code of `AsyncEventsDropped`.
+ */
+#define LSIM_METRIC_ASYNC_EVENTS_DROPPED 15
+
+/**
+ * Metric code of `IteratorAge`.
+ */
+#define LSIM_METRIC_ITERATOR_AGE 16
+
+/**
+ * Metric code of `InitDuration`. lambdasim's own, not an `AWS/Lambda` metric.
+ */
+#define LSIM_METRIC_INIT_DURATION 17
+
+/**
+ * Metric code of `ResponseTime`. lambdasim's own, not an `AWS/Lambda` metric.
+ */
+#define LSIM_METRIC_RESPONSE_TIME 18
+
+/**
+ * Statistic: number of samples.
+ */
+#define LSIM_STATISTIC_SAMPLE_COUNT 0
+
+/**
+ * Statistic: sum of the samples. The default of `lsim_alarm_config`.
+ */
+#define LSIM_STATISTIC_SUM 1
+
+/**
+ * Statistic: Sum / SampleCount.
+ */
+#define LSIM_STATISTIC_AVERAGE 2
+
+/**
+ * Statistic: smallest sample.
+ */
+#define LSIM_STATISTIC_MINIMUM 3
+
+/**
+ * Statistic: largest sample.
+ */
+#define LSIM_STATISTIC_MAXIMUM 4
+
+/**
+ * Statistic: the nearest-rank percentile `percentile_hundredths / 100`
+ * (9990 = p99.9), of a distribution metric only.
+ */
+#define LSIM_STATISTIC_PERCENTILE 5
+
+/**
+ * The largest `percentile_hundredths` (p100).
+ */
+#define LSIM_PERCENTILE_HUNDREDTHS_MAX 10000
+
+/**
+ * Comparison: `value > threshold` breaches (`GreaterThanThreshold`). The default.
+ */
+#define LSIM_COMPARISON_GREATER_THAN_THRESHOLD 0
+
+/**
+ * Comparison: `value >= threshold` breaches (`GreaterThanOrEqualToThreshold`).
+ */
+#define LSIM_COMPARISON_GREATER_THAN_OR_EQUAL_TO_THRESHOLD 1
+
+/**
+ * Comparison: `value < threshold` breaches (`LessThanThreshold`).
+ */
+#define LSIM_COMPARISON_LESS_THAN_THRESHOLD 2
+
+/**
+ * Comparison: `value <= threshold` breaches (`LessThanOrEqualToThreshold`).
+ */
+#define LSIM_COMPARISON_LESS_THAN_OR_EQUAL_TO_THRESHOLD 3
+
+/**
+ * Missing data (`missing`, the default): unknown; all missing gives INSUFFICIENT_DATA.
+ */
+#define LSIM_TREAT_MISSING_MISSING 0
+
+/**
+ * Missing data (`notBreaching`): within the threshold.
+ */
+#define LSIM_TREAT_MISSING_NOT_BREACHING 1
+
+/**
+ * Missing data (`breaching`): breaching.
+ */
+#define LSIM_TREAT_MISSING_BREACHING 2
+
+/**
+ * Missing data (`ignore`): unknown; all missing keeps the state.
+ */
+#define LSIM_TREAT_MISSING_IGNORE 3
+
+/**
+ * Alarm state `OK`: within the threshold.
+ */
+#define LSIM_ALARM_STATE_OK 0
+
+/**
+ * Alarm state `ALARM`: breaching.
+ */
+#define LSIM_ALARM_STATE_ALARM 1
+
+/**
+ * Alarm state `INSUFFICIENT_DATA`: just created, or no data to decide. The default.
+ */
+#define LSIM_ALARM_STATE_INSUFFICIENT_DATA 2
+
+/**
+ * Why an alarm definition is refused (`lsim_alarm_config_check`): none.
+ */
+#define LSIM_ALARM_ERROR_NONE 0
+
+/**
+ * `evaluation_periods` is zero.
+ */
+#define LSIM_ALARM_ERROR_EVALUATION_PERIODS_ZERO 1
+
+/**
+ * `evaluation_periods` is above 1440, or the periods span more than a day
+ * (periods under an hour) or 7 days.
+ */
+#define LSIM_ALARM_ERROR_EVALUATION_PERIODS_TOO_MANY 2
+
+/**
+ * `datapoints_to_alarm` is zero.
+ */
+#define LSIM_ALARM_ERROR_DATAPOINTS_TO_ALARM_ZERO 3
+
+/**
+ * `datapoints_to_alarm` is above `evaluation_periods`.
+ */
+#define LSIM_ALARM_ERROR_DATAPOINTS_TO_ALARM_ABOVE_EVALUATION_PERIODS 4
+
+/**
+ * `period_s` is not 10 or 30 nor a positive multiple of 60.
+ */
+#define LSIM_ALARM_ERROR_INVALID_PERIOD 5
+
+/**
+ * `threshold` is NaN or infinite.
+ */
+#define LSIM_ALARM_ERROR_THRESHOLD_NOT_FINITE 6
+
+/**
+ * `statistic` is a percentile of a metric that is not a distribution.
+ */
+#define LSIM_ALARM_ERROR_PERCENTILE_OF_NON_DISTRIBUTION 7
+
+/**
+ * `comparison` is not an `LSIM_COMPARISON_*` code (or name).
+ */
+#define LSIM_ALARM_ERROR_UNKNOWN_COMPARISON_OPERATOR 8
+
+/**
+ * `treat_missing_data` is not an `LSIM_TREAT_MISSING_*` code (or name).
+ */
+#define LSIM_ALARM_ERROR_UNKNOWN_TREAT_MISSING_DATA 9
+
+/**
+ * `initial_state` is not an `LSIM_ALARM_STATE_*` code (or name).
+ */
+#define LSIM_ALARM_ERROR_UNKNOWN_STATE 10
+
+/**
+ * `metric` is not below `LSIM_METRIC_COUNT` (or not a metric's name).
+ */
+#define LSIM_ALARM_ERROR_UNKNOWN_METRIC 11
+
+/**
+ * `statistic` is not an `LSIM_STATISTIC_*` code (or name).
+ */
+#define LSIM_ALARM_ERROR_UNKNOWN_STATISTIC 12
+
+/**
+ * `percentile_hundredths` is above 10 000 (or the name has more than two decimals).
+ */
+#define LSIM_ALARM_ERROR_PERCENTILE_OUT_OF_RANGE 13
+
+/**
+ * `has_function` is 1 for a metric that exists region-wide only.
+ */
+#define LSIM_ALARM_ERROR_REGION_ONLY_METRIC 14
+
+/**
  * `format` of `lsim_scenario_run` and `lsim_scenario_check`: decide by
  * content (text starting with `{`, after white space, is JSON; anything
  * else TOML), as `lambdasim run` does for a file without a known extension.
@@ -493,7 +763,8 @@ enum lsim_status
   LSIM_STATUS_ACCOUNT_LIMIT_TOO_LOW = 21,
   /**
    * A rate or ramp setting is zero (or out of range) where a positive
-   * value is required.
+   * value is required, or an alarm setting CloudWatch refuses
+   * (`lsim_alarm_config_check` names the field).
    */
   LSIM_STATUS_INVALID_SETTING = 22,
   /**
@@ -556,6 +827,97 @@ typedef struct lsim_region lsim_region;
  * `lsim_sim_result_free`. Not a pointer to memory: never dereference it.
  */
 typedef struct lsim_sim_result lsim_sim_result;
+
+/**
+ * An alarm's definition, with CloudWatch's fields. Fill with
+ * `lsim_alarm_config_default` (the notes' alarm: `Throttles` Sum > 0 over
+ * one period of 60 s, region-wide), then change fields.
+ *
+ * `struct_size` must equal `sizeof(lsim_alarm_config)`; any other value is
+ * `LSIM_STATUS_INVALID_ARGUMENT`. Unlike the other config structs it holds
+ * a double (`threshold`); every bit pattern is still a valid value.
+ */
+typedef struct lsim_alarm_config {
+  /**
+   * `sizeof(lsim_alarm_config)`.
+   */
+  uint32_t struct_size;
+  /**
+   * The metric watched, below `LSIM_METRIC_COUNT`. Default `LSIM_METRIC_THROTTLES`.
+   */
+  uint32_t metric;
+  /**
+   * 1: the `FunctionName` dimension, function `function_index`; 0
+   * (default): region-wide, and `function_index` is ignored.
+   */
+  uint32_t has_function;
+  /**
+   * The function's index, when `has_function` is 1. `lsim_alarm_evaluate`
+   * takes its values from the caller, so the dimension only decides
+   * whether the metric may be used (`LSIM_ALARM_ERROR_REGION_ONLY_METRIC`).
+   */
+  uint32_t function_index;
+  /**
+   * `LSIM_STATISTIC_*`. Default `LSIM_STATISTIC_SUM`.
+   */
+  uint32_t statistic;
+  /**
+   * With `LSIM_STATISTIC_PERCENTILE`: the percentile in hundredths,
+   * 0..=10 000 (9990 = p99.9). Ignored otherwise. Default 0.
+   */
+  uint32_t percentile_hundredths;
+  /**
+   * The period, in seconds: 10, 30 or a positive multiple of 60. Default 60.
+   */
+  uint32_t period_s;
+  /**
+   * `LSIM_COMPARISON_*`. Default `LSIM_COMPARISON_GREATER_THAN_THRESHOLD`.
+   */
+  uint32_t comparison;
+  /**
+   * The threshold, finite, in the metric's stored unit (us for
+   * durations, parts per million for utilization). Default 0.
+   */
+  double threshold;
+  /**
+   * N: how many of the latest periods are evaluated, 1..=1440 (and N
+   * periods at most a day, or 7 days for periods of an hour or more). Default 1.
+   */
+  uint32_t evaluation_periods;
+  /**
+   * M: how many of those N must breach, 1..=N (not necessarily
+   * consecutive). Default 1.
+   */
+  uint32_t datapoints_to_alarm;
+  /**
+   * `LSIM_TREAT_MISSING_*`. Default `LSIM_TREAT_MISSING_MISSING`.
+   */
+  uint32_t treat_missing_data;
+  /**
+   * `LSIM_ALARM_STATE_*`: the state before the first evaluation (as
+   * CloudWatch's `SetAlarmState` would set it). Default
+   * `LSIM_ALARM_STATE_INSUFFICIENT_DATA`, a new alarm's.
+   */
+  uint32_t initial_state;
+} lsim_alarm_config;
+
+/**
+ * A state change of an alarm.
+ */
+typedef struct lsim_alarm_transition {
+  /**
+   * When: the end of the period whose evaluation changed the state, in us.
+   */
+  uint64_t time_us;
+  /**
+   * `LSIM_ALARM_STATE_*` before.
+   */
+  uint32_t from;
+  /**
+   * `LSIM_ALARM_STATE_*` after.
+   */
+  uint32_t to;
+} lsim_alarm_transition;
 
 /**
  * A region's settings. Fill with `lsim_region_config_default`, then change
@@ -1586,6 +1948,180 @@ typedef struct lsim_minute_point {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Fills `*out` with the default alarm (`Throttles` Sum > 0, region-wide,
+ * period 60 s, 1 of 1 periods, missing data `missing`, starting in
+ * INSUFFICIENT_DATA) and sets `out->struct_size`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` when `out` is NULL.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_alarm_config`.
+ */
+lsim_status lsim_alarm_config_default(struct lsim_alarm_config *out);
+
+/**
+ * Checks an alarm definition and writes why it is refused to `*out_error`:
+ * `LSIM_ALARM_ERROR_NONE` when `lsim_alarm_evaluate` would accept it, else
+ * the first bad field's `LSIM_ALARM_ERROR_*` code (name it with
+ * `lsim_alarm_error_str`). Codes are checked first (metric, statistic and
+ * percentile, comparison, treatment, initial state), then the values
+ * (period, evaluation periods, datapoints to alarm, threshold, percentile
+ * of a non-distribution, region-only metric).
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` for a bad
+ * `struct_size` or `has_function` not 0/1 (no alarm error describes those).
+ *
+ * # Safety
+ * `config` is NULL or points to a readable `lsim_alarm_config` (at least
+ * its `struct_size`, and as many bytes as it says); `out_error` is NULL or
+ * valid for writes of one `uint32_t`.
+ */
+lsim_status lsim_alarm_config_check(const struct lsim_alarm_config *config, uint32_t *out_error);
+
+/**
+ * The name of an alarm error code, as the core and the alarm vectors spell
+ * it ("DatapointsToAlarmAboveEvaluationPeriods", ...; "None" for
+ * `LSIM_ALARM_ERROR_NONE`, "unknown" for an unknown code). Never NULL.
+ */
+const char *lsim_alarm_error_str(uint32_t code);
+
+/**
+ * Evaluates an alarm over consecutive periods, as CloudWatch does at the
+ * end of each (docs/model.md §7.2: M of the latest N datapoints, looking at
+ * N + 2 periods, missing data treated per `treat_missing_data`), starting
+ * from `config->initial_state`.
+ *
+ * Period `i` (from 0) runs from `start_us + i * period` to
+ * `start_us + (i + 1) * period` (saturating) and is evaluated at its end.
+ * Its value is `values[i]`; it is missing when `present` is non-NULL and
+ * `present[i]` is 0, or when `values[i]` is NaN (`present` may be NULL:
+ * then only NaN marks a missing period). A missing period is not a zero.
+ *
+ * Every state change is written to `out[0..*out_len]` in order (at most
+ * one per period), and the state after the last period to `*out_state`
+ * (`config->initial_state` when `count` is 0). When `out_cap` is smaller
+ * than the number of changes the call returns
+ * `LSIM_STATUS_BUFFER_TOO_SMALL` with that number in `*out_len` and writes
+ * nothing else; `out` may then be NULL (a size query; `count` always
+ * suffices). O(`count` x (N + 2)); no state is kept between calls.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` (`values` may be NULL only when `count` is 0);
+ * `LSIM_STATUS_INVALID_ARGUMENT` (bad `struct_size`, an unknown code,
+ * `has_function` or a `present` byte not 0/1);
+ * `LSIM_STATUS_INVALID_SETTING` (a value CloudWatch refuses:
+ * `lsim_alarm_config_check` says which); `LSIM_STATUS_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `config` as for `lsim_alarm_config_check`; `values` (and `present`, when
+ * non-NULL) point to `count` readable elements; `out` is NULL or valid for
+ * writes of `out_cap` transitions; `out_len` and `out_state` are NULL or
+ * valid for writes.
+ */
+lsim_status lsim_alarm_evaluate(const struct lsim_alarm_config *config, uint64_t start_us, const double *values, const uint8_t *present, size_t count, struct lsim_alarm_transition *out, size_t out_cap, size_t *out_len, uint32_t *out_state);
+
+/**
+ * The name of a metric code (CloudWatch's, e.g. "Throttles",
+ * "ConcurrentExecutions"; lambdasim's own "InitDuration" and
+ * "ResponseTime" are not `AWS/Lambda` metrics); "unknown" for a code not
+ * below `LSIM_METRIC_COUNT`. Never NULL.
+ */
+const char *lsim_metric_str(uint32_t metric);
+
+/**
+ * Writes the code of a metric name (exact, case-sensitive) to `*out`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` for any other
+ * name (`LSIM_ALARM_ERROR_UNKNOWN_METRIC`).
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string; `out` is NULL or valid for
+ * writes of one `uint32_t`.
+ */
+lsim_status lsim_metric_from_name(const char *name, uint32_t *out);
+
+/**
+ * Parses a statistic as CloudWatch names it: "SampleCount", "Sum",
+ * "Average", "Minimum", "Maximum", or a percentile "pNN" with up to two
+ * decimals ("p99", "p99.9", "p99.99"). Writes its `LSIM_STATISTIC_*` code
+ * to `*out_statistic` and its percentile in hundredths (0 unless a
+ * percentile) to `*out_percentile_hundredths`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` for text of
+ * another form (`LSIM_ALARM_ERROR_UNKNOWN_STATISTIC`);
+ * `LSIM_STATUS_INVALID_SETTING` for a percentile above p100 or with more
+ * than two decimals (`LSIM_ALARM_ERROR_PERCENTILE_OUT_OF_RANGE`).
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string; the out-pointers are NULL or
+ * valid for writes of one `uint32_t`.
+ */
+lsim_status lsim_statistic_from_name(const char *name, uint32_t *out_statistic, uint32_t *out_percentile_hundredths);
+
+/**
+ * CloudWatch's name of a comparison code ("GreaterThanThreshold", ...);
+ * "unknown" for an unknown code. Never NULL.
+ */
+const char *lsim_comparison_str(uint32_t comparison);
+
+/**
+ * CloudWatch's name of a missing-data treatment code ("missing",
+ * "notBreaching", "breaching", "ignore"); "unknown" for an unknown code.
+ * Never NULL.
+ */
+const char *lsim_treat_missing_str(uint32_t treat_missing_data);
+
+/**
+ * CloudWatch's name of an alarm state code ("OK", "ALARM",
+ * "INSUFFICIENT_DATA"); "unknown" for an unknown code. Never NULL.
+ */
+const char *lsim_alarm_state_str(uint32_t state);
+
+/**
+ * Writes the code of a comparison operator's CloudWatch name
+ * ("GreaterThanThreshold", ...) to `*out`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` for any other
+ * name (`LSIM_ALARM_ERROR_UNKNOWN_COMPARISON_OPERATOR`).
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string; `out` is NULL or valid for
+ * writes of one `uint32_t`.
+ */
+lsim_status lsim_comparison_from_name(const char *name, uint32_t *out);
+
+/**
+ * Writes the code of a missing-data treatment's CloudWatch name
+ * ("missing", "notBreaching", "breaching", "ignore") to `*out`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` for any other
+ * name (`LSIM_ALARM_ERROR_UNKNOWN_TREAT_MISSING_DATA`).
+ *
+ * # Safety
+ * As `lsim_comparison_from_name`.
+ */
+lsim_status lsim_treat_missing_from_name(const char *name, uint32_t *out);
+
+/**
+ * Writes the code of an alarm state's name ("OK", "ALARM",
+ * "INSUFFICIENT_DATA") to `*out`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` for any other
+ * name (`LSIM_ALARM_ERROR_UNKNOWN_STATE`).
+ *
+ * # Safety
+ * As `lsim_comparison_from_name`.
+ */
+lsim_status lsim_alarm_state_from_name(const char *name, uint32_t *out);
 
 /**
  * The ABI version of the loaded library; compare with `LSIM_ABI_VERSION`.

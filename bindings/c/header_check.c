@@ -23,6 +23,9 @@ LSIM_STATIC_ASSERT(sizeof(((lsim_stats *)0)->throttles) == LSIM_THROTTLE_REASON_
 LSIM_STATIC_ASSERT(LSIM_ABI_VERSION == 3, "this header is ABI version 3");
 LSIM_STATIC_ASSERT(sizeof(((lsim_sim_summary *)0)->throttles_by_reason) == LSIM_THROTTLE_REASON_COUNT * sizeof(uint64_t),
                    "one throttle count per reason");
+/* The layouts Go and Node (koffi) read: eight uint32_t, the double, four uint32_t. */
+LSIM_STATIC_ASSERT(sizeof(lsim_alarm_config) == 56, "lsim_alarm_config");
+LSIM_STATIC_ASSERT(sizeof(lsim_alarm_transition) == 16, "lsim_alarm_transition is time_us, from, to");
 #if UINTPTR_MAX == UINT64_MAX && defined(__x86_64__)
 /* The sizes Rust (ffi/src/tests_sim.rs), Go and Node (koffi) lay out on x86_64. */
 LSIM_STATIC_ASSERT(sizeof(lsim_run_options) == 48, "lsim_run_options");

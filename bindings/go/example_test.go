@@ -250,3 +250,28 @@ handler = { type = "fixed", ms = 500 }
 	// 3 minutes; the first: 88 busy at most, 88 cold starts
 	// (scenario):3:21: functions[0].workload.type: unknown variant `poison`, expected one of `idle`, `poisson`, `constant`, `on_off`, `ramp`, `azure`, `invocations_csv`
 }
+
+// The notes' alarm, "Throttles Sum > 0 over 1 period", over four minutes:
+// throttles in minute 2, no datapoint in minute 3 (missing is not zero: the
+// alarm still sees minute 2 in its range), none in minute 4.
+func ExampleEvaluateAlarm() {
+	cfg := lambdasim.DefaultAlarmConfig()
+	res, err := lambdasim.EvaluateAlarm(cfg, 0, []float64{0, 3, 0, 0}, []bool{true, true, false, true})
+	if err != nil {
+		panic(err)
+	}
+	for _, t := range res.Transitions {
+		fmt.Printf("%3d s %s -> %s\n", t.TimeUs/1_000_000, t.From, t.To)
+	}
+	fmt.Println("now", res.State)
+
+	cfg.EvaluationPeriods, cfg.DatapointsToAlarm = 3, 4
+	_, err = lambdasim.EvaluateAlarm(cfg, 0, nil, nil)
+	fmt.Println(errors.Is(err, lambdasim.ErrInvalidSetting), cfg.Check())
+	// Output:
+	//  60 s INSUFFICIENT_DATA -> OK
+	// 120 s OK -> ALARM
+	// 240 s ALARM -> OK
+	// now OK
+	// true DatapointsToAlarmAboveEvaluationPeriods
+}

@@ -206,6 +206,8 @@ export class LambdasimError extends Error {
    * its line, column and field (what `checkScenario` returns).
    */
   detail?: string;
+  /** For an alarm the library refuses (`evaluateAlarm`, `checkAlarm`): the field's problem. */
+  problem?: AlarmProblem;
 }
 
 // ---------------------------------------------------------------------------
@@ -1007,6 +1009,138 @@ export function statusName(code: number): StatusName | 'UNKNOWN';
 /** The name of an outcome code (`lsim_outcome_str`): 'Success', 'FunctionError', 'Timeout', 'Crash', or 'unknown'. */
 export function outcomeName(code: number): OutcomeName | 'unknown';
 /** The library's own name for a code (`lsim_status_str`, `lsim_throttle_reason_str`, ...). */
+// ---------------------------------------------------------------------------
+// Alarms (CloudWatch's semantics).
+
+/** A metric, named as CloudWatch names it, plus lambdasim's own InitDuration and ResponseTime. */
+export type MetricName =
+  | 'Invocations'
+  | 'Errors'
+  | 'Throttles'
+  | 'Duration'
+  | 'ConcurrentExecutions'
+  | 'UnreservedConcurrentExecutions'
+  | 'ClaimedAccountConcurrency'
+  | 'ProvisionedConcurrentExecutions'
+  | 'ProvisionedConcurrencyInvocations'
+  | 'ProvisionedConcurrencySpilloverInvocations'
+  | 'ProvisionedConcurrencyUtilization'
+  | 'DeadLetterErrors'
+  | 'DestinationDeliveryFailures'
+  | 'AsyncEventsReceived'
+  | 'AsyncEventAge'
+  | 'AsyncEventsDropped'
+  | 'IteratorAge'
+  | 'InitDuration'
+  | 'ResponseTime';
+/** Metric names by code (`lsim_metric_str`). */
+export const METRICS: readonly MetricName[];
+/** CloudWatch's statistics: `SampleCount`, `Sum`, `Average`, `Minimum`, `Maximum`, or `pNN` with up to two decimals (`p99.9`). */
+export type StatisticName = 'SampleCount' | 'Sum' | 'Average' | 'Minimum' | 'Maximum' | `p${string}`;
+export type ComparisonOperatorName =
+  | 'GreaterThanThreshold'
+  | 'GreaterThanOrEqualToThreshold'
+  | 'LessThanThreshold'
+  | 'LessThanOrEqualToThreshold';
+/** CloudWatch's comparison operators by code. */
+export const COMPARISON_OPERATORS: readonly [
+  'GreaterThanThreshold',
+  'GreaterThanOrEqualToThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+];
+export type TreatMissingDataName = 'missing' | 'notBreaching' | 'breaching' | 'ignore';
+/** CloudWatch's missing-data treatments by code. */
+export const TREAT_MISSING_DATA: readonly ['missing', 'notBreaching', 'breaching', 'ignore'];
+export type AlarmStateName = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+/** Alarm states by code. */
+export const ALARM_STATES: readonly ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
+/** Why an alarm definition is refused (the core's names, as the alarm vectors spell them). */
+export type AlarmProblem =
+  | 'EvaluationPeriodsZero'
+  | 'EvaluationPeriodsTooMany'
+  | 'DatapointsToAlarmZero'
+  | 'DatapointsToAlarmAboveEvaluationPeriods'
+  | 'InvalidPeriod'
+  | 'ThresholdNotFinite'
+  | 'PercentileOfNonDistribution'
+  | 'UnknownComparisonOperator'
+  | 'UnknownTreatMissingData'
+  | 'UnknownState'
+  | 'UnknownMetric'
+  | 'UnknownStatistic'
+  | 'PercentileOutOfRange'
+  | 'RegionOnlyMetric';
+/** Alarm problems by code; 'None' (0) is no problem. */
+export const ALARM_PROBLEMS: readonly ['None', ...AlarmProblem[]];
+
+/**
+ * An alarm's definition, with CloudWatch's fields. Every key is optional:
+ * a missing one takes `defaultAlarmConfig()`'s value. Names may also be
+ * given as their numeric codes.
+ */
+export interface AlarmConfig {
+  /** The metric watched. Default 'Throttles'. */
+  metric?: MetricName | number;
+  /** The FunctionName dimension: a function index in the metric store; null (default): region-wide. */
+  function?: number | null;
+  /** Each period's statistic. Default 'Sum'. */
+  statistic?: StatisticName;
+  /** The period in seconds: 10, 30 or a positive multiple of 60. Default 60. */
+  periodS?: number;
+  /** Finite, in the metric's stored unit (µs for durations, parts per million for utilization). Default 0. */
+  threshold?: number;
+  /** Default 'GreaterThanThreshold'. */
+  comparison?: ComparisonOperatorName | number;
+  /** N: how many of the latest periods are evaluated, 1..=1440. Default 1. */
+  evaluationPeriods?: number;
+  /** M: how many of those N must breach, 1..=N. Default 1. */
+  datapointsToAlarm?: number;
+  /** Default 'missing'. */
+  treatMissingData?: TreatMissingDataName | number;
+  /** The state before the first evaluation (as SetAlarmState would set it). Default 'INSUFFICIENT_DATA'. */
+  initialState?: AlarmStateName | number;
+}
+
+/** A state change: `timeUs` is the end of the period whose evaluation changed the state. */
+export interface AlarmTransition {
+  timeUs: number | bigint;
+  from: AlarmStateName;
+  to: AlarmStateName;
+}
+
+export interface AlarmEvaluation {
+  /** The state after the last period. */
+  state: AlarmStateName;
+  /** Every state change, in order (at most one per period). */
+  transitions: AlarmTransition[];
+}
+
+/** The default alarm: Throttles Sum > 0 over one 60 s period, region-wide, 'missing', from INSUFFICIENT_DATA. */
+export function defaultAlarmConfig(): Required<Omit<AlarmConfig, 'metric' | 'comparison' | 'treatMissingData' | 'initialState'>> & {
+  metric: MetricName;
+  comparison: ComparisonOperatorName;
+  treatMissingData: TreatMissingDataName;
+  initialState: AlarmStateName;
+};
+
+/** Why `evaluateAlarm` would refuse the definition, or null. A refused name throws as in `evaluateAlarm`. */
+export function checkAlarm(config: AlarmConfig): AlarmProblem | null;
+
+/**
+ * Evaluates an alarm over consecutive periods as CloudWatch does at the end
+ * of each (M of the latest N datapoints, looking at N + 2 periods). Period
+ * i starts at `startUs + i * period`; `values[i]` null, undefined or NaN is
+ * a period without a datapoint (not a zero). Throws TypeError / RangeError
+ * for wrong JS values, and a `LambdasimError` whose `problem` names the
+ * refused field (status INVALID_ARGUMENT or INVALID_SETTING).
+ */
+export function evaluateAlarm(
+  config: AlarmConfig,
+  startUs?: number | bigint,
+  values?: ReadonlyArray<number | null | undefined>,
+): AlarmEvaluation;
+
 export function libraryName(
   kind:
     | 'status'
@@ -1016,6 +1150,11 @@ export function libraryName(
     | 'provisionedStatus'
     | 'outcome'
     | 'lineKind'
-    | 'architecture',
+    | 'architecture'
+    | 'metric'
+    | 'comparison'
+    | 'treatMissingData'
+    | 'alarmState'
+    | 'alarmProblem',
   code: number,
 ): string;

@@ -113,7 +113,8 @@ const STATUS_TEXT = Object.freeze({
   UNRESERVED_BELOW_MINIMUM: 'the change would leave less than the unreserved minimum unreserved',
   PROVISIONED_EXCEEDS_RESERVED: "provisioned concurrency above the function's reserved concurrency",
   ACCOUNT_LIMIT_TOO_LOW: 'the account limit is zero or below the unreserved minimum',
-  INVALID_SETTING: 'a rate or ramp setting is zero (or out of range) where a positive value is required',
+  INVALID_SETTING:
+    'a rate or ramp setting is zero (or out of range) where a positive value is required, or an alarm setting CloudWatch refuses',
   INTERNAL: 'an internal consistency check failed (a lambdasim bug; please report)',
   INVARIANT_VIOLATED: 'a region invariant is broken',
   EPHEMERAL_OUT_OF_RANGE: 'ephemeral storage outside 512..=10240 MB',
@@ -160,6 +161,57 @@ const LINE_KINDS = Object.freeze([
   'Ephemeral Storage',
 ]);
 const MEMORY_LISTS = Object.freeze(['default', 'all', 'custom']);
+/** Metric names by code (`lsim_metric_str`): CloudWatch's, plus lambdasim's own InitDuration and ResponseTime. */
+const METRICS = Object.freeze([
+  'Invocations',
+  'Errors',
+  'Throttles',
+  'Duration',
+  'ConcurrentExecutions',
+  'UnreservedConcurrentExecutions',
+  'ClaimedAccountConcurrency',
+  'ProvisionedConcurrentExecutions',
+  'ProvisionedConcurrencyInvocations',
+  'ProvisionedConcurrencySpilloverInvocations',
+  'ProvisionedConcurrencyUtilization',
+  'DeadLetterErrors',
+  'DestinationDeliveryFailures',
+  'AsyncEventsReceived',
+  'AsyncEventAge',
+  'AsyncEventsDropped',
+  'IteratorAge',
+  'InitDuration',
+  'ResponseTime',
+]);
+/** CloudWatch's comparison operators by code (`lsim_comparison_str`). */
+const COMPARISON_OPERATORS = Object.freeze([
+  'GreaterThanThreshold',
+  'GreaterThanOrEqualToThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+]);
+/** CloudWatch's missing-data treatments by code (`lsim_treat_missing_str`). */
+const TREAT_MISSING_DATA = Object.freeze(['missing', 'notBreaching', 'breaching', 'ignore']);
+/** Alarm states by code (`lsim_alarm_state_str`). */
+const ALARM_STATES = Object.freeze(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
+/** Why an alarm definition is refused, by code (`lsim_alarm_error_str`); 'None' is 0. */
+const ALARM_PROBLEMS = Object.freeze([
+  'None',
+  'EvaluationPeriodsZero',
+  'EvaluationPeriodsTooMany',
+  'DatapointsToAlarmZero',
+  'DatapointsToAlarmAboveEvaluationPeriods',
+  'InvalidPeriod',
+  'ThresholdNotFinite',
+  'PercentileOfNonDistribution',
+  'UnknownComparisonOperator',
+  'UnknownTreatMissingData',
+  'UnknownState',
+  'UnknownMetric',
+  'UnknownStatistic',
+  'PercentileOutOfRange',
+  'RegionOnlyMetric',
+]);
 const STRATEGIES = Object.freeze(['cost', 'speed', 'balanced']);
 const WARM_PICKS = Object.freeze(['mru', 'lru']);
 const MEMORY_RULES = Object.freeze(['current', 'legacy64']);
@@ -336,6 +388,21 @@ const TuneSamplesRequestT = koffi.struct({
   configured_timeout_ms: u32,
 });
 const CandidateT = koffi.struct({ memory_mb: u32, duration_us: u64, billed_ms: u64, cost: MoneyT });
+const AlarmConfigT = koffi.struct({
+  struct_size: u32,
+  metric: u32,
+  has_function: u32,
+  function_index: u32,
+  statistic: u32,
+  percentile_hundredths: u32,
+  period_s: u32,
+  comparison: u32,
+  threshold: 'double',
+  evaluation_periods: u32,
+  datapoints_to_alarm: u32,
+  treat_missing_data: u32,
+  initial_state: u32,
+});
 const SimResultPtr = koffi.pointer(koffi.opaque());
 const RunOptionsT = koffi.struct({
   struct_size: u32,
@@ -420,6 +487,7 @@ const EXPECTED_SIZES = [
   ['lsim_run_options', RunOptionsT, 48],
   ['lsim_sim_summary', SimSummaryT, 200],
   ['lsim_minute_point', MinutePointT, 88],
+  ['lsim_alarm_config', AlarmConfigT, 56],
 ];
 for (const [name, type, size] of EXPECTED_SIZES) {
   if (koffi.sizeof(type) !== size) {
@@ -522,6 +590,29 @@ const C = (() => {
     sim_result_bill: f('lsim_sim_result_bill', u32, [SimResultPtr, u32, out(BillT)]),
     sim_result_minutes: f('lsim_sim_result_minutes', u32, [SimResultPtr, 'void *', 'size_t', out('size_t')]),
     sim_result_bucket_minutes: f('lsim_sim_result_bucket_minutes', u32, [SimResultPtr, out(u64)]),
+    alarm_config_default: f('lsim_alarm_config_default', u32, [out(AlarmConfigT)]),
+    alarm_config_check: f('lsim_alarm_config_check', u32, [koffi.pointer(AlarmConfigT), out(u32)]),
+    alarm_evaluate: f('lsim_alarm_evaluate', u32, [
+      koffi.pointer(AlarmConfigT),
+      u64,
+      'void *',
+      'void *',
+      'size_t',
+      'void *',
+      'size_t',
+      out('size_t'),
+      out(u32),
+    ]),
+    alarm_error_str: f('lsim_alarm_error_str', 'const char *', [u32]),
+    metric_str: f('lsim_metric_str', 'const char *', [u32]),
+    metric_from_name: f('lsim_metric_from_name', u32, ['const char *', out(u32)]),
+    statistic_from_name: f('lsim_statistic_from_name', u32, ['const char *', out(u32), out(u32)]),
+    comparison_str: f('lsim_comparison_str', 'const char *', [u32]),
+    comparison_from_name: f('lsim_comparison_from_name', u32, ['const char *', out(u32)]),
+    treat_missing_str: f('lsim_treat_missing_str', 'const char *', [u32]),
+    treat_missing_from_name: f('lsim_treat_missing_from_name', u32, ['const char *', out(u32)]),
+    alarm_state_str: f('lsim_alarm_state_str', 'const char *', [u32]),
+    alarm_state_from_name: f('lsim_alarm_state_from_name', u32, ['const char *', out(u32)]),
     // The per-call entry points with handles as plain integers and results
     // written into a typed array ('void *'): koffi passes both for the cost
     // of the call itself, while a struct by value or an out-object costs
@@ -2172,9 +2263,182 @@ function libraryName(kind, code) {
       return C.line_kind_str(c);
     case 'architecture':
       return C.architecture_str(c);
+    case 'metric':
+      return C.metric_str(c);
+    case 'comparison':
+      return C.comparison_str(c);
+    case 'treatMissingData':
+      return C.treat_missing_str(c);
+    case 'alarmState':
+      return C.alarm_state_str(c);
+    case 'alarmProblem':
+      return C.alarm_error_str(c);
     default:
       throw new RangeError(`lambdasim: unknown name kind ${describe(kind)}`);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Alarms (CloudWatch's semantics; docs/model.md §7.2).
+
+const ALARM_KEYS = Object.freeze([
+  'metric',
+  'function',
+  'statistic',
+  'periodS',
+  'threshold',
+  'comparison',
+  'evaluationPeriods',
+  'datapointsToAlarm',
+  'treatMissingData',
+  'initialState',
+]);
+
+/**
+ * An alarm refused by the library: a `LambdasimError` (INVALID_ARGUMENT for
+ * an unknown name or code, INVALID_SETTING for a value CloudWatch refuses)
+ * whose `.problem` names the field's problem as the alarm vectors do
+ * ('UnknownComparisonOperator', 'DatapointsToAlarmAboveEvaluationPeriods', ...).
+ */
+function alarmError(code, op, problem) {
+  const e = new LambdasimError(code, `${op}: ${problem}`);
+  e.problem = problem;
+  return e;
+}
+
+/** A name parsed by a `lsim_*_from_name` entry point, or a code. */
+function alarmName(v, parse, field, problem, op) {
+  if (typeof v === 'number') return u32Arg(v, field); // the library checks the code
+  if (typeof v !== 'string') throw new TypeError(`lambdasim: ${field} must be a name or a code, got ${describe(v)}`);
+  if (v.includes('\0')) throw alarmError(Status.INVALID_ARGUMENT, op, problem);
+  const code = [0];
+  const st = parse(v, code);
+  if (st !== Status.OK) throw alarmError(st, op, problem);
+  return code[0];
+}
+
+/** The C config of a JS alarm definition (missing keys: the library's defaults). */
+function toCAlarmConfig(config, op) {
+  const o = plainObjectArg(config, 'alarm config');
+  rejectUnknownKeys(o, ALARM_KEYS, 'alarm config');
+  const c = {};
+  check(C.alarm_config_default(c), 'lsim_alarm_config_default');
+  if (o.metric !== undefined) c.metric = alarmName(o.metric, C.metric_from_name, 'metric', 'UnknownMetric', op);
+  if (o.function !== undefined && o.function !== null) {
+    c.has_function = 1;
+    c.function_index = u32Arg(o.function, 'function');
+  }
+  if (o.statistic !== undefined) {
+    if (typeof o.statistic !== 'string') throw new TypeError(`lambdasim: statistic must be a name like 'Sum' or 'p99.9', got ${describe(o.statistic)}`);
+    const kind = [0];
+    const hundredths = [0];
+    const st = o.statistic.includes('\0') ? Status.INVALID_ARGUMENT : C.statistic_from_name(o.statistic, kind, hundredths);
+    if (st !== Status.OK) throw alarmError(st, op, st === Status.INVALID_SETTING ? 'PercentileOutOfRange' : 'UnknownStatistic');
+    c.statistic = kind[0];
+    c.percentile_hundredths = hundredths[0];
+  }
+  if (o.periodS !== undefined) c.period_s = u32Arg(o.periodS, 'periodS');
+  if (o.threshold !== undefined) {
+    if (typeof o.threshold !== 'number') throw new TypeError(`lambdasim: threshold must be a number, got ${describe(o.threshold)}`);
+    c.threshold = o.threshold; // NaN and infinities are the library's to refuse
+  }
+  if (o.comparison !== undefined) {
+    c.comparison = alarmName(o.comparison, C.comparison_from_name, 'comparison', 'UnknownComparisonOperator', op);
+  }
+  if (o.evaluationPeriods !== undefined) c.evaluation_periods = u32Arg(o.evaluationPeriods, 'evaluationPeriods');
+  if (o.datapointsToAlarm !== undefined) c.datapoints_to_alarm = u32Arg(o.datapointsToAlarm, 'datapointsToAlarm');
+  if (o.treatMissingData !== undefined) {
+    c.treat_missing_data = alarmName(o.treatMissingData, C.treat_missing_from_name, 'treatMissingData', 'UnknownTreatMissingData', op);
+  }
+  if (o.initialState !== undefined) {
+    c.initial_state = alarmName(o.initialState, C.alarm_state_from_name, 'initialState', 'UnknownState', op);
+  }
+  return c;
+}
+
+/**
+ * The default alarm (`lsim_alarm_config_default`): the notes' alarm,
+ * Throttles Sum > 0 over one 60 s period, region-wide, missing data
+ * 'missing', starting in INSUFFICIENT_DATA.
+ */
+function defaultAlarmConfig() {
+  const c = {};
+  check(C.alarm_config_default(c), 'defaultAlarmConfig');
+  return {
+    metric: METRICS[c.metric],
+    function: c.has_function ? c.function_index : null,
+    statistic: ['SampleCount', 'Sum', 'Average', 'Minimum', 'Maximum'][c.statistic],
+    periodS: c.period_s,
+    threshold: c.threshold,
+    comparison: COMPARISON_OPERATORS[c.comparison],
+    evaluationPeriods: c.evaluation_periods,
+    datapointsToAlarm: c.datapoints_to_alarm,
+    treatMissingData: TREAT_MISSING_DATA[c.treat_missing_data],
+    initialState: ALARM_STATES[c.initial_state],
+  };
+}
+
+/** The problem of a C config (`lsim_alarm_config_check`): an ALARM_PROBLEMS name. */
+function problemOf(c) {
+  const code = [0];
+  check(C.alarm_config_check(c, code), 'lsim_alarm_config_check');
+  return nameOf(ALARM_PROBLEMS, code[0], (k) => C.alarm_error_str(k));
+}
+
+/**
+ * Why `evaluateAlarm` would refuse an alarm definition: an ALARM_PROBLEMS
+ * name, or null when it is accepted. A refused name throws as in
+ * `evaluateAlarm`.
+ */
+function checkAlarm(config) {
+  const problem = problemOf(toCAlarmConfig(config, 'checkAlarm'));
+  return problem === 'None' ? null : problem;
+}
+
+/**
+ * Evaluates an alarm over consecutive periods as CloudWatch does at the end
+ * of each (M of the latest N datapoints, looking at N + 2 periods, missing
+ * data per `treatMissingData`), from `initialState`. Period i runs from
+ * `startUs + i * period` and is evaluated at its end; its value is
+ * `values[i]`: a number, or null / undefined / NaN when the period has no
+ * datapoint (missing is not zero). Nothing is kept between calls.
+ *
+ * Returns `{ state, transitions: [{ timeUs, from, to }] }` with state names.
+ * Throws TypeError / RangeError for a wrong JS type or a number out of
+ * range, and a `LambdasimError` with `.problem` for a definition the
+ * library refuses.
+ */
+function evaluateAlarm(config, startUs = 0, values = []) {
+  const c = toCAlarmConfig(config, 'evaluateAlarm');
+  const start = microsArg(startUs, 'startUs');
+  if (!Array.isArray(values)) throw new TypeError(`lambdasim: values must be an array of numbers or nulls, got ${describe(values)}`);
+  const n = values.length;
+  const v = new Float64Array(Math.max(n, 1));
+  const present = new Uint8Array(Math.max(n, 1));
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (x === null || x === undefined) continue;
+    if (typeof x !== 'number') throw new TypeError(`lambdasim: values[${i}] must be a number or null, got ${describe(x)}`);
+    v[i] = x;
+    present[i] = 1;
+  }
+  // One transition per period at most (16 bytes: time_us, from, to).
+  const words = new Uint32Array(Math.max(n, 1) * 4);
+  const len = [0];
+  const state = [0];
+  const st = C.alarm_evaluate(c, start, v, present, n, words, n, len, state);
+  if (st === Status.INVALID_ARGUMENT || st === Status.INVALID_SETTING) throw alarmError(st, 'evaluateAlarm', problemOf(c));
+  check(st, 'evaluateAlarm');
+  const count = num(len[0], 'transition count');
+  const transitions = new Array(count);
+  for (let i = 0; i < count; i++) {
+    transitions[i] = {
+      timeUs: u64At(words, i * 4),
+      from: nameOf(ALARM_STATES, words[i * 4 + 2], (k) => C.alarm_state_str(k)),
+      to: nameOf(ALARM_STATES, words[i * 4 + 3], (k) => C.alarm_state_str(k)),
+    };
+  }
+  return { state: nameOf(ALARM_STATES, state[0], (k) => C.alarm_state_str(k)), transitions };
 }
 
 module.exports = {
@@ -2217,6 +2481,14 @@ module.exports = {
   PRICE_BOOKS,
   LINE_KINDS,
   STRATEGIES,
+  METRICS,
+  COMPARISON_OPERATORS,
+  TREAT_MISSING_DATA,
+  ALARM_STATES,
+  ALARM_PROBLEMS,
+  defaultAlarmConfig,
+  checkAlarm,
+  evaluateAlarm,
   libraryName,
   koffiVersion: koffi.version,
 };

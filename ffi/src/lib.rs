@@ -28,6 +28,8 @@
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks, missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+pub mod alarm;
+pub mod alarm_names;
 pub mod api;
 pub mod api_flat;
 pub mod cost;
@@ -41,6 +43,8 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_alarm;
+#[cfg(test)]
 mod tests_cost;
 #[cfg(test)]
 mod tests_extras;
@@ -53,6 +57,8 @@ mod tests_invoke_for;
 #[cfg(test)]
 mod tests_sim;
 
+pub use alarm::*;
+pub use alarm_names::*;
 pub use api::*;
 pub use api_flat::*;
 pub use cost::*;

@@ -74,7 +74,8 @@ pub enum lsim_status {
     /// The account limit is zero or below the unreserved minimum.
     AccountLimitTooLow = 21,
     /// A rate or ramp setting is zero (or out of range) where a positive
-    /// value is required.
+    /// value is required, or an alarm setting CloudWatch refuses
+    /// (`lsim_alarm_config_check` names the field).
     InvalidSetting = 22,
     /// An internal consistency check failed (a lambdasim bug; please report).
     Internal = 23,

@@ -33,7 +33,8 @@ impl Bytes<'_> {
         for _ in 0..flips {
             let at = usize::from(self.u8()) % size;
             let byte = self.u8();
-            // SAFETY: `at < size_of::<T>()` and T is a repr(C) struct of integers: any byte is valid.
+            // SAFETY: `at < size_of::<T>()` and T is a repr(C) struct of integers
+            // (and doubles): any byte is valid.
             unsafe { (&raw mut value).cast::<u8>().add(at).write(byte) };
         }
         value
@@ -42,7 +43,8 @@ impl Bytes<'_> {
 
 /// An all-zero C struct (every field an integer: a valid value).
 fn zeroed<T: Copy>() -> T {
-    // SAFETY: only instantiated with repr(C) structs of integers, for which all zeros is valid.
+    // SAFETY: only instantiated with repr(C) structs of integers (and
+    // doubles), for which all zeros is valid.
     unsafe { std::mem::zeroed() }
 }
 
@@ -58,6 +60,35 @@ fn function_defaults() -> lsim_function_config {
     // SAFETY: a valid out-pointer.
     let _ = unsafe { lsim_function_config_default(&mut c) };
     c
+}
+
+fn alarm_defaults() -> lsim_alarm_config {
+    let mut c = zeroed();
+    // SAFETY: a valid out-pointer.
+    let _ = unsafe { lsim_alarm_config_default(&mut c) };
+    c
+}
+
+/// An alarm over up to 15 periods: mutated config bytes, any doubles (NaN,
+/// infinities), a mask with bytes that are not 0/1, any buffer capacity.
+fn alarm_calls(b: &mut Bytes<'_>) {
+    let config = b.mutate(alarm_defaults());
+    let n = usize::from(b.u8() % 16);
+    let values: Vec<f64> = (0..n).map(|_| f64::from_bits(b.u64())).collect();
+    let present: Vec<u8> = (0..n).map(|_| b.u8() % 3).collect();
+    let mask = if b.u8().is_multiple_of(2) { present.as_ptr() } else { std::ptr::null() };
+    let mut out = [lsim_alarm_transition::default(); 16];
+    let cap = usize::from(b.u8()) % 17;
+    let (mut len, mut state, mut problem) = (0usize, 0u32, 0u32);
+    // SAFETY: `values` and `present` hold `n` elements, `out` at least `cap`.
+    let _ = unsafe {
+        lsim_alarm_evaluate(&config, b.u64(), values.as_ptr(), mask, n, out.as_mut_ptr(), cap, &mut len, &mut state)
+    };
+    // SAFETY: valid pointers.
+    let _ = unsafe { lsim_alarm_config_check(&config, &mut problem) };
+    let _ = lsim_alarm_error_str(problem);
+    let _ = lsim_metric_str(b.u32());
+    let _ = lsim_alarm_state_str(b.u32());
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -176,6 +207,7 @@ fuzz_target!(|data: &[u8]| {
                 let _ = lsim_status_str(b.u32());
                 let _ = lsim_throttle_reason_str(b.u32());
                 let _ = lsim_start_kind_str(b.u32());
+                alarm_calls(&mut b);
             }
         }
     }
