@@ -301,6 +301,11 @@
 #define LSIM_ALARM_ERROR_REGION_ONLY_METRIC 14
 
 /**
+ * The most `periods` of `lsim_metrics_config`.
+ */
+#define LSIM_METRICS_PERIODS_MAX 100000
+
+/**
  * `format` of `lsim_scenario_run` and `lsim_scenario_check`: decide by
  * content (text starting with `{`, after white space, is JSON; anything
  * else TOML), as `lambdasim run` does for a file without a known extension.
@@ -1744,6 +1749,86 @@ typedef struct lsim_tune_result {
 } lsim_tune_result;
 
 /**
+ * How a region's metric store is laid out. Fill with
+ * `lsim_metrics_config_default`, then change fields.
+ *
+ * Memory: about (`function_capacity` + 1) × (2.3 KB plus `periods` ×
+ * 1.1 KB plus `histogram_periods` × 45 KB plus 90 KB), allocated at attach
+ * (defaults: 380 KB per function slot): keep the region's
+ * `function_capacity` to what you use.
+ */
+typedef struct lsim_metrics_config {
+  /**
+   * `sizeof(lsim_metrics_config)`.
+   */
+  uint32_t struct_size;
+  /**
+   * The period of a datapoint in seconds: 1, 5, 10, 30 or a multiple of
+   * 60, as CloudWatch allows. Default 60.
+   */
+  uint32_t period_s;
+  /**
+   * Periods kept per series (older ones roll off, counted), 1..=100 000.
+   * Default 60 (an hour of minutes).
+   */
+  uint32_t periods;
+  /**
+   * Periods whose per-period histograms are kept (percentile statistics
+   * are answered for those), 0..=`periods`. Default 5.
+   */
+  uint32_t histogram_periods;
+} lsim_metrics_config;
+
+/**
+ * One period's datapoint of a series.
+ */
+typedef struct lsim_datapoint {
+  /**
+   * Sum of the samples (counts: the count; durations: µs).
+   */
+  uint64_t sum;
+  /**
+   * Number of samples.
+   */
+  uint64_t sample_count;
+  /**
+   * Smallest sample.
+   */
+  uint64_t minimum;
+  /**
+   * Largest sample.
+   */
+  uint64_t maximum;
+} lsim_datapoint;
+
+/**
+ * Whole-run percentiles of a distribution (µs), within 0.79 % of the
+ * exact nearest-rank value.
+ */
+typedef struct lsim_metric_latency {
+  /**
+   * Samples recorded.
+   */
+  uint64_t sample_count;
+  /**
+   * p50.
+   */
+  uint64_t p50;
+  /**
+   * p90.
+   */
+  uint64_t p90;
+  /**
+   * p99.
+   */
+  uint64_t p99;
+  /**
+   * The largest sample (exact).
+   */
+  uint64_t maximum;
+} lsim_metric_latency;
+
+/**
  * Options of `lsim_scenario_run`, overriding the scenario's settings as
  * `lambdasim run --seed S --horizon-s H` does. Fill with
  * `lsim_run_options_default`, then change fields.
@@ -2899,6 +2984,85 @@ lsim_status lsim_tune_profile(const struct lsim_tune_request *req, struct lsim_t
  * `out_count` and `result` as for `lsim_tune_profile`.
  */
 lsim_status lsim_tune_samples(const struct lsim_tune_samples_request *req, struct lsim_tune_candidate *out, size_t out_len, size_t *out_count, struct lsim_tune_result *result);
+
+/**
+ * Fills `*out` with the defaults (60 s periods, 60 of them, histograms
+ * for the last 5) and sets `out->struct_size`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_metrics_config`.
+ */
+lsim_status lsim_metrics_config_default(struct lsim_metrics_config *out);
+
+/**
+ * Attaches a metric store to the region (replacing one attached before):
+ * from now on it emits CloudWatch's metrics (Invocations, Errors,
+ * Throttles, Duration, the concurrency levels, provisioned invocations
+ * and spillover, InitDuration, ResponseTime) per function slot and
+ * region-wide.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` (bad
+ * `struct_size`, `periods` 0 or above `LSIM_METRICS_PERIODS_MAX`,
+ * `histogram_periods` above `periods`); `LSIM_STATUS_INVALID_SETTING`
+ * (a period CloudWatch does not allow); the handle errors.
+ *
+ * # Safety
+ * `config` is NULL or points to a readable `lsim_metrics_config` (at
+ * least its `struct_size` field, and as many bytes as it says).
+ */
+lsim_status lsim_region_attach_metrics(struct lsim_region *region, const struct lsim_metrics_config *config);
+
+/**
+ * Period `period`'s datapoint of `metric` for `function` (NULL:
+ * region-wide): `*out_present` is 1 and `*out` the datapoint, or 0 for a
+ * period with no datapoint (no activity: missing, not zero).
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` (unknown
+ * metric, no store attached, a period that rolled off the store's ring);
+ * `LSIM_STATUS_INVALID_SETTING` (a region-only metric asked per function);
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`; the handle errors.
+ *
+ * # Safety
+ * `function` is NULL or points to a readable `lsim_function`; `out` and
+ * `out_present` are NULL or valid for writes.
+ */
+lsim_status lsim_region_metric_datapoint(struct lsim_region *region, uint32_t metric_code, const struct lsim_function *function, uint64_t period, struct lsim_datapoint *out, uint32_t *out_present);
+
+/**
+ * A statistic (`LSIM_STATISTIC_*`, a percentile in hundredths: 9900 =
+ * p99) of `metric` for `function` (NULL: region-wide) over `count`
+ * periods from `first_period`, merged into one (as an alarm period
+ * spanning them): `*out_present` 0 when every one is missing.
+ *
+ * # Errors
+ * As `lsim_region_metric_datapoint`; `LSIM_STATUS_INVALID_ARGUMENT` for an
+ * unknown statistic; `LSIM_STATUS_INVALID_SETTING` for a percentile out of
+ * range or of a metric without histograms.
+ *
+ * # Safety
+ * As `lsim_region_metric_datapoint`; `out` is valid for one `double`.
+ */
+lsim_status lsim_region_metric_statistic(struct lsim_region *region, uint32_t metric_code, const struct lsim_function *function, uint32_t statistic, uint32_t percentile_hundredths, uint64_t first_period, uint64_t count, double *out, uint32_t *out_present);
+
+/**
+ * Whole-run p50/p90/p99/maximum of a distribution (`LSIM_METRIC_DURATION`,
+ * `_INIT_DURATION`, `_RESPONSE_TIME`, ...) for `function` (NULL:
+ * region-wide): `*out_present` 0 before any sample.
+ *
+ * # Errors
+ * As `lsim_region_metric_datapoint`; `LSIM_STATUS_INVALID_SETTING` for a
+ * metric that is not a distribution.
+ *
+ * # Safety
+ * As `lsim_region_metric_datapoint`; `out` is valid for one
+ * `lsim_metric_latency`.
+ */
+lsim_status lsim_region_metric_latency(struct lsim_region *region, uint32_t metric_code, const struct lsim_function *function, struct lsim_metric_latency *out, uint32_t *out_present);
 
 /**
  * Fills `*out` with the default run options (the scenario's seed and

@@ -275,7 +275,7 @@ pub(crate) fn metric_of(code: u32) -> Option<Metric> {
     Metric::ALL.get(usize::try_from(code).ok()?).copied()
 }
 
-fn statistic_of(code: u32, hundredths: u32) -> Result<Statistic, AlarmError> {
+pub(crate) fn statistic_of(code: u32, hundredths: u32) -> Result<Statistic, AlarmError> {
     Ok(match code {
         LSIM_STATISTIC_SAMPLE_COUNT => Statistic::SampleCount,
         LSIM_STATISTIC_SUM => Statistic::Sum,

@@ -33,6 +33,7 @@ pub mod alarm_names;
 pub mod api;
 pub mod api_flat;
 pub mod cost;
+pub mod metrics;
 pub mod registry;
 pub mod sim;
 pub mod status;
@@ -55,6 +56,8 @@ mod tests_handles;
 #[cfg(test)]
 mod tests_invoke_for;
 #[cfg(test)]
+mod tests_metrics;
+#[cfg(test)]
 mod tests_sim;
 
 pub use alarm::*;
@@ -62,6 +65,7 @@ pub use alarm_names::*;
 pub use api::*;
 pub use api_flat::*;
 pub use cost::*;
+pub use metrics::*;
 pub use registry::lsim_region;
 pub use sim::*;
 pub use status::{lsim_status, lsim_status_str};
