@@ -1,7 +1,8 @@
 /*
  * test_alarm_abi.c: checks the alarm entry points of the C ABI from C
  * (lsim_alarm_config_default, lsim_alarm_evaluate, lsim_alarm_config_check
- * and the name functions): NULL pointers, a bad struct_size, unknown codes,
+ * and the name functions) and a region's metrics (lsim_region_attach_metrics,
+ * lsim_region_metric_*): NULL pointers, a bad struct_size, unknown codes,
  * values out of range, the buffer convention. In the style of test_abi.c
  * (kept apart to keep that file readable).
  *
@@ -264,6 +265,59 @@ static void test_names(void) {
     CHECK(u == 7 && p == 7);
 }
 
+/* A region's metrics from C: the model's provisioned example (one request a
+ * minute lasting two minutes: in minute 2, Max(ProvisionedConcurrentExecutions)
+ * = 2 and Sum(ProvisionedConcurrencyInvocations) = 1), missing datapoints,
+ * and bad inputs. */
+static void test_region_metrics(void) {
+    lsim_region_config rc;
+    lsim_metrics_config mc;
+    lsim_function_config fc;
+    CHECK_OK(lsim_region_config_default(&rc));
+    CHECK_OK(lsim_metrics_config_default(&mc));
+    CHECK_OK(lsim_function_config_default(&fc));
+    rc.function_capacity = 2;
+    rc.provisioned_delay_us = 0;
+    lsim_region *r = NULL;
+    CHECK_OK(lsim_region_new(&rc, &r));
+    lsim_datapoint dp;
+    uint32_t present = 9;
+    double v = 0;
+    CHECK_STATUS(lsim_region_metric_datapoint(r, LSIM_METRIC_INVOCATIONS, NULL, 0, &dp, &present),
+                 LSIM_STATUS_INVALID_ARGUMENT); /* no store yet */
+    CHECK_STATUS(lsim_region_attach_metrics(r, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_OK(lsim_region_attach_metrics(r, &mc));
+    fc.provisioned = 3;
+    fc.timeout_ms = 900000;
+    lsim_function f;
+    CHECK_OK(lsim_function_create(r, 0, &fc, &f));
+    lsim_invoke_result ir;
+    for (uint64_t minute = 1; minute <= 4; minute++)
+        CHECK_OK(lsim_invoke_for(r, minute * 60000000u, f, 120000000u, LSIM_OUTCOME_SUCCESS, &ir));
+    CHECK_OK(lsim_advance(r, 420000000u));
+    CHECK_OK(lsim_region_metric_statistic(r, LSIM_METRIC_PROVISIONED_CONCURRENT_EXECUTIONS, &f,
+                                          LSIM_STATISTIC_MAXIMUM, 0, 2, 1, &v, &present));
+    CHECK(present == 1 && v == 2.0);
+    CHECK_OK(lsim_region_metric_statistic(r, LSIM_METRIC_PROVISIONED_CONCURRENCY_INVOCATIONS, &f,
+                                          LSIM_STATISTIC_SUM, 0, 2, 1, &v, &present));
+    CHECK(present == 1 && v == 1.0);
+    CHECK_OK(lsim_region_metric_datapoint(r, LSIM_METRIC_INVOCATIONS, NULL, 0, &dp, &present));
+    CHECK(present == 0); /* minute 0: missing, not zero */
+    lsim_metric_latency lat;
+    CHECK_OK(lsim_region_metric_latency(r, LSIM_METRIC_DURATION, &f, &lat, &present));
+    CHECK(present == 1 && lat.sample_count == 4 && lat.maximum == 120000000u);
+    CHECK_STATUS(lsim_region_metric_datapoint(r, 99, NULL, 0, &dp, &present), LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(lsim_region_metric_datapoint(r, LSIM_METRIC_INVOCATIONS, NULL, 0, NULL, &present),
+                 LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_region_metric_latency(r, LSIM_METRIC_INVOCATIONS, &f, &lat, &present),
+                 LSIM_STATUS_INVALID_SETTING);
+    mc.period_s = 45;
+    CHECK_STATUS(lsim_region_attach_metrics(r, &mc), LSIM_STATUS_INVALID_SETTING);
+    CHECK_OK(lsim_region_free(r));
+    CHECK_STATUS(lsim_region_metric_datapoint(r, LSIM_METRIC_INVOCATIONS, NULL, 0, &dp, &present),
+                 LSIM_STATUS_STALE_HANDLE);
+}
+
 int main(void) {
     if (lsim_abi_version() != LSIM_ABI_VERSION) {
         fprintf(stderr, "ABI version mismatch\n");
@@ -275,6 +329,7 @@ int main(void) {
     test_unknown_codes_and_out_of_range();
     test_buffer_too_small();
     test_names();
+    test_region_metrics();
     printf("%u passed, %u failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

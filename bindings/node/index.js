@@ -461,7 +461,19 @@ const TuneResultT = koffi.struct({
   exceeds_max: u32,
 });
 
+const MetricsConfigT = koffi.struct({
+  struct_size: u32,
+  period_s: u32,
+  periods: u32,
+  histogram_periods: u32,
+});
+const DatapointT = koffi.struct({ sum: u64, sample_count: u64, minimum: u64, maximum: u64 });
+const MetricLatencyT = koffi.struct({ sample_count: u64, p50: u64, p90: u64, p99: u64, maximum: u64 });
+
 const EXPECTED_SIZES = [
+  ['lsim_metrics_config', MetricsConfigT, 16],
+  ['lsim_datapoint', DatapointT, 32],
+  ['lsim_metric_latency', MetricLatencyT, 40],
   ['lsim_region_config', RegionConfigT, 88],
   ['lsim_function_config', FunctionConfigT, 64],
   ['lsim_function', FunctionT, 12],
@@ -536,6 +548,34 @@ const C = (() => {
     function_get_counts: f('lsim_function_get_counts', u32, [RegionPtr, FunctionT, out(FunctionCountsT)]),
     function_stats: f('lsim_function_stats', u32, [RegionPtr, FunctionT, out(StatsT)]),
     region_stats: f('lsim_region_stats', u32, [RegionPtr, out(StatsT)]),
+    metrics_config_default: f('lsim_metrics_config_default', u32, [out(MetricsConfigT)]),
+    region_attach_metrics: f('lsim_region_attach_metrics', u32, [RegionPtr, koffi.pointer(MetricsConfigT)]),
+    region_metric_datapoint: f('lsim_region_metric_datapoint', u32, [
+      RegionPtr,
+      u32,
+      koffi.pointer(FunctionT),
+      u64,
+      out(DatapointT),
+      out(u32),
+    ]),
+    region_metric_statistic: f('lsim_region_metric_statistic', u32, [
+      RegionPtr,
+      u32,
+      koffi.pointer(FunctionT),
+      u32,
+      u32,
+      u64,
+      u64,
+      out('double'),
+      out(u32),
+    ]),
+    region_metric_latency: f('lsim_region_metric_latency', u32, [
+      RegionPtr,
+      u32,
+      koffi.pointer(FunctionT),
+      out(MetricLatencyT),
+      out(u32),
+    ]),
     region_get_counts: f('lsim_region_get_counts', u32, [RegionPtr, out(RegionCountsT)]),
     env_state: f('lsim_env_state', u32, [RegionPtr, EnvT, out(u32)]),
     region_check: f('lsim_region_check', u32, [RegionPtr]),
@@ -1471,6 +1511,87 @@ class Region {
     const s = {};
     check(C.function_stats(r, f, s), 'Region.functionStats');
     return toStats(s);
+  }
+
+  /**
+   * Attaches a CloudWatch metric store: from now on the region emits its
+   * metrics per function slot and region-wide. `{periodS: 60, periods: 60,
+   * histogramPeriods: 5}` by default; about 380 KB per function slot at the
+   * defaults (keep `functionCapacity` to what you use).
+   */
+  attachMetrics(config = {}) {
+    const r = this.#handle('attachMetrics');
+    const o = plainObjectArg(config, 'metrics config');
+    rejectUnknownKeys(o, ['periodS', 'periods', 'histogramPeriods'], 'metrics config');
+    const c = {};
+    check(C.metrics_config_default(c), 'lsim_metrics_config_default');
+    if (o.periodS !== undefined) c.period_s = u32Arg(o.periodS, 'periodS');
+    if (o.periods !== undefined) c.periods = u32Arg(o.periods, 'periods');
+    if (o.histogramPeriods !== undefined) c.histogram_periods = u32Arg(o.histogramPeriods, 'histogramPeriods');
+    check(C.region_attach_metrics(r, c), 'Region.attachMetrics');
+  }
+
+  /** The C function argument of a metric query: null is region-wide. */
+  #metricFn(fn, op) {
+    return fn === null || fn === undefined ? null : this.#fn(fn, op);
+  }
+
+  /**
+   * Period `period`'s datapoint of `metric` (a name like 'Invocations' or a
+   * code) for `fn` (null: region-wide): `{sum, sampleCount, minimum,
+   * maximum}`, or null for a period with no datapoint (missing, not zero).
+   */
+  metricDatapoint(metric, fn, period) {
+    const r = this.#handle('metricDatapoint');
+    const m = alarmName(metric, C.metric_from_name, 'metric', 'UnknownMetric', 'Region.metricDatapoint');
+    const out = {};
+    const present = [0];
+    const st = C.region_metric_datapoint(r, m, this.#metricFn(fn, 'metricDatapoint'), u64Arg(period, 'period'), out, present);
+    check(st, 'Region.metricDatapoint');
+    if (present[0] !== 1) return null;
+    return { sum: u64Out(out.sum), sampleCount: u64Out(out.sample_count), minimum: u64Out(out.minimum), maximum: u64Out(out.maximum) };
+  }
+
+  /**
+   * A statistic ('Sum', 'Maximum', 'p99', ...) of `metric` for `fn` (null:
+   * region-wide) over `count` periods from `firstPeriod`, merged into one;
+   * null when every one is missing.
+   */
+  metricStatistic(metric, fn, statistic, firstPeriod, count = 1) {
+    const r = this.#handle('metricStatistic');
+    const m = alarmName(metric, C.metric_from_name, 'metric', 'UnknownMetric', 'Region.metricStatistic');
+    if (typeof statistic !== 'string') throw new TypeError(`lambdasim: statistic must be a name like 'Sum' or 'p99.9', got ${describe(statistic)}`);
+    const kind = [0];
+    const hundredths = [0];
+    const parsed = statistic.includes('\0') ? Status.INVALID_ARGUMENT : C.statistic_from_name(statistic, kind, hundredths);
+    check(parsed, 'Region.metricStatistic');
+    const value = [0];
+    const present = [0];
+    const f = this.#metricFn(fn, 'metricStatistic');
+    const st = C.region_metric_statistic(r, m, f, kind[0], hundredths[0], u64Arg(firstPeriod, 'firstPeriod'), u64Arg(count, 'count'), value, present);
+    check(st, 'Region.metricStatistic');
+    return present[0] === 1 ? value[0] : null;
+  }
+
+  /**
+   * Whole-run p50/p90/p99/maximum (µs) of a distribution ('Duration',
+   * 'InitDuration', 'ResponseTime') for `fn` (null: region-wide), or null
+   * before any sample.
+   */
+  metricLatency(metric, fn) {
+    const r = this.#handle('metricLatency');
+    const m = alarmName(metric, C.metric_from_name, 'metric', 'UnknownMetric', 'Region.metricLatency');
+    const out = {};
+    const present = [0];
+    check(C.region_metric_latency(r, m, this.#metricFn(fn, 'metricLatency'), out, present), 'Region.metricLatency');
+    if (present[0] !== 1) return null;
+    return {
+      sampleCount: u64Out(out.sample_count),
+      p50: u64Out(out.p50),
+      p90: u64Out(out.p90),
+      p99: u64Out(out.p99),
+      maximum: u64Out(out.maximum),
+    };
   }
 
   /** Region-wide counters since the region was created. */
