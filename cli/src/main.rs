@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 mod cost;
+mod metrics;
 mod svg;
 mod timings;
 mod tune;
@@ -44,6 +45,8 @@ enum Command {
     Concurrency(ConcurrencyArgs),
     /// Replay the 2020 AWS cold-start measurements and compare.
     Validate(ValidateArgs),
+    /// A scenario's CloudWatch metrics, period by period (CSV, JSON lines or EMF).
+    Metrics(metrics::MetricsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -245,6 +248,7 @@ fn dispatch(command: Command, start: std::time::Instant) -> anyhow::Result<()> {
         Command::Tune(a) => cmd_tune(&a),
         Command::Concurrency(a) => cmd_concurrency(&a),
         Command::Validate(a) => cmd_validate(&a),
+        Command::Metrics(a) => cmd_metrics(&a),
     }
 }
 
@@ -300,6 +304,25 @@ fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
         p.scenario.replications = r;
     }
     Ok(p)
+}
+
+fn cmd_metrics(a: &metrics::MetricsArgs) -> anyhow::Result<()> {
+    let q = a.query().map_err(usage)?;
+    let run = RunArgs {
+        scenario: a.scenario.clone(),
+        seed: a.seed,
+        horizon_s: a.horizon_s,
+        replications: None,
+        shard: None,
+        json: false,
+        svg: None,
+        timings: false,
+    };
+    let p = load_scenario(&run)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    a.write(&p, &q, &mut out)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// `start`: when the process began (for `--timings`).

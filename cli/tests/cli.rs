@@ -505,3 +505,57 @@ fn rare_and_extreme_workloads_end() {
         assert!(v["total"]["requests"].as_u64().unwrap() <= 6_000, "{w}: {}", v["total"]);
     }
 }
+
+/// `lambdasim metrics`: region-wide Invocations and Throttles per minute
+/// equal the run report's per-minute counts for the same scenario and seed
+/// (both count a request in the minute it was invoked); formats and errors.
+#[test]
+fn metrics_agree_with_the_run_report() {
+    let run = json(&["run", "--json", "--horizon-s", "300"]);
+    let minutes = run["minutes"].as_array().unwrap();
+    let csv = ok(&["metrics", "--horizon-s", "300", "--metric", "Invocations", "--metric", "Throttles"]);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("timestamp_s,function,metric,statistic,value"));
+    let mut seen = 0;
+    for line in lines {
+        let cols: Vec<&str> = line.split(',').collect();
+        assert_eq!(cols.len(), 5, "{line}");
+        if !cols[1].is_empty() {
+            continue; // per function
+        }
+        let minute = cols[0].parse::<usize>().unwrap() / 60;
+        let field = if cols[2] == "Invocations" { "invocations" } else { "throttles" };
+        assert_eq!(cols[3], "Sum");
+        assert_eq!(cols[4].parse::<f64>().unwrap(), minutes[minute][field].as_f64().unwrap(), "{line}");
+        seen += 1;
+    }
+    assert!(seen >= 5, "{csv}");
+    // JSON lines and EMF parse; EMF names its metrics and the dimension.
+    for line in
+        ok(&["metrics", "--horizon-s", "120", "--format", "jsonl", "--stat", "p99", "--metric", "Duration"]).lines()
+    {
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["statistic"], "p99");
+    }
+    let emf = ok(&["metrics", "--horizon-s", "120", "--format", "emf", "--function", "api"]);
+    let first: Value = serde_json::from_str(emf.lines().next().unwrap()).unwrap();
+    assert_eq!(first["FunctionName"], "api");
+    assert_eq!(first["_aws"]["CloudWatchMetrics"][0]["Dimensions"][0][0], "FunctionName");
+    assert!(first["Invocations"].as_f64().unwrap() > 0.0);
+    // Bad queries name the flag.
+    for (args, flag) in [
+        (vec!["metrics", "--metric", "Nope"], "--metric"),
+        (vec!["metrics", "--stat", "p200"], "--stat"),
+        (vec!["metrics", "--period-s", "45"], "--period-s"),
+        (vec!["metrics", "--function", "nope"], "--function"),
+        (vec!["metrics", "--period-s", "1", "--horizon-s", "86400"], "--period-s"),
+    ] {
+        let out = lambdasim(&args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(flag),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

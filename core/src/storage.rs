@@ -3,9 +3,10 @@
 //! The core never allocates: every table (environments, functions, timers,
 //! metric rings) lives in [`Slots`] the caller provides, the way smoltcp's
 //! socket sets take a `ManagedSlice`:
-//! - [`Slots::Borrowed`]: a slice the caller owns (a `static`, a stack
-//!   array, an arena). Its length is the table's capacity, for ever.
-//! - `Slots::Owned` (with the `alloc` feature): a `Vec` the table owns. It
+//! - borrowed (`Slots::from(&mut slice)`): a slice the caller owns (a
+//!   `static`, a stack array, an arena). Its length is the table's
+//!   capacity, for ever.
+//! - owned (`Slots::owned`, with the `alloc` feature): slots the table owns. It
 //!   starts small and grows by doubling, when a slot is needed and none is
 //!   free, up to a maximum the caller sets; so memory follows what the run
 //!   really uses, never more than the maximum.

@@ -12,6 +12,7 @@
 pub mod doc;
 mod fields;
 mod lists;
+pub mod metrics;
 pub mod money;
 pub mod progress;
 pub mod report;

@@ -113,7 +113,7 @@ pub fn sim_error(source: &str, names: &[String], e: SimError) -> anyhow::Error {
 /// error to its status codes; [`run_one`] to the CLI's messages.
 ///
 /// # Errors
-/// What [`Sim::new`] or [`Sim::run`] return.
+/// What [`Sim::with_capacity`] or [`Sim::run`] return.
 pub fn try_run_one(p: &Prepared, replication: u32, horizon_minutes_done: &AtomicU64) -> Result<RunResult, SimError> {
     try_run_one_timed(p, replication, horizon_minutes_done, false).map(|(r, _)| r)
 }
@@ -123,7 +123,7 @@ pub fn try_run_one(p: &Prepared, replication: u32, horizon_minutes_done: &Atomic
 /// results are the same either way.
 ///
 /// # Errors
-/// What [`Sim::new`] or [`Sim::run`] return.
+/// What [`Sim::with_capacity`] or [`Sim::run`] return.
 pub fn try_run_one_timed(
     p: &Prepared,
     replication: u32,

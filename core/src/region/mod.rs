@@ -273,7 +273,7 @@ impl FunctionSlot {
 /// Its tables live in storage the caller lends for `'a`
 /// ([`Region::new_in`] with a [`RegionStorage`]), or, with the `alloc`
 /// feature, in owned tables that start small and grow on demand up to a
-/// [`Capacity`] ([`Region::new`], [`Region::with_capacity`]): a region for
+/// [`Capacity`] (`Region::new`, `Region::with_capacity`): a region for
 /// one function and a few environments holds tens of kilobytes, not the
 /// maximum. The value itself is about a kilobyte.
 ///

@@ -199,7 +199,7 @@ enum Next {
 
 /// A simulation of up to `FUNCTIONS` functions over a region whose tables
 /// live in lent storage ([`Sim::new_in`] with a [`SimStorage`]) or, with the
-/// `alloc` feature, in owned tables grown on demand ([`Sim::with_capacity`]).
+/// `alloc` feature, in owned tables grown on demand (`Sim::with_capacity`).
 ///
 /// About `FUNCTIONS` × 1.3 KB plus a few hundred bytes by value; what grows
 /// with environments is in the storage.
@@ -238,13 +238,16 @@ const MINUTE: Duration = Duration::from_secs(60);
 #[cfg(feature = "alloc")]
 impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
     /// A run of `functions` under `config`, not started yet, in owned
-    /// tables that grow on demand up to `envs` environments.
+    /// tables that grow on demand up to `envs` environments (and a region
+    /// of `functions.len()` function slots).
     ///
     /// # Errors
     /// As [`Sim::new_in`]; [`SimError::Region`] with
     /// [`ConfigError::InvalidCapacity`] for `envs` outside `1..=`[`Capacity::MAX`].
     pub fn with_capacity(config: SimConfig, functions: &[SimFunction<'a>], envs: usize) -> Result<Self, SimError> {
-        let capacity = Capacity { envs, functions: FUNCTIONS };
+        // The region holds exactly the run's functions (a metric store sized
+        // to them covers every slot).
+        let capacity = Capacity { envs, functions: functions.len().clamp(1, FUNCTIONS) };
         let region = Region::with_capacity(config.region, capacity).map_err(SimError::Region)?;
         let initial = envs.min(16);
         let parts = SimParts {
