@@ -33,6 +33,7 @@ pub mod api_flat;
 pub mod cost;
 pub mod registry;
 pub mod sim;
+pub mod sim_latency;
 pub mod status;
 pub mod types;
 
@@ -52,12 +53,15 @@ mod tests_handles;
 mod tests_invoke_for;
 #[cfg(test)]
 mod tests_sim;
+#[cfg(test)]
+mod tests_sim_latency;
 
 pub use api::*;
 pub use api_flat::*;
 pub use cost::*;
 pub use registry::lsim_region;
 pub use sim::*;
+pub use sim_latency::*;
 pub use status::{lsim_status, lsim_status_str};
 pub use types::*;
 
