@@ -96,11 +96,12 @@ fn bar(out: &mut String, axis: &Axis, p: &Percentiles, y: f64, colour: &str, wha
     );
 }
 
-/// A duration for a label: 3 significant digits in ms, or s from 10 s.
+/// A duration for a label: 3 significant digits, in ms below 1 s.
 fn short(us: u64) -> String {
     let ms = us as f64 / 1e3;
     match ms {
         m if m >= 10_000.0 => format!("{:.1} s", m / 1e3),
+        m if m >= 1_000.0 => format!("{:.2} s", m / 1e3),
         m if m >= 100.0 => format!("{m:.0} ms"),
         m if m >= 10.0 => format!("{m:.1} ms"),
         m => format!("{m:.2} ms"),
@@ -198,7 +199,7 @@ mod tests {
         let mut out = String::new();
         panel(&mut out, 0.0, &rows);
         assert!(out.contains("api &lt;1&gt;") && out.contains("p99 20.0 ms<"), "{out}");
-        assert!(out.contains("p99 3250 ms (+250 ms cold)"), "{out}");
+        assert!(out.contains("p99 3.25 s (+250 ms cold)"), "{out}");
         assert_eq!(height(&rows), 90.0 + 2.0 * ROW);
         assert_eq!(height(&[("idle".to_owned(), LatencySummary::default())]), 0.0);
     }
