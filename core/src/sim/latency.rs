@@ -19,10 +19,14 @@
 //!   to the end of its invocation (queueing outside Lambda is not modelled).
 //!
 //! # Cost and memory
-//! Recording is O(1) per request: two histogram increments, three on a cold
-//! start, integer arithmetic only. Each function's three histograms
-//! ([`FunctionLatency`], [`FUNCTION_LATENCY_BYTES`]) live in the simulator's
-//! storage; their size is fixed, whatever the simulated time.
+//! Recording is O(1) per request, integer arithmetic only: one histogram
+//! increment for a warm (or provisioned) start, whose response time is its
+//! handler duration, three for a cold start. So each function keeps four
+//! histograms ([`FunctionLatency`], [`FUNCTION_LATENCY_BYTES`]): warm starts,
+//! and the cold starts' handler durations, response times and init
+//! durations; the handler durations are warm + cold handlers, the response
+//! times warm + cold responses, merged when read. They live in the
+//! simulator's storage; their size is fixed, whatever the simulated time.
 //!
 //! # Percentiles
 //! [`LatencySummary`] reports nearest-rank p50/p90/p99 within the
@@ -42,9 +46,14 @@ pub const FUNCTION_LATENCY_BYTES: usize = core::mem::size_of::<FunctionLatency>(
 /// One function's latency distributions, in µs (see the module docs).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionLatency {
-    handler: RunHistogram,
+    /// Handler durations of warm and provisioned starts (= their response times).
+    warm: RunHistogram,
+    /// Handler durations of cold starts.
+    cold_handler: RunHistogram,
+    /// Response times of cold starts.
+    cold_response: RunHistogram,
+    /// Init durations of cold starts.
     init: RunHistogram,
-    response: RunHistogram,
 }
 
 impl Default for FunctionLatency {
@@ -56,42 +65,66 @@ impl Default for FunctionLatency {
 impl FunctionLatency {
     /// No samples.
     pub const fn new() -> Self {
-        FunctionLatency { handler: RunHistogram::new(), init: RunHistogram::new(), response: RunHistogram::new() }
-    }
-
-    /// Records one request that ran: its `wait` before the handler started,
-    /// its handler's `ran` time, and its init phase when it started cold.
-    /// O(1): two or three histogram increments.
-    #[inline(always)]
-    pub(crate) fn record(&mut self, wait: Duration, ran: Duration, init: Option<Duration>) {
-        self.handler.record(ran.as_micros());
-        self.response.record(wait.saturating_add(ran).as_micros());
-        if let Some(init) = init {
-            self.init.record(init.as_micros());
+        FunctionLatency {
+            warm: RunHistogram::new(),
+            cold_handler: RunHistogram::new(),
+            cold_response: RunHistogram::new(),
+            init: RunHistogram::new(),
         }
     }
 
-    /// Handler durations, µs.
-    pub const fn handler_duration(&self) -> &RunHistogram {
-        &self.handler
+    /// Records a warm or provisioned start whose handler ran for `ran`
+    /// (its response time too). O(1): one histogram increment.
+    #[inline(always)]
+    pub(crate) fn record_warm(&mut self, ran: Duration) {
+        self.warm.record(ran.as_micros());
     }
 
-    /// Init durations of the cold starts, µs.
+    /// Records a cold start: its `wait` before the handler started, its
+    /// handler's `ran` time and its `init` phase. O(1): three increments.
+    pub(crate) fn record_cold(&mut self, wait: Duration, ran: Duration, init: Duration) {
+        self.cold_handler.record(ran.as_micros());
+        self.cold_response.record(wait.saturating_add(ran).as_micros());
+        self.init.record(init.as_micros());
+    }
+
+    /// Handler durations (= response times) of warm and provisioned starts, µs.
+    pub const fn warm_starts(&self) -> &RunHistogram {
+        &self.warm
+    }
+
+    /// Handler durations of cold starts, µs.
+    pub const fn cold_start_handler_duration(&self) -> &RunHistogram {
+        &self.cold_handler
+    }
+
+    /// Response times of cold starts, µs.
+    pub const fn cold_start_response_time(&self) -> &RunHistogram {
+        &self.cold_response
+    }
+
+    /// Init durations of cold starts, µs.
     pub const fn init_duration(&self) -> &RunHistogram {
         &self.init
     }
 
-    /// Response times, µs.
-    pub const fn response_time(&self) -> &RunHistogram {
-        &self.response
+    /// The histograms whose samples together are the handler durations.
+    pub fn handler_duration(&self) -> [&RunHistogram; 2] {
+        [&self.warm, &self.cold_handler]
+    }
+
+    /// The histograms whose samples together are the response times.
+    pub fn response_time(&self) -> [&RunHistogram; 2] {
+        [&self.warm, &self.cold_response]
     }
 
     /// Adds every sample of `other` (another run of the same function, say).
     /// O(buckets).
     pub fn merge(&mut self, other: &FunctionLatency) {
-        self.handler.merge(&other.handler);
+        self.warm.merge(&other.warm);
+        self.cold_handler.merge(&other.cold_handler);
+        self.cold_response.merge(&other.cold_response);
         self.init.merge(&other.init);
-        self.response.merge(&other.response);
     }
 }
 
@@ -173,8 +206,8 @@ impl LatencySummary {
     /// The summary of every sample of `parts` together (one function: a
     /// slice of one).
     pub fn of(parts: &[FunctionLatency]) -> LatencySummary {
-        let handler_duration = Percentiles::merged(parts.iter().map(FunctionLatency::handler_duration));
-        let response_time = Percentiles::merged(parts.iter().map(FunctionLatency::response_time));
+        let handler_duration = Percentiles::merged(parts.iter().flat_map(FunctionLatency::handler_duration));
+        let response_time = Percentiles::merged(parts.iter().flat_map(FunctionLatency::response_time));
         LatencySummary {
             handler_duration,
             init_duration: Percentiles::merged(parts.iter().map(FunctionLatency::init_duration)),
@@ -194,14 +227,26 @@ mod tests {
         Duration::from_micros(v)
     }
 
+    fn record(l: &mut FunctionLatency, wait: Duration, ran: Duration, init: Option<Duration>) {
+        match init {
+            Some(init) => l.record_cold(wait, ran, init),
+            None => l.record_warm(ran),
+        }
+    }
+
     #[test]
-    fn one_histogram_gives_what_the_histogram_reports() {
+    fn merged_parts_give_what_one_histogram_of_every_sample_reports() {
         let mut l = Box::new(FunctionLatency::new());
+        let (mut handler, mut response) = (Box::new(RunHistogram::new()), Box::new(RunHistogram::new()));
         for v in 1..=1_000u64 {
-            l.record(us(v * 997 % 10_007), us(v * v), (v % 7 == 0).then(|| us(v * 31)));
+            let cold = v % 7 == 0;
+            let (wait, ran) = (if cold { us(v * 997 % 10_007) } else { us(0) }, us(v * v));
+            record(&mut l, wait, ran, cold.then(|| us(v * 31)));
+            handler.record(ran.as_micros());
+            response.record(wait.saturating_add(ran).as_micros());
         }
         let s = LatencySummary::of(core::slice::from_ref(&*l));
-        for (p, h) in [(s.handler_duration, l.handler_duration()), (s.response_time, l.response_time())] {
+        for (p, h) in [(s.handler_duration, &handler), (s.response_time, &response)] {
             assert_eq!(p.samples, 1_000);
             assert_eq!(Some(p.p50_us), h.percentile(5_000));
             assert_eq!(Some(p.p90_us), h.percentile(9_000));
@@ -209,19 +254,22 @@ mod tests {
             assert_eq!(Some(p.max_us), h.maximum());
         }
         assert_eq!(s.init_duration.samples, 142);
+        assert_eq!(l.warm_starts().count() + l.cold_start_handler_duration().count(), 1_000);
+        assert_eq!(l.cold_start_response_time().count(), 142);
         assert_eq!(Some(s.init_duration.p99_us), l.init_duration().percentile(9_900));
         assert_eq!(s.cold_start_added_p99_us, s.response_time.p99_us - s.handler_duration.p99_us);
     }
 
     #[test]
-    fn several_histograms_merge_before_the_percentiles() {
+    fn several_functions_merge_before_the_percentiles() {
         let (mut a, mut b, mut both) =
             (Box::new(FunctionLatency::new()), Box::new(FunctionLatency::new()), Box::new(FunctionLatency::new()));
         for v in 0..500u64 {
-            let (wait, ran) = (us(if v % 10 == 0 { 200_000 } else { 0 }), us(1_000 + v * 17));
+            let init = (v % 10 == 0).then(|| us(150_000));
+            let (wait, ran) = (us(if init.is_some() { 200_000 } else { 0 }), us(1_000 + v * 17));
             let target = if v % 3 == 0 { &mut a } else { &mut b };
-            target.record(wait, ran, None);
-            both.record(wait, ran, None);
+            record(target, wait, ran, init);
+            record(&mut both, wait, ran, init);
         }
         let parts = [(*a).clone(), (*b).clone()];
         assert_eq!(LatencySummary::of(&parts), LatencySummary::of(core::slice::from_ref(&*both)));
@@ -234,10 +282,11 @@ mod tests {
         assert_eq!(LatencySummary::of(&[]), LatencySummary::default());
         assert_eq!(LatencySummary::of(&[FunctionLatency::new()]), LatencySummary::default());
         let mut l = Box::new(FunctionLatency::new());
-        l.record(us(0), us(5), None);
-        l.record(us(0), us(u64::MAX / 2), None);
+        l.record_warm(us(5));
+        l.record_warm(us(u64::MAX / 2));
         let s = LatencySummary::of(core::slice::from_ref(&*l));
         assert_eq!((s.handler_duration.p50_us, s.handler_duration.p99_us), (5, u64::MAX / 2));
+        assert_eq!(s.response_time, s.handler_duration);
         assert_eq!(s.cold_start_added_p99_us, 0);
     }
 }

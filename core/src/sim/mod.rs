@@ -731,24 +731,24 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
     }
 }
 
-/// Records the latency of a request that started: its wait before the
-/// handler (`s.init`), the handler's time (its drawn `handler` plus any
-/// init retried inside the invoke, capped by the timeout the way the
-/// region ends it), and, for a cold start, its init phase (a full cold
-/// start's wait less the sandbox's `create`). Integer arithmetic only.
+/// Records the latency of a request that started: the handler's time (its
+/// drawn `handler` plus any init retried inside the invoke, capped by the
+/// timeout the way the region ends it) and, for a cold start, its wait
+/// before the handler (`s.init`) and its init phase (a full cold start's
+/// wait less the sandbox's `create`). Integer arithmetic only; a warm
+/// start is one histogram increment.
 #[inline(always)]
 fn record_latency(l: &mut FunctionLatency, s: &Started, handler: Duration, timeout: Duration, create: Duration) {
     let work = handler.saturating_add(s.suppressed_init);
-    let (wait, ran, init) = match s.start {
+    match s.start {
+        StartKind::Warm | StartKind::Provisioned => l.record_warm(work.min(timeout)),
         // Its init runs inside the invoke, under the same timeout.
         StartKind::PartialCold => {
             let wait = s.init.min(timeout);
-            (wait, work.min(timeout.saturating_sub(wait)), Some(s.init))
+            l.record_cold(wait, work.min(timeout.saturating_sub(wait)), s.init);
         }
-        StartKind::FullCold => (s.init, work.min(timeout), Some(s.init.saturating_sub(create))),
-        StartKind::Warm | StartKind::Provisioned => (s.init, work.min(timeout), None),
-    };
-    l.record(wait, ran, init);
+        StartKind::FullCold => l.record_cold(s.init, work.min(timeout), s.init.saturating_sub(create)),
+    }
 }
 
 #[cfg(test)]
