@@ -278,6 +278,12 @@ mod tests {
     }
 
     #[test]
+    fn four_run_histograms_per_function() {
+        assert_eq!(FUNCTION_LATENCY_BYTES, 4 * core::mem::size_of::<RunHistogram>());
+        assert_eq!(FUNCTION_LATENCY_BYTES, 71_808);
+    }
+
+    #[test]
     fn no_samples_and_out_of_range_samples() {
         assert_eq!(LatencySummary::of(&[]), LatencySummary::default());
         assert_eq!(LatencySummary::of(&[FunctionLatency::new()]), LatencySummary::default());
