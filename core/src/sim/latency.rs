@@ -118,6 +118,14 @@ impl FunctionLatency {
         [&self.warm, &self.cold_response]
     }
 
+    /// Forgets every sample, in place (no copy of the histograms on the stack).
+    pub fn clear(&mut self) {
+        self.warm.clear();
+        self.cold_handler.clear();
+        self.cold_response.clear();
+        self.init.clear();
+    }
+
     /// Adds every sample of `other` (another run of the same function, say).
     /// O(buckets).
     pub fn merge(&mut self, other: &FunctionLatency) {

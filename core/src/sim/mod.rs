@@ -338,7 +338,7 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
     ) -> Result<Self, SimError> {
         let SimStorage { region, arrivals, prewarms, completions, pending, latency } = storage;
         // A storage lent again starts with no samples.
-        latency.iter_mut().for_each(|l| *l = FunctionLatency::new());
+        latency.iter_mut().for_each(FunctionLatency::clear);
         let region = Region::new_in(config.region, region).map_err(SimError::Region)?;
         let heap =
             |(entries, pos): &'a mut ([Entry; _], [u32; _])| TimerHeap::new(Slots::from(entries), Slots::from(pos));
