@@ -2030,6 +2030,69 @@ typedef struct lsim_minute_point {
   uint64_t claimed;
 } lsim_minute_point;
 
+/**
+ * Percentiles of one latency distribution, in us: nearest rank, within
+ * 0.79 % of the exact value (exact below 128 us); `max_us` exact. Every
+ * field is 0 when `samples` is 0.
+ */
+typedef struct lsim_percentiles {
+  /**
+   * Samples recorded.
+   */
+  uint64_t samples;
+  /**
+   * Median.
+   */
+  uint64_t p50_us;
+  /**
+   * 90th percentile.
+   */
+  uint64_t p90_us;
+  /**
+   * 99th percentile.
+   */
+  uint64_t p99_us;
+  /**
+   * The largest sample.
+   */
+  uint64_t max_us;
+} lsim_percentiles;
+
+/**
+ * The latency of one function, or of every function together
+ * (`LSIM_SIM_TOTAL`): the requests that ran (not throttled) after the
+ * warm-up; the JSON's `latency`.
+ *
+ * `lsim_sim_result_latency` sets `struct_size` to `sizeof(lsim_latency)`
+ * as this library knows it; a caller compiled against this header may
+ * compare it with its own to detect a mismatch.
+ */
+typedef struct lsim_latency {
+  /**
+   * `sizeof(lsim_latency)`, set by the library.
+   */
+  uint32_t struct_size;
+  /**
+   * Handler durations (every request that ran), capped by the timeout.
+   */
+  struct lsim_percentiles handler_duration;
+  /**
+   * Init durations (cold starts only): the init phase, without the
+   * sandbox's creation.
+   */
+  struct lsim_percentiles init_duration;
+  /**
+   * Response times: the wait before the handler (cold start) plus the
+   * handler duration.
+   */
+  struct lsim_percentiles response_time;
+  /**
+   * `response_time.p99_us - handler_duration.p99_us`: how much later the
+   * slowest 1 % of responses arrive because of cold starts (0 without).
+   */
+  uint64_t cold_start_added_p99_us;
+} lsim_latency;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -3275,6 +3338,21 @@ lsim_status lsim_sim_result_bill(const struct lsim_sim_result *result, uint32_t 
  * NULL or valid for writes of one `size_t`.
  */
 lsim_status lsim_sim_result_minutes(const struct lsim_sim_result *result, struct lsim_minute_point *out, size_t out_len, size_t *out_count);
+
+/**
+ * The latency of function `function` (an index below the function count)
+ * or, with `LSIM_SIM_TOTAL`, of every function's requests together: the
+ * JSON's `functions[function].latency` or `total.latency`. Sets
+ * `out->struct_size`.
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`; `LSIM_STATUS_NULL_POINTER`;
+ * `LSIM_STATUS_STALE_HANDLE`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_latency`.
+ */
+lsim_status lsim_sim_result_latency(const struct lsim_sim_result *result, uint32_t function, struct lsim_latency *out);
 
 /**
  * The name of a status code ("LSIM_STATUS_OK", ...): a static

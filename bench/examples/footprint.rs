@@ -3,7 +3,7 @@
 //!
 //! A region's value is small; its tables are storage (lent, or owned and
 //! grown on demand), so memory is per slot in use.
-use lambdasim::sim::{Sim, SimStorage};
+use lambdasim::sim::{FUNCTION_LATENCY_BYTES, Sim, SimStorage};
 use lambdasim::{Capacity, ENV_SLOT_BYTES, FUNCTION_SLOT_BYTES, Region, RegionStorage, WHEEL_BYTES, pricing::Meter};
 use std::mem::size_of;
 
@@ -19,5 +19,6 @@ fn main() {
     println!("RegionStorage<4096, 64>: {} bytes", size_of::<RegionStorage<4_096, 64>>());
     println!("Sim<'_, 64> (the value, 64 function states): {} bytes", size_of::<Sim<'static, 64>>());
     println!("SimStorage<4096, 4>: {} bytes", size_of::<SimStorage<4_096, 4>>());
+    println!("per simulated function, latency histograms (in the storage): {FUNCTION_LATENCY_BYTES} bytes");
     println!("Meter: {} bytes", size_of::<Meter>());
 }

@@ -217,6 +217,33 @@ static void check_minute(const lsim_minute_point *m, const json_value *j) {
     CHECK(m->claimed == get_u64(j, claimed));
 }
 
+/* One distribution of lsim_latency against the JSON's `latency`.`key`. */
+static void check_percentiles(const lsim_percentiles *p, const json_value *latency, const char *key) {
+    const json_value *j = json_get(latency, key);
+    CHECK(j != NULL);
+    CHECK(p->samples == get_u64(j, (const char *const[]){"samples", NULL}));
+    CHECK(p->p50_us == get_u64(j, (const char *const[]){"p50_us", NULL}));
+    CHECK(p->p90_us == get_u64(j, (const char *const[]){"p90_us", NULL}));
+    CHECK(p->p99_us == get_u64(j, (const char *const[]){"p99_us", NULL}));
+    CHECK(p->max_us == get_u64(j, (const char *const[]){"max_us", NULL}));
+}
+
+/* lsim_sim_result_latency of `function` agrees with the summary `j`'s `latency`. */
+static void check_latency(const lsim_sim_result *r, uint32_t function, const json_value *j) {
+    lsim_latency l;
+    memset(&l, 0, sizeof l);
+    CHECK_OK(lsim_sim_result_latency(r, function, &l));
+    CHECK(l.struct_size == sizeof l);
+    const json_value *latency = json_get(j, "latency");
+    CHECK(latency != NULL);
+    if (latency == NULL) return;
+    check_percentiles(&l.handler_duration, latency, "handler_duration");
+    check_percentiles(&l.init_duration, latency, "init_duration");
+    check_percentiles(&l.response_time, latency, "response_time");
+    CHECK(l.cold_start_added_p99_us == get_u64(latency, (const char *const[]){"cold_start_added_p99_us", NULL}));
+    CHECK(l.handler_duration.samples == get_u64(j, (const char *const[]){"invocations", NULL}));
+}
+
 /* The accessors of a result agree with its expected JSON. */
 static void check_accessors(const lsim_sim_result *r, const json_value *expected) {
     const char *const seed_key[] = {"seed", NULL};
@@ -241,6 +268,7 @@ static void check_accessors(const lsim_sim_result *r, const json_value *expected
         lsim_sim_summary s;
         CHECK_OK(lsim_sim_result_summary(r, (uint32_t)i, &s));
         check_summary(&s, f);
+        check_latency(r, (uint32_t)i, f);
         lsim_bill b;
         CHECK_OK(lsim_sim_result_bill(r, (uint32_t)i, &b));
         const json_value *lines = get(f, (const char *const[]){"bill", "lines", NULL});
@@ -251,6 +279,11 @@ static void check_accessors(const lsim_sim_result *r, const json_value *expected
     lsim_sim_summary total;
     CHECK_OK(lsim_sim_result_summary(r, LSIM_SIM_TOTAL, &total));
     check_summary(&total, json_get(expected, "total"));
+    check_latency(r, LSIM_SIM_TOTAL, json_get(expected, "total"));
+    lsim_latency no_latency;
+    CHECK_STATUS(lsim_sim_result_latency(r, (uint32_t)count, &no_latency), LSIM_STATUS_UNKNOWN_FUNCTION);
+    CHECK_STATUS(lsim_sim_result_latency(r, 0, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_sim_result_latency(NULL, 0, &no_latency), LSIM_STATUS_NULL_POINTER);
     lsim_bill bill;
     CHECK_OK(lsim_sim_result_bill(r, LSIM_SIM_TOTAL, &bill));
     CHECK(bill.total_cents == total.total_cents);

@@ -57,6 +57,7 @@ type summaryJSON struct {
 		TotalUSD string            `json:"total_usd"`
 		ExactUSD string            `json:"exact_usd"`
 	} `json:"bill"`
+	Latency lambdasim.Latency `json:"latency"`
 }
 
 type minuteJSON struct {
@@ -217,6 +218,7 @@ func runSimVector(t *testing.T, expectedPath string) {
 	if _, err := r.Bill(-2); !errors.Is(err, lambdasim.ErrUnknownFunction) {
 		t.Errorf("Bill(-2): %v, want ErrUnknownFunction", err)
 	}
+	checkLatency(t, r, &want)
 
 	minutes, err := r.Minutes()
 	if err != nil {

@@ -913,6 +913,31 @@ export interface SimSummary {
 }
 
 /** One simulated minute, account-wide (the last may be partial). */
+/**
+ * Percentiles of one latency distribution, in µs: nearest rank within
+ * 0.79 % of the exact value (exact below 128 µs), the maximum exact; all 0
+ * when `samples` is 0.
+ */
+export interface Percentiles {
+  readonly samples: number | bigint;
+  readonly p50Us: number | bigint;
+  readonly p90Us: number | bigint;
+  readonly p99Us: number | bigint;
+  readonly maxUs: number | bigint;
+}
+
+/** What the requests that ran (not throttled) after the warm-up felt: the JSON's `latency`. */
+export interface Latency {
+  /** How long each handler ran, capped by the timeout. */
+  readonly handlerDuration: Percentiles;
+  /** The init phase of each cold start (without the sandbox's creation). */
+  readonly initDuration: Percentiles;
+  /** The wait before the handler (a cold start) plus the handler duration. */
+  readonly responseTime: Percentiles;
+  /** `responseTime.p99Us - handlerDuration.p99Us`: what cold starts add at p99 (0 without). */
+  readonly coldStartAddedP99Us: number | bigint;
+}
+
 export interface MinutePoint {
   /** The point's first minute, from 0 (points cover `SimResult.bucketMinutes` minutes each). */
   readonly minute: number;
@@ -966,6 +991,8 @@ export class SimResult {
   function(i: number): SimSummary;
   /** The bill of function `i` (no free tier) or, without an index, of the account. */
   bill(i?: number): Bill;
+  /** The latency of function `i` or, without an index, of every function's requests together. */
+  latency(i?: number): Latency;
   /** Minutes per point of `minutes()`: 1, or a power of two for a run longer than `MAX_MINUTE_POINTS` minutes. */
   readonly bucketMinutes: number | bigint;
   /** The per-minute series (the JSON's `minutes`): at most `MAX_MINUTE_POINTS` points. */

@@ -437,6 +437,14 @@ const SimSummaryT = koffi.struct({
   total_cents: u64,
   exact_total: MoneyT,
 });
+const PercentilesT = koffi.struct({ samples: u64, p50_us: u64, p90_us: u64, p99_us: u64, max_us: u64 });
+const LatencyT = koffi.struct({
+  struct_size: u32,
+  handler_duration: PercentilesT,
+  init_duration: PercentilesT,
+  response_time: PercentilesT,
+  cold_start_added_p99_us: u64,
+});
 const MinutePointT = koffi.struct({
   minute: u64,
   busy_max: u32,
@@ -500,6 +508,8 @@ const EXPECTED_SIZES = [
   ['lsim_sim_summary', SimSummaryT, 200],
   ['lsim_minute_point', MinutePointT, 88],
   ['lsim_alarm_config', AlarmConfigT, 56],
+  ['lsim_percentiles', PercentilesT, 40],
+  ['lsim_latency', LatencyT, 136],
 ];
 for (const [name, type, size] of EXPECTED_SIZES) {
   if (koffi.sizeof(type) !== size) {
@@ -628,6 +638,7 @@ const C = (() => {
     sim_result_function_name: f('lsim_sim_result_function_name', u32, [SimResultPtr, 'size_t', 'uint8_t *', 'size_t', out('size_t')]),
     sim_result_summary: f('lsim_sim_result_summary', u32, [SimResultPtr, u32, out(SimSummaryT)]),
     sim_result_bill: f('lsim_sim_result_bill', u32, [SimResultPtr, u32, out(BillT)]),
+    sim_result_latency: f('lsim_sim_result_latency', u32, [SimResultPtr, u32, out(LatencyT)]),
     sim_result_minutes: f('lsim_sim_result_minutes', u32, [SimResultPtr, 'void *', 'size_t', out('size_t')]),
     sim_result_bucket_minutes: f('lsim_sim_result_bucket_minutes', u32, [SimResultPtr, out(u64)]),
     alarm_config_default: f('lsim_alarm_config_default', u32, [out(AlarmConfigT)]),
@@ -2116,6 +2127,25 @@ function checkScenario(text, options = {}) {
 
 const SIM_RESULT = new HandleKind('SimResult', 'result', (ptr) => C.sim_result_free(ptr));
 
+function toPercentiles(c) {
+  return Object.freeze({
+    samples: u64Out(c.samples),
+    p50Us: u64Out(c.p50_us),
+    p90Us: u64Out(c.p90_us),
+    p99Us: u64Out(c.p99_us),
+    maxUs: u64Out(c.max_us),
+  });
+}
+
+function toLatency(c) {
+  return Object.freeze({
+    handlerDuration: toPercentiles(c.handler_duration),
+    initDuration: toPercentiles(c.init_duration),
+    responseTime: toPercentiles(c.response_time),
+    coldStartAddedP99Us: u64Out(c.cold_start_added_p99_us),
+  });
+}
+
 function toSimSummary(c) {
   const throttlesByReason = {};
   THROTTLE_REASONS.forEach((name, i) => {
@@ -2282,6 +2312,19 @@ class SimResult {
     const m = [0];
     check(C.sim_result_bucket_minutes(r, m), 'SimResult.bucketMinutes');
     return u64Out(m[0]);
+  }
+
+  /**
+   * The latency of function `i` or, without an index, of every function's
+   * requests together: the JSON's `latency` (the requests that ran after
+   * the warm-up), in µs.
+   */
+  latency(i) {
+    const r = this.#handle('latency');
+    const index = i === undefined ? SIM_TOTAL : this.#index(i, 'latency');
+    const l = {};
+    check(C.sim_result_latency(r, index, l), 'SimResult.latency');
+    return toLatency(l);
   }
 
   /** The per-minute series (the JSON's `minutes`): at most `MAX_MINUTE_POINTS` points of `bucketMinutes` minutes each. */

@@ -8,6 +8,7 @@
 mod cost;
 mod metrics;
 mod svg;
+mod svg_latency;
 mod timings;
 mod tune;
 mod validate;
@@ -336,7 +337,13 @@ fn cmd_run(a: &RunArgs, start: std::time::Instant) -> anyhow::Result<()> {
     let chart = |r: &run::RunResult| match &a.svg {
         Some(path) => {
             let title = format!("{} — replication {}, seed {}", p.source, r.replication, r.seed);
-            write_file(path, &svg::run_chart(&title, &r.minutes, r.bucket_minutes))
+            // Each function's latency, then the total's when there are several.
+            let mut rows: Vec<_> =
+                p.functions.iter().zip(&r.summary.functions).map(|(f, s)| (f.name.clone(), s.latency)).collect();
+            if rows.len() > 1 {
+                rows.push(("total".to_owned(), r.summary.total.latency));
+            }
+            write_file(path, &svg::run_chart(&title, &r.minutes, r.bucket_minutes, &rows))
         }
         None => Ok(()),
     };

@@ -1,16 +1,16 @@
 //! Hand-written SVG charts: a run's concurrency and per-minute events, and
 //! power tuning's cost and duration against memory.
 
-use lambdasim::sim::MinutePoint;
+use lambdasim::sim::{LatencySummary, MinutePoint};
 use std::fmt::Write as _;
 
-const W: f64 = 960.0;
-const LEFT: f64 = 80.0;
-const RIGHT: f64 = 80.0;
-const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
+pub(crate) const W: f64 = 960.0;
+pub(crate) const LEFT: f64 = 80.0;
+pub(crate) const RIGHT: f64 = 80.0;
+pub(crate) const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 
 /// Escapes text for SVG.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
@@ -24,7 +24,7 @@ fn nice(max: f64, ticks: f64) -> (f64, f64) {
 }
 
 /// A tick label: integers plain, else up to 3 significant decimals.
-fn tick(x: f64) -> String {
+pub(crate) fn tick(x: f64) -> String {
     if (x - x.round()).abs() < 1e-9 && x.abs() < 1e15 {
         format!("{}", x.round() as i64)
     } else {
@@ -103,7 +103,7 @@ impl Panel {
 type Entry<'a> = (&'a str, bool, bool, &'a str);
 
 /// A one-row legend ending at the plot's right edge, just above it.
-fn legend(out: &mut String, y: f64, entries: &[Entry<'_>]) {
+pub(crate) fn legend(out: &mut String, y: f64, entries: &[Entry<'_>]) {
     let widths: Vec<f64> = entries.iter().map(|e| 44.0 + 6.2 * e.3.chars().count() as f64).collect();
     let mut x = W - RIGHT - widths.iter().sum::<f64>();
     for ((colour, dashed, bar, label), w) in entries.iter().zip(&widths) {
@@ -140,13 +140,19 @@ fn polyline(out: &mut String, points: &[(f64, f64)], colour: &str, dashed: bool)
 
 /// Concurrency per minute against the limits, and cold starts and
 /// throttles per minute as bars; each point covers `bucket_minutes` minutes
-/// (a long run's coarsened series), which the labels say.
-pub fn run_chart(title: &str, minutes: &[MinutePoint], bucket_minutes: u64) -> String {
+/// (a long run's coarsened series), which the labels say. Below, the
+/// latency of each of `latency`'s rows (functions, then the total).
+pub fn run_chart(
+    title: &str,
+    minutes: &[MinutePoint],
+    bucket_minutes: u64,
+    latency: &[(String, LatencySummary)],
+) -> String {
     let (per, x_label) = match bucket_minutes {
         0 | 1 => ("per minute".to_owned(), "minute".to_owned()),
         b => (format!("per {b} minutes"), format!("{b}-minute bucket")),
     };
-    let h = 700.0;
+    let h = 700.0 + crate::svg_latency::height(latency);
     let n = minutes.len().max(1) as f64;
     let x_max = n;
     let (x_top, x_step) = nice(x_max, 10.0);
@@ -226,6 +232,7 @@ pub fn run_chart(title: &str, minutes: &[MinutePoint], bucket_minutes: u64) -> S
         bottom.top - 10.0,
         &[("#9467bd", false, true, "cold starts"), ("#d62728", false, true, "throttles")],
     );
+    crate::svg_latency::panel(&mut out, 690.0, latency);
     out.push_str("</svg>\n");
     out
 }
@@ -335,7 +342,7 @@ mod tests {
             account_limit: 1000,
             ..MinutePoint::default()
         }];
-        let s = run_chart("a <b>", &m, 1);
+        let s = run_chart("a <b>", &m, 1, &[]);
         assert!(s.starts_with("<svg") && s.contains("a &lt;b&gt;") && s.contains("account limit"));
         let t = tune_chart("t", &[TunePoint { memory_mb: 128, duration_ms: 10.0, cost_per_1000_usd: 0.1 }], 128);
         assert!(t.contains("pick: 128 MB"));

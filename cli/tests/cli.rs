@@ -122,6 +122,16 @@ fn check_summary(s: &Value, what: &str) {
         }
         assert!(is_cents(line["usd"].as_str().unwrap()));
     }
+    let latency = &s["latency"];
+    for d in ["handler_duration", "init_duration", "response_time"] {
+        for f in ["samples", "p50_us", "p90_us", "p99_us", "max_us"] {
+            assert!(latency[d][f].is_u64(), "{what}: no latency.{d}.{f}");
+        }
+    }
+    assert_eq!(latency["handler_duration"]["samples"], s["invocations"], "{what}");
+    assert_eq!(latency["init_duration"]["samples"], s["cold_starts"], "{what}");
+    let p99 = |d: &str| latency[d]["p99_us"].as_u64().unwrap();
+    assert_eq!(latency["cold_start_added_p99_us"].as_u64(), Some(p99("response_time") - p99("handler_duration")));
 }
 
 #[test]
@@ -375,12 +385,31 @@ fn validate_short_run_reports_mape() {
 #[test]
 fn run_draws_an_svg() {
     let path = temp("run.svg");
-    ok(&["run", "--horizon-s", "300", "--svg", path.to_str().unwrap()]);
+    ok(&["run", "--horizon-s", "1200", "--svg", path.to_str().unwrap()]);
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     for label in ["account limit", "unreserved pool", "busy (max per minute)", "cold starts", "throttles", "minute"] {
         assert!(svg.contains(label), "{label}");
     }
+    for label in ["Latency after the warm-up", "handler duration", "response time", ">burst<", ">total<", "cold)"] {
+        assert!(svg.contains(label), "{label}");
+    }
+}
+
+#[test]
+fn run_text_reports_latency() {
+    let text = ok(&["run", "--horizon-s", "1200"]);
+    let table = text.split("latency (ms; the requests that ran after the warm-up):\n").nth(1).unwrap();
+    let row = |label: &str| table.lines().find(|l| l.trim_start().starts_with(label)).unwrap().to_owned();
+    // The default scenario's api function: 100 req/s of fixed 500 ms, warm after the warm-up.
+    // Columns: api, checkout, burst, total after the label's words.
+    let api = |label: &str| row(label).split_whitespace().nth(label.split(' ').count()).unwrap().to_owned();
+    assert_eq!(api("handler duration p99"), "500.0", "{table}");
+    assert_eq!(api("response time p99"), "500.0", "{table}");
+    assert_eq!(api("init duration p50"), "-", "{table}");
+    assert_eq!(api("cold-start latency added at p99"), "0", "{table}");
+    let burst = row("cold-start latency added at p99");
+    assert_ne!(burst.split_whitespace().nth(7), Some("0"), "burst starts cold: {table}");
 }
 
 /// The simulation vectors (tests/vectors/sim) are what this command prints:

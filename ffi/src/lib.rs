@@ -36,6 +36,7 @@ pub mod cost;
 pub mod metrics;
 pub mod registry;
 pub mod sim;
+pub mod sim_latency;
 pub mod status;
 pub mod types;
 
@@ -59,6 +60,8 @@ mod tests_invoke_for;
 mod tests_metrics;
 #[cfg(test)]
 mod tests_sim;
+#[cfg(test)]
+mod tests_sim_latency;
 
 pub use alarm::*;
 pub use alarm_names::*;
@@ -68,6 +71,7 @@ pub use cost::*;
 pub use metrics::*;
 pub use registry::lsim_region;
 pub use sim::*;
+pub use sim_latency::*;
 pub use status::{lsim_status, lsim_status_str};
 pub use types::*;
 

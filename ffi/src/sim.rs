@@ -264,7 +264,7 @@ pub(crate) struct SimResult {
 
 impl SimResult {
     /// The summary and bill of function `index`, or of the total.
-    fn pick(&self, function: u32) -> Result<(&FunctionSummary, &Bill), lsim_status> {
+    pub(crate) fn pick(&self, function: u32) -> Result<(&FunctionSummary, &Bill), lsim_status> {
         if function == LSIM_SIM_TOTAL {
             return Ok((&self.result.summary.total, &self.bills.total));
         }
@@ -277,7 +277,7 @@ impl SimResult {
 }
 
 /// Every live simulation result.
-static RESULTS: Registry<SimResult> = Registry::new(KIND_SIM_RESULT);
+pub(crate) static RESULTS: Registry<SimResult> = Registry::new(KIND_SIM_RESULT);
 
 // ---- running -------------------------------------------------------------------
 

@@ -91,7 +91,8 @@ fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
     }
     let (minutes, bucket_minutes) = (series.points().to_vec(), series.bucket_minutes());
     assert!(minutes.len() <= MAX_MINUTE_POINTS, "{} points", minutes.len());
-    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes })
+    let latency = sim.latency().to_vec();
+    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes, latency })
 }
 
 /// Runs every replication one after the other, as a CLI thread does.

@@ -11,6 +11,7 @@
 
 pub mod doc;
 mod fields;
+pub mod latency;
 mod lists;
 pub mod metrics;
 pub mod money;

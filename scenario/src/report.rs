@@ -1,12 +1,13 @@
 //! What `lambdasim run` prints: the text report, the "ideas" lines, and the
 //! JSON document (documented field by field in cli/README.md).
 
+use crate::latency::{self, LatencySums};
 use crate::money::{self, BillJson};
 use crate::run::RunResult;
 use crate::scenario::{Loaded, OwnedWorkload, Prepared};
 use lambdasim::money::Money;
 use lambdasim::pricing::{Bill, BillError};
-use lambdasim::sim::{FunctionSummary, KeepAlive, MinutePoint, Workload};
+use lambdasim::sim::{FunctionSummary, KeepAlive, LatencySummary, MinutePoint, Workload};
 use lambdasim::{Duration, MemoryMb, ScalingRule, ThrottleReason};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -97,6 +98,8 @@ pub struct SummaryJson {
     pub utilization: f64,
     pub peak_concurrency: u32,
     pub bill: BillJson,
+    /// Percentiles of handler duration, init duration and response time.
+    pub latency: LatencySummary,
 }
 
 impl SummaryJson {
@@ -122,6 +125,7 @@ impl SummaryJson {
             utilization: s.utilization,
             peak_concurrency: s.peak_concurrency,
             bill: BillJson::new(bill),
+            latency: s.latency,
         }
     }
 }
@@ -285,6 +289,8 @@ pub struct MeanJson {
     pub peak_concurrency: f64,
     /// The mean bill total in dollars and cents, and exactly.
     pub bill: MeanBill,
+    /// Not a mean: the percentiles of every replication's samples together.
+    pub latency: LatencySummary,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -400,6 +406,7 @@ impl MeanSums {
             utilization,
             peak_concurrency,
             bill: MeanBill { total_usd: money::usd(half_up(self.cents)), exact_usd: mean.exact().to_string() },
+            latency: LatencySummary::default(),
         }
     }
 }
@@ -443,12 +450,19 @@ pub struct StudySums {
     runs: usize,
     functions: Vec<MeanSums>,
     total: MeanSums,
+    latency: LatencySums,
 }
 
 impl StudySums {
     /// No replication yet, for the functions of `p`.
     pub fn new(p: &Prepared) -> Self {
-        StudySums { runs: 0, functions: vec![MeanSums::default(); p.functions.len()], total: MeanSums::default() }
+        let n = p.functions.len();
+        StudySums {
+            runs: 0,
+            functions: vec![MeanSums::default(); n],
+            total: MeanSums::default(),
+            latency: LatencySums::new(n),
+        }
     }
 
     /// Adds the next replication (in replication order).
@@ -458,6 +472,7 @@ impl StudySums {
             sums.add(s, bill);
         }
         self.total.add(&r.summary.total, &b.total);
+        self.latency.add(&r.latency);
     }
 
     /// The means so far.
@@ -466,9 +481,14 @@ impl StudySums {
             .functions
             .iter()
             .zip(&self.functions)
-            .map(|(f, sums)| MeanFunctionJson { name: f.name.clone(), mean: sums.mean() })
+            .enumerate()
+            .map(|(i, (f, sums))| MeanFunctionJson {
+                name: f.name.clone(),
+                mean: MeanJson { latency: self.latency.function(i), ..sums.mean() },
+            })
             .collect();
-        MeansJson { runs: self.runs, functions, total: self.total.mean() }
+        let total = MeanJson { latency: self.latency.total(), ..self.total.mean() };
+        MeansJson { runs: self.runs, functions, total }
     }
 }
 
@@ -526,7 +546,8 @@ const ROWS: &[Row] = &[
     ("peak_concurrency", |s| g(u64::from(s.peak_concurrency))),
 ];
 
-fn table(names: &[String], columns: &[Vec<String>], labels: &[&str]) -> String {
+/// A table with a column per name and a row per label.
+pub(crate) fn table(names: &[String], columns: &[Vec<String>], labels: &[&str]) -> String {
     let label_w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0).max(28);
     let widths: Vec<usize> = names
         .iter()
@@ -724,6 +745,9 @@ pub fn run_text(p: &Prepared, r: &RunResult, b: &Bills) -> String {
     }
     out.push_str(&table(&names, &columns, &labels));
     out.push('\n');
+    let latencies: Vec<LatencySummary> = summaries.iter().map(|s| s.latency).collect();
+    out.push_str(&latency::text("latency (ms; the requests that ran after the warm-up):", &names, &latencies));
+    out.push('\n');
     let tier = if p.free_tier { "free tier applied to the total" } else { "no free tier" };
     let _ =
         writeln!(out, "bill ({} prices, {tier}; the bill covers the warm-up too):", p.scenario.pricing.prices.name());
@@ -778,5 +802,12 @@ pub fn means_text(p: &Prepared, m: &MeansJson) -> String {
         ]
     };
     let columns: Vec<Vec<String>> = m.functions.iter().map(|f| col(&f.mean)).chain([col(&m.total)]).collect();
-    format!("mean over {} replications:\n{}", m.runs, table(&names, &columns, &labels))
+    let latencies: Vec<LatencySummary> = m.functions.iter().map(|f| f.mean.latency).chain([m.total.latency]).collect();
+    let heading = format!("latency over all {} replications (ms; their samples together, not a mean):", m.runs);
+    format!(
+        "mean over {} replications:\n{}\n{}",
+        m.runs,
+        table(&names, &columns, &labels),
+        latency::text(&heading, &names, &latencies)
+    )
 }

@@ -9,7 +9,9 @@
 use crate::doc::DocError;
 use crate::progress::Progress;
 use crate::scenario::{Loaded, MAX_FUNCTIONS, Prepared};
-use lambdasim::sim::{MinutePoint, MinuteSeries, Observer, Sim, SimConfig, SimError, SimFunction, Summary};
+use lambdasim::sim::{
+    FunctionLatency, MinutePoint, MinuteSeries, Observer, Sim, SimConfig, SimError, SimFunction, Summary,
+};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -43,6 +45,9 @@ pub struct RunResult {
     /// Minutes per point of `minutes`: 1 unless the run was longer than
     /// [`MAX_MINUTE_POINTS`] minutes, then a power of two.
     pub bucket_minutes: u64,
+    /// Each function's latency histograms (scenario order), to merge across
+    /// replications; `summary` holds their percentiles.
+    pub latency: Vec<FunctionLatency>,
 }
 
 struct Collect<'a, const POINTS: usize> {
@@ -148,7 +153,8 @@ pub fn try_run_one_timed(
     } else {
         collect::<MAX_MINUTE_POINTS>(sim, config, horizon_minutes_done, timed, &mut phases)?
     };
-    Ok((RunResult { replication, seed, summary, minutes, bucket_minutes }, phases))
+    let latency = sim.latency().to_vec();
+    Ok((RunResult { replication, seed, summary, minutes, bucket_minutes, latency }, phases))
 }
 
 /// The simulator, written straight into its heap slot: `Box::new(Sim::new(..)?)`

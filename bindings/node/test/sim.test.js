@@ -84,6 +84,18 @@ const expectedFiles = fs
   .filter((f) => f.endsWith('.expected.json'))
   .sort();
 
+
+/** A `Latency` in the JSON's field names, to compare with a vector. */
+function latencyJson(l) {
+  const p = (x) => ({ samples: x.samples, p50_us: x.p50Us, p90_us: x.p90Us, p99_us: x.p99Us, max_us: x.maxUs });
+  return {
+    handler_duration: p(l.handlerDuration),
+    init_duration: p(l.initDuration),
+    response_time: p(l.responseTime),
+    cold_start_added_p99_us: l.coldStartAddedP99Us,
+  };
+}
+
 test('there are simulation vectors', () => {
   assert.ok(expectedFiles.length >= 2, `only ${expectedFiles.length} in ${SIM_DIR}`);
 });
@@ -116,6 +128,13 @@ for (const expectedFile of expectedFiles) {
       assert.equal(r.bill().totalCents, total.totalCents);
       assert.equal(r.bill().lines.length, want.total.bill.lines.length);
       throwsStatus(() => r.function(names.length), 'UNKNOWN_FUNCTION');
+      names.forEach((name, i) => {
+        assert.deepEqual(latencyJson(r.latency(i)), want.functions[i].latency, `${name}: latency`);
+      });
+      assert.deepEqual(latencyJson(r.latency()), want.total.latency, 'total latency');
+      assert.equal(r.latency().handlerDuration.samples, want.total.invocations);
+      throwsStatus(() => r.latency(names.length), 'UNKNOWN_FUNCTION');
+      throwsStatus(() => r.latency(-1), 'UNKNOWN_FUNCTION');
       const minutes = r.minutes();
       assert.equal(minutes.length, want.minutes.length);
       assert.ok(minutes.length > 0);
@@ -243,6 +262,8 @@ test('a closed result throws STALE_HANDLE; close is idempotent; dispose closes',
     () => r.function(0),
     () => r.bill(),
     () => r.bill(0),
+    () => r.latency(),
+    () => r.latency(0),
     () => r.minutes(),
     () => r.seed,
     () => r.bucketMinutes,

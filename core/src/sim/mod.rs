@@ -18,14 +18,20 @@
 //!   that need them.
 //! - No heap, no panics: a full environment table ends the run with
 //!   [`SimError::CapacityExceeded`].
+//! - Each function's latency distributions ([`FunctionLatency`]: handler
+//!   duration, init duration, response time) are recorded in O(1) per
+//!   request into fixed-size histograms in the storage; the [`Summary`]
+//!   reports their percentiles.
 
 pub mod dist;
 pub mod keepalive;
+pub mod latency;
 pub mod summary;
 pub mod workload;
 
 pub use dist::DurationDist;
 pub use keepalive::{HybridPolicy, IdleHistogram, KeepAlive, Windows};
+pub use latency::{FUNCTION_LATENCY_BYTES, FunctionLatency, LatencySummary, Percentiles};
 pub use summary::{FunctionSummary, MinutePoint, MinuteSeries, Observer, Summary};
 pub use workload::{Arrivals, TraceEvent, Workload};
 
@@ -36,7 +42,7 @@ use crate::memory::MemoryMb;
 use crate::region::Capacity;
 use crate::region::RegionStorage;
 use crate::region::{
-    FunctionId, Handler, InvocationId, Invoked, Occupancy, Outcome, Region, RegionConfig, StartKind, Stats,
+    FunctionId, Handler, InvocationId, Invoked, Occupancy, Outcome, Region, RegionConfig, StartKind, Started, Stats,
 };
 use crate::rng::Rng;
 use crate::storage::Slots;
@@ -175,6 +181,8 @@ struct FnState<'a> {
     idle_since: Option<Instant>,
     /// Keep-alive to apply when a scheduled pre-warm fires.
     prewarm_keep_alive: Duration,
+    /// Sandbox creation of a full cold start (not part of its init duration).
+    create: Duration,
     peak: u32,
     base_stats: Stats,
     base_occupancy: Occupancy,
@@ -202,7 +210,8 @@ enum Next {
 /// `alloc` feature, in owned tables grown on demand (`Sim::with_capacity`).
 ///
 /// About `FUNCTIONS` × 1.3 KB plus a few hundred bytes by value; what grows
-/// with environments is in the storage.
+/// with environments, and each function's latency histograms
+/// ([`FUNCTION_LATENCY_BYTES`]), are in the storage.
 #[derive(Debug)]
 pub struct Sim<'a, const FUNCTIONS: usize> {
     config: SimConfig,
@@ -214,6 +223,10 @@ pub struct Sim<'a, const FUNCTIONS: usize> {
     /// keep-alive only: otherwise the region ends invocations itself).
     completions: TimerHeap<'a>,
     pending: Slots<'a, Option<Pending>>,
+    /// Per function (in creation order), its latency distributions.
+    latency: Slots<'a, FunctionLatency>,
+    /// Whether the warm-up is over: latencies are recorded from then on.
+    recording: bool,
     seq: u64,
     minute: u64,
     /// When the current minute ends.
@@ -264,6 +277,8 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
                 Slots::owned(initial, envs, NO_POSITION),
             ),
             pending: Slots::owned(initial, envs, None),
+            // One slot per function: a run never adds functions.
+            latency: Slots::owned(functions.len().min(FUNCTIONS), FUNCTIONS, FunctionLatency::new()),
         };
         Self::build(config, functions, region, parts)
     }
@@ -275,10 +290,12 @@ struct SimParts<'a> {
     prewarms: TimerHeap<'a>,
     completions: TimerHeap<'a>,
     pending: Slots<'a, Option<Pending>>,
+    latency: Slots<'a, FunctionLatency>,
 }
 
 /// Storage for a simulation of up to `ENVS` environments and `FUNCTIONS`
-/// functions, to lend to [`Sim::new_in`] (no heap needed). Large: build it
+/// functions, to lend to [`Sim::new_in`] (no heap needed). Large (each
+/// function's latency histograms take [`FUNCTION_LATENCY_BYTES`]): build it
 /// where it lives (a `Box`, a `static` cell) rather than moving it.
 #[derive(Clone, Debug)]
 pub struct SimStorage<const ENVS: usize, const FUNCTIONS: usize> {
@@ -287,6 +304,7 @@ pub struct SimStorage<const ENVS: usize, const FUNCTIONS: usize> {
     prewarms: ([Entry; FUNCTIONS], [u32; FUNCTIONS]),
     completions: ([Entry; ENVS], [u32; ENVS]),
     pending: [Option<Pending>; ENVS],
+    latency: [FunctionLatency; FUNCTIONS],
 }
 
 impl<const ENVS: usize, const FUNCTIONS: usize> SimStorage<ENVS, FUNCTIONS> {
@@ -298,6 +316,7 @@ impl<const ENVS: usize, const FUNCTIONS: usize> SimStorage<ENVS, FUNCTIONS> {
             prewarms: ([Entry::VACANT; FUNCTIONS], [NO_POSITION; FUNCTIONS]),
             completions: ([Entry::VACANT; ENVS], [NO_POSITION; ENVS]),
             pending: [None; ENVS],
+            latency: [const { FunctionLatency::new() }; FUNCTIONS],
         }
     }
 }
@@ -320,7 +339,9 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
         functions: &[SimFunction<'a>],
         storage: &'a mut SimStorage<ENVS, FUNCTIONS>,
     ) -> Result<Self, SimError> {
-        let SimStorage { region, arrivals, prewarms, completions, pending } = storage;
+        let SimStorage { region, arrivals, prewarms, completions, pending, latency } = storage;
+        // A storage lent again starts with no samples.
+        latency.iter_mut().for_each(FunctionLatency::clear);
         let region = Region::new_in(config.region, region).map_err(SimError::Region)?;
         let heap =
             |(entries, pos): &'a mut ([Entry; _], [u32; _])| TimerHeap::new(Slots::from(entries), Slots::from(pos));
@@ -329,6 +350,7 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
             prewarms: heap(prewarms),
             completions: TimerHeap::new(Slots::from(&mut completions.0), Slots::from(&mut completions.1)),
             pending: Slots::from(pending),
+            latency: Slots::from(latency),
         };
         Self::build(config, functions, region, parts)
     }
@@ -370,6 +392,7 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
                 histogram: IdleHistogram::new(),
                 idle_since: None,
                 prewarm_keep_alive: Duration::ZERO,
+                create: spec.config.cold_start.create(),
                 peak: 0,
                 base_stats: Stats::default(),
                 base_occupancy: Occupancy::default(),
@@ -384,6 +407,8 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
             prewarms: parts.prewarms,
             completions: parts.completions,
             pending: parts.pending,
+            latency: parts.latency,
+            recording: config.warmup.is_zero(),
             seq: 0,
             minute: 0,
             minute_end: Instant::ZERO.saturating_add(MINUTE),
@@ -403,7 +428,7 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
 
     /// Attaches a metric store to the simulated region before the run: it
     /// then emits CloudWatch's metrics ([`Region::attach_metrics`]); query
-    /// them through [`Sim::region`] afterwards.
+    /// them through [`Sim::metrics`] afterwards.
     ///
     /// # Errors
     /// As [`Region::attach_metrics`].
@@ -418,6 +443,13 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
     /// ([`Region::metrics`]).
     pub fn metrics(&mut self) -> Option<&crate::metrics::MetricStore<'a>> {
         self.region.metrics()
+    }
+
+    /// Each function's latency distributions so far (after the warm-up), in
+    /// creation order: what [`Summary`]'s percentiles come from, to merge
+    /// across runs.
+    pub fn latency(&self) -> &[FunctionLatency] {
+        self.latency.get(..self.functions.len()).unwrap_or(&[])
     }
 
     fn next_seq(&mut self) -> u64 {
@@ -506,6 +538,7 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
         // Start fresh busy windows so peaks count only what follows the
         // warm-up; the minute series keeps the part of its minute before it.
         self.pre_warmup_window = self.region.take_busy_window_peak();
+        self.recording = true;
         self.base_stats = self.region.stats();
         self.base_occupancy = self.region.occupancy();
         self.peak = self.region.busy() as u32;
@@ -564,7 +597,7 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
 
     #[inline(always)]
     fn arrive(&mut self, at: Instant, fi: u32) -> Result<(), SimError> {
-        let Sim { region, functions, prewarms, .. } = self;
+        let Sim { region, functions, prewarms, latency, recording, .. } = self;
         let f = functions.get_mut(fi as usize).ok_or(SimError::Internal)?;
         // Only the hybrid policy needs idle times and completion events; with
         // a fixed keep-alive the region ends each invocation by itself.
@@ -594,7 +627,7 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
             prewarms.cancel(fi);
         }
         // The init is drawn only for a cold start, from the function's own stream.
-        let (id, init_dist, timeout) = (f.id, f.spec.init, f.spec.config.timeout());
+        let (id, init_dist, timeout, create) = (f.id, f.spec.init, f.spec.config.timeout(), f.create);
         let profile_init = f.spec.config.cold_start.init();
         let rng = &mut f.service_rng;
         let init = || init_dist.map_or(profile_init, |d| d.sample(rng, memory));
@@ -603,6 +636,12 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
         } else {
             region.invoke_for_with(at, id, Handler { duration: handler, outcome }, init)
         };
+        if *recording
+            && let Ok(Invoked::Started(s)) = &invoked
+            && let Some(l) = latency.get_mut(fi as usize)
+        {
+            record_latency(l, s, handler, timeout, create);
+        }
         match invoked {
             Ok(Invoked::Started(s)) if hybrid => {
                 // The region times an invoke from its handler's start, or from the
@@ -691,6 +730,7 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
     fn summary(&self) -> Result<Summary<FUNCTIONS>, SimError> {
         let region = &self.region;
         let usage = region.usage().map_err(|_| SimError::BillOverflow)?;
+        let latency = self.latency();
         let total = FunctionSummary::build(
             &region.stats(),
             &self.base_stats,
@@ -698,18 +738,42 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
             &self.base_occupancy,
             self.peak,
             usage,
+            LatencySummary::of(latency),
         );
         let mut functions = heapless::Vec::new();
-        for f in self.functions.iter() {
+        for (fi, f) in self.functions.iter().enumerate() {
             let stats = region.function_stats(f.id).ok_or(SimError::Internal)?;
             let occ = region.function_occupancy(f.id).ok_or(SimError::Internal)?;
             let usage = region.function_usage(f.id).ok_or(SimError::Internal)?.map_err(|_| SimError::BillOverflow)?;
-            let s = FunctionSummary::build(stats, &f.base_stats, &occ, &f.base_occupancy, f.peak, usage);
+            let l = LatencySummary::of(latency.get(fi..=fi).ok_or(SimError::Internal)?);
+            let s = FunctionSummary::build(stats, &f.base_stats, &occ, &f.base_occupancy, f.peak, usage, l);
             functions.push(s).map_err(|_| SimError::Internal)?;
         }
         Ok(Summary { horizon: self.config.horizon, warmup: self.config.warmup, total, functions })
     }
 }
 
+/// Records the latency of a request that started: the handler's time (its
+/// drawn `handler` plus any init retried inside the invoke, capped by the
+/// timeout the way the region ends it) and, for a cold start, its wait
+/// before the handler (`s.init`) and its init phase (a full cold start's
+/// wait less the sandbox's `create`). Integer arithmetic only; a warm
+/// start is one histogram increment.
+#[inline(always)]
+fn record_latency(l: &mut FunctionLatency, s: &Started, handler: Duration, timeout: Duration, create: Duration) {
+    let work = handler.saturating_add(s.suppressed_init);
+    match s.start {
+        StartKind::Warm | StartKind::Provisioned => l.record_warm(work.min(timeout)),
+        // Its init runs inside the invoke, under the same timeout.
+        StartKind::PartialCold => {
+            let wait = s.init.min(timeout);
+            l.record_cold(wait, work.min(timeout.saturating_sub(wait)), s.init);
+        }
+        StartKind::FullCold => l.record_cold(s.init, work.min(timeout), s.init.saturating_sub(create)),
+    }
+}
+
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_latency;

@@ -1,6 +1,7 @@
 //! What a simulation reports: per-function and total summaries, and the
 //! per-minute time series.
 
+use super::latency::LatencySummary;
 use crate::pricing::{Bill, BillError, Meter, PriceBook};
 use crate::region::{Occupancy, Stats};
 use crate::time::Duration;
@@ -52,6 +53,10 @@ pub struct FunctionSummary {
     pub peak_concurrency: u32,
     /// Metered usage, for the bill.
     pub usage: Meter,
+    /// Handler duration, init duration and response time percentiles of
+    /// the requests that ran after the warm-up (the total: every
+    /// function's samples together).
+    pub latency: LatencySummary,
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
@@ -68,6 +73,7 @@ impl FunctionSummary {
         occ_base: &Occupancy,
         peak: u32,
         usage: Meter,
+        latency: LatencySummary,
     ) -> Self {
         let d = |a: u64, b: u64| a.saturating_sub(b);
         let requests = d(stats.requests, base.requests);
@@ -102,6 +108,7 @@ impl FunctionSummary {
             utilization: if avg_instances > 0.0 { avg_busy / avg_instances } else { 0.0 },
             peak_concurrency: peak,
             usage,
+            latency,
         }
     }
 
