@@ -296,6 +296,7 @@ fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
     if let Some(h) = a.horizon_s {
         let horizon = scenario::horizon(h).map_err(|m| usage(format!("--horizon-s {m}")))?;
         p.override_horizon(horizon);
+        p.check_alarms().map_err(|e| usage(format!("--horizon-s: {e:#}")))?;
     }
     if let Some(r) = a.replications {
         let max = scenario::MAX_REPLICATIONS;

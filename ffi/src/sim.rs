@@ -448,6 +448,7 @@ pub unsafe extern "C" fn lsim_scenario_run(
         }
         if let Some(horizon) = horizon {
             p.override_horizon(horizon);
+            p.check_alarms().map_err(|_| lsim_status::InvalidArgument)?;
         }
         if o.replication >= p.scenario.replications {
             return Err(lsim_status::InvalidArgument);

@@ -83,6 +83,13 @@ fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
     let config = SimConfig { seed, ..p.config };
     let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
     let mut sim: Box<Sim<'_, MAX_FUNCTIONS>> = Box::new(Sim::with_capacity(config, &functions, FUZZ_ENVS)?);
+    // `[[alarms]]`: the store the run needs (checked to fit when prepared).
+    let functions_n = u32::try_from(functions.len()).unwrap_or(u32::MAX);
+    let store = lambdasim_scenario::alarms::store_for(&p.alarms, functions_n, config.horizon)
+        .expect("prepare checked the alarms' store fits");
+    if let Some(store) = store {
+        sim.attach_metrics(store).expect("the store covers the run's functions");
+    }
     // The bounded series the CLI keeps (coarser buckets past its points).
     let mut series: Box<MinuteSeries<MAX_MINUTE_POINTS>> = Box::new(MinuteSeries::new(config.horizon));
     let summary = sim.run(&mut *series)?;
@@ -92,7 +99,12 @@ fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
     let (minutes, bucket_minutes) = (series.points().to_vec(), series.bucket_minutes());
     assert!(minutes.len() <= MAX_MINUTE_POINTS, "{} points", minutes.len());
     let latency = sim.latency().to_vec();
-    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes, latency })
+    let alarms = match sim.metrics() {
+        Some(store) => lambdasim_scenario::alarms::evaluate(store, &p.alarms, config.horizon)
+            .expect("every period of the horizon is in the store"),
+        None => Vec::new(),
+    };
+    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes, latency, alarms })
 }
 
 /// Runs every replication one after the other, as a CLI thread does.

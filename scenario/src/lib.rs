@@ -9,6 +9,7 @@
 //! answer through every front end.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+pub mod alarms;
 pub mod doc;
 mod fields;
 pub mod latency;

@@ -193,6 +193,10 @@ pub struct RunJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_s: Option<u64>,
     pub minutes: Vec<MinutePoint>,
+    /// The scenario's `[[alarms]]`: final state and transitions (absent
+    /// when it declares none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alarms: Vec<crate::alarms::AlarmOutcome>,
 }
 
 /// Bills of a run: each function alone without the free tier (it is an
@@ -250,6 +254,7 @@ pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
         total: SummaryJson::new(&r.summary.total, &b.total),
         bucket_s: (r.bucket_minutes > 1).then(|| r.bucket_minutes.saturating_mul(60)),
         minutes: r.minutes.clone(),
+        alarms: r.alarms.clone(),
     }
 }
 
@@ -748,6 +753,10 @@ pub fn run_text(p: &Prepared, r: &RunResult, b: &Bills) -> String {
     let latencies: Vec<LatencySummary> = summaries.iter().map(|s| s.latency).collect();
     out.push_str(&latency::text("latency (ms; the requests that ran after the warm-up):", &names, &latencies));
     out.push('\n');
+    if !r.alarms.is_empty() {
+        out.push_str(&crate::alarms::text(&r.alarms));
+        out.push('\n');
+    }
     let tier = if p.free_tier { "free tier applied to the total" } else { "no free tier" };
     let _ =
         writeln!(out, "bill ({} prices, {tier}; the bill covers the warm-up too):", p.scenario.pricing.prices.name());

@@ -48,6 +48,8 @@ pub struct RunResult {
     /// Each function's latency histograms (scenario order), to merge across
     /// replications; `summary` holds their percentiles.
     pub latency: Vec<FunctionLatency>,
+    /// Each `[[alarms]]` entry's final state and transitions.
+    pub alarms: Vec<crate::alarms::AlarmOutcome>,
 }
 
 struct Collect<'a, const POINTS: usize> {
@@ -144,6 +146,14 @@ pub fn try_run_one_timed(
         Ok(sim) => sim,
         Err(e) => return Err(*e),
     };
+    // Alarms need the run's CloudWatch metrics: a store (checked to fit
+    // when the scenario was prepared and its horizon set).
+    let functions_n = u32::try_from(functions.len()).unwrap_or(u32::MAX);
+    if let Some(store) =
+        crate::alarms::store_for(&p.alarms, functions_n, config.horizon).map_err(|_| SimError::Internal)?
+    {
+        sim.attach_metrics(store).map_err(SimError::Region)?;
+    }
     let mut phases = RunPhases { build: if timed { start.elapsed() } else { Duration::ZERO }, ..RunPhases::default() };
     // A run that never coarsens its series gives the same points in a small
     // table as in the big one.
@@ -154,7 +164,11 @@ pub fn try_run_one_timed(
         collect::<MAX_MINUTE_POINTS>(sim, config, horizon_minutes_done, timed, &mut phases)?
     };
     let latency = sim.latency().to_vec();
-    Ok((RunResult { replication, seed, summary, minutes, bucket_minutes, latency }, phases))
+    let alarms = match sim.metrics() {
+        Some(store) => crate::alarms::evaluate(store, &p.alarms, config.horizon).map_err(|_| SimError::Internal)?,
+        None => Vec::new(),
+    };
+    Ok((RunResult { replication, seed, summary, minutes, bucket_minutes, latency, alarms }, phases))
 }
 
 /// The simulator, written straight into its heap slot: `Box::new(Sim::new(..)?)`

@@ -64,6 +64,9 @@ pub struct Scenario {
     pub pricing: PricingSpec,
     /// The functions.
     pub functions: Vec<FunctionSpec>,
+    /// CloudWatch alarms evaluated on each run ([`crate::alarms`]).
+    #[serde(default)]
+    pub alarms: Vec<crate::alarms::AlarmSpec>,
 }
 
 /// `[region]`: every `RegionConfig` setting in human units.
@@ -427,6 +430,8 @@ pub struct Prepared {
     pub functions: Vec<Loaded>,
     pub prices: PriceBook,
     pub free_tier: bool,
+    /// The alarms, checked.
+    pub alarms: Vec<crate::alarms::PreparedAlarm>,
 }
 
 impl Prepared {
@@ -439,6 +444,17 @@ impl Prepared {
     /// Replaces the horizon (`lambdasim run --horizon-s`, checked by the
     /// caller to be above 0). A warm-up not shorter than the new horizon
     /// becomes a tenth of it.
+    /// Whether the alarms' metric store fits the horizon (after
+    /// [`Prepared::override_horizon`]): too many periods or bytes is an
+    /// error saying what to change.
+    ///
+    /// # Errors
+    /// As [`crate::alarms::store_for`].
+    pub fn check_alarms(&self) -> anyhow::Result<()> {
+        let functions = u32::try_from(self.functions.len()).unwrap_or(u32::MAX);
+        crate::alarms::store_for(&self.alarms, functions, self.config.horizon).map(|_| ())
+    }
+
     pub fn override_horizon(&mut self, horizon: Duration) {
         self.config.horizon = horizon;
         self.scenario.horizon_s = secs(horizon);
@@ -474,7 +490,13 @@ pub fn prepare(name: &str, text: &str, format: Format, dir: &Path) -> anyhow::Re
         functions.push(checker.function(i, f, &config.region, dir)?);
     }
     checker.account(&config.region)?;
+    let names: Vec<String> = scenario.functions.iter().map(|f| f.name.clone()).collect();
+    let alarms = crate::alarms::prepare(&scenario.alarms, &names, |i, key, msg| checker.alarm_err(i, key, msg))?;
+    let functions_n = u32::try_from(functions.len()).unwrap_or(u32::MAX);
+    crate::alarms::store_for(&alarms, functions_n, config.horizon)
+        .map_err(|e| checker.alarm_err(0, "period_s", format!("{e:#}")))?;
     Ok(Prepared {
+        alarms,
         source: name.to_owned(),
         prices: scenario.pricing.prices.book(),
         free_tier: scenario.pricing.free_tier,
@@ -546,6 +568,12 @@ impl Checker<'_> {
         let field = if key.is_empty() { format!("functions[{i}]") } else { format!("functions[{i}].{key}") };
         let msg = format!("function {}: {}", quoted(name), msg.into());
         self.err_at(Some(("functions", Some(i), Some(name))), if key.is_empty() { "name" } else { key }, field, msg)
+    }
+
+    fn alarm_err(&self, i: usize, key: &str, msg: String) -> DocError {
+        let name = self.scenario.alarms.get(i).map_or("", |a| a.name.as_str());
+        let msg = format!("alarm {}: {msg}", quoted(name));
+        self.err_at(Some(("alarms", Some(i), Some(name))), key, format!("alarms[{i}].{key}"), msg)
     }
 
     fn duration(&self, key: &str, x: f64, unit: f64, region: bool) -> Result<Duration, DocError> {

@@ -10,9 +10,10 @@
 //!   creation and init for a full cold start, the init for a partial one);
 //! - at its end, stamped at its invoke time as CloudWatch stamps them:
 //!   `Duration` (from the handler's start, or from the invoke for a partial
-//!   cold start whose init runs inside it), `Errors` (function error,
-//!   timeout or crash), and `ResponseTime` (invoke to end: the wait users
-//!   feel);
+//!   cold start whose init runs inside it), `Errors` (a sample per ended
+//!   invocation: 1 for a function error, timeout or crash, else 0, so its
+//!   Sum counts errors and its Average is the error rate), and
+//!   `ResponseTime` (invoke to end: the wait users feel);
 //! - at a throttle: `Throttles` (never in `Invocations` or `Errors`);
 //! - the levels, as the per-period Maximum of their value at every change:
 //!   `ConcurrentExecutions` (function and region),
@@ -69,18 +70,16 @@ use crate::time::Instant;
 const PPM: u64 = 1_000_000;
 
 /// The counted metrics, in tally order.
-const COUNTS: [Metric; 5] = [
+const COUNTS: [Metric; 4] = [
     Metric::Invocations,
-    Metric::Errors,
     Metric::Throttles,
     Metric::ProvisionedConcurrencyInvocations,
     Metric::ProvisionedConcurrencySpilloverInvocations,
 ];
 const INVOCATIONS: usize = 0;
-const ERRORS: usize = 1;
-const THROTTLES: usize = 2;
-const PC_INVOCATIONS: usize = 3;
-const SPILLOVER: usize = 4;
+const THROTTLES: usize = 1;
+const PC_INVOCATIONS: usize = 2;
+const SPILLOVER: usize = 3;
 
 /// The distributions, in tally order.
 const SAMPLES: [Metric; 3] = [Metric::Duration, Metric::InitDuration, Metric::ResponseTime];
@@ -108,7 +107,10 @@ struct Level {
 pub(super) struct Tally {
     /// The open period's index.
     period: u64,
-    counts: [u64; 5],
+    counts: [u64; 4],
+    /// `Errors` as Lambda publishes it: one sample per ended invocation,
+    /// 1 for an error and 0 otherwise (so its Average is the error rate).
+    errors: Option<Datapoint>,
     samples: [Option<Datapoint>; 3],
     levels: [Level; 3],
 }
@@ -125,6 +127,9 @@ impl Tally {
                 let _ = store.add_datapoint(period, *metric, function, dp);
                 *n = 0;
             }
+        }
+        if let Some(dp) = self.errors.take() {
+            let _ = store.add_datapoint(period, Metric::Errors, function, dp);
         }
         for (metric, dp) in SAMPLES.iter().zip(self.samples.iter_mut()) {
             if let Some(dp) = dp.take() {
@@ -321,14 +326,18 @@ impl<'a> Region<'a> {
         let Some(p) = self.roll(fi) else { return };
         let Some(m) = self.metrics.as_mut() else { return };
         let at = if invoked_at.as_micros() >= m.window.1 { p } else { m.period_of(invoked_at) };
-        if error {
-            if at == p {
-                self.tally_count(fi, ERRORS);
-            } else if let Some(m) = self.metrics.as_mut() {
-                let dp = Datapoint::of(1);
-                let _ = m.store.add_datapoint(at, Metric::Errors, Some(fi), dp);
-                let _ = m.store.add_datapoint(at, Metric::Errors, None, dp);
+        let one = Datapoint::of(u64::from(error));
+        if at == p {
+            if let Some(f) = self.functions.get_mut(fi as usize) {
+                f.metrics.errors = Datapoint::merged(f.metrics.errors, Some(one));
             }
+            if let Some(m) = self.metrics.as_mut() {
+                m.region.errors = Datapoint::merged(m.region.errors, Some(one));
+            }
+        } else if let Some(m) = self.metrics.as_mut() {
+            // An invocation that began in an earlier period: straight to the store.
+            let _ = m.store.add_datapoint(at, Metric::Errors, Some(fi), one);
+            let _ = m.store.add_datapoint(at, Metric::Errors, None, one);
         }
         self.tally_sample(fi, DURATION, at, p, now.saturating_since(duration_from).as_micros());
         self.tally_sample(fi, RESPONSE, at, p, now.saturating_since(invoked_at).as_micros());

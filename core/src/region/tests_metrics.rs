@@ -156,3 +156,25 @@ fn totals_agree_with_the_counters_after_every_operation() {
         with.check_invariants().unwrap();
     }
 }
+
+/// Errors is published per ended invocation (1 or 0), as Lambda does: its
+/// Sum counts errors, its SampleCount the invocations that ended, its
+/// Average the error rate.
+#[test]
+fn errors_average_is_the_error_rate() {
+    let mut r = region_with_metrics(RegionConfig::default());
+    let fc = FunctionConfig { cold_start: quick(), ..FunctionConfig::default() };
+    let f = r.create_function(s(0), &fc).unwrap();
+    for (k, outcome) in
+        [Outcome::Success, Outcome::FunctionError, Outcome::Success, Outcome::Success].into_iter().enumerate()
+    {
+        let handler = Handler { duration: Duration::from_millis(100), outcome };
+        r.invoke_for(s(1 + k as u64), f, handler).unwrap();
+    }
+    r.advance(s(70)).unwrap();
+    let fi = Some(f.index);
+    let stat = |r: &mut Region<'_>, st| r.metrics().unwrap().statistic(Metric::Errors, fi, st, 0, 1).unwrap();
+    assert_eq!(stat(&mut r, Statistic::Sum), Some(1.0));
+    assert_eq!(stat(&mut r, Statistic::SampleCount), Some(4.0));
+    assert_eq!(stat(&mut r, Statistic::Average), Some(0.25));
+}
