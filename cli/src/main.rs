@@ -344,7 +344,7 @@ fn cmd_run(a: &RunArgs, start: std::time::Instant) -> anyhow::Result<()> {
             if rows.len() > 1 {
                 rows.push(("total".to_owned(), r.summary.total.latency));
             }
-            write_file(path, &svg::run_chart(&title, &r.minutes, r.bucket_minutes, &rows))
+            write_file(path, &svg::run_chart(&title, &r.minutes, r.bucket_minutes, &rows, &r.alarms))
         }
         None => Ok(()),
     };

@@ -2,6 +2,7 @@
 //! power tuning's cost and duration against memory.
 
 use lambdasim::sim::{LatencySummary, MinutePoint};
+use lambdasim_scenario::alarms::AlarmOutcome;
 use std::fmt::Write as _;
 
 pub(crate) const W: f64 = 960.0;
@@ -147,6 +148,7 @@ pub fn run_chart(
     minutes: &[MinutePoint],
     bucket_minutes: u64,
     latency: &[(String, LatencySummary)],
+    alarms: &[AlarmOutcome],
 ) -> String {
     let (per, x_label) = match bucket_minutes {
         0 | 1 => ("per minute".to_owned(), "minute".to_owned()),
@@ -196,6 +198,14 @@ pub fn run_chart(
     polyline(&mut out, &step_series(&|m| m.unreserved_pool as f64), "#ff7f0e", true);
     polyline(&mut out, &series(&|m| m.live_avg), "#2ca02c", false);
     polyline(&mut out, &series(&|m| f64::from(m.busy_max)), "#1f77b4", false);
+    if mark_alarms(&mut out, &top, alarms, bucket_minutes.max(1)) {
+        // A row of its own, above the levels' legend.
+        legend(
+            &mut out,
+            top.top - 24.0,
+            &[("#b2182b", true, false, "alarm → ALARM"), ("#1a9850", true, false, "alarm → OK")],
+        );
+    }
     legend(
         &mut out,
         top.top - 10.0,
@@ -235,6 +245,42 @@ pub fn run_chart(
     crate::svg_latency::panel(&mut out, 690.0, latency);
     out.push_str("</svg>\n");
     out
+}
+
+/// Marks each alarm transition on `panel` (x in buckets of
+/// `bucket_minutes`): a dashed vertical line, red into ALARM, green out of
+/// it, grey otherwise, labelled with the alarm's name. Returns whether any
+/// was drawn.
+fn mark_alarms(out: &mut String, panel: &Panel, alarms: &[AlarmOutcome], bucket_minutes: u64) -> bool {
+    let mut any = false;
+    for a in alarms {
+        for t in &a.transitions {
+            let colour = match t.to {
+                "ALARM" => "#b2182b",
+                "OK" => "#1a9850",
+                _ => "#888888",
+            };
+            let x = panel.x(t.time_s / 60.0 / bucket_minutes as f64);
+            let (y0, y1) = (panel.top, panel.top + panel.height);
+            let _ = writeln!(
+                out,
+                "<line x1=\"{x:.1}\" y1=\"{y0:.1}\" x2=\"{x:.1}\" y2=\"{y1:.1}\" stroke=\"{colour}\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\"><title>{} at {} s: {} → {}</title></line>",
+                esc(&a.name),
+                tick(t.time_s),
+                t.from,
+                t.to
+            );
+            let _ = writeln!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" fill=\"{colour}\" {FONT}>{}</text>",
+                x + 2.0,
+                y0 + 10.0,
+                esc(&a.name)
+            );
+            any = true;
+        }
+    }
+    any
 }
 
 /// One tuning candidate for the chart.
@@ -342,7 +388,19 @@ mod tests {
             account_limit: 1000,
             ..MinutePoint::default()
         }];
-        let s = run_chart("a <b>", &m, 1, &[]);
+        let s = run_chart("a <b>", &m, 1, &[], &[]);
+        assert!(!s.contains("alarm → ALARM"));
+        let alarms = [AlarmOutcome {
+            name: "throttles".into(),
+            state: "ALARM",
+            transitions: vec![lambdasim_scenario::alarms::TransitionJson {
+                time_s: 60.0,
+                from: "INSUFFICIENT_DATA",
+                to: "ALARM",
+            }],
+        }];
+        let marked = run_chart("a", &m, 1, &[], &alarms);
+        assert!(marked.contains("alarm → ALARM") && marked.contains("throttles at 60 s: INSUFFICIENT_DATA → ALARM"));
         assert!(s.starts_with("<svg") && s.contains("a &lt;b&gt;") && s.contains("account limit"));
         let t = tune_chart("t", &[TunePoint { memory_mb: 128, duration_ms: 10.0, cost_per_1000_usd: 0.1 }], 128);
         assert!(t.contains("pick: 128 MB"));
