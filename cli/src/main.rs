@@ -9,6 +9,7 @@ mod cost;
 mod metrics;
 mod svg;
 mod svg_latency;
+mod svg_metrics;
 mod timings;
 mod tune;
 mod validate;
@@ -322,8 +323,12 @@ fn cmd_metrics(a: &metrics::MetricsArgs) -> anyhow::Result<()> {
     };
     let p = load_scenario(&run)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    a.write(&p, &q, &mut out)?;
+    let chart = a.write(&p, &q, &mut out)?;
     out.flush()?;
+    if let (Some(path), Some(data)) = (&a.svg, chart) {
+        let title = format!("{} — CloudWatch metrics, {} s periods, seed {}", p.source, q.period_s, p.config.seed);
+        write_file(path, &svg_metrics::metrics_chart(&title, &data))?;
+    }
     Ok(())
 }
 

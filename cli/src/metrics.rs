@@ -42,6 +42,11 @@ pub struct MetricsArgs {
     /// Simulated seconds; overrides the scenario's horizon_s.
     #[arg(long)]
     pub horizon_s: Option<f64>,
+    /// Also write the console's graphs per function (invocations, errors,
+    /// throttles; concurrency against its limits; Duration p50/p99;
+    /// provisioned utilization) as SVG.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
 }
 
 impl MetricsArgs {
@@ -79,13 +84,13 @@ impl MetricsArgs {
         }
     }
 
-    /// Runs the query, writing to `out`.
+    /// Runs the query, writing to `out`; the chart's data with `--svg`.
     pub fn write(
         &self,
         p: &lambdasim_scenario::scenario::Prepared,
         q: &Query,
         out: &mut impl std::io::Write,
-    ) -> anyhow::Result<()> {
-        write_metrics(p, q, out, self.format())
+    ) -> anyhow::Result<Option<lambdasim_scenario::metrics::ChartData>> {
+        write_metrics(p, q, out, self.format(), self.svg.is_some())
     }
 }

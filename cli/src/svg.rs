@@ -16,7 +16,7 @@ pub(crate) fn esc(s: &str) -> String {
 }
 
 /// A "nice" axis: (max, step) with 1/2/5 × 10^k steps, about `ticks` of them.
-fn nice(max: f64, ticks: f64) -> (f64, f64) {
+pub(crate) fn nice(max: f64, ticks: f64) -> (f64, f64) {
     let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
     let raw = max / ticks;
     let mag = 10f64.powf(raw.log10().floor());
@@ -35,22 +35,22 @@ pub(crate) fn tick(x: f64) -> String {
 }
 
 /// A panel's frame: the plot rectangle, horizontal grid and left ticks.
-struct Panel {
-    top: f64,
-    height: f64,
-    x_max: f64,
-    y_max: f64,
-    y_step: f64,
+pub(crate) struct Panel {
+    pub(crate) top: f64,
+    pub(crate) height: f64,
+    pub(crate) x_max: f64,
+    pub(crate) y_max: f64,
+    pub(crate) y_step: f64,
 }
 
 impl Panel {
-    fn x(&self, v: f64) -> f64 {
+    pub(crate) fn x(&self, v: f64) -> f64 {
         LEFT + (W - LEFT - RIGHT) * if self.x_max > 0.0 { v / self.x_max } else { 0.0 }
     }
-    fn y(&self, v: f64) -> f64 {
+    pub(crate) fn y(&self, v: f64) -> f64 {
         self.top + self.height - self.height * (v / self.y_max).clamp(0.0, 1.0)
     }
-    fn frame(&self, out: &mut String, y_label: &str, x_label: &str, x_step: f64) {
+    pub(crate) fn frame(&self, out: &mut String, y_label: &str, x_label: &str, x_step: f64) {
         let bottom = self.top + self.height;
         let mut v = 0.0;
         while v <= self.y_max + 1e-9 {
@@ -101,7 +101,7 @@ impl Panel {
 }
 
 /// A legend entry: colour, dashed?, bar?, label.
-type Entry<'a> = (&'a str, bool, bool, &'a str);
+pub(crate) type Entry<'a> = (&'a str, bool, bool, &'a str);
 
 /// A one-row legend ending at the plot's right edge, just above it.
 pub(crate) fn legend(out: &mut String, y: f64, entries: &[Entry<'_>]) {
@@ -126,7 +126,7 @@ pub(crate) fn legend(out: &mut String, y: f64, entries: &[Entry<'_>]) {
     }
 }
 
-fn polyline(out: &mut String, points: &[(f64, f64)], colour: &str, dashed: bool) {
+pub(crate) fn polyline(out: &mut String, points: &[(f64, f64)], colour: &str, dashed: bool) {
     if points.is_empty() {
         return;
     }

@@ -69,12 +69,45 @@ struct Row<'n> {
     value: f64,
 }
 
-/// Runs the scenario with a metric store and writes the datapoints.
+/// One function's series for a console-like chart (CloudWatch's units;
+/// `None`: no datapoint in the period).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionChart {
+    pub name: String,
+    pub reserved: Option<u32>,
+    pub provisioned: u32,
+    pub invocations: Vec<Option<f64>>,
+    pub errors: Vec<Option<f64>>,
+    pub throttles: Vec<Option<f64>>,
+    pub concurrency: Vec<Option<f64>>,
+    pub duration_p50_ms: Vec<Option<f64>>,
+    pub duration_p99_ms: Vec<Option<f64>>,
+    /// Max ProvisionedConcurrencyUtilization, percent.
+    pub utilization_pct: Vec<Option<f64>>,
+}
+
+/// What `lambdasim metrics --svg` draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartData {
+    pub period_s: u32,
+    pub account_limit: u32,
+    pub functions: Vec<FunctionChart>,
+}
+
+/// Runs the scenario with a metric store and writes the datapoints; with
+/// `chart`, also returns the series of a console-like chart (which keeps
+/// every period's histograms, for p50 and p99).
 ///
 /// # Errors
 /// A query the store cannot answer (named: `--function`, `--period-s`,
 /// `--stat`), a simulation error, or a write error.
-pub fn write_metrics(p: &Prepared, q: &Query, out: &mut impl Write, format: Format) -> anyhow::Result<()> {
+pub fn write_metrics(
+    p: &Prepared,
+    q: &Query,
+    out: &mut impl Write,
+    format: Format,
+    chart: bool,
+) -> anyhow::Result<Option<ChartData>> {
     let metrics = if q.metrics.is_empty() {
         Metric::ALL.iter().copied().filter(|m| !NOT_PRODUCED.contains(m)).collect()
     } else {
@@ -99,7 +132,7 @@ pub fn write_metrics(p: &Prepared, q: &Query, out: &mut impl Write, format: Form
             p.config.horizon.as_micros().div_ceil(MAX_PERIODS * 1_000_000).div_ceil(60) * 60
         );
     }
-    let percentile = matches!(q.statistic, Some(Statistic::Percentile(_)));
+    let percentile = chart || matches!(q.statistic, Some(Statistic::Percentile(_)));
     let functions = u32::try_from(names.len()).unwrap_or(u32::MAX);
     // One more period than printed: events at exactly the horizon (the
     // last ends, the final levels) open the period after it, which must not
@@ -149,10 +182,48 @@ pub fn write_metrics(p: &Prepared, q: &Query, out: &mut impl Write, format: Form
         }
     }
     match format {
-        Format::Csv => write_csv(&rows, out),
-        Format::Jsonl => write_jsonl(&rows, out),
-        Format::Emf => write_emf(&rows, out),
+        Format::Csv => write_csv(&rows, out)?,
+        Format::Jsonl => write_jsonl(&rows, out)?,
+        Format::Emf => write_emf(&rows, out)?,
     }
+    if !chart {
+        return Ok(None);
+    }
+    let series = |metric: Metric, f: u32, statistic: Statistic, scale: f64| -> anyhow::Result<Vec<Option<f64>>> {
+        (0..periods)
+            .map(|period| {
+                let v = store.statistic(metric, Some(f), statistic, period, 1)?;
+                Ok(v.map(|v| metric.unit().to_cloudwatch(v) * scale))
+            })
+            .collect::<Result<_, lambdasim::metrics::MetricError>>()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", metric.as_str()))
+    };
+    let p50 = Statistic::parse("p50").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let p99 = Statistic::parse("p99").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut functions_chart = Vec::new();
+    for (i, f) in p.functions.iter().enumerate() {
+        if only.is_some_and(|o| o as usize != i) {
+            continue;
+        }
+        let fi = i as u32;
+        functions_chart.push(FunctionChart {
+            name: f.name.clone(),
+            reserved: f.config.reserved,
+            provisioned: f.config.provisioned,
+            invocations: series(Metric::Invocations, fi, Statistic::Sum, 1.0)?,
+            errors: series(Metric::Errors, fi, Statistic::Sum, 1.0)?,
+            throttles: series(Metric::Throttles, fi, Statistic::Sum, 1.0)?,
+            concurrency: series(Metric::ConcurrentExecutions, fi, Statistic::Maximum, 1.0)?,
+            duration_p50_ms: series(Metric::Duration, fi, p50, 1.0)?,
+            duration_p99_ms: series(Metric::Duration, fi, p99, 1.0)?,
+            utilization_pct: series(Metric::ProvisionedConcurrencyUtilization, fi, Statistic::Maximum, 100.0)?,
+        });
+    }
+    Ok(Some(ChartData {
+        period_s: q.period_s,
+        account_limit: p.config.region.account_limit,
+        functions: functions_chart,
+    }))
 }
 
 /// The dimensions printed: each function (or the one asked), then region-wide.
