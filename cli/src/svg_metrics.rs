@@ -12,6 +12,10 @@ const TOP: f64 = 60.0;
 
 /// A series to draw: colour, dashed, label, values (`None`: no datapoint).
 type Series<'a> = (&'a str, bool, String, &'a [Option<f64>]);
+/// A level to draw: colour, label, value.
+type Level = (&'static str, String, f64);
+/// A panel: heading, unit, series, levels.
+type PanelSpec<'a> = (String, &'static str, Vec<Series<'a>>, Vec<Level>);
 
 /// The chart of `data`.
 pub fn metrics_chart(title: &str, data: &ChartData) -> String {
@@ -47,10 +51,7 @@ pub fn metrics_chart(title: &str, data: &ChartData) -> String {
 }
 
 /// A function's panels: heading, unit, series, and levels (colour, label, value).
-fn panels_of<'a>(
-    f: &'a FunctionChart,
-    data: &ChartData,
-) -> Vec<(String, &'static str, Vec<Series<'a>>, Vec<(&'static str, String, f64)>)> {
+fn panels_of<'a>(f: &'a FunctionChart, data: &ChartData) -> Vec<PanelSpec<'a>> {
     let mut levels = vec![("#d62728", format!("account limit {}", data.account_limit), f64::from(data.account_limit))];
     if let Some(rc) = f.reserved {
         levels.push(("#ff7f0e", format!("reserved {rc}"), f64::from(rc)));
