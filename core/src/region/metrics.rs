@@ -47,7 +47,9 @@
 //! assert_eq!(minute_0(Metric::Invocations, Statistic::Sum)?, Some(1.0));
 //! assert_eq!(minute_0(Metric::Throttles, Statistic::Sum)?, Some(1.0));
 //! assert_eq!(minute_0(Metric::Duration, Statistic::Maximum)?, Some(300_000.0)); // µs
-//! assert_eq!(minute_0(Metric::Errors, Statistic::Sum)?, None); // no datapoint: missing, not 0
+//! assert_eq!(minute_0(Metric::Errors, Statistic::Sum)?, Some(0.0)); // one 0 per invocation that ended
+//! // Minute 1 had no activity: no datapoint (missing, not 0).
+//! assert_eq!(store.statistic(Metric::Invocations, Some(f.index), Statistic::Sum, 1, 1)?, None);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
