@@ -306,6 +306,11 @@
 #define LSIM_METRICS_PERIODS_MAX 100000
 
 /**
+ * The most periods `lsim_region_metric_statistics` answers in one call.
+ */
+#define LSIM_METRIC_STATISTICS_MAX 1000000
+
+/**
  * `format` of `lsim_scenario_run` and `lsim_scenario_check`: decide by
  * content (text starting with `{`, after white space, is JSON; anything
  * else TOML), as `lambdasim run` does for a file without a known extension.
@@ -3111,6 +3116,26 @@ lsim_status lsim_region_metric_datapoint(struct lsim_region *region, uint32_t me
  * As `lsim_region_metric_datapoint`; `out` is valid for one `double`.
  */
 lsim_status lsim_region_metric_statistic(struct lsim_region *region, uint32_t metric_code, const struct lsim_function *function, uint32_t statistic, uint32_t percentile_hundredths, uint64_t first_period, uint64_t count, double *out, uint32_t *out_present);
+
+/**
+ * A statistic of `metric` for `function` (NULL: region-wide) for each of
+ * `count` periods from `first_period`, as CloudWatch's
+ * GetMetricStatistics answers a time range: `out_values[i]` and
+ * `out_present[i]` (0: no datapoint in that period, missing) for period
+ * `first_period + i`. Periods that rolled off the store's ring are an
+ * error; periods after the newest one known are missing (or a gauge's
+ * held value up to the region's clock).
+ *
+ * # Errors
+ * As `lsim_region_metric_statistic`; `LSIM_STATUS_INVALID_ARGUMENT` for
+ * `count` above `LSIM_METRIC_STATISTICS_MAX`; `LSIM_STATUS_BUFFER_TOO_SMALL`
+ * when `out_cap < count` (nothing written).
+ *
+ * # Safety
+ * As `lsim_region_metric_statistic`; `out_values` and `out_present` are
+ * valid for `out_cap` writes each.
+ */
+lsim_status lsim_region_metric_statistics(struct lsim_region *region, uint32_t metric_code, const struct lsim_function *function, uint32_t statistic, uint32_t percentile_hundredths, uint64_t first_period, uint64_t count, double *out_values, uint8_t *out_present, size_t out_cap);
 
 /**
  * Whole-run p50/p90/p99/maximum of a distribution (`LSIM_METRIC_DURATION`,

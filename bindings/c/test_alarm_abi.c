@@ -303,6 +303,14 @@ static void test_region_metrics(void) {
     CHECK(present == 1 && v == 1.0);
     CHECK_OK(lsim_region_metric_datapoint(r, LSIM_METRIC_INVOCATIONS, NULL, 0, &dp, &present));
     CHECK(present == 0); /* minute 0: missing, not zero */
+    double values[5];
+    uint8_t flags[5];
+    CHECK_OK(lsim_region_metric_statistics(r, LSIM_METRIC_INVOCATIONS, &f, LSIM_STATISTIC_SUM, 0, 0, 5, values,
+                                           flags, 5));
+    CHECK(flags[0] == 0 && flags[1] == 1 && flags[4] == 1 && values[1] == 1.0 && values[4] == 1.0);
+    CHECK_STATUS(lsim_region_metric_statistics(r, LSIM_METRIC_INVOCATIONS, &f, LSIM_STATISTIC_SUM, 0, 0, 5, values,
+                                               flags, 4),
+                 LSIM_STATUS_BUFFER_TOO_SMALL);
     lsim_metric_latency lat;
     CHECK_OK(lsim_region_metric_latency(r, LSIM_METRIC_DURATION, &f, &lat, &present));
     CHECK(present == 1 && lat.sample_count == 4 && lat.maximum == 120000000u);

@@ -118,3 +118,32 @@ func (r *Region) MetricLatency(metric Metric, fn *Function) (lat MetricLatency, 
 	}
 	return MetricLatency{uint64(out.sample_count), uint64(out.p50), uint64(out.p90), uint64(out.p99), uint64(out.maximum)}, true, nil
 }
+
+// MetricStatistics returns a statistic of metric for fn (nil: region-wide)
+// for each of count periods from first, as GetMetricStatistics answers a
+// time range: values[i] is period first+i's, present[i] false when it has
+// no datapoint (missing).
+func (r *Region) MetricStatistics(metric Metric, fn *Function, stat Statistic, first, count uint64) (values []float64, present []bool, err error) {
+	if count > uint64(C.LSIM_METRIC_STATISTICS_MAX) {
+		return nil, nil, &Error{Code: StatusInvalidArgument, Op: "MetricStatistics"}
+	}
+	if count == 0 {
+		return []float64{}, []bool{}, nil
+	}
+	vals := make([]C.double, count)
+	flags := make([]C.uint8_t, count)
+	var cf C.lsim_function
+	err = r.call("MetricStatistics", func(h *C.lsim_region) C.lsim_status {
+		return C.lsim_region_metric_statistics(h, C.uint32_t(metric), fnPtr(fn, &cf), C.uint32_t(stat.Kind),
+			C.uint32_t(stat.PercentileHundredths), C.uint64_t(first), C.uint64_t(count), &vals[0], &flags[0], C.size_t(count))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	values = make([]float64, count)
+	present = make([]bool, count)
+	for i := range vals {
+		values[i], present[i] = float64(vals[i]), flags[i] != 0
+	}
+	return values, present, nil
+}

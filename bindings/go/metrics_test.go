@@ -53,6 +53,10 @@ func TestRegionMetricsProvisionedExample(t *testing.T) {
 	if _, ok := stat(lambdasim.MetricInvocations, nil, sum, 0); ok {
 		t.Error("minute 0 has no invocation: its datapoint must be missing")
 	}
+	vals, present, err := r.MetricStatistics(lambdasim.MetricInvocations, &fn, sum, 0, 5)
+	if err != nil || len(vals) != 5 || present[0] || !present[1] || vals[1] != 1 || vals[4] != 1 {
+		t.Errorf("MetricStatistics(Invocations, 0..5) = %v %v %v", vals, present, err)
+	}
 	dp, ok, err := r.MetricDatapoint(lambdasim.MetricDuration, &fn, 1)
 	if err != nil || !ok || dp.SampleCount != 1 || dp.Maximum != 120_000_000 {
 		t.Errorf("Duration datapoint of minute 1 = %+v %v %v", dp, ok, err)

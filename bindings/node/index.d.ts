@@ -634,6 +634,14 @@ export class Region {
     firstPeriod: U64,
     count?: U64,
   ): number | null;
+  /** A statistic for each of `count` periods from `firstPeriod` (GetMetricStatistics); null where missing. */
+  metricStatistics(
+    metric: MetricName | number,
+    fn: FunctionHandle | null,
+    statistic: string,
+    firstPeriod: U64,
+    count: number,
+  ): (number | null)[];
   /** Whole-run percentiles (µs) of a distribution metric, or null before any sample. */
   metricLatency(metric: MetricName | number, fn: FunctionHandle | null): MetricLatency | null;
   regionStats(): Stats;

@@ -579,6 +579,18 @@ const C = (() => {
       out('double'),
       out(u32),
     ]),
+    region_metric_statistics: f('lsim_region_metric_statistics', u32, [
+      RegionPtr,
+      u32,
+      koffi.pointer(FunctionT),
+      u32,
+      u32,
+      u64,
+      u64,
+      'void *',
+      'void *',
+      'size_t',
+    ]),
     region_metric_latency: f('lsim_region_metric_latency', u32, [
       RegionPtr,
       u32,
@@ -1582,6 +1594,28 @@ class Region {
     const st = C.region_metric_statistic(r, m, f, kind[0], hundredths[0], u64Arg(firstPeriod, 'firstPeriod'), u64Arg(count, 'count'), value, present);
     check(st, 'Region.metricStatistic');
     return present[0] === 1 ? value[0] : null;
+  }
+
+  /**
+   * A statistic of `metric` for `fn` (null: region-wide) for each of `count`
+   * periods from `firstPeriod`, as GetMetricStatistics answers a time range:
+   * an array of numbers, null where a period has no datapoint.
+   */
+  metricStatistics(metric, fn, statistic, firstPeriod, count) {
+    const r = this.#handle('metricStatistics');
+    const m = alarmName(metric, C.metric_from_name, 'metric', 'UnknownMetric', 'Region.metricStatistics');
+    if (typeof statistic !== 'string') throw new TypeError(`lambdasim: statistic must be a name like 'Sum' or 'p99.9', got ${describe(statistic)}`);
+    const n = u32Arg(count, 'count');
+    const kind = [0];
+    const hundredths = [0];
+    const parsed = statistic.includes('\0') ? Status.INVALID_ARGUMENT : C.statistic_from_name(statistic, kind, hundredths);
+    check(parsed, 'Region.metricStatistics');
+    const values = new Float64Array(Math.max(n, 1));
+    const present = new Uint8Array(Math.max(n, 1));
+    const f = this.#metricFn(fn, 'metricStatistics');
+    const st = C.region_metric_statistics(r, m, f, kind[0], hundredths[0], u64Arg(firstPeriod, 'firstPeriod'), n, values, present, n);
+    check(st, 'Region.metricStatistics');
+    return Array.from({ length: n }, (_, i) => (present[i] === 1 ? values[i] : null));
   }
 
   /**

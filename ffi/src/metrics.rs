@@ -267,6 +267,70 @@ pub unsafe extern "C" fn lsim_region_metric_statistic(
     })
 }
 
+/// The most periods `lsim_region_metric_statistics` answers in one call.
+pub const LSIM_METRIC_STATISTICS_MAX: u64 = 1_000_000;
+
+/// A statistic of `metric` for `function` (NULL: region-wide) for each of
+/// `count` periods from `first_period`, as CloudWatch's
+/// GetMetricStatistics answers a time range: `out_values[i]` and
+/// `out_present[i]` (0: no datapoint in that period, missing) for period
+/// `first_period + i`. Periods that rolled off the store's ring are an
+/// error; periods after the newest one known are missing (or a gauge's
+/// held value up to the region's clock).
+///
+/// # Errors
+/// As `lsim_region_metric_statistic`; `LSIM_STATUS_INVALID_ARGUMENT` for
+/// `count` above `LSIM_METRIC_STATISTICS_MAX`; `LSIM_STATUS_BUFFER_TOO_SMALL`
+/// when `out_cap < count` (nothing written).
+///
+/// # Safety
+/// As `lsim_region_metric_statistic`; `out_values` and `out_present` are
+/// valid for `out_cap` writes each.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn lsim_region_metric_statistics(
+    region: *mut lsim_region,
+    metric_code: u32,
+    function: *const lsim_function,
+    statistic: u32,
+    percentile_hundredths: u32,
+    first_period: u64,
+    count: u64,
+    out_values: *mut f64,
+    out_present: *mut u8,
+    out_cap: usize,
+) -> lsim_status {
+    guard(|| {
+        non_null(region)?;
+        non_null(out_values)?;
+        non_null(out_present)?;
+        let m = metric(metric_code)?;
+        let s = statistic_of(statistic, percentile_hundredths)?;
+        if count > LSIM_METRIC_STATISTICS_MAX {
+            return Err(lsim_status::InvalidArgument);
+        }
+        if (out_cap as u64) < count {
+            return Err(lsim_status::BufferTooSmall);
+        }
+        let values = with_tagged_region(region, |r, tag| {
+            // SAFETY: the caller's contract on `function`.
+            let f = unsafe { dimension(r, tag, function) }?;
+            let store = r.metrics().ok_or(lsim_status::InvalidArgument)?;
+            (0..count)
+                .map(|i| store.statistic(m, f, s, first_period.saturating_add(i), 1).map_err(status))
+                .collect::<Result<Vec<_>, _>>()
+        })?;
+        for (i, v) in values.iter().enumerate() {
+            // SAFETY: i < count ≤ out_cap; both buffers are valid for out_cap writes.
+            unsafe {
+                out_values.add(i).write_unaligned(v.unwrap_or(0.0));
+                out_present.add(i).write_unaligned(u8::from(v.is_some()));
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Whole-run p50/p90/p99/maximum of a distribution (`LSIM_METRIC_DURATION`,
 /// `_INIT_DURATION`, `_RESPONSE_TIME`, ...) for `function` (NULL:
 /// region-wide): `*out_present` 0 before any sample.

@@ -66,6 +66,58 @@ fn defaults_and_the_provisioned_example() {
     assert_eq!(statistic(r, LSIM_METRIC_INVOCATIONS, None, LSIM_STATISTIC_SUM, 2), Some(1.0));
     // Minute 0: no invocation, missing (not zero).
     assert_eq!(statistic(r, LSIM_METRIC_INVOCATIONS, Some(&f), LSIM_STATISTIC_SUM, 0), None);
+    // A range: minutes 0..5 of Invocations at once (minute 0 missing).
+    let (mut values, mut flags) = ([f64::NAN; 5], [9u8; 5]);
+    // SAFETY: valid pointers, 5 slots each.
+    let st = unsafe {
+        lsim_region_metric_statistics(
+            r,
+            LSIM_METRIC_INVOCATIONS,
+            &f,
+            LSIM_STATISTIC_SUM,
+            0,
+            0,
+            5,
+            values.as_mut_ptr(),
+            flags.as_mut_ptr(),
+            5,
+        )
+    };
+    assert_eq!(st, S::Ok);
+    assert_eq!(flags, [0, 1, 1, 1, 1]);
+    assert_eq!(&values[1..], &[1.0, 1.0, 1.0, 1.0]);
+    // SAFETY: as above; a buffer of 4 for 5 periods is refused untouched.
+    let st = unsafe {
+        lsim_region_metric_statistics(
+            r,
+            LSIM_METRIC_INVOCATIONS,
+            &f,
+            LSIM_STATISTIC_SUM,
+            0,
+            0,
+            5,
+            values.as_mut_ptr(),
+            flags.as_mut_ptr(),
+            4,
+        )
+    };
+    assert_eq!(st, S::BufferTooSmall);
+    // SAFETY: NULL outs.
+    let st = unsafe {
+        lsim_region_metric_statistics(
+            r,
+            LSIM_METRIC_INVOCATIONS,
+            &f,
+            LSIM_STATISTIC_SUM,
+            0,
+            0,
+            1,
+            null_mut(),
+            flags.as_mut_ptr(),
+            1,
+        )
+    };
+    assert_eq!(st, S::NullPointer);
     let (mut dp, mut present) = (lsim_datapoint::default(), 9);
     let mut latency = lsim_metric_latency::default();
     // SAFETY: valid pointers.

@@ -21,6 +21,8 @@ test("one request a minute lasting two minutes: minute 2 has 2 busy provisioned,
   assert.equal(lat.sampleCount, 4);
   assert.equal(lat.maximum, 120000000);
   assert.equal(r.metricStatistic('Duration', f, 'p99', 1), 120000000);
+  assert.deepEqual(r.metricStatistics('Invocations', f, 'Sum', 0, 5), [null, 1, 1, 1, 1]);
+  assert.deepEqual(r.metricStatistics('Invocations', f, 'Sum', 0, 0), []);
   r.close();
 });
 
