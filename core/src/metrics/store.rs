@@ -138,6 +138,10 @@ pub struct MetricStore<'a> {
     /// The last period a call was in, and its bounds in µs: a call in the
     /// same period needs no division.
     cached: (u64, u64, u64),
+    /// Region-wide histograms are the merge of the functions' (set by
+    /// [`MetricStore::sample_histograms`], which records a function's only):
+    /// queries merge them; recording stays two increments a sample.
+    derived_region: bool,
     series: Slots<'a, SeriesHeader>,
     cells: Slots<'a, Cell>,
     period_histograms: Slots<'a, PeriodSlot>,
@@ -181,6 +185,7 @@ impl<'a> MetricStore<'a> {
             histogram_periods,
             latest: None,
             cached: (0, 0, 0),
+            derived_region: false,
             series,
             cells,
             period_histograms,
@@ -356,8 +361,11 @@ impl<'a> MetricStore<'a> {
     }
 
     /// Records one distribution sample in the period and run histograms of
-    /// `function` and region-wide, and nothing else (its datapoint is
-    /// tallied by the caller: [`MetricStore::add_datapoint`]).
+    /// `function`, and nothing else (its datapoint is tallied by the caller:
+    /// [`MetricStore::add_datapoint`]). From then on region-wide histograms
+    /// are answered as the merge of the functions' (the caller must then
+    /// record every distribution sample this way, not with
+    /// [`MetricStore::sample`]).
     ///
     /// # Errors
     /// [`MetricError::WrongKind`], or a bad `function`.
@@ -370,14 +378,13 @@ impl<'a> MetricStore<'a> {
     ) -> Result<(), MetricError> {
         let Some(d) = metric.distribution_index() else { return Err(MetricError::WrongKind) };
         let dim = self.dimension(metric, Some(function))?;
-        for dim in [dim, 0] {
-            let index = dim.saturating_mul(DISTRIBUTION_COUNT).saturating_add(d);
-            if let Some(run) = self.run_histograms.get_mut(index) {
-                run.record(value);
-            }
-            if let Some(slot) = self.period_slot_mut(index, period) {
-                slot.histogram.record(value);
-            }
+        self.derived_region = true;
+        let index = dim.saturating_mul(DISTRIBUTION_COUNT).saturating_add(d);
+        if let Some(run) = self.run_histograms.get_mut(index) {
+            run.record(value);
+        }
+        if let Some(slot) = self.period_slot_mut(index, period) {
+            slot.histogram.record(value);
         }
         Ok(())
     }
@@ -433,6 +440,13 @@ impl<'a> MetricStore<'a> {
             slot.period = tag;
         }
         Some(slot)
+    }
+
+    /// The period histograms that make up dimension `dim`'s: its own, or
+    /// for a derived region-wide one every function's.
+    fn period_slots(&self, metric: Metric, dim: usize, period: u64) -> impl Iterator<Item = &PeriodHistogram> {
+        let dims = if dim == 0 && self.derived_region { 1..=self.functions as usize } else { dim..=dim };
+        dims.filter_map(move |d| self.period_slot(metric, d, period))
     }
 
     fn period_slot(&self, metric: Metric, dim: usize, period: u64) -> Option<&PeriodHistogram> {
@@ -551,7 +565,7 @@ impl<'a> MetricStore<'a> {
             let dp = ring.datapoint(p, through).map_err(|()| MetricError::PeriodRolledOff)?;
             if dp.is_some()
                 && matches!(statistic, Statistic::Percentile(_))
-                && self.period_slot(metric, dim, p).is_none()
+                && self.period_slots(metric, dim, p).next().is_none()
             {
                 return Err(MetricError::NoHistogram);
             }
@@ -562,7 +576,7 @@ impl<'a> MetricStore<'a> {
         let Some(dp) = merged else { return Ok(None) };
         let counts = |i: usize| -> u64 {
             (first..stored_end)
-                .filter_map(|p| self.period_slot(metric, dim, p))
+                .flat_map(|p| self.period_slots(metric, dim, p))
                 .fold(0u64, |acc, h| acc.saturating_add(h.bucket_count(i)))
         };
         statistic.of_counts(&dp, Some(counts)).map(Some)
@@ -577,9 +591,13 @@ impl<'a> MetricStore<'a> {
         metric: Metric,
         function: Option<u32>,
         period: u64,
-    ) -> Result<Option<&PeriodHistogram>, MetricError> {
+    ) -> Result<Option<PeriodHistogram>, MetricError> {
         let dim = self.dimension(metric, function)?;
-        Ok(self.period_slot(metric, dim, period))
+        Ok(self.period_slots(metric, dim, period).fold(None, |merged: Option<PeriodHistogram>, h| {
+            let mut m = merged.unwrap_or_default();
+            m.merge(h);
+            Some(m)
+        }))
     }
 
     /// Every sample ever recorded in a series (`None`: none).
@@ -598,16 +616,25 @@ impl<'a> MetricStore<'a> {
         Ok(self.ring(metric, function)?.header.rolled_off())
     }
 
-    /// The whole-run histogram of a distribution series.
+    /// The whole-run histogram of a distribution series (a copy; region-wide
+    /// for a store fed by a region: the functions' merged).
     ///
     /// # Errors
     /// [`MetricError::WrongKind`] for a metric that is not a distribution; a bad `function`.
-    pub fn run_histogram(&self, metric: Metric, function: Option<u32>) -> Result<&RunHistogram, MetricError> {
+    pub fn run_histogram(&self, metric: Metric, function: Option<u32>) -> Result<RunHistogram, MetricError> {
         let d = metric.distribution_index().ok_or(MetricError::WrongKind)?;
         let dim = self.dimension(metric, function)?;
-        self.run_histograms
-            .get(dim.saturating_mul(DISTRIBUTION_COUNT).saturating_add(d))
-            .ok_or(MetricError::UnknownFunction)
+        let get = |dim: usize| self.run_histograms.get(dim.saturating_mul(DISTRIBUTION_COUNT).saturating_add(d));
+        if dim == 0 && self.derived_region {
+            let mut merged = RunHistogram::new();
+            for f in 1..=self.functions as usize {
+                if let Some(h) = get(f) {
+                    merged.merge(h);
+                }
+            }
+            return Ok(merged);
+        }
+        get(dim).cloned().ok_or(MetricError::UnknownFunction)
     }
 
     /// A whole-run percentile of a distribution series (`None`: no samples).

@@ -178,3 +178,28 @@ fn errors_average_is_the_error_rate() {
     assert_eq!(stat(&mut r, Statistic::SampleCount), Some(4.0));
     assert_eq!(stat(&mut r, Statistic::Average), Some(0.25));
 }
+
+/// Region-wide histograms are the functions' merged: percentiles of
+/// several functions' samples together.
+#[test]
+fn region_wide_percentiles_merge_the_functions() {
+    let mut r = region_with_metrics(RegionConfig::default());
+    let fc = FunctionConfig { timeout_ms: 60_000, cold_start: quick(), ..FunctionConfig::default() };
+    let (f, g) = (r.create_function(s(0), &fc).unwrap(), r.create_function(s(0), &fc).unwrap());
+    let long = Handler { duration: Duration::from_secs(10), outcome: Outcome::Success };
+    r.invoke_for(Instant::from_millis(500), g, long).unwrap();
+    for k in 0..99u64 {
+        let handler = Handler { duration: Duration::from_millis(100), outcome: Outcome::Success };
+        r.invoke_for(Instant::from_millis(1_000 + 200 * k), f, handler).unwrap();
+    }
+    r.advance(s(59)).unwrap();
+    let store = r.metrics().unwrap();
+    let p = |q| Statistic::parse(q).unwrap();
+    assert_eq!(store.statistic(Metric::Duration, None, p("p99"), 0, 1).unwrap(), Some(100_000.0));
+    assert_eq!(store.statistic(Metric::Duration, None, p("p100"), 0, 1).unwrap(), Some(10_000_000.0));
+    assert_eq!(store.statistic(Metric::Duration, Some(g.index), p("p50"), 0, 1).unwrap(), Some(10_000_000.0));
+    let all = store.latency_summary(Metric::Duration, None).unwrap().unwrap();
+    assert_eq!((all.sample_count, all.p50, all.maximum), (100, 100_000, 10_000_000));
+    let merged = store.period_histogram(Metric::Duration, None, 0).unwrap().unwrap();
+    assert_eq!(merged.count(), 100);
+}
