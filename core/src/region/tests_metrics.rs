@@ -203,3 +203,29 @@ fn region_wide_percentiles_merge_the_functions() {
     let merged = store.period_histogram(Metric::Duration, None, 0).unwrap().unwrap();
     assert_eq!(merged.count(), 100);
 }
+
+/// Hand-computed: provisioned concurrency 1 and two requests at once; the
+/// second spills over to an on-demand environment; claimed concurrency is
+/// the PC of a function without RC plus the unreserved pool in use.
+#[test]
+fn spillover_and_claimed_by_hand() {
+    let config = RegionConfig { provisioned_delay: Duration::ZERO, ..RegionConfig::default() };
+    let mut r = region_with_metrics(config);
+    let fc = FunctionConfig { provisioned: 1, timeout_ms: 60_000, cold_start: quick(), ..FunctionConfig::default() };
+    let f = r.create_function(s(0), &fc).unwrap();
+    let handler = Handler { duration: Duration::from_secs(10), outcome: Outcome::Success };
+    let first = started(r.invoke_for(s(65), f, handler));
+    let second = started(r.invoke_for(s(65), f, handler));
+    assert_eq!((first.on_provisioned, second.on_provisioned), (true, false));
+    r.advance(s(130)).unwrap();
+    let fi = Some(f.index);
+    assert_eq!(sum(&mut r, Metric::Invocations, fi, 1), Some(2.0));
+    assert_eq!(sum(&mut r, Metric::ProvisionedConcurrencyInvocations, fi, 1), Some(1.0));
+    assert_eq!(sum(&mut r, Metric::ProvisionedConcurrencySpilloverInvocations, fi, 1), Some(1.0));
+    assert_eq!(max(&mut r, Metric::ConcurrentExecutions, fi, 1), Some(2.0));
+    assert_eq!(max(&mut r, Metric::ProvisionedConcurrentExecutions, fi, 1), Some(1.0));
+    assert_eq!(max(&mut r, Metric::ProvisionedConcurrencyUtilization, fi, 1), Some(1_000_000.0));
+    // Region-wide: 1 on-demand busy in the unreserved pool; claimed = 1 (PC) + 1.
+    assert_eq!(max(&mut r, Metric::UnreservedConcurrentExecutions, None, 1), Some(1.0));
+    assert_eq!(max(&mut r, Metric::ClaimedAccountConcurrency, None, 1), Some(2.0));
+}
