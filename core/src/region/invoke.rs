@@ -224,7 +224,9 @@ impl Region<'_> {
 
     fn throttle(&mut self, fi: u32, reason: ThrottleReason) -> Result<Invoked, InvokeError> {
         self.fn_slot_mut(fi)?.stats.throttled(reason);
-        self.emit_throttle(fi);
+        if self.metrics.is_some() {
+            self.emit_throttle(fi);
+        }
         Ok(Invoked::Throttled(reason))
     }
 

@@ -306,7 +306,9 @@ impl<'a> Region<'a> {
     }
 
     /// An invocation of function `fi` started at the region's clock.
-    #[inline(always)]
+    // Out of line: the hot invoke and end paths keep one branch when
+    // no store is attached, not this body.
+    #[inline(never)]
     pub(super) fn emit_start(&mut self, fi: u32, on_pc: bool, cold_init_us: Option<u64>) {
         let Some(p) = self.roll(fi) else { return };
         let with_pc = self.functions.get(fi as usize).is_some_and(|f| f.config.provisioned > 0);
@@ -322,7 +324,9 @@ impl<'a> Region<'a> {
 
     /// An invocation of function `fi` invoked at `invoked_at`, whose
     /// reported duration started at `duration_from`, ended now.
-    #[inline(always)]
+    // Out of line: the hot invoke and end paths keep one branch when
+    // no store is attached, not this body.
+    #[inline(never)]
     pub(super) fn emit_end(&mut self, fi: u32, invoked_at: Instant, duration_from: Instant, error: bool) {
         let now = self.now;
         let Some(p) = self.roll(fi) else { return };
@@ -347,7 +351,9 @@ impl<'a> Region<'a> {
     }
 
     /// A request of function `fi` was throttled now.
-    #[inline(always)]
+    // Out of line: the hot invoke and end paths keep one branch when
+    // no store is attached, not this body.
+    #[inline(never)]
     pub(super) fn emit_throttle(&mut self, fi: u32) {
         if self.roll(fi).is_some() {
             self.tally_count(fi, THROTTLES);
