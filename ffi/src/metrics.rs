@@ -179,6 +179,28 @@ fn status(e: MetricError) -> lsim_status {
     }
 }
 
+/// Runs `query` on the region's metric store for `function`'s dimension
+/// (NULL: region-wide), with every open period handed to the store.
+///
+/// # Errors
+/// `LSIM_STATUS_INVALID_ARGUMENT` when no store is attached; the handle
+/// errors; the store's refusal as [`status`] maps it.
+///
+/// # Safety
+/// `function` is NULL or points to a readable `lsim_function`.
+unsafe fn query<T>(
+    region: *mut lsim_region,
+    function: *const lsim_function,
+    query: impl FnOnce(&MetricStore<'static>, Option<u32>) -> Result<T, MetricError>,
+) -> Result<T, lsim_status> {
+    with_tagged_region(region, |r, tag| {
+        // SAFETY: the caller's contract on `function`.
+        let f = unsafe { dimension(r, tag, function) }?;
+        let store = r.metrics().ok_or(lsim_status::InvalidArgument)?;
+        query(store, f).map_err(status)
+    })
+}
+
 /// Period `period`'s datapoint of `metric` for `function` (NULL:
 /// region-wide): `*out_present` is 1 and `*out` the datapoint, or 0 for a
 /// period with no datapoint (no activity: missing, not zero).
@@ -206,12 +228,8 @@ pub unsafe extern "C" fn lsim_region_metric_datapoint(
         non_null(out)?;
         non_null(out_present)?;
         let m = metric(metric_code)?;
-        let dp = with_tagged_region(region, |r, tag| {
-            // SAFETY: the caller's contract on `function`.
-            let f = unsafe { dimension(r, tag, function) }?;
-            let store = r.metrics().ok_or(lsim_status::InvalidArgument)?;
-            store.datapoint(m, f, period).map_err(status)
-        })?;
+        // SAFETY: the caller's contract on `function`.
+        let dp = unsafe { query(region, function, |store, f| store.datapoint(m, f, period)) }?;
         // SAFETY: non-null, writable per the contract.
         unsafe {
             write_out(out, dp.map(Into::into).unwrap_or_default());
@@ -252,12 +270,8 @@ pub unsafe extern "C" fn lsim_region_metric_statistic(
         non_null(out_present)?;
         let m = metric(metric_code)?;
         let s = statistic_of(statistic, percentile_hundredths)?;
-        let value = with_tagged_region(region, |r, tag| {
-            // SAFETY: the caller's contract on `function`.
-            let f = unsafe { dimension(r, tag, function) }?;
-            let store = r.metrics().ok_or(lsim_status::InvalidArgument)?;
-            store.statistic(m, f, s, first_period, count).map_err(status)
-        })?;
+        // SAFETY: the caller's contract on `function`.
+        let value = unsafe { query(region, function, |store, f| store.statistic(m, f, s, first_period, count)) }?;
         // SAFETY: non-null, writable per the contract.
         unsafe {
             write_out(out, value.unwrap_or(0.0));
@@ -312,14 +326,14 @@ pub unsafe extern "C" fn lsim_region_metric_statistics(
         if (out_cap as u64) < count {
             return Err(lsim_status::BufferTooSmall);
         }
-        let values = with_tagged_region(region, |r, tag| {
-            // SAFETY: the caller's contract on `function`.
-            let f = unsafe { dimension(r, tag, function) }?;
-            let store = r.metrics().ok_or(lsim_status::InvalidArgument)?;
-            (0..count)
-                .map(|i| store.statistic(m, f, s, first_period.saturating_add(i), 1).map_err(status))
-                .collect::<Result<Vec<_>, _>>()
-        })?;
+        // SAFETY: the caller's contract on `function`.
+        let values = unsafe {
+            query(region, function, |store, f| {
+                (0..count)
+                    .map(|i| store.statistic(m, f, s, first_period.saturating_add(i), 1))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+        }?;
         for (i, v) in values.iter().enumerate() {
             // SAFETY: i < count ≤ out_cap; both buffers are valid for out_cap writes.
             unsafe {
@@ -355,12 +369,8 @@ pub unsafe extern "C" fn lsim_region_metric_latency(
         non_null(out)?;
         non_null(out_present)?;
         let m = metric(metric_code)?;
-        let summary = with_tagged_region(region, |r, tag| {
-            // SAFETY: the caller's contract on `function`.
-            let f = unsafe { dimension(r, tag, function) }?;
-            let store = r.metrics().ok_or(lsim_status::InvalidArgument)?;
-            store.latency_summary(m, f).map_err(status)
-        })?;
+        // SAFETY: the caller's contract on `function`.
+        let summary = unsafe { query(region, function, |store, f| store.latency_summary(m, f)) }?;
         let out_value = summary.map_or_else(lsim_metric_latency::default, |s| lsim_metric_latency {
             sample_count: s.sample_count,
             p50: s.p50,
