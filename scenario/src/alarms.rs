@@ -17,20 +17,15 @@
 //!
 //! A run with alarms attaches a metric store whose period is the shortest
 //! alarm period (every alarm period must be a multiple of it) and keeps
-//! every period of the horizon, at most [`MAX_ALARM_PERIODS`].
+//! every period of the horizon, at most [`MAX_PERIODS`]
+//! ([`crate::metrics::store_covering`]).
 
 use crate::doc::DocError;
-use lambdasim::metrics::alarm::{
-    self, AlarmConfig, AlarmError, AlarmState, ComparisonOperator, Transition, TreatMissingData,
-};
-use lambdasim::metrics::{Metric, MetricStore, Statistic, StoreConfig, StoreSizes, Unit};
+use crate::metrics::{CoverError, MAX_PERIODS, store_covering};
+use lambdasim::metrics::alarm::{self, AlarmConfig, AlarmError, ComparisonOperator, Transition, TreatMissingData};
+use lambdasim::metrics::{Metric, MetricStore, Statistic, Unit};
 use lambdasim::{Duration, Instant};
 use serde::{Deserialize, Serialize};
-
-/// The most store periods a run with alarms keeps (a week of minutes).
-pub const MAX_ALARM_PERIODS: u64 = 10_080;
-/// The most memory the metric store of a run with alarms may take.
-pub const MAX_ALARM_STORE_BYTES: usize = 1 << 30;
 
 fn d_statistic() -> String {
     "Sum".into()
@@ -197,27 +192,19 @@ pub fn store_for(
     horizon: Duration,
 ) -> anyhow::Result<Option<MetricStore<'static>>> {
     let Some(period_us) = alarms.iter().map(|a| a.config.period.as_micros()).min() else { return Ok(None) };
-    // One more period than the horizon: events at exactly its end.
-    let periods = horizon.as_micros().div_ceil(period_us.max(1)).saturating_add(1);
-    if periods > MAX_ALARM_PERIODS {
-        anyhow::bail!(
-            "alarms: the run has {periods} periods of {} s, more than {MAX_ALARM_PERIODS}; use longer alarm periods",
-            period_us / 1_000_000
-        );
-    }
     let percentile = alarms.iter().any(|a| matches!(a.config.statistic, Statistic::Percentile(_)));
-    let histogram_periods = if percentile { periods as usize } else { 0 };
-    let bytes = StoreSizes::new(functions, periods as usize, histogram_periods).bytes();
-    if bytes > MAX_ALARM_STORE_BYTES {
-        anyhow::bail!(
-            "alarms: the metric store would take {} MB; use longer alarm periods or fewer percentile alarms",
-            bytes >> 20
-        );
+    match store_covering(functions, horizon, period_us, percentile) {
+        Ok(store) => Ok(Some(store)),
+        Err(CoverError::TooManyPeriods { periods }) => anyhow::bail!(
+            "alarms: the run has {periods} periods of {} s, more than {MAX_PERIODS}; use longer alarm periods",
+            period_us / 1_000_000
+        ),
+        Err(CoverError::TooLarge { mb }) => {
+            anyhow::bail!(
+                "alarms: the metric store would take {mb} MB; use longer alarm periods or fewer percentile alarms"
+            )
+        }
     }
-    let config = StoreConfig { period: Duration::from_micros(period_us), functions };
-    let store =
-        MetricStore::owned(config, periods as usize, histogram_periods).map_err(|e| anyhow::anyhow!("alarms: {e}"))?;
-    Ok(Some(store))
 }
 
 /// Each alarm over `[0, horizon)` of a run's store.
@@ -236,13 +223,9 @@ pub fn evaluate(
             let mut transitions = Vec::new();
             let state = alarm::evaluate_store(store, a.config, Instant::ZERO, to, |t| transitions.push(t.into()))
                 .map_err(|e| anyhow::anyhow!("alarm {:?}: {e}", a.name))?;
-            Ok(AlarmOutcome { name: a.name.clone(), state: state_name(state), transitions })
+            Ok(AlarmOutcome { name: a.name.clone(), state: state.as_str(), transitions })
         })
         .collect()
-}
-
-fn state_name(s: AlarmState) -> &'static str {
-    s.as_str()
 }
 
 /// The alarms of a run as text: each alarm's final state and its

@@ -14,10 +14,54 @@ use lambdasim::metrics::{Metric, MetricKind, MetricStore, Statistic, StoreConfig
 use lambdasim::sim::{Sim, SimFunction};
 use std::io::Write;
 
-/// The most periods a `lambdasim metrics` run keeps (a week of minutes).
+/// The most periods a run's store keeps (a week of minutes), for
+/// `lambdasim metrics` and for `[[alarms]]`.
 pub const MAX_PERIODS: u64 = 10_080;
-/// The most memory the store of one `lambdasim metrics` run may take.
+/// The most memory a run's metric store may take.
 pub const MAX_STORE_BYTES: usize = 1 << 30;
+
+/// Why a store covering a whole run was not made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoverError {
+    /// The horizon holds more than [`MAX_PERIODS`] periods.
+    TooManyPeriods {
+        /// How many it holds.
+        periods: u64,
+    },
+    /// The store would take more than [`MAX_STORE_BYTES`].
+    TooLarge {
+        /// Its size, MB.
+        mb: usize,
+    },
+}
+
+/// A store for `functions` functions keeping every period of `horizon`
+/// (plus one: events at exactly the horizon, the last ends and the final
+/// levels, open the period after it, which must not push the first off the
+/// ring), with every period's histograms when `percentiles`.
+///
+/// # Errors
+/// Too many periods or bytes.
+pub fn store_covering(
+    functions: u32,
+    horizon: lambdasim::Duration,
+    period_us: u64,
+    percentiles: bool,
+) -> Result<MetricStore<'static>, CoverError> {
+    let periods = horizon.as_micros().div_ceil(period_us.max(1)).max(1);
+    if periods > MAX_PERIODS {
+        return Err(CoverError::TooManyPeriods { periods });
+    }
+    let kept = periods as usize + 1;
+    let histogram_periods = if percentiles { kept } else { 0 };
+    let bytes = StoreSizes::new(functions, kept, histogram_periods).bytes();
+    if bytes > MAX_STORE_BYTES {
+        return Err(CoverError::TooLarge { mb: bytes >> 20 });
+    }
+    let config = StoreConfig { period: lambdasim::Duration::from_micros(period_us), functions };
+    // Refused only for an invalid period, which the callers check first.
+    MetricStore::owned(config, kept, histogram_periods).map_err(|_| CoverError::TooManyPeriods { periods })
+}
 /// The namespace of the Embedded Metric Format output.
 pub const EMF_NAMESPACE: &str = "lambdasim";
 
@@ -125,31 +169,19 @@ pub fn write_metrics(
         bail!("--period-s {}: CloudWatch periods are 1, 5, 10, 30 or a multiple of 60 seconds", q.period_s);
     }
     let periods = p.config.horizon.as_micros().div_ceil(period_us).max(1);
-    if periods > MAX_PERIODS {
-        bail!(
+    let percentile = chart || matches!(q.statistic, Some(Statistic::Percentile(_)));
+    let functions = u32::try_from(names.len()).unwrap_or(u32::MAX);
+    let store = store_covering(functions, p.config.horizon, period_us, percentile).map_err(|e| match e {
+        CoverError::TooManyPeriods { periods } => anyhow::anyhow!(
             "--period-s {}: the run has {periods} periods, more than {MAX_PERIODS}; use a longer period (at least {} s)",
             q.period_s,
             p.config.horizon.as_micros().div_ceil(MAX_PERIODS * 1_000_000).div_ceil(60) * 60
-        );
-    }
-    let percentile = chart || matches!(q.statistic, Some(Statistic::Percentile(_)));
-    let functions = u32::try_from(names.len()).unwrap_or(u32::MAX);
-    // One more period than printed: events at exactly the horizon (the
-    // last ends, the final levels) open the period after it, which must not
-    // push the first one off the ring.
-    let kept = periods as usize + 1;
-    let histogram_periods = if percentile { kept } else { 0 };
-    let bytes = StoreSizes::new(functions, kept, histogram_periods).bytes();
-    if bytes > MAX_STORE_BYTES {
-        bail!(
-            "the metric store would take {} MB (more than {} MB): use a longer --period-s or a statistic other than a percentile",
-            bytes >> 20,
+        ),
+        CoverError::TooLarge { mb } => anyhow::anyhow!(
+            "the metric store would take {mb} MB (more than {} MB): use a longer --period-s or a statistic other than a percentile",
             MAX_STORE_BYTES >> 20
-        );
-    }
-    let config = StoreConfig { period: lambdasim::Duration::from_micros(period_us), functions };
-    let store = MetricStore::owned(config, kept, histogram_periods)
-        .map_err(|e| anyhow::anyhow!("--period-s {}: {e}", q.period_s))?;
+        ),
+    })?;
     let sim_functions: Vec<SimFunction<'_>> = p.functions.iter().map(|f| f.sim_function()).collect();
     let mut sim = Box::new(
         Sim::<'_, MAX_FUNCTIONS>::with_capacity(p.config, &sim_functions, ENVS)
