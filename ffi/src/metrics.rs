@@ -18,7 +18,7 @@ use lambdasim::{Duration, FunctionId};
 ///
 /// Memory: about (`function_capacity` + 1) × (2.3 KB plus `periods` ×
 /// 1.1 KB plus `histogram_periods` × 45 KB plus 90 KB), allocated at attach
-/// (defaults: 380 KB per function slot): keep the region's
+/// (defaults: 384 KB per function slot): keep the region's
 /// `function_capacity` to what you use.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

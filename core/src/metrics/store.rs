@@ -10,7 +10,7 @@
 //!   [`Cell`] (56 bytes) per series per period;
 //! - `period_histograms`: H periods per distribution series (5 per
 //!   dimension), H = `period_histograms.len() / (5 × dimensions)`, possibly
-//!   0 — one [`PeriodSlot`] (9 000 bytes) per distribution per period. Only
+//!   0 — one [`PeriodSlot`] (9 128 bytes) per distribution per period. Only
 //!   the five distributions keep per-period histograms (pNN statistics and
 //!   pNN alarms need them); H may be smaller than N, and pNN is then
 //!   answered for the latest H periods only;
@@ -19,8 +19,8 @@
 //!
 //! Per function (one dimension) at the defaults, N = [`DEFAULT_PERIODS`] = 60
 //! and H = [`DEFAULT_HISTOGRAM_PERIODS`] = 5: 2 280 bytes of
-//! headers + 63 840 of cells + 225 000 of period histograms + 89 760 of run
-//! histograms = 380 880 bytes ([`StoreSizes::bytes`]).
+//! headers + 63 840 of cells + 228 200 of period histograms + 89 760 of run
+//! histograms = 384 080 bytes ([`StoreSizes::bytes`]).
 //!
 //! # Recording
 //! [`MetricStore::count`], [`MetricStore::sample`] and
@@ -33,7 +33,7 @@
 //! the periods it moves over (at most N cells and H histograms, each period
 //! once).
 
-use super::histogram::{PeriodHistogram, RunHistogram};
+use super::histogram::{PeriodHistogram, RunHistogram, bucket_of};
 use super::series::{Cell, Ring, RingView, RolledOff, SeriesHeader};
 use super::{DISTRIBUTION_COUNT, Datapoint, METRIC_COUNT, Metric, MetricError, MetricKind, Percentile, Statistic};
 use crate::storage::Slots;
@@ -61,12 +61,52 @@ impl Default for StoreConfig {
     }
 }
 
+/// How many samples' buckets a [`PeriodSlot`] remembers: a slot reused for
+/// a new period after at most this many samples zeroes just their buckets,
+/// not the range between its minimum and maximum (at a few requests a
+/// minute, clearing that range cost more than recording the samples).
+const TOUCHED: usize = 64;
+
 /// A per-period histogram slot: the period it holds and its histogram.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeriodSlot {
     /// The period's index + 1; 0 for a slot never used.
     period: u64,
     histogram: PeriodHistogram,
+    /// The buckets of the period's first [`TOUCHED`] samples.
+    touched: [u16; TOUCHED],
+}
+
+impl Default for PeriodSlot {
+    fn default() -> Self {
+        PeriodSlot { period: 0, histogram: PeriodHistogram::new(), touched: [0; TOUCHED] }
+    }
+}
+
+impl PeriodSlot {
+    /// Records `v`, whose bucket is `bucket`.
+    #[inline(always)]
+    fn record(&mut self, bucket: Option<usize>, v: u64) {
+        if let (Some(i), Some(t)) =
+            (bucket, usize::try_from(self.histogram.count()).ok().and_then(|n| self.touched.get_mut(n)))
+        {
+            // BUCKETS < 2^16.
+            *t = i as u16;
+        }
+        self.histogram.record_in(bucket, v);
+    }
+
+    /// Empties the slot for period tag `tag`.
+    #[cold]
+    #[inline(never)]
+    fn reset(&mut self, tag: u64) {
+        let n = self.histogram.count();
+        match usize::try_from(n).ok().and_then(|n| self.touched.get(..n)) {
+            Some(used) => self.histogram.clear_buckets(used),
+            None => self.histogram.clear(),
+        }
+        self.period = tag;
+    }
 }
 
 /// Table lengths for a store: see the module docs.
@@ -142,6 +182,8 @@ pub struct MetricStore<'a> {
     /// [`MetricStore::sample_histograms`], which records a function's only):
     /// queries merge them; recording stays two increments a sample.
     derived_region: bool,
+    /// The last period whose histogram slot offset was computed, and it.
+    histogram_cursor: (u64, usize),
     series: Slots<'a, SeriesHeader>,
     cells: Slots<'a, Cell>,
     period_histograms: Slots<'a, PeriodSlot>,
@@ -186,6 +228,7 @@ impl<'a> MetricStore<'a> {
             latest: None,
             cached: (0, 0, 0),
             derived_region: false,
+            histogram_cursor: (0, 0),
             series,
             cells,
             period_histograms,
@@ -380,13 +423,29 @@ impl<'a> MetricStore<'a> {
         let dim = self.dimension(metric, Some(function))?;
         self.derived_region = true;
         let index = dim.saturating_mul(DISTRIBUTION_COUNT).saturating_add(d);
+        let bucket = bucket_of(value);
         if let Some(run) = self.run_histograms.get_mut(index) {
-            run.record(value);
+            run.record_in(bucket, value);
         }
         if let Some(slot) = self.period_slot_mut(index, period) {
-            slot.histogram.record(value);
+            slot.record(bucket, value);
         }
         Ok(())
+    }
+
+    /// [`MetricStore::sample_histograms`] for a caller that checked the
+    /// series: histogram series `series` (`(function + 1) × 5 + the
+    /// distribution's index`; another index records nothing). O(1).
+    #[inline(always)]
+    pub(crate) fn record_histograms(&mut self, series: usize, period: u64, value: u64) {
+        self.derived_region = true;
+        let bucket = bucket_of(value);
+        if let Some(run) = self.run_histograms.get_mut(series) {
+            run.record_in(bucket, value);
+        }
+        if let Some(slot) = self.period_slot_mut(series, period) {
+            slot.record(bucket, value);
+        }
     }
 
     /// The newest period known is at least `period`.
@@ -416,30 +475,47 @@ impl<'a> MetricStore<'a> {
         let stored = self.ring_mut(metric, dim).is_some_and(|mut ring| ring.record(period, value));
         let Some(d) = metric.distribution_index() else { return };
         let index = dim.saturating_mul(DISTRIBUTION_COUNT).saturating_add(d);
+        let bucket = bucket_of(value);
         if let Some(run) = self.run_histograms.get_mut(index) {
-            run.record(value);
+            run.record_in(bucket, value);
         }
         if stored && let Some(slot) = self.period_slot_mut(index, period) {
-            slot.histogram.record(value);
+            slot.record(bucket, value);
         }
     }
 
     /// The histogram slot of `period` for distribution series `index`,
     /// reset if it held an older period; `None` if it holds a newer one (the
     /// period's histogram rolled off) or no histograms are kept.
+    #[inline(always)]
     fn period_slot_mut(&mut self, index: usize, period: u64) -> Option<&mut PeriodSlot> {
         let h = self.histogram_periods;
-        let offset = usize::try_from(period % (h.max(1) as u64)).ok()?;
+        let offset = self.histogram_offset(period);
         let slot = self.period_histograms.get_mut(index.checked_mul(h)?.checked_add(offset)?)?;
         let tag = period.saturating_add(1);
-        if h == 0 || slot.period > tag {
+        if slot.period == tag {
+            return Some(slot);
+        }
+        // Rare: the slot's first sample of a period (h = 0 keeps no slots,
+        // and the lookup above failed).
+        if slot.period > tag {
             return None;
         }
-        if slot.period < tag {
-            slot.histogram.clear();
-            slot.period = tag;
-        }
+        slot.reset(tag);
         Some(slot)
+    }
+
+    /// `period mod H`, cached for the last period asked (samples come in
+    /// time order: a division per period, not per sample).
+    #[inline(always)]
+    fn histogram_offset(&mut self, period: u64) -> usize {
+        let (cached, offset) = self.histogram_cursor;
+        if cached == period {
+            return offset;
+        }
+        let offset = usize::try_from(period % (self.histogram_periods.max(1) as u64)).unwrap_or(0);
+        self.histogram_cursor = (period, offset);
+        offset
     }
 
     /// The period histograms that make up dimension `dim`'s: its own, or

@@ -22,11 +22,12 @@
 //!   `ProvisionedConcurrencyUtilization` (busy provisioned / allocated, in
 //!   parts per million) for functions with provisioned concurrency.
 //!
-//! Each function, and the region, tallies its open period (counts,
-//! datapoints of the distributions, each level's maximum and last value)
-//! and hands it to the store when its next event falls in a later period
-//! or when the store is read ([`Region::metrics`]); distribution samples go
-//! to the store's histograms at once. So an event costs a few additions and
+//! Each function tallies its open period (counts, datapoints of the
+//! distributions, each level's maximum and last value) and hands it to the
+//! store, for itself and region-wide, when its next event falls in a later
+//! period or when the store is read ([`Region::metrics`]); the region
+//! tallies its own levels the same way. Distribution samples go to the
+//! store's histograms at once. So an event costs a few additions and
 //! compares, and the store sees one call per series and period.
 //!
 //! ```
@@ -65,7 +66,7 @@
 
 use super::Region;
 use crate::error::ConfigError;
-use crate::metrics::{Datapoint, Metric, MetricStore};
+use crate::metrics::{DISTRIBUTION_COUNT, Datapoint, Metric, MetricStore};
 use crate::time::Instant;
 
 /// Parts per million of a whole.
@@ -88,6 +89,16 @@ const SAMPLES: [Metric; 3] = [Metric::Duration, Metric::InitDuration, Metric::Re
 const DURATION: usize = 0;
 const INIT: usize = 1;
 const RESPONSE: usize = 2;
+/// Their indices among the store's distributions.
+const SAMPLE_DISTRIBUTIONS: [usize; 3] =
+    [distribution(Metric::Duration), distribution(Metric::InitDuration), distribution(Metric::ResponseTime)];
+
+const fn distribution(metric: Metric) -> usize {
+    match metric.distribution_index() {
+        Some(d) => d,
+        None => 0,
+    }
+}
 
 /// A function's levels, in tally order.
 const FUNCTION_LEVELS: [Metric; 3] =
@@ -112,30 +123,62 @@ pub(super) struct Tally {
     counts: [u64; 4],
     /// `Errors` as Lambda publishes it: one sample per ended invocation,
     /// 1 for an error and 0 otherwise (so its Average is the error rate).
-    errors: Option<Datapoint>,
-    samples: [Option<Datapoint>; 3],
+    errors: Samples,
+    samples: [Samples; 3],
     levels: [Level; 3],
+}
+
+/// The samples of one distribution in the open period: a datapoint, empty
+/// at a sample count of 0 (no `Option` to test on every sample).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Samples(Datapoint);
+
+impl Default for Samples {
+    fn default() -> Self {
+        Samples(Datapoint { sum: 0, sample_count: 0, minimum: u64::MAX, maximum: 0 })
+    }
+}
+
+impl Samples {
+    #[inline(always)]
+    fn record(&mut self, value: u64) {
+        self.0.record(value);
+    }
+
+    /// The datapoint, if any sample was recorded, leaving the tally empty.
+    fn take(&mut self) -> Option<Datapoint> {
+        let dp = self.0;
+        *self = Samples::default();
+        (dp.sample_count > 0).then_some(dp)
+    }
 }
 
 impl Tally {
     /// Hands the open period to `store` and empties it (keeping the levels'
     /// values, which hold).
+    /// A function's counts and samples go region-wide too (the region's
+    /// are their sum): one store call a period, not a tally per event.
     fn flush(&mut self, store: &mut MetricStore<'_>, function: Option<u32>, levels: &[Metric; 3]) {
         let period = self.period;
+        let mut add = |metric: Metric, dp: Datapoint| {
+            // Refused only for a wrong kind or function, ruled out by attach.
+            let _ = store.add_datapoint(period, metric, function, dp);
+            if function.is_some() {
+                let _ = store.add_datapoint(period, metric, None, dp);
+            }
+        };
         for (metric, n) in COUNTS.iter().zip(self.counts.iter_mut()) {
             if *n > 0 {
-                let dp = Datapoint { sum: *n, sample_count: *n, minimum: 1, maximum: 1 };
-                // Refused only for a wrong kind or function, ruled out by attach.
-                let _ = store.add_datapoint(period, *metric, function, dp);
+                add(*metric, Datapoint { sum: *n, sample_count: *n, minimum: 1, maximum: 1 });
                 *n = 0;
             }
         }
         if let Some(dp) = self.errors.take() {
-            let _ = store.add_datapoint(period, Metric::Errors, function, dp);
+            add(Metric::Errors, dp);
         }
         for (metric, dp) in SAMPLES.iter().zip(self.samples.iter_mut()) {
             if let Some(dp) = dp.take() {
-                let _ = store.add_datapoint(period, *metric, function, dp);
+                add(*metric, dp);
             }
         }
         for (metric, level) in levels.iter().zip(self.levels.iter_mut()) {
@@ -161,9 +204,7 @@ impl Tally {
 
     #[inline(always)]
     fn set_level(&mut self, k: usize, value: u64) {
-        if let Some(level) = self.levels.get_mut(k)
-            && (level.last != value || !level.changed)
-        {
+        if let Some(level) = self.levels.get_mut(k) {
             level.last = value;
             level.max = level.max.max(value);
             level.changed = true;
@@ -271,7 +312,8 @@ impl<'a> Region<'a> {
         Some(p)
     }
 
-    /// Counts one event of count `k` for function `fi` in the current period.
+    /// Counts one event of count `k` for function `fi` in the current
+    /// period (region-wide when the function's tally is flushed).
     #[inline(always)]
     fn tally_count(&mut self, fi: u32, k: usize) {
         if let Some(f) = self.functions.get_mut(fi as usize)
@@ -279,29 +321,45 @@ impl<'a> Region<'a> {
         {
             *n = n.saturating_add(1);
         }
-        if let Some(n) = self.metrics.as_mut().and_then(|m| m.region.counts.get_mut(k)) {
-            *n = n.saturating_add(1);
-        }
     }
 
-    /// Records distribution `k`'s sample `value` of function `fi`, stamped
-    /// in period `at` (`current`: the open one).
-    fn tally_sample(&mut self, fi: u32, k: usize, at: u64, current: u64, value: u64) {
+    /// Records samples `values` (`(k, value)`: distribution `k`'s) of
+    /// function `fi` and its `Errors` sample `error` if any, stamped in
+    /// period `at` (`current`: the open one).
+    #[inline(always)]
+    fn tally_samples(&mut self, fi: u32, at: u64, current: u64, error: Option<u64>, values: &[(usize, u64)]) {
         let Some(m) = self.metrics.as_mut() else { return };
-        let Some(&metric) = SAMPLES.get(k) else { return };
-        let _ = m.store.sample_histograms(at, metric, fi, value);
-        let one = Datapoint::of(value);
-        if at == current {
-            if let Some(dp) = m.region.samples.get_mut(k) {
-                *dp = Datapoint::merged(*dp, Some(one));
+        // The store's histogram series of function `fi` (checked at attach).
+        let series = (fi as usize).saturating_add(1).saturating_mul(DISTRIBUTION_COUNT);
+        for &(k, value) in values {
+            if let Some(&d) = SAMPLE_DISTRIBUTIONS.get(k) {
+                m.store.record_histograms(series.saturating_add(d), at, value);
             }
-            if let Some(dp) = self.functions.get_mut(fi as usize).and_then(|f| f.metrics.samples.get_mut(k)) {
-                *dp = Datapoint::merged(*dp, Some(one));
+        }
+        if at == current {
+            let Some(f) = self.functions.get_mut(fi as usize) else { return };
+            if let Some(e) = error {
+                f.metrics.errors.record(e);
+            }
+            for &(k, value) in values {
+                if let Some(dp) = f.metrics.samples.get_mut(k) {
+                    dp.record(value);
+                }
             }
         } else {
             // An invocation that began in an earlier period: straight to the store.
-            let _ = m.store.add_datapoint(at, metric, Some(fi), one);
-            let _ = m.store.add_datapoint(at, metric, None, one);
+            let mut add = |metric: Metric, value: u64| {
+                let _ = m.store.add_datapoint(at, metric, Some(fi), Datapoint::of(value));
+                let _ = m.store.add_datapoint(at, metric, None, Datapoint::of(value));
+            };
+            if let Some(e) = error {
+                add(Metric::Errors, e);
+            }
+            for &(k, value) in values {
+                if let Some(&metric) = SAMPLES.get(k) {
+                    add(metric, value);
+                }
+            }
         }
     }
 
@@ -317,7 +375,7 @@ impl<'a> Region<'a> {
             self.tally_count(fi, if on_pc { PC_INVOCATIONS } else { SPILLOVER });
         }
         if let Some(init) = cold_init_us {
-            self.tally_sample(fi, INIT, p, p, init);
+            self.tally_samples(fi, p, p, None, &[(INIT, init)]);
         }
         self.set_levels(fi);
     }
@@ -332,21 +390,9 @@ impl<'a> Region<'a> {
         let Some(p) = self.roll(fi) else { return };
         let Some(m) = self.metrics.as_mut() else { return };
         let at = if invoked_at.as_micros() >= m.window.1 { p } else { m.period_of(invoked_at) };
-        let one = Datapoint::of(u64::from(error));
-        if at == p {
-            if let Some(f) = self.functions.get_mut(fi as usize) {
-                f.metrics.errors = Datapoint::merged(f.metrics.errors, Some(one));
-            }
-            if let Some(m) = self.metrics.as_mut() {
-                m.region.errors = Datapoint::merged(m.region.errors, Some(one));
-            }
-        } else if let Some(m) = self.metrics.as_mut() {
-            // An invocation that began in an earlier period: straight to the store.
-            let _ = m.store.add_datapoint(at, Metric::Errors, Some(fi), one);
-            let _ = m.store.add_datapoint(at, Metric::Errors, None, one);
-        }
-        self.tally_sample(fi, DURATION, at, p, now.saturating_since(duration_from).as_micros());
-        self.tally_sample(fi, RESPONSE, at, p, now.saturating_since(invoked_at).as_micros());
+        let duration = now.saturating_since(duration_from).as_micros();
+        let response = now.saturating_since(invoked_at).as_micros();
+        self.tally_samples(fi, at, p, Some(u64::from(error)), &[(DURATION, duration), (RESPONSE, response)]);
         self.set_levels(fi);
     }
 
