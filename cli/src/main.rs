@@ -271,6 +271,23 @@ fn write_file(path: &Path, contents: &str) -> anyhow::Result<()> {
     std::fs::write(path, contents).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }
 
+/// Fails at once, before any simulation, when `path` cannot be written: a
+/// missing directory, a directory itself, no permission. The check opens the
+/// file for writing without truncating it; a file that did not exist is
+/// removed again, so a run that fails later leaves nothing behind.
+fn check_writable(path: &Path) -> anyhow::Result<()> {
+    let cannot = |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot write {}: {e}", path.display());
+    if path.is_dir() {
+        return Err(cannot(&"it is a directory"));
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path).map_err(|e| cannot(&e))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
 /// `I/N` with I < N.
 fn parse_shard(s: &str) -> anyhow::Result<(u32, u32)> {
     let bad = || usage(format!("--shard {s:?}: expected I/N with 0 ≤ I < N, e.g. 0/4"));
@@ -311,6 +328,9 @@ fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
 
 fn cmd_metrics(a: &metrics::MetricsArgs) -> anyhow::Result<()> {
     let q = a.query().map_err(usage)?;
+    if let Some(path) = &a.svg {
+        check_writable(path)?;
+    }
     let run = RunArgs {
         scenario: a.scenario.clone(),
         seed: a.seed,
@@ -334,6 +354,9 @@ fn cmd_metrics(a: &metrics::MetricsArgs) -> anyhow::Result<()> {
 
 /// `start`: when the process began (for `--timings`).
 fn cmd_run(a: &RunArgs, start: std::time::Instant) -> anyhow::Result<()> {
+    if let Some(path) = &a.svg {
+        check_writable(path)?;
+    }
     let p = load_scenario(a)?;
     let read = start.elapsed();
     let shard = match a.shard.as_deref() {
@@ -418,6 +441,9 @@ fn cmd_tune(a: &TuneCli) -> anyhow::Result<()> {
         era: a.billing_era,
         timeout_ms: a.timeout_ms,
     };
+    if let Some(path) = &a.svg {
+        check_writable(path)?;
+    }
     let t = tune::tune(&args)
         .map_err(|e| if e.downcast_ref::<DocError>().is_some() { e } else { usage(format!("{e:#}")) })?;
     if let Some(path) = &a.svg {

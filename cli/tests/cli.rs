@@ -588,3 +588,29 @@ fn metrics_agree_with_the_run_report() {
         );
     }
 }
+
+#[test]
+fn an_unwritable_output_path_fails_before_the_run() {
+    let missing_dir = temp("no-such-dir").join("chart.svg");
+    let dir = temp("a-dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    for path in [missing_dir.to_str().unwrap(), dir.to_str().unwrap()] {
+        for args in [
+            vec!["run", "--svg", path],
+            vec!["metrics", "--svg", path],
+            vec!["tune", "--io-ms", "20", "--cpu-ms", "300", "--svg", path],
+        ] {
+            let out = lambdasim(&args);
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(&format!("cannot write {path}")), "{args:?}: {err}");
+            // Nothing was simulated: the report and datapoints never started.
+            assert!(out.stdout.is_empty(), "{args:?} printed before failing");
+        }
+    }
+    // A good path is checked without leaving a file behind when the run fails.
+    let good = temp("never.svg");
+    let out = lambdasim(&["run", "--horizon-s", "-1", "--svg", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!good.exists());
+}
