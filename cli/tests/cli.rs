@@ -388,9 +388,28 @@ fn run_draws_an_svg() {
     ok(&["run", "--horizon-s", "1200", "--svg", path.to_str().unwrap()]);
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-    for label in ["account limit", "unreserved pool", "busy (max per minute)", "cold starts", "throttles", "minute"] {
+    // 20 minutes: 5 s bins, a minute axis; the default scenario's three
+    // functions with checkout's reserved and provisioned levels.
+    for label in [
+        "Busy execution environments (most in each 5 s bin)",
+        "time (minutes)",
+        ">api<",
+        ">burst<",
+        "checkout reserved 40",
+        "checkout provisioned 20",
+        "account limit 3000 (off scale)",
+        "unreserved pool",
+        "cold starts (",
+        "throttles (",
+        "Response time per 5 s bin",
+        "Cost, cumulative: $",
+    ] {
         assert!(svg.contains(label), "{label}");
     }
+    // The same run draws the same chart.
+    let again = temp("run-again.svg");
+    ok(&["run", "--horizon-s", "1200", "--svg", again.to_str().unwrap()]);
+    assert_eq!(svg, std::fs::read_to_string(&again).unwrap());
     for label in ["Latency after the warm-up", "handler duration", "response time", ">burst<", ">total<", "cold)"] {
         assert!(svg.contains(label), "{label}");
     }
