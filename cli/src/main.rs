@@ -380,6 +380,7 @@ fn run_svg(p: &Prepared, r: &run::RunResult) -> anyhow::Result<String> {
     let view = svg_run::RunView {
         title: &title,
         horizon_s: p.config.horizon.as_micros() as f64 / 1e6,
+        warmup_s: p.config.warmup.as_micros() as f64 / 1e6,
         account_limit: p.config.region.account_limit,
         unreserved_pool: r.minutes.iter().map(|m| m.unreserved_pool).min().filter(|_| reserves),
         functions,

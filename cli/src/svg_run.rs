@@ -44,6 +44,8 @@ pub struct FunctionView<'a> {
 pub struct RunView<'a> {
     pub title: &'a str,
     pub horizon_s: f64,
+    /// The warm-up left out of the report's counts (shaded).
+    pub warmup_s: f64,
     pub account_limit: u32,
     /// The unreserved pool when some function reserves concurrency.
     pub unreserved_pool: Option<u64>,
@@ -175,23 +177,24 @@ type Pen<'a> = (&'a str, Style, f64);
 /// `values` as a line through each bin's middle (gaps where `None`).
 fn series_line(out: &mut String, panel: &Panel, axis: &TimeAxis, bins: &RunBins, values: &[Option<f64>], pen: Pen<'_>) {
     let (colour, style, w) = pen;
+    // A run of consecutive values is a line; a lone value a dot.
+    let draw = |out: &mut String, run: &[(f64, f64)]| match run {
+        [(x, y)] => {
+            let _ = writeln!(out, "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2.5\" fill=\"{colour}\"/>");
+        }
+        _ => line(out, run, colour, style, w),
+    };
     let mut run: Vec<(f64, f64)> = Vec::new();
     for (k, v) in values.iter().enumerate() {
         match v {
             Some(v) => run.push((bin_x(panel, axis, bins, k as f64 + 0.5), panel.y(*v))),
             None => {
-                line(out, &run, colour, style, w);
+                draw(out, &run);
                 run.clear();
             }
         }
     }
-    if run.len() == 1 {
-        if let Some((x, y)) = run.first() {
-            let _ = writeln!(out, "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2.5\" fill=\"{colour}\"/>");
-        }
-    } else {
-        line(out, &run, colour, style, w);
-    }
+    draw(out, &run);
 }
 
 /// The panel below `top` of `height`, its frame, and the y label.
@@ -249,6 +252,17 @@ fn concurrency(out: &mut String, y: f64, v: &RunView<'_>, axis: &TimeAxis) -> f6
         heading(out, y, &format!("Busy execution environments (most in each {} bin)", width(u64::from(bins.bin_s))));
     let panel = framed(out, top_y, 240.0, axis, y_top, "environments");
     let mut keys = Vec::new();
+    if v.warmup_s > 0.0 {
+        let x1 = panel.x(axis.at(v.warmup_s).min(axis.span));
+        let _ = writeln!(
+            out,
+            "<rect x=\"{LEFT}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#000000\" fill-opacity=\"0.06\"/>",
+            panel.top,
+            (x1 - LEFT).max(0.0),
+            panel.height
+        );
+        keys.push(Key { colour: "#dddddd", style: Style::Bar, label: "warm-up (not in the report's counts)".into() });
+    }
     let some = |s: &[f64]| -> Vec<Option<f64>> { s.iter().copied().map(Some).collect() };
     if several {
         series_line(out, &panel, axis, bins, &some(&bins.region.busy_max), ("#000000", Style::Line, 1.0));
@@ -383,12 +397,12 @@ fn cost(out: &mut String, y: f64, v: &RunView<'_>, axis: &TimeAxis) -> f64 {
     after + 22.0
 }
 
-/// Dollars with cents from $1 up, else to three significant digits
-/// (`$0.436`, `$0.0000123`), from the exact amount.
+/// Dollars with cents from 10 cents up, else to two significant digits
+/// (`$0.44`, `$0.000012`), from the exact amount.
 pub fn amount(m: Money) -> String {
     let per_usd = lambdasim::money::ATOMS_PER_USD;
     let mut digits = 2;
-    while digits < 12 && m.atoms() > 0 && m.atoms().saturating_mul(10u128.pow(digits - 2)) < per_usd {
+    while digits < 12 && m.atoms() > 0 && m.atoms().saturating_mul(10u128.pow(digits - 1)) < per_usd {
         digits += 1;
     }
     format!("${}", usd_digits(m, digits))
@@ -474,6 +488,7 @@ mod tests {
         let view = RunView {
             title: "t",
             horizon_s: 240.0,
+            warmup_s: 30.0,
             account_limit,
             unreserved_pool: None,
             functions,
@@ -543,8 +558,9 @@ mod tests {
         assert_eq!((per_bin[2], per_bin[3]), (0, 0), "no requests, no compute, no cost");
         let usd = lambdasim::money::ATOMS_PER_USD;
         assert_eq!(amount(Money::from_atoms(usd * 1_234 / 100)), "$12.34");
-        assert_eq!(amount(Money::from_atoms(usd * 436 / 1_000)), "$0.436");
-        assert_eq!(amount(Money::from_atoms(usd * 123 / 10_000_000)), "$0.0000123");
+        assert_eq!(amount(Money::from_atoms(usd * 436 / 1_000)), "$0.44");
+        assert_eq!(amount(Money::from_atoms(usd * 436 / 10_000)), "$0.044");
+        assert_eq!(amount(Money::from_atoms(usd * 123 / 10_000_000)), "$0.000012");
         assert_eq!(amount(Money::ZERO), "$0.00");
     }
 
@@ -562,5 +578,12 @@ mod tests {
             assert!(a.contains(heading), "{heading}");
         }
         assert!(a.starts_with("<svg") && a.trim_end().ends_with("</svg>"));
+        // A lone response-time value between gaps is a dot, not an invisible line.
+        let mut b = bins(&[5.0]);
+        b.region.response_p99_ms = vec![None, Some(500.0), None, None];
+        let mut s = String::new();
+        let panel = Panel { top: 0.0, height: 100.0, x_max: 4.0, y_max: 600.0, y_step: 100.0 };
+        series_line(&mut s, &panel, &time_axis(240.0), &b, &b.region.response_p99_ms, ("#000", Style::Line, 2.0));
+        assert!(s.starts_with("<circle") && !s.contains("polyline"), "{s}");
     }
 }
