@@ -8,8 +8,10 @@
 mod cost;
 mod metrics;
 mod svg;
+mod svg_axes;
 mod svg_latency;
 mod svg_metrics;
+mod svg_run;
 mod timings;
 mod tune;
 mod validate;
@@ -271,6 +273,23 @@ fn write_file(path: &Path, contents: &str) -> anyhow::Result<()> {
     std::fs::write(path, contents).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }
 
+/// Fails at once, before any simulation, when `path` cannot be written: a
+/// missing directory, a directory itself, no permission. The check opens the
+/// file for writing without truncating it; a file that did not exist is
+/// removed again, so a run that fails later leaves nothing behind.
+fn check_writable(path: &Path) -> anyhow::Result<()> {
+    let cannot = |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot write {}: {e}", path.display());
+    if path.is_dir() {
+        return Err(cannot(&"it is a directory"));
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path).map_err(|e| cannot(&e))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
 /// `I/N` with I < N.
 fn parse_shard(s: &str) -> anyhow::Result<(u32, u32)> {
     let bad = || usage(format!("--shard {s:?}: expected I/N with 0 ≤ I < N, e.g. 0/4"));
@@ -311,6 +330,9 @@ fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
 
 fn cmd_metrics(a: &metrics::MetricsArgs) -> anyhow::Result<()> {
     let q = a.query().map_err(usage)?;
+    if let Some(path) = &a.svg {
+        check_writable(path)?;
+    }
     let run = RunArgs {
         scenario: a.scenario.clone(),
         seed: a.seed,
@@ -332,25 +354,61 @@ fn cmd_metrics(a: &metrics::MetricsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The chart of replication `r` (which collected its per-bin series).
+fn run_svg(p: &Prepared, r: &run::RunResult) -> anyhow::Result<String> {
+    let bins = r.bins.as_ref().ok_or_else(|| anyhow::anyhow!("the charted replication kept no per-bin series"))?;
+    let bills = report::bills(p, r)?;
+    let title = format!("{} — replication {}, seed {}", p.source, r.replication, r.seed);
+    // Each function's latency, then the total's when there are several.
+    let mut rows: Vec<_> =
+        p.functions.iter().zip(&r.summary.functions).map(|(f, s)| (f.name.clone(), s.latency)).collect();
+    if rows.len() > 1 {
+        rows.push(("total".to_owned(), r.summary.total.latency));
+    }
+    let functions = p
+        .functions
+        .iter()
+        .zip(&bills.functions)
+        .map(|(f, bill)| svg_run::FunctionView {
+            name: &f.name,
+            reserved: f.config.reserved,
+            provisioned: f.config.provisioned,
+            bill,
+        })
+        .collect();
+    let reserves = p.functions.iter().any(|f| f.config.reserved.is_some());
+    let view = svg_run::RunView {
+        title: &title,
+        horizon_s: p.config.horizon.as_micros() as f64 / 1e6,
+        warmup_s: p.config.warmup.as_micros() as f64 / 1e6,
+        account_limit: p.config.region.account_limit,
+        unreserved_pool: r.minutes.iter().map(|m| m.unreserved_pool).min().filter(|_| reserves),
+        functions,
+        bins,
+        latency: &rows,
+        alarms: &r.alarms,
+    };
+    Ok(svg_run::run_chart(&view))
+}
+
 /// `start`: when the process began (for `--timings`).
 fn cmd_run(a: &RunArgs, start: std::time::Instant) -> anyhow::Result<()> {
-    let p = load_scenario(a)?;
+    if let Some(path) = &a.svg {
+        check_writable(path)?;
+    }
+    let mut p = load_scenario(a)?;
     let read = start.elapsed();
     let shard = match a.shard.as_deref() {
         Some(text) => parse_shard(text).map(|(index, count)| Some(study::Shard { text, index, count }))?,
         None => None,
     };
+    if a.svg.is_some() {
+        // The chart draws the first replication the run covers.
+        p.chart_replication = Some(shard.map_or(0, |s| s.index));
+    }
+    let p = p;
     let chart = |r: &run::RunResult| match &a.svg {
-        Some(path) => {
-            let title = format!("{} — replication {}, seed {}", p.source, r.replication, r.seed);
-            // Each function's latency, then the total's when there are several.
-            let mut rows: Vec<_> =
-                p.functions.iter().zip(&r.summary.functions).map(|(f, s)| (f.name.clone(), s.latency)).collect();
-            if rows.len() > 1 {
-                rows.push(("total".to_owned(), r.summary.total.latency));
-            }
-            write_file(path, &svg::run_chart(&title, &r.minutes, r.bucket_minutes, &rows, &r.alarms))
-        }
+        Some(path) => write_file(path, &run_svg(&p, r)?),
         None => Ok(()),
     };
     // Each replication is written as soon as it and the earlier ones are done.
@@ -418,6 +476,9 @@ fn cmd_tune(a: &TuneCli) -> anyhow::Result<()> {
         era: a.billing_era,
         timeout_ms: a.timeout_ms,
     };
+    if let Some(path) = &a.svg {
+        check_writable(path)?;
+    }
     let t = tune::tune(&args)
         .map_err(|e| if e.downcast_ref::<DocError>().is_some() { e } else { usage(format!("{e:#}")) })?;
     if let Some(path) = &a.svg {

@@ -1,8 +1,7 @@
-//! Hand-written SVG charts: a run's concurrency and per-minute events, and
-//! power tuning's cost and duration against memory.
+//! Hand-written SVG: the panel frame and helpers every chart uses, and
+//! power tuning's cost and duration against memory (a run's chart is
+//! `svg_run`, the metrics chart `svg_metrics`).
 
-use lambdasim::sim::{LatencySummary, MinutePoint};
-use lambdasim_scenario::alarms::AlarmOutcome;
 use std::fmt::Write as _;
 
 pub(crate) const W: f64 = 960.0;
@@ -139,150 +138,6 @@ pub(crate) fn polyline(out: &mut String, points: &[(f64, f64)], colour: &str, da
     );
 }
 
-/// Concurrency per minute against the limits, and cold starts and
-/// throttles per minute as bars; each point covers `bucket_minutes` minutes
-/// (a long run's coarsened series), which the labels say. Below, the
-/// latency of each of `latency`'s rows (functions, then the total).
-pub fn run_chart(
-    title: &str,
-    minutes: &[MinutePoint],
-    bucket_minutes: u64,
-    latency: &[(String, LatencySummary)],
-    alarms: &[AlarmOutcome],
-) -> String {
-    let (per, x_label) = match bucket_minutes {
-        0 | 1 => ("per minute".to_owned(), "minute".to_owned()),
-        b => (format!("per {b} minutes"), format!("{b}-minute bucket")),
-    };
-    let h = 700.0 + crate::svg_latency::height(latency);
-    let n = minutes.len().max(1) as f64;
-    let x_max = n;
-    let (x_top, x_step) = nice(x_max, 10.0);
-    let x_max = x_top.max(1.0);
-    let conc_max = minutes
-        .iter()
-        .map(|m| f64::from(m.busy_max).max(m.live_avg).max(f64::from(m.account_limit)).max(m.unreserved_pool as f64))
-        .fold(1.0, f64::max);
-    let (y_max, y_step) = nice(conc_max * 1.05, 6.0);
-    let top = Panel { top: 70.0, height: 300.0, x_max, y_max, y_step };
-    let ev_max = minutes.iter().map(|m| m.cold_starts.max(m.throttles) as f64).fold(1.0, f64::max);
-    let (e_max, e_step) = nice(ev_max * 1.05, 5.0);
-    let bottom = Panel { top: 450.0, height: 190.0, x_max, y_max: e_max, y_step: e_step };
-
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{h}\" viewBox=\"0 0 {W} {h}\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>"
-    );
-    let _ = writeln!(
-        out,
-        "<text x=\"{:.1}\" y=\"30\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\" {FONT}>{}</text>",
-        W / 2.0,
-        esc(title)
-    );
-    let _ = writeln!(out, "<text x=\"{LEFT}\" y=\"60\" font-size=\"13\" {FONT}>Concurrency {per}</text>");
-    top.frame(&mut out, "environments", &x_label, x_step);
-    // Each minute's value is drawn at its midpoint.
-    let series = |f: &dyn Fn(&MinutePoint) -> f64| -> Vec<(f64, f64)> {
-        minutes.iter().enumerate().map(|(i, m)| (top.x(i as f64 + 0.5), top.y(f(m)))).collect()
-    };
-    let step_series = |f: &dyn Fn(&MinutePoint) -> f64| -> Vec<(f64, f64)> {
-        let mut pts = Vec::with_capacity(minutes.len() * 2);
-        for (i, m) in minutes.iter().enumerate() {
-            pts.push((top.x(i as f64), top.y(f(m))));
-            pts.push((top.x(i as f64 + 1.0), top.y(f(m))));
-        }
-        pts
-    };
-    polyline(&mut out, &step_series(&|m| f64::from(m.account_limit)), "#d62728", true);
-    polyline(&mut out, &step_series(&|m| m.unreserved_pool as f64), "#ff7f0e", true);
-    polyline(&mut out, &series(&|m| m.live_avg), "#2ca02c", false);
-    polyline(&mut out, &series(&|m| f64::from(m.busy_max)), "#1f77b4", false);
-    if mark_alarms(&mut out, &top, alarms, bucket_minutes.max(1)) {
-        // A row of its own, above the levels' legend.
-        legend(
-            &mut out,
-            top.top - 24.0,
-            &[("#b2182b", true, false, "alarm → ALARM"), ("#1a9850", true, false, "alarm → OK")],
-        );
-    }
-    legend(
-        &mut out,
-        top.top - 10.0,
-        &[
-            ("#1f77b4", false, false, &format!("busy (max {per})")),
-            ("#2ca02c", false, false, &format!("live (average {per})")),
-            ("#d62728", true, false, "account limit"),
-            ("#ff7f0e", true, false, "unreserved pool"),
-        ],
-    );
-
-    let _ =
-        writeln!(out, "<text x=\"{LEFT}\" y=\"440\" font-size=\"13\" {FONT}>Cold starts and throttles {per}</text>");
-    bottom.frame(&mut out, &per, &x_label, x_step);
-    let slot = bottom.x(1.0) - bottom.x(0.0);
-    let bar_w = (slot * 0.4).max(0.5);
-    let base = bottom.y(0.0);
-    for (i, m) in minutes.iter().enumerate() {
-        for (k, (v, colour)) in [(m.cold_starts, "#9467bd"), (m.throttles, "#d62728")].into_iter().enumerate() {
-            if v == 0 {
-                continue;
-            }
-            let x = bottom.x(i as f64) + slot * 0.1 + bar_w * k as f64;
-            let y = bottom.y(v as f64);
-            let _ = writeln!(
-                out,
-                "<rect x=\"{x:.2}\" y=\"{y:.1}\" width=\"{bar_w:.2}\" height=\"{:.1}\" fill=\"{colour}\"><title>minute {i}: {v}</title></rect>",
-                (base - y).max(0.0)
-            );
-        }
-    }
-    legend(
-        &mut out,
-        bottom.top - 10.0,
-        &[("#9467bd", false, true, "cold starts"), ("#d62728", false, true, "throttles")],
-    );
-    crate::svg_latency::panel(&mut out, 690.0, latency);
-    out.push_str("</svg>\n");
-    out
-}
-
-/// Marks each alarm transition on `panel` (x in buckets of
-/// `bucket_minutes`): a dashed vertical line, red into ALARM, green out of
-/// it, grey otherwise, labelled with the alarm's name. Returns whether any
-/// was drawn.
-fn mark_alarms(out: &mut String, panel: &Panel, alarms: &[AlarmOutcome], bucket_minutes: u64) -> bool {
-    let mut any = false;
-    for a in alarms {
-        for t in &a.transitions {
-            let colour = match t.to {
-                "ALARM" => "#b2182b",
-                "OK" => "#1a9850",
-                _ => "#888888",
-            };
-            let x = panel.x(t.time_s / 60.0 / bucket_minutes as f64);
-            let (y0, y1) = (panel.top, panel.top + panel.height);
-            let _ = writeln!(
-                out,
-                "<line x1=\"{x:.1}\" y1=\"{y0:.1}\" x2=\"{x:.1}\" y2=\"{y1:.1}\" stroke=\"{colour}\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\"><title>{} at {} s: {} → {}</title></line>",
-                esc(&a.name),
-                tick(t.time_s),
-                t.from,
-                t.to
-            );
-            let _ = writeln!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" fill=\"{colour}\" {FONT}>{}</text>",
-                x + 2.0,
-                y0 + 10.0,
-                esc(&a.name)
-            );
-            any = true;
-        }
-    }
-    any
-}
-
 /// One tuning candidate for the chart.
 pub struct TunePoint {
     pub memory_mb: u32,
@@ -379,30 +234,8 @@ mod tests {
     }
 
     #[test]
-    fn charts_are_svg() {
-        let m = [MinutePoint {
-            minute: 0,
-            busy_max: 5,
-            cold_starts: 2,
-            throttles: 1,
-            account_limit: 1000,
-            ..MinutePoint::default()
-        }];
-        let s = run_chart("a <b>", &m, 1, &[], &[]);
-        assert!(!s.contains("alarm → ALARM"));
-        let alarms = [AlarmOutcome {
-            name: "throttles".into(),
-            state: "ALARM",
-            transitions: vec![lambdasim_scenario::alarms::TransitionJson {
-                time_s: 60.0,
-                from: "INSUFFICIENT_DATA",
-                to: "ALARM",
-            }],
-        }];
-        let marked = run_chart("a", &m, 1, &[], &alarms);
-        assert!(marked.contains("alarm → ALARM") && marked.contains("throttles at 60 s: INSUFFICIENT_DATA → ALARM"));
-        assert!(s.starts_with("<svg") && s.contains("a &lt;b&gt;") && s.contains("account limit"));
+    fn tune_chart_is_svg() {
         let t = tune_chart("t", &[TunePoint { memory_mb: 128, duration_ms: 10.0, cost_per_1000_usd: 0.1 }], 128);
-        assert!(t.contains("pick: 128 MB"));
+        assert!(t.starts_with("<svg") && t.contains("pick: 128 MB"));
     }
 }

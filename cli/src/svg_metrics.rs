@@ -1,7 +1,9 @@
 //! `lambdasim metrics --svg`: per function, the graphs the Lambda console's
-//! monitoring tab shows, period by period, each y axis fitted to its data.
+//! monitoring tab shows, period by period, each y axis fitted to its data
+//! and the time axis in seconds, minutes, hours or days as the span asks.
 
 use crate::svg::{Entry, FONT, LEFT, Panel, W, esc, legend, nice, polyline};
+use crate::svg_axes::{LEVEL_REACH, time_axis};
 use lambdasim_scenario::metrics::{ChartData, FunctionChart};
 use std::fmt::Write as _;
 
@@ -98,8 +100,8 @@ fn panels_of<'a>(f: &'a FunctionChart, data: &ChartData) -> Vec<PanelSpec<'a>> {
 }
 
 /// One panel at `top`: the series as lines (a gap where a period has no
-/// datapoint), the levels as dashed lines when they fall within twice the
-/// data's maximum (else only in the legend, "off scale"), the y axis fitted
+/// datapoint), the levels as dashed lines when they fall within
+/// [`LEVEL_REACH`] times the data's maximum (else only in the legend, "off scale"), the y axis fitted
 /// to what is drawn.
 fn draw(
     out: &mut String,
@@ -113,17 +115,17 @@ fn draw(
     let periods = series.iter().map(|s| s.3.len()).max().unwrap_or(0);
     let data_max = series.iter().flat_map(|s| s.3.iter().flatten()).copied().fold(0.0f64, f64::max);
     let shown: Vec<&(&str, String, f64)> =
-        levels.iter().filter(|l| data_max > 0.0 && l.2 <= 2.0 * data_max.max(1.0)).collect();
+        levels.iter().filter(|l| data_max > 0.0 && l.2 <= LEVEL_REACH * data_max.max(1.0)).collect();
     let y_top = shown.iter().map(|l| l.2).fold(data_max, f64::max).max(1.0);
     let (y_max, y_step) = nice(y_top * 1.05, 4.0);
-    let minutes = (periods as f64) * f64::from(period_s) / 60.0;
-    let (x_max, x_step) = nice(minutes.max(1.0), 10.0);
+    let axis = time_axis((periods as f64) * f64::from(period_s));
+    let x_max = axis.span;
     let panel = Panel { top: top + 25.0, height: PANEL_H, x_max, y_max, y_step };
     // The heading on its own line, the legend on the next (a long legend
     // would run into the heading beside it).
     let _ = writeln!(out, "<text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"13\" {FONT}>{}</text>", top + 6.0, esc(heading));
-    panel.frame(out, unit, "minute", x_step);
-    let at = |k: usize| panel.x((k as f64 + 0.5) * f64::from(period_s) / 60.0);
+    panel.frame(out, unit, &axis.label(), axis.step);
+    let at = |k: usize| panel.x(axis.at((k as f64 + 0.5) * f64::from(period_s)));
     let mut entries: Vec<(String, &str, bool)> = Vec::new();
     for (colour, dashed, label, values) in series {
         // Runs of consecutive datapoints, each its own polyline.

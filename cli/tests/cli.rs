@@ -388,9 +388,28 @@ fn run_draws_an_svg() {
     ok(&["run", "--horizon-s", "1200", "--svg", path.to_str().unwrap()]);
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-    for label in ["account limit", "unreserved pool", "busy (max per minute)", "cold starts", "throttles", "minute"] {
+    // 20 minutes: 5 s bins, a minute axis; the default scenario's three
+    // functions with checkout's reserved and provisioned levels.
+    for label in [
+        "Busy execution environments (most in each 5 s bin)",
+        "time (minutes)",
+        ">api<",
+        ">burst<",
+        "checkout reserved 40",
+        "checkout provisioned 20",
+        "account limit 3000 (off scale)",
+        "unreserved pool",
+        "cold starts (",
+        "throttles (",
+        "Response time per 5 s bin",
+        "Cost, cumulative: $",
+    ] {
         assert!(svg.contains(label), "{label}");
     }
+    // The same run draws the same chart.
+    let again = temp("run-again.svg");
+    ok(&["run", "--horizon-s", "1200", "--svg", again.to_str().unwrap()]);
+    assert_eq!(svg, std::fs::read_to_string(&again).unwrap());
     for label in ["Latency after the warm-up", "handler duration", "response time", ">burst<", ">total<", "cold)"] {
         assert!(svg.contains(label), "{label}");
     }
@@ -587,4 +606,30 @@ fn metrics_agree_with_the_run_report() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[test]
+fn an_unwritable_output_path_fails_before_the_run() {
+    let missing_dir = temp("no-such-dir").join("chart.svg");
+    let dir = temp("a-dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    for path in [missing_dir.to_str().unwrap(), dir.to_str().unwrap()] {
+        for args in [
+            vec!["run", "--svg", path],
+            vec!["metrics", "--svg", path],
+            vec!["tune", "--io-ms", "20", "--cpu-ms", "300", "--svg", path],
+        ] {
+            let out = lambdasim(&args);
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(&format!("cannot write {path}")), "{args:?}: {err}");
+            // Nothing was simulated: the report and datapoints never started.
+            assert!(out.stdout.is_empty(), "{args:?} printed before failing");
+        }
+    }
+    // A good path is checked without leaving a file behind when the run fails.
+    let good = temp("never.svg");
+    let out = lambdasim(&["run", "--horizon-s", "-1", "--svg", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!good.exists());
 }

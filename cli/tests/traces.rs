@@ -106,11 +106,11 @@ fn a_long_horizon_keeps_a_bounded_series_and_states_its_bucket() {
     assert_eq!(minutes.len(), 5_400);
     assert!(minutes.len() <= 10_080);
     assert_eq!(minutes[1]["minute"], 8, "each point gives its first minute");
-    // The chart labels its coarser points.
+    // The chart's bins and axis follow the span: 3-hour bins, days.
     let svg = dir().join("idle.svg");
     ok(&["run", path, "--horizon-s", "2592000", "--svg", svg.to_str().unwrap()]);
     let svg = std::fs::read_to_string(svg).unwrap();
-    assert!(svg.contains("busy (max per 8 minutes)") && svg.contains("8-minute bucket"), "{svg:.2000}");
+    assert!(svg.contains("most in each 3 h bin") && svg.contains("time (days)"), "{svg:.2000}");
 }
 
 #[test]

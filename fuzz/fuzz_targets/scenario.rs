@@ -104,7 +104,7 @@ fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
             .expect("every period of the horizon is in the store"),
         None => Vec::new(),
     };
-    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes, latency, alarms })
+    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes, latency, alarms, bins: None })
 }
 
 /// Runs every replication one after the other, as a CLI thread does.

@@ -10,6 +10,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod alarms;
+pub mod bins;
 pub mod doc;
 mod fields;
 pub mod latency;

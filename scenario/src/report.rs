@@ -616,6 +616,36 @@ fn trace_lines(p: &Prepared) -> String {
     out
 }
 
+/// Little's law for `f`'s traffic over the measured `window`: the rate
+/// that ran (throttled requests never occupy an environment, so a function
+/// almost all throttled predicts what it ran, not what was offered) times
+/// the mean duration. `None` when too little ran to say anything.
+pub fn little_line(name: &str, offered: &Load, s: &FunctionSummary, window: Duration) -> Option<String> {
+    let window_s = secs(window);
+    if s.requests == 0 || window_s <= 0.0 {
+        return None;
+    }
+    let admitted = match s.throttles {
+        0 => *offered,
+        _ => Load { rate_per_s: s.invocations as f64 / window_s, ..*offered },
+    };
+    if admitted.concurrency() < 0.05 {
+        return None;
+    }
+    let rate = if s.throttles == 0 {
+        format!("{} req/s", num(offered.rate_per_s))
+    } else {
+        format!("{} req/s admitted (of {} offered)", num(admitted.rate_per_s), num(offered.rate_per_s))
+    };
+    Some(format!(
+        "{name}: {rate} × {} s ⇒ Little's law predicts {:.1} concurrent executions; simulated avg_busy {:.1} (peak {})",
+        num(admitted.mean_duration_s),
+        admitted.concurrency(),
+        s.avg_busy,
+        s.peak_concurrency
+    ))
+}
+
 /// The explanation lines: one per idea a function shows.
 pub fn ideas(p: &Prepared, r: &RunResult) -> Vec<String> {
     let mut out = Vec::new();
@@ -624,15 +654,10 @@ pub fn ideas(p: &Prepared, r: &RunResult) -> Vec<String> {
         let l = load(f, p.config.warmup, p.config.horizon);
         let stationary =
             matches!(f.workload, OwnedWorkload::Plain(Workload::Poisson { .. } | Workload::Constant { .. }));
-        if (stationary || s.throttles == 0) && s.requests > 0 && l.concurrency() >= 0.05 {
-            out.push(format!(
-                "{name}: {} req/s × {} s ⇒ Little's law predicts {:.1} concurrent executions; simulated avg_busy {:.1} (peak {})",
-                num(l.rate_per_s),
-                num(l.mean_duration_s),
-                l.concurrency(),
-                s.avg_busy,
-                s.peak_concurrency
-            ));
+        if let Some(line) = little_line(name, &l, s, p.config.horizon.saturating_sub(p.config.warmup))
+            && (stationary || s.throttles == 0)
+        {
+            out.push(line);
         }
         let scaling = throttled(s, ThrottleReason::ScalingRateExceeded);
         if s.cold_start_probability >= 0.01 && scaling == 0 {

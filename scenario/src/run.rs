@@ -50,6 +50,9 @@ pub struct RunResult {
     pub latency: Vec<FunctionLatency>,
     /// Each `[[alarms]]` entry's final state and transitions.
     pub alarms: Vec<crate::alarms::AlarmOutcome>,
+    /// The per-bin series, for the replication the chart draws
+    /// ([`Prepared::chart_replication`]) only.
+    pub bins: Option<crate::bins::RunBins>,
 }
 
 struct Collect<'a, const POINTS: usize> {
@@ -149,11 +152,19 @@ pub fn try_run_one_timed(
     // Alarms need the run's CloudWatch metrics: a store (checked to fit
     // when the scenario was prepared and its horizon set).
     let functions_n = u32::try_from(functions.len()).unwrap_or(u32::MAX);
-    if let Some(store) =
-        crate::alarms::store_for(&p.alarms, functions_n, config.horizon).map_err(|_| SimError::Internal)?
-    {
+    // The charted replication's store serves its alarms too.
+    let chart = if p.chart_replication == Some(replication) {
+        let (store, plan) = crate::bins::store(p).map_err(|_| SimError::Internal)?;
         sim.attach_metrics(store).map_err(SimError::Region)?;
-    }
+        Some(plan)
+    } else {
+        if let Some(store) =
+            crate::alarms::store_for(&p.alarms, functions_n, config.horizon).map_err(|_| SimError::Internal)?
+        {
+            sim.attach_metrics(store).map_err(SimError::Region)?;
+        }
+        None
+    };
     let mut phases = RunPhases { build: if timed { start.elapsed() } else { Duration::ZERO }, ..RunPhases::default() };
     // A run that never coarsens its series gives the same points in a small
     // table as in the big one.
@@ -164,11 +175,19 @@ pub fn try_run_one_timed(
         collect::<MAX_MINUTE_POINTS>(sim, config, horizon_minutes_done, timed, &mut phases)?
     };
     let latency = sim.latency().to_vec();
-    let alarms = match sim.metrics() {
-        Some(store) => crate::alarms::evaluate(store, &p.alarms, config.horizon).map_err(|_| SimError::Internal)?,
-        None => Vec::new(),
+    let (alarms, bins) = match sim.metrics() {
+        Some(store) => (
+            crate::alarms::evaluate(store, &p.alarms, config.horizon).map_err(|_| SimError::Internal)?,
+            match chart {
+                Some(plan) => Some(
+                    crate::bins::extract(store, plan, functions_n, config.horizon).map_err(|_| SimError::Internal)?,
+                ),
+                None => None,
+            },
+        ),
+        None => (Vec::new(), None),
     };
-    Ok((RunResult { replication, seed, summary, minutes, bucket_minutes, latency, alarms }, phases))
+    Ok((RunResult { replication, seed, summary, minutes, bucket_minutes, latency, alarms, bins }, phases))
 }
 
 /// The simulator, written straight into its heap slot: `Box::new(Sim::new(..)?)`

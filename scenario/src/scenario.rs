@@ -432,6 +432,9 @@ pub struct Prepared {
     pub free_tier: bool,
     /// The alarms, checked.
     pub alarms: Vec<crate::alarms::PreparedAlarm>,
+    /// The replication that also collects per-bin series for a chart
+    /// ([`crate::bins`]; `lambdasim run --svg`); `None`: none does.
+    pub chart_replication: Option<u32>,
 }
 
 impl Prepared {
@@ -497,6 +500,7 @@ pub fn prepare(name: &str, text: &str, format: Format, dir: &Path) -> anyhow::Re
         .map_err(|e| checker.alarm_err(0, "period_s", format!("{e:#}")))?;
     Ok(Prepared {
         alarms,
+        chart_replication: None,
         source: name.to_owned(),
         prices: scenario.pricing.prices.book(),
         free_tier: scenario.pricing.free_tier,
