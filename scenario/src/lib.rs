@@ -10,15 +10,20 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod alarms;
+pub mod confidence;
 pub mod doc;
 mod fields;
 pub mod latency;
 mod lists;
 pub mod metrics;
 pub mod money;
+pub mod overrides;
+pub mod pick;
 pub mod progress;
 pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod study;
+pub mod sweep;
+mod sweep_text;
 pub mod traces;
