@@ -4,7 +4,7 @@
 use crate::{parse_shard, usage};
 use lambdasim_scenario::pick::Pick;
 use lambdasim_scenario::scenario;
-use lambdasim_scenario::sweep::{self, Axis, Sweep, SweepFormat};
+use lambdasim_scenario::sweep::{self, Sweep, SweepFormat};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -35,8 +35,7 @@ pub struct SweepArgs {
 }
 
 pub fn cmd_sweep(a: &SweepArgs) -> anyhow::Result<()> {
-    let axes =
-        a.set.iter().map(|s| Axis::parse(s).map_err(|e| usage(format!("--set {e}")))).collect::<Result<Vec<_>, _>>()?;
+    let axes = sweep::axes(a.set.iter().map(String::as_str)).map_err(usage)?;
     let pick = a.pick.as_deref().map(Pick::parse).transpose().map_err(usage)?;
     let shard = a.shard.as_deref().map(parse_shard).transpose()?;
     if a.threads == Some(0) {

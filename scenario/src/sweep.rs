@@ -316,6 +316,38 @@ fn plan<'a>(name: &'a str, text: &'a str, format: Format, dir: &'a Path, sweep: 
     Ok(Plan { name, text, format, dir, axes: &sweep.axes, combinations, replications, mine })
 }
 
+/// The axes of `--set` specs, each `PATH=VALUES` ([`Axis::parse`]); the
+/// message starts with `--set` as the command's does.
+///
+/// # Errors
+/// The first bad spec's message.
+pub fn axes<'s>(specs: impl IntoIterator<Item = &'s str>) -> Result<Vec<Axis>, String> {
+    specs.into_iter().map(|s| Axis::parse(s).map_err(|e| format!("--set {e}"))).collect()
+}
+
+/// Checks a sweep without running it: the scenario, its size, and every
+/// combination of the shard (what [`run_sweep`] checks first).
+///
+/// # Errors
+/// As [`run_sweep`] before it runs anything.
+pub fn check(name: &str, text: &str, format: Format, dir: &Path, sweep: &Sweep) -> anyhow::Result<()> {
+    let plan = plan(name, text, format, dir, sweep)?;
+    plan.minutes().map(|_| ())
+}
+
+impl Plan<'_> {
+    /// Prepares every combination of the shard (a bad one fails now, not
+    /// after hours of the others) and sums their simulated minutes.
+    fn minutes(&self) -> anyhow::Result<u64> {
+        let mut minutes = 0u64;
+        for &c in &self.mine {
+            let p = self.prepare(c)?;
+            minutes = minutes.saturating_add(p.config.horizon.as_micros().div_ceil(60_000_000));
+        }
+        Ok(minutes)
+    }
+}
+
 /// Runs `sweep` over the scenario `text` (named `name`; trace paths
 /// relative to `dir`) and writes it to `out` as `sweep.format` says.
 /// Returns the pick. The bytes depend only on the inputs, never on the
@@ -334,13 +366,7 @@ pub fn run_sweep(
     out: &mut dyn Write,
 ) -> anyhow::Result<Option<Picked>> {
     let plan = plan(name, text, format, dir, sweep)?;
-    // Every combination is checked before any runs: a bad one fails now,
-    // not after hours of the others.
-    let mut minutes = 0u64;
-    for &c in &plan.mine {
-        let p = plan.prepare(c)?;
-        minutes = minutes.saturating_add(p.config.horizon.as_micros().div_ceil(60_000_000));
-    }
+    let minutes = plan.minutes()?;
     let reps = u64::from(plan.replications);
     let jobs = (plan.mine.len() as u64).saturating_mul(reps);
     let mut writer = Output::new(&plan, sweep, out)?;
