@@ -80,7 +80,7 @@ fn the_pick_chooses_the_cap_under_the_budget() {
     let cap = best["set"]["functions[name=batch].reserved"].as_u64().unwrap();
     assert!(
         text.contains(&format!(
-            "pick (min throttle_probability where cost < 0.03): functions[name=batch].reserved = {cap}"
+            "pick (min throttle_probability where cost < 0.03): horizon_s = 120, functions[name=batch].reserved = {cap} — "
         )),
         "{text}"
     );
@@ -151,4 +151,39 @@ fn replications_get_intervals_in_text_and_json() {
     let half = 4.302_652_730 * sd / 3f64.sqrt();
     assert!((requests["ci95"][1].as_f64().unwrap() - (mean + half)).abs() < 1e-6);
     assert_eq!(c["functions"][0]["name"], "batch");
+}
+
+/// The sweep vectors (tests/vectors/sweep): the command prints each
+/// expected file byte for byte, as the C ABI, Go and Node do.
+#[test]
+fn the_command_prints_the_sweep_vectors() {
+    let dir = root().join("tests/vectors/sweep");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.to_str().unwrap().ends_with(".sweep.json") {
+            continue;
+        }
+        let spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut args: Vec<String> = vec!["sweep".into(), spec["scenario"].as_str().unwrap().into()];
+        for set in spec["sets"].as_array().unwrap() {
+            args.extend(["--set".into(), set.as_str().unwrap().into()]);
+        }
+        if let Some(r) = spec["replications"].as_u64() {
+            args.extend(["--replications".into(), r.to_string()]);
+        }
+        if let Some(p) = spec["pick"].as_str() {
+            args.extend(["--pick".into(), p.into()]);
+        }
+        for (format, file) in spec["expected"].as_object().unwrap() {
+            let mut a = args.clone();
+            a.extend(["--format".into(), format.clone()]);
+            let out = Command::new(BIN).args(&a).current_dir(&dir).output().unwrap();
+            assert!(out.status.success(), "{a:?}: {}", String::from_utf8_lossy(&out.stderr));
+            let expected = std::fs::read_to_string(dir.join(file.as_str().unwrap())).unwrap();
+            assert_eq!(String::from_utf8(out.stdout).unwrap(), expected, "{a:?}");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 3, "no sweep vector");
 }

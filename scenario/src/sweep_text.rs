@@ -83,7 +83,10 @@ pub fn text(
         out.push('\n');
         match (&p.set, picked.and_then(|c| summaries.iter().find(|s| s.combination == c))) {
             (Some(set), Some(s)) => {
-                let values: Vec<String> = set.iter().map(|(k, v)| format!("{k} = {}", value(v))).collect();
+                let values: Vec<String> = axes
+                    .iter()
+                    .filter_map(|a| set.get(&a.path.text).map(|v| format!("{} = {}", a.path.text, value(v))))
+                    .collect();
                 let _ = writeln!(
                     out,
                     "pick ({}): {} — cost {}, throttles {}, cold starts {}, p99 {} ms",
