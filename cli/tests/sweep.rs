@@ -89,7 +89,7 @@ fn the_pick_chooses_the_cap_under_the_budget() {
 #[test]
 fn bad_sweeps_exit_2_naming_the_path() {
     let err = exit_2(&["sweep", "examples/reserved-cap.toml", "--set", "functions[3].reserved=1,2"]);
-    assert!(err.contains("functions[3].reserved: [3]: the list has 1 entries"), "{err}");
+    assert!(err.contains("functions[3].reserved: [3]: the list has 1 entry, [0]"), "{err}");
     let err = exit_2(&["sweep", "examples/reserved-cap.toml", "--set", "functions[0].reserved=1..5:0"]);
     assert!(err.contains("--set functions[0].reserved: range \"1..5:0\""), "{err}");
     let err =

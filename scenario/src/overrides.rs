@@ -341,6 +341,7 @@ fn step_into<'a, T: Tree>(at: &'a mut T, step: &Step, creates: bool) -> Result<&
             let n = items.len();
             items.get_mut(*i).ok_or_else(|| match n {
                 0 => format!("[{i}]: the list is empty"),
+                1 => format!("[{i}]: the list has 1 entry, [0]"),
                 n => format!("[{i}]: the list has {n} entries, [0] to [{}]", n - 1),
             })
         }

@@ -308,6 +308,9 @@ fn plan<'a>(name: &'a str, text: &'a str, format: Format, dir: &'a Path, sweep: 
         ))
         .into());
     };
+    // A path that leads nowhere fails for every value: say so once, without
+    // naming a combination.
+    overrides::apply(name, text, format, &overrides_of(&sweep.axes, 0))?;
     let (index, count) = sweep.shard.unwrap_or((0, 1));
     if count == 0 || index >= count {
         return Err(usage(format!("shard {index}/{count}: expected I/N with 0 ≤ I < N")).into());
@@ -648,6 +651,9 @@ mod tests {
             "{e}"
         );
         assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
+        // A path that leads nowhere is named once, not as a combination.
+        let (e, _) = run(&["functions[4].memory_mb=512,1024"], 1);
+        assert_eq!(e, "s.toml: functions[4].memory_mb: [4]: the list has 1 entry, [0]");
         let (e, _) = run(&["seed=1"], 0);
         assert!(e.contains("--replications must be in 1..=10000 (got 0)"), "{e}");
     }
