@@ -65,6 +65,6 @@ test('errors carry the command message', () => {
   assert.throws(() => runSweep(SMALL, { sets: [] }), (e) => e instanceof LambdasimError && e.status === 'INVALID_ARGUMENT');
   assert.throws(() => runSweep(SMALL, {}), TypeError);
   assert.throws(() => runSweep(SMALL, { sets: ['seed=1\nx=2'] }), TypeError);
-  assert.throws(() => runSweep(SMALL, { sets: ['seed=1'], output: 'xml' }), TypeError);
+  assert.throws(() => runSweep(SMALL, { sets: ['seed=1'], output: 'xml' }), RangeError);
   assert.throws(() => runSweep(SMALL, { sets: ['seed=1'], bogus: 1 }), TypeError);
 });
