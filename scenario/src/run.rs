@@ -287,7 +287,7 @@ where
 /// How [`stream_on`] runs its jobs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Workers<'a> {
-    /// Threads: `None` one per core; never more than the jobs.
+    /// Threads: `None` one per core; never more than the jobs nor four per core.
     pub threads: Option<usize>,
     /// The progress bar's label; `None` draws none.
     pub label: Option<&'a str>,
@@ -311,7 +311,10 @@ where
     S: FnMut(u64, R) -> anyhow::Result<()>,
 {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = usize::try_from(count).unwrap_or(usize::MAX).min(workers.threads.unwrap_or(cores)).max(1);
+    // More threads than four per core only costs stacks: a larger request is
+    // cut to that (the results never depend on the thread count).
+    let asked = workers.threads.unwrap_or(cores).min(cores.saturating_mul(4));
+    let threads = usize::try_from(count).unwrap_or(usize::MAX).min(asked).max(1);
     let window = 2 * threads as u64;
     let queue = Mutex::new(Queue { next: 0, delivered: 0, ready: BTreeMap::new(), stop: false });
     let changed = Condvar::new();

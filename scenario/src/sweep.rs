@@ -132,7 +132,7 @@ fn range(text: &str) -> Option<Result<Vec<toml::Value>, String>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum SweepFormat {
-    /// A table per combination (means ± 95 % half-widths) and the pick.
+    /// A line per combination (means ± 95 % half-widths) and the pick.
     Text,
     /// One row per combination and replication.
     Csv,
