@@ -248,6 +248,8 @@ impl Document {
 trait Tree: Sized {
     fn empty_table() -> Self;
     fn kind(&self) -> &'static str;
+    /// The child under `key` of a table (`None` when absent or not a table).
+    fn get(&mut self, key: &str) -> Option<&mut Self>;
     /// The child under `key` of a table, created (an empty table) when absent.
     fn child(&mut self, key: &str) -> Option<&mut Self>;
     /// Sets `key` of a table.
@@ -262,7 +264,18 @@ impl Tree for toml::Value {
         toml::Value::Table(toml::Table::new())
     }
     fn kind(&self) -> &'static str {
-        self.type_str()
+        match self {
+            toml::Value::String(_) => "a string",
+            toml::Value::Integer(_) => "an integer",
+            toml::Value::Float(_) => "a float",
+            toml::Value::Boolean(_) => "a boolean",
+            toml::Value::Datetime(_) => "a datetime",
+            toml::Value::Array(_) => "a list",
+            toml::Value::Table(_) => "a table",
+        }
+    }
+    fn get(&mut self, key: &str) -> Option<&mut Self> {
+        self.as_table_mut()?.get_mut(key)
     }
     fn child(&mut self, key: &str) -> Option<&mut Self> {
         Some(self.as_table_mut()?.entry(key).or_insert_with(Self::empty_table))
@@ -285,12 +298,15 @@ impl Tree for serde_json::Value {
     fn kind(&self) -> &'static str {
         match self {
             serde_json::Value::Null => "null",
-            serde_json::Value::Bool(_) => "boolean",
-            serde_json::Value::Number(_) => "number",
-            serde_json::Value::String(_) => "string",
-            serde_json::Value::Array(_) => "array",
-            serde_json::Value::Object(_) => "table",
+            serde_json::Value::Bool(_) => "a boolean",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Array(_) => "a list",
+            serde_json::Value::Object(_) => "a table",
         }
+    }
+    fn get(&mut self, key: &str) -> Option<&mut Self> {
+        self.as_object_mut()?.get_mut(key)
     }
     fn child(&mut self, key: &str) -> Option<&mut Self> {
         Some(self.as_object_mut()?.entry(key).or_insert_with(Self::empty_table))
@@ -319,7 +335,7 @@ fn set_in<T: Tree>(node: &mut T, steps: &[Step], value: T) -> Result<(), String>
     match last {
         Step::Key(k) => {
             let kind = at.kind();
-            if at.insert(k, value) { Ok(()) } else { Err(format!("cannot set {k:?} in a {kind}, not a table")) }
+            if at.insert(k, value) { Ok(()) } else { Err(format!("cannot set {k:?} inside {kind}, not a table")) }
         }
         step => {
             *step_into(at, step, false)? = value;
@@ -332,12 +348,11 @@ fn set_in<T: Tree>(node: &mut T, steps: &[Step], value: T) -> Result<(), String>
 fn step_into<'a, T: Tree>(at: &'a mut T, step: &Step, creates: bool) -> Result<&'a mut T, String> {
     let kind = at.kind();
     match step {
-        Step::Key(k) if creates || !matches!(kind, "table") => {
-            at.child(k).ok_or_else(|| format!("cannot look up {k:?} in a {kind}, not a table"))
-        }
-        Step::Key(k) => at.child(k).ok_or_else(|| format!("no field {k:?}")),
+        Step::Key(k) if kind != "a table" => Err(format!("cannot look up {k:?} inside {kind}, not a table")),
+        Step::Key(k) if creates => at.child(k).ok_or_else(|| format!("no field {k:?}")),
+        Step::Key(k) => at.get(k).ok_or_else(|| format!("no field {k:?} to index")),
         Step::Index(i) => {
-            let items = at.array().ok_or_else(|| format!("[{i}] needs a list, found a {kind}"))?;
+            let items = at.array().ok_or_else(|| format!("[{i}] needs a list, found {kind}"))?;
             let n = items.len();
             items.get_mut(*i).ok_or_else(|| match n {
                 0 => format!("[{i}]: the list is empty"),
@@ -346,7 +361,7 @@ fn step_into<'a, T: Tree>(at: &'a mut T, step: &Step, creates: bool) -> Result<&
             })
         }
         Step::Named(name) => {
-            let items = at.array().ok_or_else(|| format!("[name={name}] needs a list, found a {kind}"))?;
+            let items = at.array().ok_or_else(|| format!("[name={name}] needs a list, found {kind}"))?;
             let names: Vec<String> = items.iter().filter_map(|x| x.name().map(quoted)).collect();
             let message = format!("no entry named {} (names: {})", quoted(name), names.join(", "));
             items.iter_mut().find(|x| x.name() == Some(name.as_str())).ok_or(message)
@@ -449,7 +464,10 @@ mod tests {
             e("functions[name=apx].provisioned=1"),
             "s.toml: functions[name=apx].provisioned: no entry named \"apx\" (names: \"api\", \"worker\")"
         );
-        assert_eq!(e("seed.x=1"), "s.toml: seed.x: cannot set \"x\" in a integer, not a table");
+        assert_eq!(e("seed.x=1"), "s.toml: seed.x: cannot set \"x\" inside an integer, not a table");
+        assert_eq!(e("seed.x.y=1"), "s.toml: seed.x.y: cannot look up \"x\" inside an integer, not a table");
+        assert_eq!(e("alarms[0].period_s=60"), "s.toml: alarms[0].period_s: no field \"alarms\" to index");
+        assert_eq!(e("seed[0]=1"), "s.toml: seed[0]: [0] needs a list, found an integer");
         assert!(Override::parse("functions[0.memory_mb=1").unwrap_err().contains("a [ without its ]"));
         assert!(Override::parse("functions[x].memory_mb=1").unwrap_err().contains("expected [N] or [name=NAME]"));
         assert!(Override::parse("memory_mb").unwrap_err().contains("expected PATH=VALUE"));
