@@ -3500,7 +3500,8 @@ lsim_status lsim_sweep_options_default(struct lsim_sweep_options *out);
  * `LSIM_STATUS_NULL_POINTER` (`out`, `options`, a text pointer with a
  * non-zero length); `LSIM_STATUS_INVALID_ARGUMENT` (unknown `format` or
  * `output`, bad `struct_size`, text that is not UTF-8, no set, a set or
- * pick that does not parse, a shard index not below its count);
+ * pick that does not parse, a shard index not below its count,
+ * `replications` above 10 000);
  * `LSIM_STATUS_INVALID_SCENARIO` (the scenario, a combination, or the
  * sweep's size: read why with `lsim_sweep_check`);
  * `LSIM_STATUS_SIMULATION_FAILED` (a run failed, e.g. more than 65 536

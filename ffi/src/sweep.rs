@@ -182,6 +182,10 @@ fn finish(mut r: Request, specs: &[String], pick: &str) -> Result<(Request, Stri
     }
     r.sweep.axes = sweep::axes(specs.iter().map(String::as_str)).map_err(bad)?;
     r.sweep.pick = if pick.is_empty() { None } else { Some(Pick::parse(pick).map_err(bad)?) };
+    let max = lambdasim_scenario::scenario::MAX_REPLICATIONS;
+    if r.sweep.replications.is_some_and(|n| n > max) {
+        return Err(bad(format!("--replications must be in 1..={max} (got {})", r.sweep.replications.unwrap_or(0))));
+    }
     if let Some((i, n)) = r.sweep.shard
         && i >= n
     {
@@ -236,7 +240,8 @@ pub unsafe extern "C" fn lsim_sweep_options_default(out: *mut lsim_sweep_options
 /// `LSIM_STATUS_NULL_POINTER` (`out`, `options`, a text pointer with a
 /// non-zero length); `LSIM_STATUS_INVALID_ARGUMENT` (unknown `format` or
 /// `output`, bad `struct_size`, text that is not UTF-8, no set, a set or
-/// pick that does not parse, a shard index not below its count);
+/// pick that does not parse, a shard index not below its count,
+/// `replications` above 10 000);
 /// `LSIM_STATUS_INVALID_SCENARIO` (the scenario, a combination, or the
 /// sweep's size: read why with `lsim_sweep_check`);
 /// `LSIM_STATUS_SIMULATION_FAILED` (a run failed, e.g. more than 65 536

@@ -128,6 +128,8 @@ fn bad_inputs_are_statuses_and_check_says_why() {
     assert_eq!(run(TEXT, &with(&|o| o.output = 3)), Err(S::InvalidArgument));
     assert_eq!(run(TEXT, &with(&|o| o.sets_len = 0)), Err(S::InvalidArgument));
     assert_eq!(run(TEXT, &with(&|o| (o.shard_index, o.shard_count) = (2, 2))), Err(S::InvalidArgument));
+    assert_eq!(run(TEXT, &with(&|o| o.replications = 10_001)), Err(S::InvalidArgument));
+    assert_eq!(run(TEXT, &with(&|o| o.threads = u32::MAX)).map(|s| s.is_empty()), Ok(false));
     let bad_pick = "min money";
     let o = with(&|o| (o.pick, o.pick_len) = (bad_pick.as_ptr().cast(), bad_pick.len()));
     assert_eq!(run(TEXT, &o), Err(S::InvalidArgument));
