@@ -351,6 +351,22 @@
 #define LSIM_SIM_FUNCTION_CAPACITY 64
 
 /**
+ * `output` of `lsim_sweep_options`: a line per combination with means and
+ * 95 % half-widths, then the pick (the command's default).
+ */
+#define LSIM_SWEEP_OUTPUT_TEXT 0
+
+/**
+ * `output`: CSV, one row per combination and replication.
+ */
+#define LSIM_SWEEP_OUTPUT_CSV 1
+
+/**
+ * `output`: JSON with the rows, each combination's intervals and the pick.
+ */
+#define LSIM_SWEEP_OUTPUT_JSON 2
+
+/**
  * The version of this C ABI. `lsim_abi_version()` returns the library's;
  * a binding compiled against this header checks they are equal at load.
  *
@@ -837,6 +853,12 @@ typedef struct lsim_region lsim_region;
  * `lsim_sim_result_free`. Not a pointer to memory: never dereference it.
  */
 typedef struct lsim_sim_result lsim_sim_result;
+
+/**
+ * An opaque sweep result. Create with `lsim_sweep_run`, free with
+ * `lsim_sweep_result_free`. Not a pointer to memory: never dereference it.
+ */
+typedef struct lsim_sweep_result lsim_sweep_result;
 
 /**
  * An alarm's definition, with CloudWatch's fields. Fill with
@@ -2097,6 +2119,70 @@ typedef struct lsim_latency {
    */
   uint64_t cold_start_added_p99_us;
 } lsim_latency;
+
+/**
+ * Options of `lsim_sweep_run` and `lsim_sweep_check`: the flags of
+ * `lambdasim sweep`. Fill with `lsim_sweep_options_default`, then change
+ * fields. `struct_size` must equal `sizeof(lsim_sweep_options)`; any other
+ * value is `LSIM_STATUS_INVALID_ARGUMENT`. Text fields are bytes of UTF-8,
+ * not necessarily NUL-terminated; a pointer may be NULL when its length is 0.
+ */
+typedef struct lsim_sweep_options {
+  /**
+   * `sizeof(lsim_sweep_options)`.
+   */
+  uint32_t struct_size;
+  /**
+   * `LSIM_SWEEP_OUTPUT_*` (default text).
+   */
+  uint32_t output;
+  /**
+   * The `--set` arguments, one per line: `PATH=V1,V2,...` or
+   * `PATH=FROM..TO:STEP`, e.g. `functions[0].reserved=10..100:10`.
+   * At least one.
+   */
+  const char *sets;
+  /**
+   * Bytes of `sets`.
+   */
+  size_t sets_len;
+  /**
+   * Replications of every combination: 0 (default) the scenario's, else
+   * 1 up to 10 000. Replication r runs with seed + r.
+   */
+  uint32_t replications;
+  /**
+   * With `shard_count` above 0: run only combinations c with
+   * c % shard_count == shard_index (below `shard_count`).
+   */
+  uint32_t shard_index;
+  /**
+   * Shards the sweep is split into: 0 (default) none, every combination.
+   */
+  uint32_t shard_count;
+  /**
+   * Threads: 0 (default) one per core. The output is the same for any.
+   */
+  uint32_t threads;
+  /**
+   * The `--pick` rule, e.g. `min cost where throttle_probability < 0.001`;
+   * length 0 (default): none.
+   */
+  const char *pick;
+  /**
+   * Bytes of `pick`.
+   */
+  size_t pick_len;
+  /**
+   * The scenario's name in the output (the command puts the file's
+   * path there); length 0 (default): "(scenario)".
+   */
+  const char *name;
+  /**
+   * Bytes of `name`.
+   */
+  size_t name_len;
+} lsim_sweep_options;
 
 #ifdef __cplusplus
 extern "C" {
@@ -3384,6 +3470,102 @@ lsim_status lsim_sim_result_latency(const struct lsim_sim_result *result, uint32
  * NUL-terminated string, never NULL; "unknown status" for an unknown code.
  */
 const char *lsim_status_str(uint32_t code);
+
+/**
+ * Fills `*out` with the default options (text output, the scenario's
+ * replications, every combination, one thread per core, no pick, the
+ * name "(scenario)", no sets) and sets `out->struct_size`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` when `out` is NULL.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_sweep_options`.
+ */
+lsim_status lsim_sweep_options_default(struct lsim_sweep_options *out);
+
+/**
+ * Runs a sweep and writes a handle to its output to `*out`; read it with
+ * `lsim_sweep_result_output`, free it with `lsim_sweep_result_free`.
+ *
+ * `text` is the scenario (`text_len` bytes, TOML or JSON as `format`
+ * says, `LSIM_SCENARIO_FORMAT_*`); relative trace paths resolve against
+ * the current directory. The output is what `lambdasim sweep` prints for
+ * the same scenario, sets and options, byte for byte, whatever `threads`.
+ * Blocks until every run ends; prints nothing. The work is bounded: at
+ * most 10 000 values per set and 1 000 000 runs (combinations ×
+ * replications) per sweep.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` (`out`, `options`, a text pointer with a
+ * non-zero length); `LSIM_STATUS_INVALID_ARGUMENT` (unknown `format` or
+ * `output`, bad `struct_size`, text that is not UTF-8, no set, a set or
+ * pick that does not parse, a shard index not below its count,
+ * `replications` above 10 000);
+ * `LSIM_STATUS_INVALID_SCENARIO` (the scenario, a combination, or the
+ * sweep's size: read why with `lsim_sweep_check`);
+ * `LSIM_STATUS_SIMULATION_FAILED` (a run failed, e.g. more than 65 536
+ * environments at once); `LSIM_STATUS_CAPACITY_EXCEEDED` (too many live
+ * results); `LSIM_STATUS_PANIC`.
+ *
+ * # Safety
+ * `text` is NULL or points to `text_len` readable bytes; `options` points
+ * to a readable `lsim_sweep_options` whose text pointers point to their
+ * lengths of readable bytes; `out` is NULL or valid for writes of one
+ * pointer. None of them changes during the call.
+ */
+lsim_status lsim_sweep_run(const char *text, size_t text_len, uint32_t format, const struct lsim_sweep_options *options, struct lsim_sweep_result **out);
+
+/**
+ * Checks a sweep as `lsim_sweep_run` does before running anything (the
+ * sets, the pick, the scenario, the sweep's size, every combination of
+ * the shard) and writes why it is invalid to `buf` as a NUL-terminated
+ * string: the message `lambdasim sweep` prints. A valid sweep writes ""
+ * and returns `LSIM_STATUS_OK`; an invalid one writes its message and
+ * returns `LSIM_STATUS_INVALID_SCENARIO` (this call's one error that
+ * writes its out-parameters). `*out_len` receives the size the text
+ * needs, including the NUL; with `LSIM_STATUS_BUFFER_TOO_SMALL` `buf` is
+ * untouched and may be NULL.
+ *
+ * # Errors
+ * `LSIM_STATUS_INVALID_SCENARIO`; `LSIM_STATUS_BUFFER_TOO_SMALL`;
+ * `LSIM_STATUS_NULL_POINTER`; `LSIM_STATUS_INVALID_ARGUMENT` (unknown
+ * `format` or `output`, bad `struct_size`, option text not UTF-8).
+ *
+ * # Safety
+ * As `lsim_sweep_run` for `text` and `options`; `buf` is NULL or valid
+ * for writes of `buf_len` bytes; `out_len` is NULL or valid for writes of
+ * one `size_t`.
+ */
+lsim_status lsim_sweep_check(const char *text, size_t text_len, uint32_t format, const struct lsim_sweep_options *options, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Writes a sweep's output to `buf` as a NUL-terminated string (the bytes
+ * `lambdasim sweep` prints). `*out_len` receives the size it needs,
+ * including the NUL: on `LSIM_STATUS_OK` the bytes written, on
+ * `LSIM_STATUS_BUFFER_TOO_SMALL` (`buf` untouched and may be NULL) the
+ * size to allocate.
+ *
+ * # Errors
+ * `LSIM_STATUS_BUFFER_TOO_SMALL`; `LSIM_STATUS_NULL_POINTER` (`result`,
+ * `out_len`, or `buf` while `buf_len` would suffice);
+ * `LSIM_STATUS_STALE_HANDLE`.
+ *
+ * # Safety
+ * `buf` is NULL or valid for writes of `buf_len` bytes; `out_len` is NULL
+ * or valid for writes of one `size_t`.
+ */
+lsim_status lsim_sweep_result_output(const struct lsim_sweep_result *result, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees a sweep result. Every copy of its handle becomes stale: later
+ * calls with it return `LSIM_STATUS_STALE_HANDLE` (so does a second
+ * free). NULL is a no-op returning `LSIM_STATUS_OK`.
+ *
+ * # Errors
+ * `LSIM_STATUS_STALE_HANDLE` for a freed or made-up handle (nothing happens).
+ */
+lsim_status lsim_sweep_result_free(struct lsim_sweep_result *result);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1022,6 +1022,34 @@ export function runScenario(text: string | Uint8Array, options?: RunOptions): Si
  */
 export function checkScenario(text: string | Uint8Array, options?: { format?: ScenarioFormatName | number }): string | null;
 
+/** Options of `runSweep`: the flags of `lambdasim sweep`. */
+export interface SweepOptions {
+  /** The `--set` arguments: `PATH=V1,V2,...` or `PATH=FROM..TO:STEP`, e.g. `functions[0].reserved=10..100:10`. At least one. */
+  sets: string[];
+  /** 'text' (default: a line per combination and the pick), 'csv' (a row per run) or 'json'. */
+  output?: 'text' | 'csv' | 'json' | number;
+  /** Replications of every combination (default: the scenario's); replication r runs with seed + r. */
+  replications?: number;
+  /** With `shardCount` above 0, run only combinations c with c % shardCount == shardIndex. */
+  shardIndex?: number;
+  shardCount?: number;
+  /** Threads (default: one per core); the output is the same for any. */
+  threads?: number;
+  /** A `--pick` rule, e.g. 'min cost where throttle_probability < 0.001'. */
+  pick?: string;
+  format?: ScenarioFormatName | number;
+  /** The scenario's name in the output (default "(scenario)"). */
+  name?: string;
+}
+
+/**
+ * Runs a scenario over every combination of `options.sets` and returns what
+ * `lambdasim sweep` prints for the same scenario and flags, byte for byte.
+ * Errors: INVALID_SCENARIO or INVALID_ARGUMENT (with `detail`: the
+ * command's message), SIMULATION_FAILED.
+ */
+export function runSweep(text: string | Uint8Array, options: SweepOptions): string;
+
 // ---------------------------------------------------------------------------
 // Module functions.
 

@@ -414,6 +414,21 @@ const RunOptionsT = koffi.struct({
   name: koffi.pointer('uint8_t'),
   name_len: 'size_t',
 });
+const SweepResultPtr = koffi.pointer(koffi.opaque());
+const SweepOptionsT = koffi.struct({
+  struct_size: u32,
+  output: u32,
+  sets: koffi.pointer('uint8_t'),
+  sets_len: 'size_t',
+  replications: u32,
+  shard_index: u32,
+  shard_count: u32,
+  threads: u32,
+  pick: koffi.pointer('uint8_t'),
+  pick_len: 'size_t',
+  name: koffi.pointer('uint8_t'),
+  name_len: 'size_t',
+});
 const SimSummaryT = koffi.struct({
   requests: u64,
   invocations: u64,
@@ -643,6 +658,19 @@ const C = (() => {
     run_options_default: f('lsim_run_options_default', u32, [out(RunOptionsT)]),
     scenario_run: f('lsim_scenario_run', u32, ['uint8_t *', 'size_t', u32, koffi.pointer(RunOptionsT), out(SimResultPtr)]),
     scenario_check: f('lsim_scenario_check', u32, ['uint8_t *', 'size_t', u32, 'uint8_t *', 'size_t', out('size_t')]),
+    sweep_options_default: f('lsim_sweep_options_default', u32, [out(SweepOptionsT)]),
+    sweep_run: f('lsim_sweep_run', u32, ['uint8_t *', 'size_t', u32, koffi.pointer(SweepOptionsT), out(SweepResultPtr)]),
+    sweep_check: f('lsim_sweep_check', u32, [
+      'uint8_t *',
+      'size_t',
+      u32,
+      koffi.pointer(SweepOptionsT),
+      'uint8_t *',
+      'size_t',
+      out('size_t'),
+    ]),
+    sweep_result_output: f('lsim_sweep_result_output', u32, [SweepResultPtr, 'uint8_t *', 'size_t', out('size_t')]),
+    sweep_result_free: f('lsim_sweep_result_free', u32, [SweepResultPtr]),
     sim_result_free: f('lsim_sim_result_free', u32, [SimResultPtr]),
     sim_result_json: f('lsim_sim_result_json', u32, [SimResultPtr, 'uint8_t *', 'size_t', out('size_t')]),
     sim_result_seed: f('lsim_sim_result_seed', u32, [SimResultPtr, out(u64)]),
@@ -2423,6 +2451,80 @@ function runScenario(text, options = {}) {
   return new SimResult(out[0]);
 }
 
+const SWEEP_OPTION_KEYS = Object.freeze(['sets', 'output', 'replications', 'shardIndex', 'shardCount', 'threads', 'pick', 'format', 'name']);
+/** `LSIM_SWEEP_OUTPUT_*` by name. */
+const SWEEP_OUTPUTS = Object.freeze(['text', 'csv', 'json']);
+
+/** A string option as UTF-8 bytes (null when empty). */
+function textOption(value, what) {
+  if (typeof value !== 'string') throw new TypeError(`lambdasim: ${what} must be a string, got ${describe(value)}`);
+  const b = Buffer.from(value, 'utf8');
+  return b.length ? b : null;
+}
+
+/**
+ * Runs a scenario over every combination of `options.sets` and returns what
+ * `lambdasim sweep` prints for the same scenario and flags, byte for byte
+ * (a string). Options: `sets` (required: the `--set` arguments, e.g.
+ * `['functions[0].reserved=10..100:10']`), `output` ('text' — default —,
+ * 'csv', 'json'), `replications` (default: the scenario's; replication r
+ * runs with seed + r), `shardIndex` / `shardCount` (run only combinations
+ * c with c % shardCount == shardIndex), `threads` (default: one per core;
+ * the output is the same for any), `pick` (e.g. 'min cost where
+ * throttle_probability < 0.001'), `format` ('auto', 'toml', 'json'),
+ * `name` (default "(scenario)"). Blocks until every run ends.
+ *
+ * An invalid sweep throws LambdasimError (INVALID_SCENARIO or
+ * INVALID_ARGUMENT) whose `detail` is the command's message.
+ */
+function runSweep(text, options = {}) {
+  const bytes = scenarioBytes(text);
+  const o = plainObjectArg(options, 'sweep options');
+  rejectUnknownKeys(o, SWEEP_OPTION_KEYS, 'sweep options');
+  if (!Array.isArray(o.sets) || o.sets.some((s) => typeof s !== 'string' || /[\r\n]/.test(s))) {
+    throw new TypeError('lambdasim: sets must be an array of strings, each one PATH=VALUES on one line');
+  }
+  const c = {};
+  check(C.sweep_options_default(c), 'lsim_sweep_options_default');
+  const sets = textOption(o.sets.join('\n'), 'sets');
+  [c.sets, c.sets_len] = [sets, sets ? sets.length : 0];
+  if (o.output !== undefined) c.output = enumArg(o.output, SWEEP_OUTPUTS, 'output');
+  if (o.replications !== undefined) c.replications = u32Arg(o.replications, 'replications');
+  if (o.shardIndex !== undefined) c.shard_index = u32Arg(o.shardIndex, 'shardIndex');
+  if (o.shardCount !== undefined) c.shard_count = u32Arg(o.shardCount, 'shardCount');
+  if (o.threads !== undefined) c.threads = u32Arg(o.threads, 'threads');
+  if (o.pick !== undefined) {
+    const pick = textOption(o.pick, 'pick');
+    [c.pick, c.pick_len] = [pick, pick ? pick.length : 0];
+  }
+  if (o.name !== undefined) {
+    const name = textOption(o.name, 'name');
+    [c.name, c.name_len] = [name, name ? name.length : 0];
+  }
+  const format = o.format === undefined ? 0 : enumArg(o.format, SCENARIO_FORMATS, 'format');
+  const input = bytes.length ? bytes : null;
+  const out = [null];
+  const code = C.sweep_run(input, bytes.length, format, c, out);
+  if (code === Status.INVALID_SCENARIO || code === Status.INVALID_ARGUMENT) {
+    const { text: message } = readCString(
+      (buf, size, len) => C.sweep_check(input, bytes.length, format, c, buf, size, len),
+      1024,
+      Status.INVALID_SCENARIO,
+    );
+    const err = new LambdasimError(code, `runSweep: ${message}`);
+    err.detail = message;
+    throw err;
+  }
+  check(code, 'runSweep');
+  try {
+    const { code: read, text: output } = readCString((buf, size, len) => C.sweep_result_output(out[0], buf, size, len), 1 << 16);
+    check(read, 'lsim_sweep_result_output');
+    return output;
+  } finally {
+    C.sweep_result_free(out[0]);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Module functions.
 
@@ -2672,6 +2774,7 @@ module.exports = {
   tuneSamples,
   runScenario,
   checkScenario,
+  runSweep,
   SimResult,
   SCENARIO_FORMATS,
   ARCHITECTURES,

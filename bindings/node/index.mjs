@@ -38,6 +38,7 @@ export const {
   tuneSamples,
   runScenario,
   checkScenario,
+  runSweep,
   SimResult,
   SCENARIO_FORMATS,
   ARCHITECTURES,

@@ -12,13 +12,14 @@ mod svg_axes;
 mod svg_latency;
 mod svg_metrics;
 mod svg_run;
+mod sweep;
 mod timings;
 mod tune;
 mod validate;
 
 // The scenario machinery is shared with the C ABI; these imports keep
 // `crate::scenario` and friends meaning the same thing as before.
-use lambdasim_scenario::{doc, money, report, run, scenario, study};
+use lambdasim_scenario::{doc, money, overrides, report, run, scenario, study};
 
 use clap::{Args, Parser, Subcommand};
 use doc::DocError;
@@ -51,6 +52,8 @@ enum Command {
     Validate(ValidateArgs),
     /// A scenario's CloudWatch metrics, period by period (CSV, JSON lines or EMF).
     Metrics(metrics::MetricsArgs),
+    /// Run a scenario over every combination of --set values, in parallel.
+    Sweep(sweep::SweepArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +69,10 @@ struct RunArgs {
     /// Replications; overrides the scenario's.
     #[arg(long)]
     replications: Option<u32>,
+    /// Override a field before the scenario is checked: PATH=VALUE, e.g.
+    /// functions[0].memory_mb=1024 or functions[name=api].provisioned=5 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
     /// Run only replications r with r % N == I (0-based), e.g. 0/4.
     #[arg(long, value_name = "I/N")]
     shard: Option<String>,
@@ -253,6 +260,7 @@ fn dispatch(command: Command, start: std::time::Instant) -> anyhow::Result<()> {
         Command::Concurrency(a) => cmd_concurrency(&a),
         Command::Validate(a) => cmd_validate(&a),
         Command::Metrics(a) => cmd_metrics(&a),
+        Command::Sweep(a) => sweep::cmd_sweep(&a),
     }
 }
 
@@ -302,12 +310,21 @@ fn parse_shard(s: &str) -> anyhow::Result<(u32, u32)> {
 }
 
 fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
+    let sets = a
+        .set
+        .iter()
+        .map(|s| overrides::Override::parse(s).map_err(|e| usage(format!("--set {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut p = match &a.scenario {
-        None => scenario::prepare_default()?,
+        None if sets.is_empty() => scenario::prepare_default()?,
+        None => {
+            let format = doc::Format::Toml;
+            overrides::prepare(scenario::DEFAULT_NAME, scenario::DEFAULT_SCENARIO, format, Path::new("."), &sets)?
+        }
         Some(path) => {
             let (name, text, format) = scenario::read(path)?;
             let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            scenario::prepare(&name, &text, format, dir)?
+            overrides::prepare(&name, &text, format, dir, &sets)?
         }
     };
     if let Some(seed) = a.seed {
@@ -338,6 +355,7 @@ fn cmd_metrics(a: &metrics::MetricsArgs) -> anyhow::Result<()> {
         seed: a.seed,
         horizon_s: a.horizon_s,
         replications: None,
+        set: Vec::new(),
         shard: None,
         json: false,
         svg: None,

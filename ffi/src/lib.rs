@@ -38,6 +38,7 @@ pub mod registry;
 pub mod sim;
 pub mod sim_latency;
 pub mod status;
+pub mod sweep;
 pub mod types;
 
 #[cfg(test)]
@@ -62,6 +63,8 @@ mod tests_metrics;
 mod tests_sim;
 #[cfg(test)]
 mod tests_sim_latency;
+#[cfg(test)]
+mod tests_sweep;
 
 pub use alarm::*;
 pub use alarm_names::*;
@@ -73,6 +76,7 @@ pub use registry::lsim_region;
 pub use sim::*;
 pub use sim_latency::*;
 pub use status::{lsim_status, lsim_status_str};
+pub use sweep::*;
 pub use types::*;
 
 // The C codes are the core's discriminants: `as u32` casts rely on it.

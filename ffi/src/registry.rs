@@ -1,5 +1,5 @@
 //! Handles: opaque values that index a global registry, one registry per
-//! kind of handle (`lsim_region`, `lsim_sim_result`).
+//! kind of handle (`lsim_region`, `lsim_sim_result`, `lsim_sweep_result`).
 //!
 //! A handle is never a pointer to Rust memory. Its address encodes a (kind,
 //! slot index, generation) triple; every call decodes it and looks the slot
@@ -9,27 +9,27 @@
 //! racing with another call on the same handle only drops the registry's
 //! reference: the memory goes when the last call returns.
 //!
-//! Encoding: `address = generation << 22 | kind << 21 | (index ^ mask) << 1 | 1`,
-//! with a 20-bit index, a 1-bit kind and a generation of 1..=`GEN_MAX`. The
+//! Encoding: `address = generation << 23 | kind << 21 | (index ^ mask) << 1 | 1`,
+//! with a 20-bit index, a 2-bit kind and a generation of 1..=`GEN_MAX`. The
 //! low bit makes it odd (never NULL, never an aligned pointer), and a
-//! generation of at least 1 keeps it at least 0x400001. On 64-bit targets the
-//! generation has 16 bits, so every handle is below 2^38: garbage
+//! generation of at least 1 keeps it at least 0x800001. On 64-bit targets the
+//! generation has 15 bits, so every handle is below 2^38: garbage
 //! collectors that inspect pointer-typed values (Go checks that they do not
 //! point into unallocated parts of its heap, which starts at 2^38 or above)
-//! never see a handle inside their heap. 32-bit targets have 10 generation
+//! never see a handle inside their heap. 32-bit targets have 9 generation
 //! bits.
 //!
 //! A freed slot is reused only once `QUARANTINE` other slots of the same
 //! registry are free, so a program that creates and frees handles in a loop
 //! cycles through that many slots: a stale handle would need `QUARANTINE` ×
-//! `GEN_MAX` (about 16 million on 64-bit targets) frees before it could name
+//! `GEN_MAX` (about 8 million on 64-bit targets) frees before it could name
 //! a live value.
 //!
 //! Handles are hard to guess: each registry scrambles slot indexes with a
 //! 20-bit mask and starts each new slot at a generation drawn at random, both
 //! from std's `RandomState` (seeded by the OS) mixed with the clock, once per
 //! process or slot. So the first region of a process is not a fixed value,
-//! and a made-up value names a live one with odds of about one in 2^36 per
+//! and a made-up value names a live one with odds of about one in 2^35 per
 //! live handle. Only handle values are random: nothing a region or a
 //! simulation computes depends on them.
 //!
@@ -58,7 +58,7 @@ pub struct lsim_region {
 
 const INDEX_BITS: u32 = 20;
 const KIND_SHIFT: u32 = INDEX_BITS + 1;
-const GEN_SHIFT: u32 = KIND_SHIFT + 1;
+const GEN_SHIFT: u32 = KIND_SHIFT + 2;
 /// Bits of the generation: handles stay below 2^38 on 64-bit targets.
 const GEN_BITS: u32 = if usize::BITS >= 64 { 38 - GEN_SHIFT } else { usize::BITS - GEN_SHIFT };
 /// The largest generation; generations run 1..=GEN_MAX and wrap to 1.
@@ -69,10 +69,12 @@ const INDEX_MASK: usize = MAX_SLOTS - 1;
 /// Free slots kept out of reuse, oldest reused first.
 const QUARANTINE: usize = 256;
 
-/// The kind bit of region handles.
+/// The kind bits of region handles.
 pub(crate) const KIND_REGION: usize = 0;
-/// The kind bit of simulation-result handles.
+/// The kind bits of simulation-result handles.
 pub(crate) const KIND_SIM_RESULT: usize = 1;
+/// The kind bits of sweep-result handles.
+pub(crate) const KIND_SWEEP_RESULT: usize = 2;
 
 /// What the registry keeps for one live region.
 pub(crate) struct Entry {
@@ -136,13 +138,13 @@ pub(crate) static REGIONS: Registry<Mutex<Entry>> = Registry::new(KIND_REGION);
 
 fn encode<H>(kind: usize, mask: usize, index: usize, generation: u32) -> *mut H {
     let index = (index ^ mask) & INDEX_MASK;
-    let addr = ((generation as usize) << GEN_SHIFT) | ((kind & 1) << KIND_SHIFT) | (index << 1) | 1;
+    let addr = ((generation as usize) << GEN_SHIFT) | ((kind & 3) << KIND_SHIFT) | (index << 1) | 1;
     std::ptr::without_provenance_mut(addr)
 }
 
 fn decode<H>(kind: usize, mask: usize, handle: *const H) -> Option<(usize, u32)> {
     let addr = handle.addr();
-    if addr & 1 == 0 || (addr >> KIND_SHIFT) & 1 != kind {
+    if addr & 1 == 0 || (addr >> KIND_SHIFT) & 3 != kind {
         return None;
     }
     let index = ((addr >> 1) ^ mask) & INDEX_MASK;
@@ -151,7 +153,7 @@ fn decode<H>(kind: usize, mask: usize, handle: *const H) -> Option<(usize, u32)>
 }
 
 impl<T> Registry<T> {
-    /// An empty registry whose handles carry `kind` (0 or 1).
+    /// An empty registry whose handles carry `kind` (0 to 3).
     pub(crate) const fn new(kind: usize) -> Self {
         Registry { kind, mask: OnceLock::new(), inner: Mutex::new(Slots { slots: Vec::new(), free: VecDeque::new() }) }
     }
@@ -316,20 +318,22 @@ mod tests {
 
     #[test]
     fn handles_round_trip_and_are_odd() {
-        for kind in [KIND_REGION, KIND_SIM_RESULT] {
+        for kind in [KIND_REGION, KIND_SIM_RESULT, KIND_SWEEP_RESULT] {
             for mask in [0, 0x5_a5a5, INDEX_MASK] {
                 for (index, generation) in [(0usize, 1u32), (5, 7), (INDEX_MASK, GEN_MAX)] {
                     let h: *mut lsim_region = encode(kind, mask, index, generation);
                     assert!(!h.is_null());
                     assert_eq!(h.addr() & 1, 1);
-                    assert!(h.addr() >= 0x40_0001);
+                    assert!(h.addr() >= 0x80_0001);
                     assert_eq!(decode(kind, mask, h), Some((index, generation)));
-                    assert_eq!(decode(kind ^ 1, mask, h), None, "a handle of the other kind");
+                    for other in [KIND_REGION, KIND_SIM_RESULT, KIND_SWEEP_RESULT].into_iter().filter(|&k| k != kind) {
+                        assert_eq!(decode(other, mask, h), None, "a handle of another kind");
+                    }
                 }
             }
         }
         #[cfg(target_pointer_width = "64")]
-        assert!(encode::<u8>(KIND_SIM_RESULT, INDEX_MASK, 0, GEN_MAX).addr() < 1 << 38);
+        assert!(encode::<u8>(KIND_SWEEP_RESULT, INDEX_MASK, 0, GEN_MAX).addr() < 1 << 38);
         assert_eq!(decode(KIND_REGION, 0, std::ptr::without_provenance::<u8>(8)), None);
         assert_eq!(decode(KIND_REGION, 0, std::ptr::without_provenance::<u8>(1)), None, "generation 0");
     }
@@ -338,7 +342,7 @@ mod tests {
     fn first_handles_are_not_predictable() {
         // Before handles were randomized, every registry's first handle was
         // 0x400001 (index 0, generation 1). Two fresh registries now agree
-        // with odds of 2^-36; eight in a row never do.
+        // with odds of 2^-35; eight in a row never do.
         let firsts: Vec<usize> = (0..8)
             .map(|_| {
                 let numbers: Registry<u32> = Registry::new(KIND_REGION);

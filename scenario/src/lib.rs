@@ -11,15 +11,20 @@
 
 pub mod alarms;
 pub mod bins;
+pub mod confidence;
 pub mod doc;
 mod fields;
 pub mod latency;
 mod lists;
 pub mod metrics;
 pub mod money;
+pub mod overrides;
+pub mod pick;
 pub mod progress;
 pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod study;
+pub mod sweep;
+mod sweep_text;
 pub mod traces;

@@ -27,6 +27,12 @@ impl Progress {
         }
     }
 
+    /// The same bar never drawn (an embedding program's stderr is its own).
+    pub fn hidden(mut self) -> Self {
+        self.enabled = false;
+        self
+    }
+
     /// Shows `done` units once the run has lasted a second (at most 10 redraws a second).
     pub fn update(&mut self, done: u64) {
         if !self.enabled || self.started.elapsed() < Duration::from_secs(1) {

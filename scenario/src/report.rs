@@ -505,6 +505,8 @@ pub struct StudyJson {
     pub shard: Option<String>,
     pub runs: Vec<RunJson>,
     pub mean: MeansJson,
+    /// Mean, standard deviation and 95 % interval of every statistic.
+    pub confidence: crate::confidence::ConfidenceJson,
 }
 
 // ---------------------------------------------------------------- text

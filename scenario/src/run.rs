@@ -294,19 +294,54 @@ struct Queue<R> {
 /// # Errors
 /// The first error in job order, from `work` or `sink`; no job starts
 /// after one fails.
-pub fn stream<R, F, S>(count: u64, total_units: u64, label: &str, work: F, mut sink: S) -> anyhow::Result<()>
+pub fn stream<R, F, S>(count: u64, total_units: u64, label: &str, work: F, sink: S) -> anyhow::Result<()>
+where
+    R: Send,
+    F: Fn(u64, &AtomicU64) -> anyhow::Result<R> + Sync,
+    S: FnMut(u64, R) -> anyhow::Result<()>,
+{
+    stream_on(Workers { threads: None, label: Some(label) }, count, total_units, work, sink)
+}
+
+/// How [`stream_on`] runs its jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workers<'a> {
+    /// Threads: `None` one per core; never more than the jobs nor four per core.
+    pub threads: Option<usize>,
+    /// The progress bar's label; `None` draws none.
+    pub label: Option<&'a str>,
+}
+
+/// [`stream`] on `workers.threads` threads, with or without a progress
+/// bar. What `sink` receives does not depend on either.
+///
+/// # Errors
+/// As [`stream`].
+pub fn stream_on<R, F, S>(
+    workers: Workers<'_>,
+    count: u64,
+    total_units: u64,
+    work: F,
+    mut sink: S,
+) -> anyhow::Result<()>
 where
     R: Send,
     F: Fn(u64, &AtomicU64) -> anyhow::Result<R> + Sync,
     S: FnMut(u64, R) -> anyhow::Result<()>,
 {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = usize::try_from(count).unwrap_or(usize::MAX).min(cores).max(1);
+    // More threads than four per core only costs stacks: a larger request is
+    // cut to that (the results never depend on the thread count).
+    let asked = workers.threads.unwrap_or(cores).min(cores.saturating_mul(4));
+    let threads = usize::try_from(count).unwrap_or(usize::MAX).min(asked).max(1);
     let window = 2 * threads as u64;
     let queue = Mutex::new(Queue { next: 0, delivered: 0, ready: BTreeMap::new(), stop: false });
     let changed = Condvar::new();
     let done = AtomicU64::new(0);
-    let mut progress = Progress::new(label, total_units);
+    let mut progress = match workers.label {
+        Some(label) => Progress::new(label, total_units),
+        None => Progress::new("", total_units).hidden(),
+    };
     let poisoned = || anyhow::anyhow!("a simulation thread panicked");
     std::thread::scope(|s| -> anyhow::Result<()> {
         let worker = || take_jobs(count, window, &queue, &changed, &work, &done);

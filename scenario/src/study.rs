@@ -8,6 +8,7 @@
 //! [`StudyJson`](crate::report::StudyJson). A replication that fails ends the output where it is and
 //! the run returns its error.
 
+use crate::confidence::StudySpread;
 use crate::report::{self, Bills, MeansJson, StudySums};
 use crate::run::{self, RunResult};
 use crate::scenario::Prepared;
@@ -155,6 +156,7 @@ pub fn run_study_timed(
     let minutes_per_run = p.config.horizon.as_micros().div_ceil(60_000_000);
     let total = minutes_per_run.saturating_mul(reps.len());
     let mut sums = StudySums::new(p);
+    let mut spread = StudySpread::new(p);
     let mut writer = Writer { p, study, json, out };
     let start = Instant::now();
     writer.head(shard, &reps)?;
@@ -172,6 +174,7 @@ pub fn run_study_timed(
         }
         let first_done = Instant::now();
         sums.add(&r, &b);
+        spread.add(&r, &b);
         writer.run(k, &r, &b)?;
         if let Some(t) = timings.as_deref_mut() {
             t.build = t.build.saturating_add(phases.build);
@@ -186,7 +189,7 @@ pub fn run_study_timed(
         Ok(())
     })?;
     let start = Instant::now();
-    writer.tail(reps.len(), &sums.means(p))?;
+    writer.tail(reps.len(), &sums.means(p), &spread)?;
     if let Some(t) = timings {
         t.render = t.render.saturating_add(render).saturating_add(start.elapsed());
     }
@@ -244,12 +247,14 @@ impl Writer<'_, '_> {
         Ok(())
     }
 
-    fn tail(&mut self, runs: u64, means: &MeansJson) -> anyhow::Result<()> {
+    fn tail(&mut self, runs: u64, means: &MeansJson, spread: &StudySpread) -> anyhow::Result<()> {
         match (self.json, self.study) {
             (true, true) => {
                 let close = if runs > 0 { "\n  ]" } else { "]" };
                 write!(self.out, "{close},\n  \"mean\": ")?;
                 nested(self.out, means, 1)?;
+                write!(self.out, ",\n  \"confidence\": ")?;
+                nested(self.out, &spread.json(self.p), 1)?;
                 self.out.write_all(b"\n}\n")?;
             }
             (true, false) if runs == 0 => self.out.write_all(b"{}\n")?,
@@ -258,6 +263,8 @@ impl Writer<'_, '_> {
                 if runs > 1 {
                     self.out.write_all(b"\n")?;
                     self.out.write_all(report::means_text(self.p, means).as_bytes())?;
+                    self.out.write_all(b"\n")?;
+                    self.out.write_all(spread.text(self.p).as_bytes())?;
                 }
                 if runs == 0 {
                     self.out.write_all(b"(no replication falls in this shard)\n")?;
@@ -300,6 +307,13 @@ mod tests {
             shard: shard.map(|s| s.text.to_owned()),
             runs: runs.iter().map(|(r, b)| report::run_json(p, r, b)).collect(),
             mean: report::means(p, &runs),
+            confidence: {
+                let mut spread = StudySpread::new(p);
+                for (r, b) in &runs {
+                    spread.add(r, b);
+                }
+                spread.json(p)
+            },
         })
         .unwrap()
     }
