@@ -3,9 +3,13 @@
 
 use crate::doc::{self, DocError, Format, Locator};
 use crate::traces;
+use crate::workloads::{self, PointSpec, RepeatSpec, SpacingSpec};
 use lambdasim::function::ColdStartProfile;
 use lambdasim::pricing::{Architecture, Granularity, PriceBook};
-use lambdasim::sim::{DurationDist, HybridPolicy, KeepAlive, SimConfig, SimFunction, TraceEvent, Workload};
+use lambdasim::sim::{
+    DurationDist, HybridPolicy, KeepAlive, MAX_PARTS, RatePoint, SimConfig, SimFunction, Spacing, Trace, TraceEvent,
+    Workload,
+};
 use lambdasim::{Duration, FunctionConfig, MemoryMb, MemoryRule, RegionConfig, ScalingRule, WarmPick};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -307,10 +311,42 @@ pub enum WorkloadSpec {
     OnOff { rate_per_s: f64, on_s: f64, off_s: f64 },
     /// Poisson arrivals at a rate moving linearly, then flat.
     Ramp { from_per_s: f64, to_per_s: f64, over_s: f64 },
-    /// Azure Functions 2019 per-minute counts of one or more HashFunction rows (summed).
-    Azure { file: String, function: OneOrMany },
-    /// Per-invocation CSV `timestamp_ms,function,duration_ms`.
-    InvocationsCsv { file: String, function: String },
+    /// Azure Functions 2019 per-minute counts of one or more HashFunction
+    /// rows (summed); `repeat` plays the trace again.
+    Azure {
+        file: String,
+        function: OneOrMany,
+        #[serde(default)]
+        repeat: Option<RepeatSpec>,
+    },
+    /// Per-invocation CSV `timestamp_ms,function,duration_ms`; `repeat`
+    /// plays the trace again.
+    InvocationsCsv {
+        file: String,
+        function: String,
+        #[serde(default)]
+        repeat: Option<RepeatSpec>,
+    },
+    /// A smooth daily curve between `trough_per_s` and `peak_per_s`.
+    Diurnal {
+        peak_per_s: f64,
+        trough_per_s: f64,
+        #[serde(default = "crate::workloads::day_s")]
+        period_s: f64,
+        peak_at_s: f64,
+        #[serde(default)]
+        arrivals: SpacingSpec,
+    },
+    /// Piecewise-linear rates, optionally repeating.
+    Schedule {
+        points: Vec<PointSpec>,
+        #[serde(default)]
+        repeat: Option<RepeatSpec>,
+        #[serde(default)]
+        arrivals: SpacingSpec,
+    },
+    /// The superposition of workloads (none a sum).
+    Sum { parts: Vec<WorkloadSpec> },
 }
 
 /// A string or a list of strings.
@@ -363,14 +399,52 @@ pub enum OwnedWorkload {
     Plain(Workload<'static>),
     PerMinute(Vec<u32>),
     Replay(Vec<TraceEvent>),
+    /// A schedule's points.
+    Schedule {
+        points: Vec<RatePoint>,
+        period: Option<Duration>,
+        spacing: Spacing,
+    },
+    /// A trace ([`OwnedWorkload::PerMinute`] or [`OwnedWorkload::Replay`])
+    /// played again every period.
+    Repeated(Box<OwnedWorkload>, Duration),
+    /// The parts of a sum (none a sum).
+    Sum(Vec<OwnedWorkload>),
 }
 
 impl OwnedWorkload {
+    /// The workload, for every kind but a sum; a sum's parts live apart
+    /// ([`OwnedWorkload::parts`], [`OwnedWorkload::get_with`]): here it is
+    /// an empty sum, which the simulator refuses as invalid.
     pub fn get(&self) -> Workload<'_> {
+        self.get_with(&[])
+    }
+
+    /// The workload, a sum made of `parts` (from [`OwnedWorkload::parts`]).
+    pub fn get_with<'a>(&'a self, parts: &'a [Workload<'a>]) -> Workload<'a> {
         match self {
             OwnedWorkload::Plain(w) => *w,
             OwnedWorkload::PerMinute(c) => Workload::PerMinute(c),
             OwnedWorkload::Replay(e) => Workload::Replay(e),
+            OwnedWorkload::Schedule { points, period, spacing } => {
+                Workload::Schedule { points, period: *period, spacing: *spacing }
+            }
+            OwnedWorkload::Repeated(trace, period) => match trace.as_ref() {
+                OwnedWorkload::PerMinute(c) => Workload::Repeat { trace: Trace::PerMinute(c), period: *period },
+                OwnedWorkload::Replay(e) => Workload::Repeat { trace: Trace::Replay(e), period: *period },
+                // Only traces repeat (the checks build nothing else): no requests.
+                _ => Workload::Idle,
+            },
+            OwnedWorkload::Sum(_) => Workload::Sum(parts),
+        }
+    }
+
+    /// A sum's parts as simulator workloads (empty for the others): build
+    /// them once, then pass them to [`OwnedWorkload::get_with`].
+    pub fn parts(&self) -> Vec<Workload<'_>> {
+        match self {
+            OwnedWorkload::Sum(parts) => parts.iter().map(OwnedWorkload::get).collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -407,10 +481,18 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The function for the simulator; a sum workload needs its parts:
+    /// use [`sim_functions`] (here a sum is refused as invalid).
     pub fn sim_function(&self) -> SimFunction<'_> {
+        self.sim_function_with(&[])
+    }
+
+    /// The function for the simulator, a sum workload made of `parts`
+    /// ([`OwnedWorkload::parts`]).
+    pub fn sim_function_with<'a>(&'a self, parts: &'a [Workload<'a>]) -> SimFunction<'a> {
         SimFunction {
             config: self.config,
-            workload: self.workload.get(),
+            workload: self.workload.get_with(parts),
             handler: self.handler.get(),
             init: self.init.as_ref().map(OwnedDist::get),
             error_ppm: self.error_ppm,
@@ -418,6 +500,18 @@ impl Loaded {
             keep_alive: self.keep_alive,
         }
     }
+}
+
+/// Every sum's parts, one list per function (empty for the others): what
+/// [`sim_functions`] borrows.
+pub fn workload_parts(functions: &[Loaded]) -> Vec<Vec<Workload<'_>>> {
+    functions.iter().map(|f| f.workload.parts()).collect()
+}
+
+/// The functions for the simulator, sums made of `parts` (from
+/// [`workload_parts`] of the same functions).
+pub fn sim_functions<'a>(functions: &'a [Loaded], parts: &'a [Vec<Workload<'a>>]) -> Vec<SimFunction<'a>> {
+    functions.iter().zip(parts).map(|(f, p)| f.sim_function_with(p)).collect()
 }
 
 /// A scenario checked and ready to run.
@@ -730,10 +824,7 @@ impl Checker<'_> {
         if f.error_rate + f.crash_rate > 1.0 {
             return Err((self.fn_err(i, "crash_rate", "error_rate + crash_rate above 1")).into());
         }
-        let (workload, trace) = match self.trace_workload(i, &f.workload, &f.name, dir)? {
-            Some((workload, rows)) => (workload, Some(rows)),
-            None => (self.workload(i, &f.workload)?, None),
-        };
+        let (workload, trace) = self.load_workload(i, "workload", &f.workload, &f.name, dir)?;
         Ok(Loaded {
             name: f.name.clone(),
             config,
@@ -750,39 +841,81 @@ impl Checker<'_> {
         })
     }
 
-    /// A trace workload with how its rows were used; `None` for the others.
-    fn trace_workload(
+    /// The workload at `key` (`workload`, or a sum's `workload.parts[j]`)
+    /// with how its trace rows were used (traces only; a sum adds its parts').
+    fn load_workload(
         &self,
         i: usize,
+        key: &str,
         w: &WorkloadSpec,
         name: &str,
         dir: &Path,
-    ) -> anyhow::Result<Option<(OwnedWorkload, traces::TraceRows)>> {
-        match *w {
-            WorkloadSpec::Azure { ref file, ref function } => {
+    ) -> anyhow::Result<(OwnedWorkload, Option<traces::TraceRows>)> {
+        let refused = |r: workloads::Refusal| workloads::located(key, r, |k, m| self.fn_err(i, k, m));
+        match w {
+            WorkloadSpec::Sum { parts } => {
+                if key != "workload" {
+                    return Err(self
+                        .fn_err(i, key, "a sum's parts cannot be sums (list every part in one sum)")
+                        .into());
+                }
+                if !(1..=MAX_PARTS).contains(&parts.len()) {
+                    let msg = format!("a sum has 1..={MAX_PARTS} parts (got {})", parts.len());
+                    return Err(self.fn_err(i, &format!("{key}.parts"), msg).into());
+                }
+                let (mut owned, mut rows) = (Vec::with_capacity(parts.len()), None::<traces::TraceRows>);
+                for (j, part) in parts.iter().enumerate() {
+                    let (o, r) = self.load_workload(i, &format!("{key}.parts[{j}]"), part, name, dir)?;
+                    owned.push(o);
+                    if let Some(r) = r {
+                        let sum = rows.unwrap_or_default();
+                        rows = Some(traces::TraceRows {
+                            used: sum.used.saturating_add(r.used),
+                            other_functions: sum.other_functions.saturating_add(r.other_functions),
+                        });
+                    }
+                }
+                Ok((OwnedWorkload::Sum(owned), rows))
+            }
+            WorkloadSpec::Azure { file, function, repeat } => {
                 let path = resolve(dir, file);
                 let rows = function.list();
-                let (counts, used) = traces::azure_counts(&path, &rows).map_err(|e| self.trace_err(i, file, e))?;
-                Ok(Some((OwnedWorkload::PerMinute(counts), used)))
+                let (counts, used) = traces::azure_counts(&path, &rows).map_err(|e| self.trace_err(i, key, file, e))?;
+                let owned = match repeat {
+                    Some(r) => workloads::repeat_per_minute(counts, r).map_err(refused)?,
+                    None => OwnedWorkload::PerMinute(counts),
+                };
+                Ok((owned, Some(used)))
             }
-            WorkloadSpec::InvocationsCsv { ref file, ref function } => {
+            WorkloadSpec::InvocationsCsv { file, function, repeat } => {
                 let path = resolve(dir, file);
                 let fname = if function.is_empty() { name } else { function.as_str() };
-                let (events, used) = traces::invocations(&path, fname).map_err(|e| self.trace_err(i, file, e))?;
-                Ok(Some((OwnedWorkload::Replay(events), used)))
+                let (events, used) = traces::invocations(&path, fname).map_err(|e| self.trace_err(i, key, file, e))?;
+                let owned = match repeat {
+                    Some(r) => workloads::repeat_replay(events, r).map_err(refused)?,
+                    None => OwnedWorkload::Replay(events),
+                };
+                Ok((owned, Some(used)))
             }
-            _ => Ok(None),
+            WorkloadSpec::Diurnal { peak_per_s, trough_per_s, period_s, peak_at_s, arrivals } => {
+                let w = workloads::diurnal(*peak_per_s, *trough_per_s, *period_s, *peak_at_s, *arrivals);
+                Ok((w.map_err(refused)?, None))
+            }
+            WorkloadSpec::Schedule { points, repeat, arrivals } => {
+                Ok((workloads::schedule(points, repeat.as_ref(), *arrivals).map_err(refused)?, None))
+            }
+            w => Ok((self.workload(i, key, w)?, None)),
         }
     }
 
-    fn workload(&self, i: usize, w: &WorkloadSpec) -> anyhow::Result<OwnedWorkload> {
+    fn workload(&self, i: usize, prefix: &str, w: &WorkloadSpec) -> anyhow::Result<OwnedWorkload> {
         let bad_rate = |key: &str, r: f64| {
             let msg = format!(
                 "must be a rate in 0..={} requests per second (got {})",
                 doc::number(MAX_RATE_PER_S),
                 doc::number(r)
             );
-            self.fn_err(i, &format!("workload.{key}"), msg)
+            self.fn_err(i, &format!("{prefix}.{key}"), msg)
         };
         // Periods longer than any run are refused: they only make the
         // thinning and cycle arithmetic meet numbers no run can reach.
@@ -790,7 +923,7 @@ impl Checker<'_> {
             Some(us) if x <= MAX_HORIZON_S => Ok(Duration::from_micros(us)),
             _ => Err(self.fn_err(
                 i,
-                &format!("workload.{key}"),
+                &format!("{prefix}.{key}"),
                 format!(
                     "must be a number of seconds in 0..={} (366 days, the longest horizon) (got {})",
                     doc::number(MAX_HORIZON_S),
@@ -811,7 +944,7 @@ impl Checker<'_> {
                 }
                 let on = dur("on_s", on_s)?;
                 if on.is_zero() {
-                    return Err((self.fn_err(i, "workload.on_s", "the on period must be above 0")).into());
+                    return Err((self.fn_err(i, &format!("{prefix}.on_s"), "the on period must be above 0")).into());
                 }
                 Workload::OnOff { rate_per_s, on, off: dur("off_s", off_s)? }
             }
@@ -823,18 +956,22 @@ impl Checker<'_> {
                 }
                 Workload::Ramp { from_per_s, to_per_s, over: dur("over_s", over_s)? }
             }
-            WorkloadSpec::Azure { .. } | WorkloadSpec::InvocationsCsv { .. } => {
-                return Err(anyhow::anyhow!("internal: trace workloads are read by trace_workload"));
+            WorkloadSpec::Azure { .. }
+            | WorkloadSpec::InvocationsCsv { .. }
+            | WorkloadSpec::Diurnal { .. }
+            | WorkloadSpec::Schedule { .. }
+            | WorkloadSpec::Sum { .. } => {
+                return Err(anyhow::anyhow!("internal: {prefix} is read by load_workload"));
             }
         }))
     }
 
     /// A trace that cannot be read is an I/O error (exit 1); one that reads
     /// but does not fit is the scenario's error (exit 2).
-    fn trace_err(&self, i: usize, file: &str, e: traces::TraceError) -> anyhow::Error {
+    fn trace_err(&self, i: usize, key: &str, file: &str, e: traces::TraceError) -> anyhow::Error {
         match e {
             traces::TraceError::Io(e) => anyhow::anyhow!("{}: cannot read trace {}: {e}", self.name, quoted(file)),
-            e => self.fn_err(i, "workload.file", format!("trace {}: {e}", quoted(file))).into(),
+            e => self.fn_err(i, &format!("{key}.file"), format!("trace {}: {e}", quoted(file))).into(),
         }
     }
 
