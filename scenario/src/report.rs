@@ -151,25 +151,8 @@ impl TraceJson {
     pub fn new(f: &Loaded, horizon: Duration) -> Option<Self> {
         let rows = f.trace?;
         let horizon_us = horizon.as_micros();
-        let requests_past_horizon = past_horizon(&f.workload, horizon_us);
+        let requests_past_horizon = crate::workloads::past_horizon(&f.workload, horizon_us);
         Some(TraceJson { rows_used: rows.used, rows_other_functions: rows.other_functions, requests_past_horizon })
-    }
-}
-
-/// A trace's requests the run never plays: at or past the horizon (a
-/// repeated trace: none once the horizon holds a whole play; a sum: its
-/// traces' together).
-fn past_horizon(w: &OwnedWorkload, horizon_us: u64) -> u64 {
-    match w {
-        OwnedWorkload::PerMinute(counts) => {
-            // Minutes that start at or after the horizon are never played.
-            let first = usize::try_from(horizon_us.div_ceil(60_000_000)).unwrap_or(usize::MAX);
-            counts.iter().skip(first).map(|&c| u64::from(c)).sum()
-        }
-        OwnedWorkload::Replay(events) => events.iter().filter(|e| e.at_us >= horizon_us).count() as u64,
-        OwnedWorkload::Repeated(trace, period) if horizon_us < period.as_micros() => past_horizon(trace, horizon_us),
-        OwnedWorkload::Sum(parts) => parts.iter().map(|p| past_horizon(p, horizon_us)).sum(),
-        OwnedWorkload::Plain(_) | OwnedWorkload::Schedule { .. } | OwnedWorkload::Repeated(..) => 0,
     }
 }
 
@@ -272,17 +255,9 @@ pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
         bucket_s: (r.bucket_minutes > 1).then(|| r.bucket_minutes.saturating_mul(60)),
         minutes: r.minutes.clone(),
         alarms: r.alarms.clone(),
-        warnings: workload_warnings(p),
+        warnings: crate::workloads::prepared_warnings(p),
         money: crate::projection::money_json(p, r),
     }
-}
-
-/// Workloads that stop before the horizon ([`crate::workloads::warnings`]).
-pub fn workload_warnings(p: &Prepared) -> Vec<String> {
-    let names: Vec<String> = p.functions.iter().map(|f| format!("\"{}\"", f.name)).collect();
-    let pairs: Vec<(&str, &OwnedWorkload)> =
-        names.iter().map(String::as_str).zip(p.functions.iter().map(|f| &f.workload)).collect();
-    crate::workloads::warnings(&pairs, p.config.horizon)
 }
 
 /// A JSON document exactly as `lambdasim run --json` prints it: pretty
@@ -766,7 +741,7 @@ pub fn run_text(p: &Prepared, r: &RunResult, b: &Bills) -> String {
     );
     out.push_str(&region_line(p));
     out.push_str(&trace_lines(p));
-    for w in workload_warnings(p) {
+    for w in crate::workloads::prepared_warnings(p) {
         let _ = writeln!(out, "warning: {w}");
     }
     out.push('\n');

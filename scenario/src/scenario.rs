@@ -3,13 +3,10 @@
 
 use crate::doc::{self, DocError, Format, Locator};
 use crate::traces;
-use crate::workloads::{self, PointSpec, RepeatSpec, SpacingSpec};
+use crate::workloads::{PointSpec, RepeatSpec, SpacingSpec};
 use lambdasim::function::ColdStartProfile;
 use lambdasim::pricing::{Architecture, Granularity, PriceBook};
-use lambdasim::sim::{
-    DurationDist, HybridPolicy, KeepAlive, MAX_PARTS, RatePoint, SimConfig, SimFunction, Spacing, Trace, TraceEvent,
-    Workload,
-};
+use lambdasim::sim::{DurationDist, HybridPolicy, KeepAlive, SimConfig, SimFunction, Workload};
 use lambdasim::{Duration, FunctionConfig, MemoryMb, MemoryRule, RegionConfig, ScalingRule, WarmPick};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -393,62 +390,6 @@ pub enum KeepAliveSpec {
     Hybrid,
 }
 
-/// A workload with its trace data owned.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OwnedWorkload {
-    Plain(Workload<'static>),
-    PerMinute(Vec<u32>),
-    Replay(Vec<TraceEvent>),
-    /// A schedule's points.
-    Schedule {
-        points: Vec<RatePoint>,
-        period: Option<Duration>,
-        spacing: Spacing,
-    },
-    /// A trace ([`OwnedWorkload::PerMinute`] or [`OwnedWorkload::Replay`])
-    /// played again every period.
-    Repeated(Box<OwnedWorkload>, Duration),
-    /// The parts of a sum (none a sum).
-    Sum(Vec<OwnedWorkload>),
-}
-
-impl OwnedWorkload {
-    /// The workload, for every kind but a sum; a sum's parts live apart
-    /// ([`OwnedWorkload::parts`], [`OwnedWorkload::get_with`]): here it is
-    /// an empty sum, which the simulator refuses as invalid.
-    pub fn get(&self) -> Workload<'_> {
-        self.get_with(&[])
-    }
-
-    /// The workload, a sum made of `parts` (from [`OwnedWorkload::parts`]).
-    pub fn get_with<'a>(&'a self, parts: &'a [Workload<'a>]) -> Workload<'a> {
-        match self {
-            OwnedWorkload::Plain(w) => *w,
-            OwnedWorkload::PerMinute(c) => Workload::PerMinute(c),
-            OwnedWorkload::Replay(e) => Workload::Replay(e),
-            OwnedWorkload::Schedule { points, period, spacing } => {
-                Workload::Schedule { points, period: *period, spacing: *spacing }
-            }
-            OwnedWorkload::Repeated(trace, period) => match trace.as_ref() {
-                OwnedWorkload::PerMinute(c) => Workload::Repeat { trace: Trace::PerMinute(c), period: *period },
-                OwnedWorkload::Replay(e) => Workload::Repeat { trace: Trace::Replay(e), period: *period },
-                // Only traces repeat (the checks build nothing else): no requests.
-                _ => Workload::Idle,
-            },
-            OwnedWorkload::Sum(_) => Workload::Sum(parts),
-        }
-    }
-
-    /// A sum's parts as simulator workloads (empty for the others): build
-    /// them once, then pass them to [`OwnedWorkload::get_with`].
-    pub fn parts(&self) -> Vec<Workload<'_>> {
-        match self {
-            OwnedWorkload::Sum(parts) => parts.iter().map(OwnedWorkload::get).collect(),
-            _ => Vec::new(),
-        }
-    }
-}
-
 /// A distribution with its samples owned.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OwnedDist {
@@ -502,17 +443,7 @@ impl Loaded {
     }
 }
 
-/// Every sum's parts, one list per function (empty for the others): what
-/// [`sim_functions`] borrows.
-pub fn workload_parts(functions: &[Loaded]) -> Vec<Vec<Workload<'_>>> {
-    functions.iter().map(|f| f.workload.parts()).collect()
-}
-
-/// The functions for the simulator, sums made of `parts` (from
-/// [`workload_parts`] of the same functions).
-pub fn sim_functions<'a>(functions: &'a [Loaded], parts: &'a [Vec<Workload<'a>>]) -> Vec<SimFunction<'a>> {
-    functions.iter().zip(parts).map(|(f, p)| f.sim_function_with(p)).collect()
-}
+pub use crate::workloads::{OwnedWorkload, sim_functions, workload_parts};
 
 /// A scenario checked and ready to run.
 #[derive(Debug, Clone)]
@@ -606,7 +537,7 @@ pub fn prepare_default() -> anyhow::Result<Prepared> {
 }
 
 /// Semantic checks with errors pointing into the file.
-struct Checker<'a> {
+pub(crate) struct Checker<'a> {
     name: &'a str,
     locator: Locator<'a>,
     scenario: &'a Scenario,
@@ -657,7 +588,7 @@ impl Checker<'_> {
         self.err_at(Some(("region", None, None)), key, format!("region.{key}"), msg.into())
     }
 
-    fn fn_err(&self, i: usize, key: &str, msg: impl Into<String>) -> DocError {
+    pub(crate) fn fn_err(&self, i: usize, key: &str, msg: impl Into<String>) -> DocError {
         let name = self.scenario.functions.get(i).map_or("", |f| f.name.as_str());
         let field = if key.is_empty() { format!("functions[{i}]") } else { format!("functions[{i}].{key}") };
         let msg = format!("function {}: {}", quoted(name), msg.into());
@@ -841,74 +772,7 @@ impl Checker<'_> {
         })
     }
 
-    /// The workload at `key` (`workload`, or a sum's `workload.parts[j]`)
-    /// with how its trace rows were used (traces only; a sum adds its parts').
-    fn load_workload(
-        &self,
-        i: usize,
-        key: &str,
-        w: &WorkloadSpec,
-        name: &str,
-        dir: &Path,
-    ) -> anyhow::Result<(OwnedWorkload, Option<traces::TraceRows>)> {
-        let refused = |r: workloads::Refusal| workloads::located(key, r, |k, m| self.fn_err(i, k, m));
-        match w {
-            WorkloadSpec::Sum { parts } => {
-                if key != "workload" {
-                    return Err(self
-                        .fn_err(i, key, "a sum's parts cannot be sums (list every part in one sum)")
-                        .into());
-                }
-                if !(1..=MAX_PARTS).contains(&parts.len()) {
-                    let msg = format!("a sum has 1..={MAX_PARTS} parts (got {})", parts.len());
-                    return Err(self.fn_err(i, &format!("{key}.parts"), msg).into());
-                }
-                let (mut owned, mut rows) = (Vec::with_capacity(parts.len()), None::<traces::TraceRows>);
-                for (j, part) in parts.iter().enumerate() {
-                    let (o, r) = self.load_workload(i, &format!("{key}.parts[{j}]"), part, name, dir)?;
-                    owned.push(o);
-                    if let Some(r) = r {
-                        let sum = rows.unwrap_or_default();
-                        rows = Some(traces::TraceRows {
-                            used: sum.used.saturating_add(r.used),
-                            other_functions: sum.other_functions.saturating_add(r.other_functions),
-                        });
-                    }
-                }
-                Ok((OwnedWorkload::Sum(owned), rows))
-            }
-            WorkloadSpec::Azure { file, function, repeat } => {
-                let path = resolve(dir, file);
-                let rows = function.list();
-                let (counts, used) = traces::azure_counts(&path, &rows).map_err(|e| self.trace_err(i, key, file, e))?;
-                let owned = match repeat {
-                    Some(r) => workloads::repeat_per_minute(counts, r).map_err(refused)?,
-                    None => OwnedWorkload::PerMinute(counts),
-                };
-                Ok((owned, Some(used)))
-            }
-            WorkloadSpec::InvocationsCsv { file, function, repeat } => {
-                let path = resolve(dir, file);
-                let fname = if function.is_empty() { name } else { function.as_str() };
-                let (events, used) = traces::invocations(&path, fname).map_err(|e| self.trace_err(i, key, file, e))?;
-                let owned = match repeat {
-                    Some(r) => workloads::repeat_replay(events, r).map_err(refused)?,
-                    None => OwnedWorkload::Replay(events),
-                };
-                Ok((owned, Some(used)))
-            }
-            WorkloadSpec::Diurnal { peak_per_s, trough_per_s, period_s, peak_at_s, arrivals } => {
-                let w = workloads::diurnal(*peak_per_s, *trough_per_s, *period_s, *peak_at_s, *arrivals);
-                Ok((w.map_err(refused)?, None))
-            }
-            WorkloadSpec::Schedule { points, repeat, arrivals } => {
-                Ok((workloads::schedule(points, repeat.as_ref(), *arrivals).map_err(refused)?, None))
-            }
-            w => Ok((self.workload(i, key, w)?, None)),
-        }
-    }
-
-    fn workload(&self, i: usize, prefix: &str, w: &WorkloadSpec) -> anyhow::Result<OwnedWorkload> {
+    pub(crate) fn workload(&self, i: usize, prefix: &str, w: &WorkloadSpec) -> anyhow::Result<OwnedWorkload> {
         let bad_rate = |key: &str, r: f64| {
             let msg = format!(
                 "must be a rate in 0..={} requests per second (got {})",
@@ -968,7 +832,7 @@ impl Checker<'_> {
 
     /// A trace that cannot be read is an I/O error (exit 1); one that reads
     /// but does not fit is the scenario's error (exit 2).
-    fn trace_err(&self, i: usize, key: &str, file: &str, e: traces::TraceError) -> anyhow::Error {
+    pub(crate) fn trace_err(&self, i: usize, key: &str, file: &str, e: traces::TraceError) -> anyhow::Error {
         match e {
             traces::TraceError::Io(e) => anyhow::anyhow!("{}: cannot read trace {}: {e}", self.name, quoted(file)),
             e => self.fn_err(i, &format!("{key}.file"), format!("trace {}: {e}", quoted(file))).into(),
@@ -1049,7 +913,7 @@ pub fn horizon(horizon_s: f64) -> Result<Duration, String> {
     }
 }
 
-fn resolve(dir: &Path, file: &str) -> PathBuf {
+pub(crate) fn resolve(dir: &Path, file: &str) -> PathBuf {
     let p = Path::new(file);
     if p.is_absolute() { p.to_path_buf() } else { dir.join(p) }
 }

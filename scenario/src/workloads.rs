@@ -3,12 +3,83 @@
 //! before the horizon: their schema pieces and checks.
 
 use crate::doc::{self, DocError};
-use crate::scenario::{MAX_HORIZON_S, MAX_RATE_PER_S, OwnedWorkload};
+use crate::scenario::{Checker, Loaded, MAX_HORIZON_S, MAX_RATE_PER_S, Prepared, WorkloadSpec, resolve};
+use crate::traces;
 use lambdasim::Duration;
-use lambdasim::sim::{RatePoint, Spacing, TraceEvent, Workload};
+use lambdasim::sim::MAX_PARTS;
+use lambdasim::sim::{RatePoint, SimFunction, Spacing, Trace, TraceEvent, Workload};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
+use std::path::Path;
+
+/// A workload with its trace data owned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OwnedWorkload {
+    Plain(Workload<'static>),
+    PerMinute(Vec<u32>),
+    Replay(Vec<TraceEvent>),
+    /// A schedule's points.
+    Schedule {
+        points: Vec<RatePoint>,
+        period: Option<Duration>,
+        spacing: Spacing,
+    },
+    /// A trace ([`OwnedWorkload::PerMinute`] or [`OwnedWorkload::Replay`])
+    /// played again every period.
+    Repeated(Box<OwnedWorkload>, Duration),
+    /// The parts of a sum (none a sum).
+    Sum(Vec<OwnedWorkload>),
+}
+
+impl OwnedWorkload {
+    /// The workload, for every kind but a sum; a sum's parts live apart
+    /// ([`OwnedWorkload::parts`], [`OwnedWorkload::get_with`]): here it is
+    /// an empty sum, which the simulator refuses as invalid.
+    pub fn get(&self) -> Workload<'_> {
+        self.get_with(&[])
+    }
+
+    /// The workload, a sum made of `parts` (from [`OwnedWorkload::parts`]).
+    pub fn get_with<'a>(&'a self, parts: &'a [Workload<'a>]) -> Workload<'a> {
+        match self {
+            OwnedWorkload::Plain(w) => *w,
+            OwnedWorkload::PerMinute(c) => Workload::PerMinute(c),
+            OwnedWorkload::Replay(e) => Workload::Replay(e),
+            OwnedWorkload::Schedule { points, period, spacing } => {
+                Workload::Schedule { points, period: *period, spacing: *spacing }
+            }
+            OwnedWorkload::Repeated(trace, period) => match trace.as_ref() {
+                OwnedWorkload::PerMinute(c) => Workload::Repeat { trace: Trace::PerMinute(c), period: *period },
+                OwnedWorkload::Replay(e) => Workload::Repeat { trace: Trace::Replay(e), period: *period },
+                // Only traces repeat (the checks build nothing else): no requests.
+                _ => Workload::Idle,
+            },
+            OwnedWorkload::Sum(_) => Workload::Sum(parts),
+        }
+    }
+
+    /// A sum's parts as simulator workloads (empty for the others): build
+    /// them once, then pass them to [`OwnedWorkload::get_with`].
+    pub fn parts(&self) -> Vec<Workload<'_>> {
+        match self {
+            OwnedWorkload::Sum(parts) => parts.iter().map(OwnedWorkload::get).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Every sum's parts, one list per function (empty for the others): what
+/// [`sim_functions`] borrows.
+pub fn workload_parts(functions: &[Loaded]) -> Vec<Vec<Workload<'_>>> {
+    functions.iter().map(|f| f.workload.parts()).collect()
+}
+
+/// The functions for the simulator, sums made of `parts` (from
+/// [`workload_parts`] of the same functions).
+pub fn sim_functions<'a>(functions: &'a [Loaded], parts: &'a [Vec<Workload<'a>>]) -> Vec<SimFunction<'a>> {
+    functions.iter().zip(parts).map(|(f, p)| f.sim_function_with(p)).collect()
+}
 
 /// A day, seconds: the default `period_s` of `diurnal`.
 pub const DAY_S: f64 = 86_400.0;
@@ -335,4 +406,98 @@ pub fn warnings(names: &[(&str, &OwnedWorkload)], horizon: Duration) -> Vec<Stri
 /// Converts a [`Refusal`] into the function's error under `prefix`.
 pub(crate) fn located(prefix: &str, refusal: Refusal, err: impl FnOnce(&str, String) -> DocError) -> DocError {
     err(&format!("{prefix}.{}", refusal.0), refusal.1)
+}
+
+/// A trace's requests the run never plays: at or past the horizon (a
+/// repeated trace: none once the horizon holds a whole play; a sum: its
+/// traces' together).
+pub fn past_horizon(w: &OwnedWorkload, horizon_us: u64) -> u64 {
+    match w {
+        OwnedWorkload::PerMinute(counts) => {
+            // Minutes that start at or after the horizon are never played.
+            let first = usize::try_from(horizon_us.div_ceil(60_000_000)).unwrap_or(usize::MAX);
+            counts.iter().skip(first).map(|&c| u64::from(c)).sum()
+        }
+        OwnedWorkload::Replay(events) => events.iter().filter(|e| e.at_us >= horizon_us).count() as u64,
+        OwnedWorkload::Repeated(trace, period) if horizon_us < period.as_micros() => past_horizon(trace, horizon_us),
+        OwnedWorkload::Sum(parts) => parts.iter().map(|p| past_horizon(p, horizon_us)).sum(),
+        OwnedWorkload::Plain(_) | OwnedWorkload::Schedule { .. } | OwnedWorkload::Repeated(..) => 0,
+    }
+}
+
+/// Workloads that stop before the horizon ([`warnings`]).
+pub fn prepared_warnings(p: &Prepared) -> Vec<String> {
+    let names: Vec<String> = p.functions.iter().map(|f| format!("\"{}\"", f.name)).collect();
+    let pairs: Vec<(&str, &OwnedWorkload)> =
+        names.iter().map(String::as_str).zip(p.functions.iter().map(|f| &f.workload)).collect();
+    warnings(&pairs, p.config.horizon)
+}
+
+impl Checker<'_> {
+    /// The workload at `key` (`workload`, or a sum's `workload.parts[j]`)
+    /// with how its trace rows were used (traces only; a sum adds its parts').
+    pub(crate) fn load_workload(
+        &self,
+        i: usize,
+        key: &str,
+        w: &WorkloadSpec,
+        name: &str,
+        dir: &Path,
+    ) -> anyhow::Result<(OwnedWorkload, Option<traces::TraceRows>)> {
+        let refused = |r: Refusal| located(key, r, |k, m| self.fn_err(i, k, m));
+        match w {
+            WorkloadSpec::Sum { parts } => {
+                if key != "workload" {
+                    return Err(self
+                        .fn_err(i, key, "a sum's parts cannot be sums (list every part in one sum)")
+                        .into());
+                }
+                if !(1..=MAX_PARTS).contains(&parts.len()) {
+                    let msg = format!("a sum has 1..={MAX_PARTS} parts (got {})", parts.len());
+                    return Err(self.fn_err(i, &format!("{key}.parts"), msg).into());
+                }
+                let (mut owned, mut rows) = (Vec::with_capacity(parts.len()), None::<traces::TraceRows>);
+                for (j, part) in parts.iter().enumerate() {
+                    let (o, r) = self.load_workload(i, &format!("{key}.parts[{j}]"), part, name, dir)?;
+                    owned.push(o);
+                    if let Some(r) = r {
+                        let sum = rows.unwrap_or_default();
+                        rows = Some(traces::TraceRows {
+                            used: sum.used.saturating_add(r.used),
+                            other_functions: sum.other_functions.saturating_add(r.other_functions),
+                        });
+                    }
+                }
+                Ok((OwnedWorkload::Sum(owned), rows))
+            }
+            WorkloadSpec::Azure { file, function, repeat } => {
+                let path = resolve(dir, file);
+                let rows = function.list();
+                let (counts, used) = traces::azure_counts(&path, &rows).map_err(|e| self.trace_err(i, key, file, e))?;
+                let owned = match repeat {
+                    Some(r) => repeat_per_minute(counts, r).map_err(refused)?,
+                    None => OwnedWorkload::PerMinute(counts),
+                };
+                Ok((owned, Some(used)))
+            }
+            WorkloadSpec::InvocationsCsv { file, function, repeat } => {
+                let path = resolve(dir, file);
+                let fname = if function.is_empty() { name } else { function.as_str() };
+                let (events, used) = traces::invocations(&path, fname).map_err(|e| self.trace_err(i, key, file, e))?;
+                let owned = match repeat {
+                    Some(r) => repeat_replay(events, r).map_err(refused)?,
+                    None => OwnedWorkload::Replay(events),
+                };
+                Ok((owned, Some(used)))
+            }
+            WorkloadSpec::Diurnal { peak_per_s, trough_per_s, period_s, peak_at_s, arrivals } => {
+                let w = diurnal(*peak_per_s, *trough_per_s, *period_s, *peak_at_s, *arrivals);
+                Ok((w.map_err(refused)?, None))
+            }
+            WorkloadSpec::Schedule { points, repeat, arrivals } => {
+                Ok((schedule(points, repeat.as_ref(), *arrivals).map_err(refused)?, None))
+            }
+            w => Ok((self.workload(i, key, w)?, None)),
+        }
+    }
 }

@@ -207,7 +207,7 @@ fn a_trace_that_ends_before_the_horizon_warns_and_repeat_fills_the_gap() {
     let trace = "{ type = \"invocations_csv\", file = \"examples/traces/invocations-sample.csv\", function = \"thumbnail\"REPEAT }";
     let text = |repeat: &str| with(&trace.replace("REPEAT", repeat), "horizon_s = 7200");
     let p = prepare(&text(""));
-    let warnings = report::workload_warnings(&p);
+    let warnings = lambdasim_scenario::workloads::prepared_warnings(&p);
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
         warnings[0].contains("function \"api\": workload ends at") && warnings[0].contains("repeat = true"),
@@ -220,7 +220,7 @@ fn a_trace_that_ends_before_the_horizon_warns_and_repeat_fills_the_gap() {
     assert_eq!(json.warnings, warnings);
     let once = r.summary.total.requests;
     let p = prepare(&text(", repeat = true"));
-    assert!(report::workload_warnings(&p).is_empty());
+    assert!(lambdasim_scenario::workloads::prepared_warnings(&p).is_empty());
     let again = run_once(&p).summary.total.requests;
     assert!(again > once, "{again} vs {once}");
     // A repeat period before the trace's last request is refused.
@@ -230,7 +230,7 @@ fn a_trace_that_ends_before_the_horizon_warns_and_repeat_fills_the_gap() {
         "{{ type = \"sum\", parts = [{{ type = \"poisson\", rate_per_s = 1 }}, {}] }}",
         trace.replace("REPEAT", "")
     );
-    let w = report::workload_warnings(&prepare(&with(&sum, "horizon_s = 7200")));
+    let w = lambdasim_scenario::workloads::prepared_warnings(&prepare(&with(&sum, "horizon_s = 7200")));
     assert!(w.len() == 1 && w[0].contains("workload.parts[1] ends at"), "{w:?}");
 }
 
