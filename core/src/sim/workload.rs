@@ -395,7 +395,8 @@ impl Arrivals {
         }
         let next = match *w {
             Workload::Sum(parts) => self.merged(parts, rng),
-            _ => self.streams[0].next(w, rng),
+            // `self.ended` already guards the only stream.
+            _ => self.streams[0].draw(w, rng),
         };
         if next.is_none() {
             self.ended = true;
@@ -528,6 +529,7 @@ impl Stream {
         Some((Instant::from_micros(at_us), e.duration_us.map(Duration::from_micros)))
     }
 
+    #[inline(always)]
     fn poisson(&mut self, rate_per_s: f64, rng: &mut Rng) -> Option<f64> {
         if !rate_positive(rate_per_s) {
             return None;
