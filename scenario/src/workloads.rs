@@ -241,7 +241,10 @@ fn period(repeat: &RepeatSpec, own: Option<Duration>, own_missing: &str) -> Resu
         RepeatSpec::Named(n) if n == "weekly" => named(WEEK_S),
         RepeatSpec::Named(n) => Err(refuse(
             "repeat",
-            format!("unknown repeat {}: say true, \"daily\", \"weekly\" or a number of seconds", doc::clip(n)),
+            format!(
+                "unknown repeat {}: say true, \"daily\", \"weekly\" or a number of seconds",
+                doc::clip(&format!("\"{n}\""))
+            ),
         )),
         RepeatSpec::Seconds(s) => {
             let p = seconds("repeat", *s)?;
