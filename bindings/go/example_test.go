@@ -248,7 +248,7 @@ handler = { type = "fixed", ms = 500 }
 	// Output:
 	// 12001 requests, avg busy 50.0, peak 50, 0 cold starts, $0.02
 	// 3 minutes; the first: 88 busy at most, 88 cold starts
-	// (scenario):3:21: functions[0].workload.type: unknown variant `poison`, expected one of `idle`, `poisson`, `constant`, `on_off`, `ramp`, `azure`, `invocations_csv`
+	// (scenario):3:21: functions[0].workload.type: unknown variant `poison`, expected one of `idle`, `poisson`, `constant`, `on_off`, `ramp`, `azure`, `invocations_csv`, `diurnal`, `schedule`, `sum`
 }
 
 // The notes' alarm, "Throttles Sum > 0 over 1 period", over four minutes:

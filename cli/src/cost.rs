@@ -103,6 +103,9 @@ pub struct ProvisionedSpan {
 /// What to price, however it was given.
 pub struct Priced {
     pub bill: Bill,
+    /// The same usage priced without the free tier: its lines are the
+    /// usage, listed even when the free tier covers all of it.
+    pub usage: Bill,
     pub free_tier: bool,
     /// The prices and billing granularity in words.
     pub era: String,
@@ -194,14 +197,20 @@ pub fn from_flags(f: &Flags) -> anyhow::Result<Priced> {
         };
         add_batch(&mut meter, g, &on_pc, d)?;
     }
+    if meter == Meter::new() {
+        anyhow::bail!(
+            "nothing to price: give --requests (with --duration-ms), --provisioned (with --provisioned-hours), --provisioned-requests, or --usage FILE"
+        );
+    }
     let prices = f.era.prices();
     let bill = meter.bill(&prices, f.free_tier).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let usage = meter.bill(&prices, false).map_err(|e| anyhow::anyhow!("{e}"))?;
     let prices_name = match f.era {
         Era::Current => PricesSpec::UsEast1,
         Era::Y2020 => PricesSpec::UsEast1_2020,
     };
     let era = describe(f.era, f.granularity.map(|_| prices_name), f.granularity, g);
-    Ok(Priced { bill, free_tier: f.free_tier, era })
+    Ok(Priced { bill, usage, free_tier: f.free_tier, era })
 }
 
 /// Prices a usage file (exit 2 on bad content).
@@ -238,9 +247,15 @@ pub fn from_file(path: &Path) -> anyhow::Result<Priced> {
             })
             .map_err(|e| err("provisioned", i, "memory_mb", e.to_string()))?;
     }
+    if u.invocations.is_empty() && u.provisioned.is_empty() {
+        let message =
+            "a usage file needs at least one [[invocations]] or [[provisioned]] entry: nothing to price".into();
+        return Err(DocError { file: name, line: 1, col: 1, field: "invocations".into(), message }.into());
+    }
     let bill = meter.bill(&prices, u.free_tier).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let usage = meter.bill(&prices, false).map_err(|e| anyhow::anyhow!("{e}"))?;
     let era = describe(u.era, u.prices, u.granularity, g);
-    Ok(Priced { bill, free_tier: u.free_tier, era })
+    Ok(Priced { bill, usage, free_tier: u.free_tier, era })
 }
 
 /// `cost --json`.
@@ -250,10 +265,14 @@ pub struct CostJson {
     pub free_tier: bool,
     #[serde(flatten)]
     pub bill: BillJson,
+    /// The usage priced without the free tier, line by line: there even
+    /// when the free tier leaves `lines` empty.
+    pub usage_lines: Vec<crate::money::LineJson>,
 }
 
 pub fn json(p: &Priced) -> CostJson {
-    CostJson { era: p.era.clone(), free_tier: p.free_tier, bill: BillJson::new(&p.bill) }
+    let usage_lines = BillJson::new(&p.usage).lines;
+    CostJson { era: p.era.clone(), free_tier: p.free_tier, bill: BillJson::new(&p.bill), usage_lines }
 }
 
 pub fn text(p: &Priced) -> String {

@@ -87,6 +87,11 @@ struct RunArgs {
     /// report; with --json also as the document's last field, "timings".
     #[arg(long)]
     timings: bool,
+    /// Apply the monthly free tier to the total bill and the 30-day
+    /// projection (as `[pricing] free_tier = true`; off by default, said
+    /// on the report's first line).
+    #[arg(long)]
+    free_tier: bool,
 }
 
 #[derive(Debug, Args)]
@@ -330,6 +335,10 @@ fn load_scenario(a: &RunArgs) -> anyhow::Result<Prepared> {
     if let Some(seed) = a.seed {
         p.override_seed(seed);
     }
+    if a.free_tier {
+        p.free_tier = true;
+        p.scenario.pricing.free_tier = true;
+    }
     if let Some(h) = a.horizon_s {
         let horizon = scenario::horizon(h).map_err(|m| usage(format!("--horizon-s {m}")))?;
         p.override_horizon(horizon);
@@ -360,6 +369,7 @@ fn cmd_metrics(a: &metrics::MetricsArgs) -> anyhow::Result<()> {
         json: false,
         svg: None,
         timings: false,
+        free_tier: false,
     };
     let p = load_scenario(&run)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -10,7 +10,7 @@
 //! a run that takes longer does work its inputs do not call for.
 
 use lambdasim::Duration;
-use lambdasim::sim::Workload;
+use lambdasim::sim::{Trace, Workload};
 
 /// Work units a fuzz input may need: about 0.2 s of simulation in the
 /// instrumented fuzz build (~4 µs per unit).
@@ -31,6 +31,21 @@ fn requests(workload: &Workload<'_>, horizon_s: f64) -> f64 {
         Workload::Ramp { from_per_s, to_per_s, .. } => from_per_s.max(to_per_s) * horizon_s + 1.0,
         Workload::PerMinute(counts) => counts.iter().map(|&c| f64::from(c)).sum::<f64>() + counts.len() as f64,
         Workload::Replay(events) => events.len() as f64,
+        Workload::Diurnal { peak_per_s, .. } => peak_per_s * horizon_s + 1.0,
+        Workload::Schedule { points, .. } => {
+            // The top rate throughout, plus a walk over the points per request at most.
+            let top = points.iter().map(|p| p.rate_per_s).fold(0.0, f64::max);
+            (top * horizon_s + 1.0) * (1.0 + points.len() as f64 / 64.0)
+        }
+        Workload::Repeat { trace, period } => {
+            let plays = (horizon_s / (period.as_micros() as f64 / 1e6)).floor() + 1.0;
+            let per_play = match trace {
+                Trace::PerMinute(counts) => counts.iter().map(|&c| f64::from(c)).sum::<f64>() + counts.len() as f64,
+                Trace::Replay(events) => events.len() as f64,
+            };
+            plays * per_play
+        }
+        Workload::Sum(parts) => parts.iter().map(|p| requests(p, horizon_s)).sum(),
     }
 }
 

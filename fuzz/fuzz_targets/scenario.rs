@@ -22,7 +22,7 @@ use lambdasim::sim::{MinuteSeries, Sim, SimConfig, SimError, SimFunction};
 use lambdasim_scenario::doc::{self, Format};
 use lambdasim_scenario::report::{self, StudyJson};
 use lambdasim_scenario::run::{self, MAX_MINUTE_POINTS, RunResult};
-use lambdasim_scenario::scenario::{self, Loaded, MAX_FUNCTIONS, Prepared, Scenario, WorkloadSpec};
+use lambdasim_scenario::scenario::{self, MAX_FUNCTIONS, Prepared, Scenario, WorkloadSpec};
 use libfuzzer_sys::fuzz_target;
 use std::path::{Component, Path};
 
@@ -33,12 +33,18 @@ const TRACES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/traces");
 /// (inside fuzz/traces/). Text that does not parse has none.
 fn traces_are_local(text: &str, format: Format) -> bool {
     let Ok(s) = doc::parse::<Scenario>("fuzz", text, format) else { return true };
-    s.functions.iter().all(|f| match &f.workload {
+    s.functions.iter().all(|f| local(&f.workload))
+}
+
+/// Whether a workload's trace files (a sum's parts' too) are local.
+fn local(w: &WorkloadSpec) -> bool {
+    match w {
         WorkloadSpec::Azure { file, .. } | WorkloadSpec::InvocationsCsv { file, .. } => {
             Path::new(file).components().all(|c| matches!(c, Component::Normal(_)))
         }
+        WorkloadSpec::Sum { parts } => parts.iter().all(local),
         _ => true,
-    })
+    }
 }
 
 /// Everything `lambdasim run` prints for these results.
@@ -81,7 +87,8 @@ const FUZZ_ENVS: usize = 4_096;
 fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
     let seed = p.config.seed.wrapping_add(u64::from(replication));
     let config = SimConfig { seed, ..p.config };
-    let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
+    let parts = scenario::workload_parts(&p.functions);
+    let functions: Vec<SimFunction<'_>> = scenario::sim_functions(&p.functions, &parts);
     let mut sim: Box<Sim<'_, MAX_FUNCTIONS>> = Box::new(Sim::with_capacity(config, &functions, FUZZ_ENVS)?);
     // `[[alarms]]`: the store the run needs (checked to fit when prepared).
     let functions_n = u32::try_from(functions.len()).unwrap_or(u32::MAX);
@@ -136,7 +143,8 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let pairs = p.functions.iter().map(|f| (f.workload.get(), f.config.provisioned));
+    let parts = scenario::workload_parts(&p.functions);
+    let pairs = p.functions.iter().zip(&parts).map(|(f, parts)| (f.workload.get_with(parts), f.config.provisioned));
     let work = common::work(p.scenario.replications, p.config.horizon, p.config.region.max_lifetime, FUZZ_ENVS, pairs);
     if common::over_budget(work) {
         return;

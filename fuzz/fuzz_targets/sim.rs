@@ -22,8 +22,8 @@ use arbitrary::{Arbitrary, Unstructured};
 use lambdasim::cpu::DurationProfile;
 use lambdasim::pricing::{Architecture, Granularity};
 use lambdasim::sim::{
-    DurationDist, FunctionSummary, HybridPolicy, KeepAlive, MinutePoint, Observer, Sim, SimConfig, SimFunction,
-    TraceEvent, Workload,
+    DurationDist, FunctionSummary, HybridPolicy, KeepAlive, MinutePoint, Observer, RatePoint, Sim, SimConfig,
+    SimFunction, Spacing, Trace, TraceEvent, Workload,
 };
 use lambdasim::{ColdStartProfile, Duration, FunctionConfig, MemoryRule, RegionConfig, ScalingRule, WarmPick};
 use libfuzzer_sys::fuzz_target;
@@ -230,6 +230,51 @@ enum WorkloadIn {
     Replay(Vec<(Us, Option<Us>)>),
     /// Arrival times as given (often unsorted: the simulator must refuse).
     RawReplay(Vec<(Us, Option<Us>)>),
+    /// Peak, trough, period, peak time, evenly spaced.
+    Diurnal(Rate, Rate, Us, Us, bool),
+    /// Gaps between points and their rates (the first at 0 unless its gap
+    /// is not), a repeat period, evenly spaced.
+    Schedule(Vec<(Us, Rate)>, Option<Us>, bool),
+    /// A per-minute trace repeated every its length plus some minutes.
+    RepeatPerMinute(Vec<Count>, u8),
+    /// A sum of plain workloads (up to 9 parts: 9 is refused).
+    Sum(Vec<PartIn>),
+}
+
+/// A part of a sum.
+#[derive(Arbitrary, Debug)]
+enum PartIn {
+    Poisson(Rate),
+    Constant(Rate),
+    OnOff(Rate, Us, Us),
+    Diurnal(Rate, Rate, Us, Us, bool),
+}
+
+fn spacing(even: bool) -> Spacing {
+    if even { Spacing::Constant } else { Spacing::Poisson }
+}
+
+fn diurnal(peak: Rate, trough: Rate, period: Us, peak_at: Us, even: bool) -> Workload<'static> {
+    Workload::Diurnal {
+        peak_per_s: peak.get(0.1),
+        trough_per_s: trough.get(0.1),
+        period: Duration::from_micros(period.get(1_000_000)),
+        peak_at: Duration::from_micros(peak_at.get(1_000_000)),
+        spacing: spacing(even),
+    }
+}
+
+fn part(p: &PartIn) -> Workload<'static> {
+    match *p {
+        PartIn::Poisson(r) => Workload::Poisson { rate_per_s: r.get(0.1) },
+        PartIn::Constant(r) => Workload::Constant { rate_per_s: r.get(0.1) },
+        PartIn::OnOff(r, on, off) => Workload::OnOff {
+            rate_per_s: r.get(0.1),
+            on: Duration::from_micros(on.get(1_000_000)),
+            off: Duration::from_micros(off.get(1_000_000)),
+        },
+        PartIn::Diurnal(peak, trough, period, at, even) => diurnal(peak, trough, period, at, even),
+    }
 }
 
 #[derive(Arbitrary, Debug)]
@@ -253,6 +298,8 @@ struct PolicyIn {
 /// Trace data and samples, owned for the borrowed workloads and distributions.
 #[derive(Default)]
 struct Owned {
+    points: Vec<(Vec<RatePoint>, Option<Duration>, Spacing)>,
+    sums: Vec<Vec<Workload<'static>>>,
     counts: Vec<Vec<u32>>,
     events: Vec<Vec<TraceEvent>>,
     samples: Vec<Vec<u64>>,
@@ -330,6 +377,9 @@ enum WorkSpec {
     Plain(Workload<'static>),
     PerMinute(usize),
     Replay(usize),
+    Schedule(usize),
+    RepeatPerMinute(usize, Duration),
+    Sum(usize),
 }
 
 enum DistSpec {
@@ -364,6 +414,29 @@ fn workload(w: &WorkloadIn, owned: &mut Owned) -> WorkSpec {
         WorkloadIn::RawReplay(e) => {
             owned.events.push(events(e, false));
             WorkSpec::Replay(owned.events.len() - 1)
+        }
+        WorkloadIn::Diurnal(peak, trough, period, at, even) => plain(diurnal(*peak, *trough, *period, *at, *even)),
+        WorkloadIn::Schedule(points, period, even) => {
+            let mut at = 0u64;
+            let points = points
+                .iter()
+                .map(|(gap, rate)| {
+                    at = at.saturating_add(gap.get(1_000_000));
+                    RatePoint { at: Duration::from_micros(at), rate_per_s: rate.get(0.1) }
+                })
+                .collect();
+            let period = period.map(|p| Duration::from_micros(p.get(1_000_000)));
+            owned.points.push((points, period, spacing(*even)));
+            WorkSpec::Schedule(owned.points.len() - 1)
+        }
+        WorkloadIn::RepeatPerMinute(c, extra) => {
+            owned.counts.push(c.iter().map(|c| c.get(0..=100)).collect());
+            let minutes = c.len() as u64 + u64::from(*extra);
+            WorkSpec::RepeatPerMinute(owned.counts.len() - 1, Duration::from_secs(60 * minutes))
+        }
+        WorkloadIn::Sum(parts) => {
+            owned.sums.push(parts.iter().take(9).map(part).collect());
+            WorkSpec::Sum(owned.sums.len() - 1)
         }
     }
 }
@@ -440,6 +513,17 @@ fuzz_target!(|input: Input| {
                 WorkSpec::Plain(w) => w,
                 WorkSpec::PerMinute(i) => Workload::PerMinute(owned.counts.get(i).map_or(&[][..], Vec::as_slice)),
                 WorkSpec::Replay(i) => Workload::Replay(owned.events.get(i).map_or(&[][..], Vec::as_slice)),
+                WorkSpec::Schedule(i) => match owned.points.get(i) {
+                    Some((points, period, spacing)) => {
+                        Workload::Schedule { points, period: *period, spacing: *spacing }
+                    }
+                    None => Workload::Idle,
+                },
+                WorkSpec::RepeatPerMinute(i, period) => Workload::Repeat {
+                    trace: Trace::PerMinute(owned.counts.get(i).map_or(&[][..], Vec::as_slice)),
+                    period,
+                },
+                WorkSpec::Sum(i) => Workload::Sum(owned.sums.get(i).map_or(&[][..], Vec::as_slice)),
             },
             handler: get_dist(handler),
             init: init.as_ref().map(get_dist),

@@ -182,7 +182,8 @@ pub fn write_metrics(
             MAX_STORE_BYTES >> 20
         ),
     })?;
-    let sim_functions: Vec<SimFunction<'_>> = p.functions.iter().map(|f| f.sim_function()).collect();
+    let parts = crate::scenario::workload_parts(&p.functions);
+    let sim_functions: Vec<SimFunction<'_>> = crate::scenario::sim_functions(&p.functions, &parts);
     let mut sim = Box::new(
         Sim::<'_, MAX_FUNCTIONS>::with_capacity(p.config, &sim_functions, ENVS)
             .map_err(|e| sim_error(&p.source, &names, e))?,

@@ -51,6 +51,8 @@ fn arrivals_before(w: &OwnedWorkload, t: Duration) -> f64 {
             n + counts.get(whole).map_or(0.0, |&c| f64::from(c) * frac)
         }
         OwnedWorkload::Replay(events) => events.iter().filter(|e| e.at_us < t.as_micros()).count() as f64,
+        OwnedWorkload::Schedule { .. } | OwnedWorkload::Repeated(..) => w.get().expected_requests(t),
+        OwnedWorkload::Sum(parts) => parts.iter().map(|p| arrivals_before(p, t)).sum(),
     }
 }
 
@@ -149,15 +151,7 @@ impl TraceJson {
     pub fn new(f: &Loaded, horizon: Duration) -> Option<Self> {
         let rows = f.trace?;
         let horizon_us = horizon.as_micros();
-        let requests_past_horizon = match &f.workload {
-            OwnedWorkload::PerMinute(counts) => {
-                // Minutes that start at or after the horizon are never played.
-                let first = usize::try_from(horizon_us.div_ceil(60_000_000)).unwrap_or(usize::MAX);
-                counts.iter().skip(first).map(|&c| u64::from(c)).sum()
-            }
-            OwnedWorkload::Replay(events) => events.iter().filter(|e| e.at_us >= horizon_us).count() as u64,
-            OwnedWorkload::Plain(_) => 0,
-        };
+        let requests_past_horizon = crate::workloads::past_horizon(&f.workload, horizon_us);
         Some(TraceJson { rows_used: rows.used, rows_other_functions: rows.other_functions, requests_past_horizon })
     }
 }
@@ -197,6 +191,12 @@ pub struct RunJson {
     /// when it declares none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<crate::alarms::AlarmOutcome>,
+    /// Workloads that stop before the horizon, one sentence each (absent
+    /// when none does).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// The bill's window against the counts', and the 30-day projection.
+    pub money: crate::projection::MoneyJson,
 }
 
 /// Bills of a run: each function alone without the free tier (it is an
@@ -255,6 +255,8 @@ pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
         bucket_s: (r.bucket_minutes > 1).then(|| r.bucket_minutes.saturating_mul(60)),
         minutes: r.minutes.clone(),
         alarms: r.alarms.clone(),
+        warnings: crate::workloads::prepared_warnings(p),
+        money: crate::projection::money_json(p, r),
     }
 }
 
@@ -756,15 +758,19 @@ pub fn run_text(p: &Prepared, r: &RunResult, b: &Bills) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "lambdasim run — {} · replication {} · seed {} · horizon {} s · warm-up {} s",
+        "lambdasim run — {} · replication {} · seed {} · horizon {} s · warm-up {} s · {}",
         p.source,
         r.replication,
         r.seed,
         num(secs(r.summary.horizon)),
-        num(secs(r.summary.warmup))
+        num(secs(r.summary.warmup)),
+        if p.free_tier { "free tier applied" } else { "no free tier (--free-tier to apply it)" }
     );
     out.push_str(&region_line(p));
     out.push_str(&trace_lines(p));
+    for w in crate::workloads::prepared_warnings(p) {
+        let _ = writeln!(out, "warning: {w}");
+    }
     out.push('\n');
     let mut names: Vec<String> = p.functions.iter().map(|f| f.name.clone()).collect();
     names.push("total".into());
@@ -793,6 +799,7 @@ pub fn run_text(p: &Prepared, r: &RunResult, b: &Bills) -> String {
     }
     let _ = writeln!(out, "  total:");
     out.push_str(&money::bill_text(&b.total, "    "));
+    out.push_str(&crate::projection::text(p, r));
     let ideas = ideas(p, r);
     if !ideas.is_empty() {
         out.push_str("\nwhat it shows:\n");

@@ -8,7 +8,7 @@
 
 use crate::doc::DocError;
 use crate::progress::Progress;
-use crate::scenario::{Loaded, MAX_FUNCTIONS, Prepared};
+use crate::scenario::{MAX_FUNCTIONS, Prepared};
 use lambdasim::sim::{
     FunctionLatency, MinutePoint, MinuteSeries, Observer, Sim, SimConfig, SimError, SimFunction, Summary,
 };
@@ -143,7 +143,8 @@ pub fn try_run_one_timed(
     let start = Instant::now();
     let seed = p.config.seed.wrapping_add(u64::from(replication));
     let config = SimConfig { seed, ..p.config };
-    let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
+    let parts = crate::scenario::workload_parts(&p.functions);
+    let functions: Vec<SimFunction<'_>> = crate::scenario::sim_functions(&p.functions, &parts);
     let mut built = build(config, &functions);
     let sim = match built.as_mut() {
         Ok(sim) => sim,
@@ -473,7 +474,8 @@ mod tests {
             let run = || {
                 let done = AtomicU64::new(0);
                 let r = try_run_one(&p, 0, &done).unwrap();
-                let functions: Vec<SimFunction<'_>> = p.functions.iter().map(Loaded::sim_function).collect();
+                let parts = crate::scenario::workload_parts(&p.functions);
+                let functions: Vec<SimFunction<'_>> = crate::scenario::sim_functions(&p.functions, &parts);
                 let mut built = build(p.config, &functions);
                 let sim = built.as_mut().as_mut().unwrap();
                 let mut phases = RunPhases::default();

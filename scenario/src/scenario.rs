@@ -3,9 +3,10 @@
 
 use crate::doc::{self, DocError, Format, Locator};
 use crate::traces;
+use crate::workloads::{PointSpec, RepeatSpec, SpacingSpec};
 use lambdasim::function::ColdStartProfile;
 use lambdasim::pricing::{Architecture, Granularity, PriceBook};
-use lambdasim::sim::{DurationDist, HybridPolicy, KeepAlive, SimConfig, SimFunction, TraceEvent, Workload};
+use lambdasim::sim::{DurationDist, HybridPolicy, KeepAlive, SimConfig, SimFunction, Workload};
 use lambdasim::{Duration, FunctionConfig, MemoryMb, MemoryRule, RegionConfig, ScalingRule, WarmPick};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -307,10 +308,42 @@ pub enum WorkloadSpec {
     OnOff { rate_per_s: f64, on_s: f64, off_s: f64 },
     /// Poisson arrivals at a rate moving linearly, then flat.
     Ramp { from_per_s: f64, to_per_s: f64, over_s: f64 },
-    /// Azure Functions 2019 per-minute counts of one or more HashFunction rows (summed).
-    Azure { file: String, function: OneOrMany },
-    /// Per-invocation CSV `timestamp_ms,function,duration_ms`.
-    InvocationsCsv { file: String, function: String },
+    /// Azure Functions 2019 per-minute counts of one or more HashFunction
+    /// rows (summed); `repeat` plays the trace again.
+    Azure {
+        file: String,
+        function: OneOrMany,
+        #[serde(default)]
+        repeat: Option<RepeatSpec>,
+    },
+    /// Per-invocation CSV `timestamp_ms,function,duration_ms`; `repeat`
+    /// plays the trace again.
+    InvocationsCsv {
+        file: String,
+        function: String,
+        #[serde(default)]
+        repeat: Option<RepeatSpec>,
+    },
+    /// A smooth daily curve between `trough_per_s` and `peak_per_s`.
+    Diurnal {
+        peak_per_s: f64,
+        trough_per_s: f64,
+        #[serde(default = "crate::workloads::day_s")]
+        period_s: f64,
+        peak_at_s: f64,
+        #[serde(default)]
+        arrivals: SpacingSpec,
+    },
+    /// Piecewise-linear rates, optionally repeating.
+    Schedule {
+        points: Vec<PointSpec>,
+        #[serde(default)]
+        repeat: Option<RepeatSpec>,
+        #[serde(default)]
+        arrivals: SpacingSpec,
+    },
+    /// The superposition of workloads (none a sum).
+    Sum { parts: Vec<WorkloadSpec> },
 }
 
 /// A string or a list of strings.
@@ -357,24 +390,6 @@ pub enum KeepAliveSpec {
     Hybrid,
 }
 
-/// A workload with its trace data owned.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OwnedWorkload {
-    Plain(Workload<'static>),
-    PerMinute(Vec<u32>),
-    Replay(Vec<TraceEvent>),
-}
-
-impl OwnedWorkload {
-    pub fn get(&self) -> Workload<'_> {
-        match self {
-            OwnedWorkload::Plain(w) => *w,
-            OwnedWorkload::PerMinute(c) => Workload::PerMinute(c),
-            OwnedWorkload::Replay(e) => Workload::Replay(e),
-        }
-    }
-}
-
 /// A distribution with its samples owned.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OwnedDist {
@@ -407,10 +422,18 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The function for the simulator; a sum workload needs its parts:
+    /// use [`sim_functions`] (here a sum is refused as invalid).
     pub fn sim_function(&self) -> SimFunction<'_> {
+        self.sim_function_with(&[])
+    }
+
+    /// The function for the simulator, a sum workload made of `parts`
+    /// ([`OwnedWorkload::parts`]).
+    pub fn sim_function_with<'a>(&'a self, parts: &'a [Workload<'a>]) -> SimFunction<'a> {
         SimFunction {
             config: self.config,
-            workload: self.workload.get(),
+            workload: self.workload.get_with(parts),
             handler: self.handler.get(),
             init: self.init.as_ref().map(OwnedDist::get),
             error_ppm: self.error_ppm,
@@ -419,6 +442,8 @@ impl Loaded {
         }
     }
 }
+
+pub use crate::workloads::{OwnedWorkload, sim_functions, workload_parts};
 
 /// A scenario checked and ready to run.
 #[derive(Debug, Clone)]
@@ -516,7 +541,7 @@ pub fn prepare_default() -> anyhow::Result<Prepared> {
 }
 
 /// Semantic checks with errors pointing into the file.
-struct Checker<'a> {
+pub(crate) struct Checker<'a> {
     name: &'a str,
     locator: Locator<'a>,
     scenario: &'a Scenario,
@@ -567,7 +592,7 @@ impl Checker<'_> {
         self.err_at(Some(("region", None, None)), key, format!("region.{key}"), msg.into())
     }
 
-    fn fn_err(&self, i: usize, key: &str, msg: impl Into<String>) -> DocError {
+    pub(crate) fn fn_err(&self, i: usize, key: &str, msg: impl Into<String>) -> DocError {
         let name = self.scenario.functions.get(i).map_or("", |f| f.name.as_str());
         let field = if key.is_empty() { format!("functions[{i}]") } else { format!("functions[{i}].{key}") };
         let msg = format!("function {}: {}", quoted(name), msg.into());
@@ -734,10 +759,7 @@ impl Checker<'_> {
         if f.error_rate + f.crash_rate > 1.0 {
             return Err((self.fn_err(i, "crash_rate", "error_rate + crash_rate above 1")).into());
         }
-        let (workload, trace) = match self.trace_workload(i, &f.workload, &f.name, dir)? {
-            Some((workload, rows)) => (workload, Some(rows)),
-            None => (self.workload(i, &f.workload)?, None),
-        };
+        let (workload, trace) = self.load_workload(i, "workload", &f.workload, &f.name, dir)?;
         Ok(Loaded {
             name: f.name.clone(),
             config,
@@ -754,39 +776,14 @@ impl Checker<'_> {
         })
     }
 
-    /// A trace workload with how its rows were used; `None` for the others.
-    fn trace_workload(
-        &self,
-        i: usize,
-        w: &WorkloadSpec,
-        name: &str,
-        dir: &Path,
-    ) -> anyhow::Result<Option<(OwnedWorkload, traces::TraceRows)>> {
-        match *w {
-            WorkloadSpec::Azure { ref file, ref function } => {
-                let path = resolve(dir, file);
-                let rows = function.list();
-                let (counts, used) = traces::azure_counts(&path, &rows).map_err(|e| self.trace_err(i, file, e))?;
-                Ok(Some((OwnedWorkload::PerMinute(counts), used)))
-            }
-            WorkloadSpec::InvocationsCsv { ref file, ref function } => {
-                let path = resolve(dir, file);
-                let fname = if function.is_empty() { name } else { function.as_str() };
-                let (events, used) = traces::invocations(&path, fname).map_err(|e| self.trace_err(i, file, e))?;
-                Ok(Some((OwnedWorkload::Replay(events), used)))
-            }
-            _ => Ok(None),
-        }
-    }
-
-    fn workload(&self, i: usize, w: &WorkloadSpec) -> anyhow::Result<OwnedWorkload> {
+    pub(crate) fn workload(&self, i: usize, prefix: &str, w: &WorkloadSpec) -> anyhow::Result<OwnedWorkload> {
         let bad_rate = |key: &str, r: f64| {
             let msg = format!(
                 "must be a rate in 0..={} requests per second (got {})",
                 doc::number(MAX_RATE_PER_S),
                 doc::number(r)
             );
-            self.fn_err(i, &format!("workload.{key}"), msg)
+            self.fn_err(i, &format!("{prefix}.{key}"), msg)
         };
         // Periods longer than any run are refused: they only make the
         // thinning and cycle arithmetic meet numbers no run can reach.
@@ -794,7 +791,7 @@ impl Checker<'_> {
             Some(us) if x <= MAX_HORIZON_S => Ok(Duration::from_micros(us)),
             _ => Err(self.fn_err(
                 i,
-                &format!("workload.{key}"),
+                &format!("{prefix}.{key}"),
                 format!(
                     "must be a number of seconds in 0..={} (366 days, the longest horizon) (got {})",
                     doc::number(MAX_HORIZON_S),
@@ -815,7 +812,7 @@ impl Checker<'_> {
                 }
                 let on = dur("on_s", on_s)?;
                 if on.is_zero() {
-                    return Err((self.fn_err(i, "workload.on_s", "the on period must be above 0")).into());
+                    return Err((self.fn_err(i, &format!("{prefix}.on_s"), "the on period must be above 0")).into());
                 }
                 Workload::OnOff { rate_per_s, on, off: dur("off_s", off_s)? }
             }
@@ -827,18 +824,22 @@ impl Checker<'_> {
                 }
                 Workload::Ramp { from_per_s, to_per_s, over: dur("over_s", over_s)? }
             }
-            WorkloadSpec::Azure { .. } | WorkloadSpec::InvocationsCsv { .. } => {
-                return Err(anyhow::anyhow!("internal: trace workloads are read by trace_workload"));
+            WorkloadSpec::Azure { .. }
+            | WorkloadSpec::InvocationsCsv { .. }
+            | WorkloadSpec::Diurnal { .. }
+            | WorkloadSpec::Schedule { .. }
+            | WorkloadSpec::Sum { .. } => {
+                return Err(anyhow::anyhow!("internal: {prefix} is read by load_workload"));
             }
         }))
     }
 
     /// A trace that cannot be read is an I/O error (exit 1); one that reads
     /// but does not fit is the scenario's error (exit 2).
-    fn trace_err(&self, i: usize, file: &str, e: traces::TraceError) -> anyhow::Error {
+    pub(crate) fn trace_err(&self, i: usize, key: &str, file: &str, e: traces::TraceError) -> anyhow::Error {
         match e {
             traces::TraceError::Io(e) => anyhow::anyhow!("{}: cannot read trace {}: {e}", self.name, quoted(file)),
-            e => self.fn_err(i, "workload.file", format!("trace {}: {e}", quoted(file))).into(),
+            e => self.fn_err(i, &format!("{key}.file"), format!("trace {}: {e}", quoted(file))).into(),
         }
     }
 
@@ -916,7 +917,7 @@ pub fn horizon(horizon_s: f64) -> Result<Duration, String> {
     }
 }
 
-fn resolve(dir: &Path, file: &str) -> PathBuf {
+pub(crate) fn resolve(dir: &Path, file: &str) -> PathBuf {
     let p = Path::new(file);
     if p.is_absolute() { p.to_path_buf() } else { dir.join(p) }
 }

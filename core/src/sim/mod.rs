@@ -28,12 +28,13 @@ pub mod keepalive;
 pub mod latency;
 pub mod summary;
 pub mod workload;
+mod workload_rate;
 
 pub use dist::DurationDist;
 pub use keepalive::{HybridPolicy, IdleHistogram, KeepAlive, Windows};
 pub use latency::{FUNCTION_LATENCY_BYTES, FunctionLatency, LatencySummary, Percentiles};
 pub use summary::{FunctionSummary, MinutePoint, MinuteSeries, Observer, Summary};
-pub use workload::{Arrivals, TraceEvent, Workload};
+pub use workload::{Arrivals, MAX_PARTS, RatePoint, Spacing, Trace, TraceEvent, Workload};
 
 use crate::error::{ConfigError, FinishError, InvokeError, TimeError};
 use crate::function::FunctionConfig;
