@@ -534,6 +534,8 @@ type runner struct {
 	many       map[string][]lambdasim.Invocation
 	envByLabel map[string]lambdasim.Env
 	labelByEnv map[lambdasim.Env]string
+	// events: asynchronous events put with an `id`.
+	events     map[string]lambdasim.AsyncEvent
 	assertions int
 }
 
@@ -586,6 +588,10 @@ func runVector(text []byte) (vectorSummary, error) {
 		many:        map[string][]lambdasim.Invocation{},
 		envByLabel:  map[string]lambdasim.Env{},
 		labelByEnv:  map[lambdasim.Env]string{},
+		events:      map[string]lambdasim.AsyncEvent{},
+	}
+	if err := r.attachQueue(top.m["region"]); err != nil {
+		return sum, err
 	}
 	var functions []any
 	if fv, ok := top.m["functions"]; ok {
@@ -699,6 +705,12 @@ func (r *runner) step(v any, lastAt uint64) (uint64, error) {
 		}
 	case "put_reserved", "put_provisioned", "create_function":
 		err = r.configure(op, m, at, e, &mm)
+	case "put_async_config":
+		err = r.putAsyncConfig(m, at, e, &mm)
+	case "invoke_async":
+		err = r.invokeAsync(m, at, e, &mm)
+	case "async_event":
+		err = r.asyncEvent(m, at, e, &mm)
 	case "bill":
 		if err := r.region.Advance(at); err != nil {
 			return 0, fmt.Errorf("advance failed: %w", err)
@@ -1175,6 +1187,13 @@ func (r *runner) check(e jobj, mm *mismatches) error {
 			return fmt.Errorf("RegionStats: %w", err)
 		}
 		if err := checkStats(&stats, s, mm); err != nil {
+			return err
+		}
+	}
+	if a, ok, err := e.obj("async"); err != nil {
+		return err
+	} else if ok {
+		if err := r.checkAsync(a, mm); err != nil {
 			return err
 		}
 	}
