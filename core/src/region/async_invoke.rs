@@ -86,19 +86,17 @@ impl Region<'_> {
         Ok(AsyncEventId { index: k, generation })
     }
 
-    /// The first asynchronous timer's order (deadline, sequence), or
-    /// `u128::MAX` when none is set (or no queue is attached).
-    #[inline(always)]
-    pub(super) fn async_first_order(&self) -> u128 {
-        match &self.async_queue {
-            Some(q) => q.timers.first_order(),
-            None => u128::MAX,
-        }
-    }
-
     /// Takes the first asynchronous timer if due at or before `now`.
     pub(super) fn async_pop_due(&mut self, now: Instant) -> Result<Timer, TimeError> {
-        self.async_queue.as_mut().and_then(|q| q.timers.pop_due(now)).ok_or(TimeError::Internal)
+        let t = self.async_queue.as_mut().and_then(|q| q.timers.pop_due(now)).ok_or(TimeError::Internal);
+        self.async_timers_changed();
+        t
+    }
+
+    /// Caches the first asynchronous timer's order for `advance`, which
+    /// then pays one comparison per step for the asynchronous queue.
+    pub(super) fn async_timers_changed(&mut self) {
+        self.async_first = self.async_queue.as_ref().map_or(u128::MAX, |q| q.timers.first_order());
     }
 
     /// Queued event `k`'s timer fired at the region's clock: its attempt,
@@ -171,7 +169,9 @@ impl Region<'_> {
         self.timer_seq = self.timer_seq.wrapping_add(1).max(1);
         let seq = self.timer_seq;
         let q = self.async_queue.as_mut().ok_or(TimeError::Internal)?;
-        if q.timers.set(k, due_at.min(expires_at), seq) { Ok(()) } else { Err(TimeError::Internal) }
+        let set = q.timers.set(k, due_at.min(expires_at), seq);
+        self.async_timers_changed();
+        if set { Ok(()) } else { Err(TimeError::Internal) }
     }
 
     /// Discards event `k` and sends it to its function's failure targets
@@ -258,12 +258,16 @@ impl Region<'_> {
             }
         };
         change(&mut q.totals);
-        if matches!(to, Phase::Succeeded | Phase::Dropped(_)) {
+        let settled = matches!(to, Phase::Succeeded | Phase::Dropped(_));
+        if settled {
             q.timers.cancel(k);
             q.free_slot(k);
         }
         if let Some(f) = self.functions.get_mut(fi as usize).filter(|f| f.in_use) {
             change(&mut f.async_stats);
+        }
+        if settled {
+            self.async_timers_changed();
         }
         Ok(())
     }

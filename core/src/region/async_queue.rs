@@ -192,6 +192,7 @@ impl<'a> Region<'a> {
             return Err(AsyncError::QueueAttached);
         }
         self.async_queue = Some(queue);
+        self.async_timers_changed();
         Ok(())
     }
 
@@ -253,6 +254,9 @@ impl<'a> Region<'a> {
 
     /// The earliest asynchronous timer, if any.
     pub(super) fn async_timer_peek(&self) -> Option<Timer> {
+        if self.async_first == u128::MAX {
+            return None;
+        }
         self.async_queue.as_ref().and_then(|q| q.timers.peek())
     }
 
@@ -262,7 +266,7 @@ impl<'a> Region<'a> {
         let Some(q) = self.async_queue.as_ref() else { return Ok(()) };
         let bad = Violation::AsyncEvents;
         let t = &q.totals;
-        if !t.conserved() {
+        if !t.conserved() || self.async_first != q.timers.first_order() {
             return Err(bad);
         }
         let (mut queued, mut running) = (0u64, 0u64);

@@ -59,7 +59,7 @@ impl Region<'_> {
         loop {
             let (env, func, idle) =
                 (self.env_timers.first_order(), self.fn_timers.first_order(), self.idle_timers.first_order());
-            let asynchronous = self.async_first_order();
+            let asynchronous = self.async_first;
             let first = env.min(func).min(idle).min(asynchronous);
             // None left (`u128::MAX`), or the earliest deadline is after `now`.
             if first == u128::MAX || (first >> 64) as u64 > now.as_micros() {

@@ -346,6 +346,9 @@ pub struct Region<'a> {
     metrics: Option<metrics::Metrics<'a>>,
     /// Where asynchronous events wait, if attached.
     async_queue: Option<AsyncQueue<'a>>,
+    /// The order (deadline, sequence) of its first timer, `u128::MAX` for
+    /// none: `advance` merges it without looking into the queue.
+    async_first: u128,
 }
 
 #[cfg(feature = "alloc")]
@@ -430,6 +433,7 @@ impl<'a> Region<'a> {
             occupancy: Tally::default(),
             metrics: None,
             async_queue: None,
+            async_first: u128::MAX,
         })
     }
 
