@@ -1224,6 +1224,10 @@ typedef struct self_check {
     const char *needle; /* what the message must name */
 } self_check;
 
+/* With an asynchronous queue and a function that starts instantly. */
+#define AHEAD                                                                                                  \
+    "{\"name\": \"self\", \"spec\": \"-\", \"description\": \"-\", \"region\": {\"async_queue\": 2}, "             \
+    "\"functions\": [{\"name\": \"f\", \"sandbox_us\": 0, \"package_mb\": 0, \"init_us\": 0}], \"steps\": ["
 #define HEAD "{\"name\": \"self\", \"spec\": \"-\", \"description\": \"-\", \"functions\": [{\"name\": \"f\"}], \"steps\": ["
 static const self_check SELF_CHECKS[] = {
     {"wrong-start.json",
@@ -1264,6 +1268,17 @@ static const self_check SELF_CHECKS[] = {
     {"bill-unknown-function.json",
      HEAD "{\"at_us\": 0, \"op\": \"bill\", \"function\": \"g\", \"expect\": {\"total_cents\": 0}}]}", 0,
      "UnknownFunction"},
+    {"async-due.json",
+     AHEAD "{\"at_us\": 0, \"op\": \"invoke_async\", \"function\": \"f\", \"handler_us\": 1000000, "
+           "\"outcome\": \"FunctionError\", \"id\": \"e\"},"
+           "{\"at_us\": 1000000, \"op\": \"async_event\", \"id\": \"e\", \"expect\": {\"due_at_us\": 60000000}}]}",
+     1, "due_at_us: got 61000000"},
+    {"async-typo.json", AHEAD "{\"at_us\": 0, \"op\": \"check\", \"expect\": {\"async\": {\"queue\": 0}}}]}", 0,
+     "queue"},
+    {"async-state.json",
+     AHEAD "{\"at_us\": 0, \"op\": \"invoke_async\", \"function\": \"f\", \"handler_us\": 1000000, "
+           "\"expect\": {\"state\": \"Queued\"}}]}",
+     0, "state"},
 };
 
 #define PHEAD "{\"name\": \"self\", \"free_tier\": true, "
