@@ -117,6 +117,13 @@ func TestVectorRunnerIsStrict(t *testing.T) {
 		"invoke_for still busy": `{"name": "x", ` + fn + `, "steps": [
 			{"at_us": 0, "op": "invoke_for", "function": "f", "handler_us": 1000},
 			{"at_us": 381000, "op": "check", "expect": {"busy": 1}}]}`,
+
+		// Asynchronous events: a wrong retry time or state, a counter typo.
+		"async wrong due": `{"name": "x", "region": {"async_queue": 2}, "functions": [{"name": "f", "sandbox_us": 0, "package_mb": 0, "init_us": 0}], "steps": [
+			{"at_us": 0, "op": "invoke_async", "function": "f", "handler_us": 1000000, "outcome": "FunctionError", "id": "e"},
+			{"at_us": 1000000, "op": "async_event", "id": "e", "expect": {"due_at_us": 60000000}}]}`,
+		"async wrong state":  `{"name": "x", "region": {"async_queue": 2}, ` + fn + `, "steps": [{"at_us": 0, "op": "invoke_async", "function": "f", "expect": {"state": "Queued"}}]}`,
+		"async counter typo": `{"name": "x", "region": {"async_queue": 2}, ` + fn + `, "steps": [{"at_us": 0, "op": "check", "expect": {"async": {"queue": 0}}}]}`,
 	}
 	names := make([]string, 0, len(cases))
 	for name := range cases {

@@ -666,4 +666,16 @@ test('the runner fails a vector whose expectation is wrong', () => {
     ],
   };
   assert.throws(() => new Runner('invoke-for-ends.json', v3).run(), /busy: got 0, expected 1/);
+  const v4 = {
+    name: 'async-due',
+    region: { async_queue: 2 },
+    functions: [{ name: 'f', sandbox_us: 0, package_mb: 0, init_us: 0 }],
+    steps: [
+      { at_us: 0, op: 'invoke_async', function: 'f', handler_us: 1_000_000, outcome: 'FunctionError', id: 'e' },
+      { at_us: 1_000_000, op: 'async_event', id: 'e', expect: { due_at_us: 60_000_000 } },
+    ],
+  };
+  assert.throws(() => new Runner('async-due.json', v4).run(), /due_at_us: got 61000000, expected 60000000/);
+  const v5 = { ...v4, steps: [{ at_us: 0, op: 'check', expect: { async: { queue: 0 } } }] };
+  assert.throws(() => new Runner('async-typo.json', v5).run(), /queue/);
 });
