@@ -301,6 +301,73 @@
 #define LSIM_ALARM_ERROR_REGION_ONLY_METRIC 14
 
 /**
+ * No target configured (`lsim_async_config` target fields).
+ */
+#define LSIM_DELIVERY_NONE 0
+
+/**
+ * A configured target every send reaches.
+ */
+#define LSIM_DELIVERY_AVAILABLE 1
+
+/**
+ * A configured target every send fails to reach (fault injection): the
+ * event is lost and counted (`dead_letter_errors` or
+ * `destination_delivery_failures`).
+ */
+#define LSIM_DELIVERY_FAILING 2
+
+/**
+ * Waiting in the queue (`lsim_async_event_status.state`).
+ */
+#define LSIM_ASYNC_STATE_QUEUED 0
+
+/**
+ * An attempt is running.
+ */
+#define LSIM_ASYNC_STATE_RUNNING 1
+
+/**
+ * An attempt succeeded.
+ */
+#define LSIM_ASYNC_STATE_SUCCEEDED 2
+
+/**
+ * Discarded without a successful run (see `reason`).
+ */
+#define LSIM_ASYNC_STATE_DROPPED 3
+
+/**
+ * Not dropped (`lsim_async_event_status.reason`).
+ */
+#define LSIM_DROP_REASON_NONE 0
+
+/**
+ * Every attempt allowed ended in a function error or timeout.
+ */
+#define LSIM_DROP_REASON_RETRIES_EXHAUSTED 1
+
+/**
+ * It reached its maximum age before it could run.
+ */
+#define LSIM_DROP_REASON_EXPIRED 2
+
+/**
+ * Reserved concurrency 0: no attempt is made.
+ */
+#define LSIM_DROP_REASON_RESERVED_ZERO 3
+
+/**
+ * The function was deleted while the event was queued.
+ */
+#define LSIM_DROP_REASON_FUNCTION_DELETED 4
+
+/**
+ * The most slots of an asynchronous queue (`lsim_region_attach_async_queue`).
+ */
+#define LSIM_ASYNC_QUEUE_MAX (1 << 22)
+
+/**
  * The most `periods` of `lsim_metrics_config`.
  */
 #define LSIM_METRICS_PERIODS_MAX 100000
@@ -833,6 +900,24 @@ enum lsim_status
    * belongs to another region.
    */
   LSIM_STATUS_UNKNOWN_ENV = 30,
+  /**
+   * The asynchronous event queue is full; the event was refused (and
+   * counted in `lsim_async_stats.rejected`).
+   */
+  LSIM_STATUS_QUEUE_FULL = 31,
+  /**
+   * `max_retry_attempts` (`MaximumRetryAttempts`) above 2.
+   */
+  LSIM_STATUS_MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE = 32,
+  /**
+   * `max_event_age_s` (`MaximumEventAgeInSeconds`) outside 60..=21600.
+   */
+  LSIM_STATUS_MAXIMUM_EVENT_AGE_OUT_OF_RANGE = 33,
+  /**
+   * The asynchronous event handle is unknown, belongs to another region,
+   * or its queue slot was taken by a later event.
+   */
+  LSIM_STATUS_UNKNOWN_ASYNC_EVENT = 34,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1442,6 +1527,157 @@ typedef struct lsim_occupancy {
    */
   double avg_busy;
 } lsim_occupancy;
+
+/**
+ * A function's asynchronous settings. Fill with
+ * `lsim_async_config_default`, then change fields.
+ */
+typedef struct lsim_async_config {
+  /**
+   * `sizeof(lsim_async_config)`.
+   */
+  uint32_t struct_size;
+  /**
+   * `MaximumRetryAttempts`, 0..=2 (default 2).
+   */
+  uint32_t max_retry_attempts;
+  /**
+   * `MaximumEventAgeInSeconds`, 60..=21600 (default 21600).
+   */
+  uint32_t max_event_age_s;
+  /**
+   * The dead-letter queue (`LSIM_DELIVERY_*`; default none).
+   */
+  uint32_t dead_letter_queue;
+  /**
+   * The on-failure destination (`LSIM_DELIVERY_*`; default none).
+   */
+  uint32_t on_failure;
+  /**
+   * The on-success destination (`LSIM_DELIVERY_*`; default none).
+   */
+  uint32_t on_success;
+} lsim_async_config;
+
+/**
+ * An asynchronous event of a region (by value), with its region's tag.
+ */
+typedef struct lsim_async_event {
+  /**
+   * Slot in the queue.
+   */
+  uint32_t index;
+  /**
+   * Generation of the slot.
+   */
+  uint32_t generation;
+  /**
+   * The tag of the region that made the handle.
+   */
+  uint32_t region_tag;
+} lsim_async_event;
+
+/**
+ * Where an event is.
+ */
+typedef struct lsim_async_event_status {
+  /**
+   * `LSIM_ASYNC_STATE_*`.
+   */
+  uint32_t state;
+  /**
+   * Attempts that ran so far (each an invocation).
+   */
+  uint32_t attempts;
+  /**
+   * Queued: when its next attempt is made (or it expires, if earlier); else 0.
+   */
+  uint64_t due_at_us;
+  /**
+   * Dropped: `LSIM_DROP_REASON_*`; else `LSIM_DROP_REASON_NONE`.
+   */
+  uint32_t reason;
+  /**
+   * Always 0 (padding made explicit).
+   */
+  uint32_t reserved;
+} lsim_async_event_status;
+
+/**
+ * Asynchronous counters of a function or the region. Conservation:
+ * `received = queued + running + succeeded + dropped`, and `dropped` is
+ * the sum of its four reasons.
+ */
+typedef struct lsim_async_stats {
+  /**
+   * Events accepted (`AsyncEventsReceived`).
+   */
+  uint64_t received;
+  /**
+   * Events refused: the queue was full.
+   */
+  uint64_t rejected;
+  /**
+   * Events waiting now.
+   */
+  uint64_t queued;
+  /**
+   * Events with an attempt running now.
+   */
+  uint64_t running;
+  /**
+   * Attempts that ran.
+   */
+  uint64_t attempts;
+  /**
+   * Tries throttled or refused for lack of room, sent back to the queue.
+   */
+  uint64_t requeued;
+  /**
+   * Events whose attempt succeeded.
+   */
+  uint64_t succeeded;
+  /**
+   * Events discarded (`AsyncEventsDropped`).
+   */
+  uint64_t dropped;
+  /**
+   * Of `dropped`: retries used up.
+   */
+  uint64_t retries_exhausted;
+  /**
+   * Of `dropped`: too old.
+   */
+  uint64_t expired;
+  /**
+   * Of `dropped`: reserved concurrency 0.
+   */
+  uint64_t reserved_zero;
+  /**
+   * Of `dropped`: function deleted.
+   */
+  uint64_t function_deleted;
+  /**
+   * Discarded events the dead-letter queue received.
+   */
+  uint64_t dead_lettered;
+  /**
+   * Failed sends to the dead-letter queue (`DeadLetterErrors`).
+   */
+  uint64_t dead_letter_errors;
+  /**
+   * Discarded events the on-failure destination received.
+   */
+  uint64_t sent_on_failure;
+  /**
+   * Successful events the on-success destination received.
+   */
+  uint64_t sent_on_success;
+  /**
+   * Failed sends to a destination (`DestinationDeliveryFailures`).
+   */
+  uint64_t destination_delivery_failures;
+} lsim_async_stats;
 
 /**
  * A batch of invocations with the same shape, for `lsim_bill_usage`.
@@ -2895,6 +3131,97 @@ lsim_status lsim_invoke_with_init_flat(struct lsim_region *region, uint64_t now_
  * As `lsim_invoke_flat`.
  */
 lsim_status lsim_invoke_for_with_init_flat(struct lsim_region *region, uint64_t now_us, uint32_t function_index, uint32_t function_generation, uint32_t function_region_tag, uint64_t handler_us, uint32_t outcome, uint64_t init_us, struct lsim_invoke_result *out);
+
+/**
+ * Fills `*out` with Lambda's defaults (2 retries, 6 hours, no targets) and
+ * sets `out->struct_size`.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER`.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_async_config`.
+ */
+lsim_status lsim_async_config_default(struct lsim_async_config *out);
+
+/**
+ * Attaches a queue of `capacity` event slots (shared by every function;
+ * allocated as it fills). Once per region.
+ *
+ * # Errors
+ * `LSIM_STATUS_INVALID_ARGUMENT` (`capacity` 0 or above
+ * `LSIM_ASYNC_QUEUE_MAX`, or a queue is attached already); the handle errors.
+ */
+lsim_status lsim_region_attach_async_queue(struct lsim_region *region, uint32_t capacity);
+
+/**
+ * Sets a function's asynchronous settings (they apply from its events'
+ * next decision on).
+ *
+ * # Errors
+ * `LSIM_STATUS_MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE`,
+ * `LSIM_STATUS_MAXIMUM_EVENT_AGE_OUT_OF_RANGE`,
+ * `LSIM_STATUS_INVALID_ARGUMENT` (bad `struct_size`, unknown target code),
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`, and the handle/pointer errors.
+ *
+ * # Safety
+ * `config` is NULL or points to a readable `lsim_async_config` (at least
+ * its `struct_size` field, and as many bytes as it says).
+ */
+lsim_status lsim_function_put_async_config(struct lsim_region *region, struct lsim_function function, const struct lsim_async_config *config);
+
+/**
+ * An asynchronous (`Event`) invoke at `now_us`: the event is accepted into
+ * the queue and its first attempt made at once; the region makes the
+ * later ones as its clock reaches them. Each attempt's handler runs
+ * `handler_us`; the first `failing_attempts` attempts end with `outcome`
+ * (`LSIM_OUTCOME_*`; 255: all of them), later ones succeed.
+ *
+ * # Errors
+ * `LSIM_STATUS_QUEUE_FULL` (counted in `rejected`),
+ * `LSIM_STATUS_INVALID_ARGUMENT` (unknown outcome, `failing_attempts`
+ * above 255, no queue attached), `LSIM_STATUS_UNKNOWN_FUNCTION`,
+ * `LSIM_STATUS_TIME_WENT_BACKWARDS`, and the handle/pointer errors.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_async_event`.
+ */
+lsim_status lsim_invoke_async(struct lsim_region *region, uint64_t now_us, struct lsim_function function, uint64_t handler_us, uint32_t outcome, uint32_t failing_attempts, struct lsim_async_event *out);
+
+/**
+ * Where an event is.
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_ASYNC_EVENT` (another region's handle, or a slot a
+ * later event took), and the handle/pointer errors.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_async_event_status`.
+ */
+lsim_status lsim_async_event_get_status(const struct lsim_region *region, struct lsim_async_event event, struct lsim_async_event_status *out);
+
+/**
+ * The region's asynchronous counters (deleted functions' included; zero
+ * without a queue).
+ *
+ * # Errors
+ * The handle/pointer errors.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_async_stats`.
+ */
+lsim_status lsim_region_async_stats(const struct lsim_region *region, struct lsim_async_stats *out);
+
+/**
+ * One function's asynchronous counters.
+ *
+ * # Errors
+ * `LSIM_STATUS_UNKNOWN_FUNCTION`, and the handle/pointer errors.
+ *
+ * # Safety
+ * `out` is NULL or valid for writes of one `lsim_async_stats`.
+ */
+lsim_status lsim_function_async_stats(const struct lsim_region *region, struct lsim_function function, struct lsim_async_stats *out);
 
 /**
  * Fills `*out` with the default invocation usage (x86_64, 128 MB, 512 MB

@@ -115,6 +115,10 @@ static void test_status_strings(void) {
         "LSIM_STATUS_INVALID_SCENARIO",
         "LSIM_STATUS_SIMULATION_FAILED",
         "LSIM_STATUS_UNKNOWN_ENV",
+        "LSIM_STATUS_QUEUE_FULL",
+        "LSIM_STATUS_MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE",
+        "LSIM_STATUS_MAXIMUM_EVENT_AGE_OUT_OF_RANGE",
+        "LSIM_STATUS_UNKNOWN_ASYNC_EVENT",
     };
     uint32_t n = (uint32_t)(sizeof names / sizeof names[0]);
     for (uint32_t code = 0; code < n; code++) {
@@ -127,7 +131,9 @@ static void test_status_strings(void) {
     CHECK(LSIM_STATUS_INTERNAL == 23 && LSIM_STATUS_INVARIANT_VIOLATED == 24);
     CHECK(LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE == 25 && LSIM_STATUS_OVERFLOW == 26 && LSIM_STATUS_TOO_FEW_SAMPLES == 27);
     CHECK(LSIM_STATUS_INVALID_SCENARIO == 28 && LSIM_STATUS_SIMULATION_FAILED == 29);
-    CHECK(LSIM_STATUS_UNKNOWN_ENV == 30);
+    CHECK(LSIM_STATUS_UNKNOWN_ENV == 30 && LSIM_STATUS_QUEUE_FULL == 31);
+    CHECK(LSIM_STATUS_MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE == 32 && LSIM_STATUS_MAXIMUM_EVENT_AGE_OUT_OF_RANGE == 33);
+    CHECK(LSIM_STATUS_UNKNOWN_ASYNC_EVENT == 34);
     CHECK(strcmp(lsim_status_str(n), "unknown status") == 0);
     CHECK(strcmp(lsim_status_str(UINT32_MAX), "unknown status") == 0);
 }

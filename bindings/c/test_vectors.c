@@ -16,6 +16,7 @@
 
 #include "json.h"
 #include "lambdasim.h"
+#include "vector_async.h"
 #include "vector_config.h"
 
 #include <dirent.h>
@@ -109,6 +110,9 @@ static const char *error_name(lsim_status s) {
     case LSIM_STATUS_INTERNAL: return "Internal";
     case LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE: return "EphemeralOutOfRange";
     case LSIM_STATUS_OVERFLOW: return "Overflow";
+    case LSIM_STATUS_QUEUE_FULL: return "QueueFull";
+    case LSIM_STATUS_MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE: return "MaximumRetryAttemptsOutOfRange";
+    case LSIM_STATUS_MAXIMUM_EVENT_AGE_OUT_OF_RANGE: return "MaximumEventAgeOutOfRange";
     default: return lsim_status_str(s);
     }
 }
@@ -166,6 +170,11 @@ typedef struct {
     lsim_env env;
 } label_entry;
 
+typedef struct {
+    const char *id;
+    lsim_async_event event;
+} event_entry;
+
 typedef struct runner {
     lsim_region *region;
     fn_entry *fns;
@@ -176,6 +185,8 @@ typedef struct runner {
     size_t n_many, cap_many;
     label_entry *labels;
     size_t n_labels, cap_labels;
+    event_entry *events; /* asynchronous events put with an `id` */
+    size_t n_events, cap_events;
     sbuf found;       /* this step's mismatches, "; "-separated */
     size_t compared;  /* values this step compared */
     size_t assertions;
@@ -533,6 +544,100 @@ static const size_t COUNT_OFFSETS[] = {
     offsetof(lsim_function_counts, provisioned),   offsetof(lsim_function_counts, provisioned_allocated),
 };
 
+/* ---- asynchronous invocation --------------------------------------------------- */
+
+static int op_put_async_config(runner *r, const json_value *s, uint64_t at, const json_value *ex, const char *ctx) {
+    vc_error *e = &r->err;
+    const char *fname, *want_error = NULL;
+    lsim_async_config c;
+    if (vc_req_str(s, "function", ctx, &fname, e) != 0 || va_config(s, ctx, &c, e) != 0) return -1;
+    lsim_status st = lsim_advance(r->region, at);
+    if (st != LSIM_STATUS_OK) return vc_fail(e, "advance failed: %s", error_name(st));
+    st = lsim_function_put_async_config(r->region, function_handle(r, fname), &c);
+    if (vc_opt_str(ex, "error", ctx, &want_error, e) < 0) return -1;
+    if (st != LSIM_STATUS_OK && want_error != NULL) eq_str(r, "error", error_name(st), want_error);
+    else if (st != LSIM_STATUS_OK) mismatch(r, "put_async_config failed: %s", error_name(st));
+    else if (want_error != NULL) mismatch(r, "put_async_config succeeded, expected error %s", want_error);
+    return 0;
+}
+
+/* An event's status against an expectation (`state`, `attempts`, `due_at_us`, `reason`). */
+static int check_event(runner *r, lsim_async_event ev, const json_value *ex, const char *ctx) {
+    vc_error *e = &r->err;
+    const char *want_s;
+    uint64_t want;
+    lsim_async_event_status st;
+    lsim_status rc = lsim_async_event_get_status(r->region, ev, &st);
+    if (rc != LSIM_STATUS_OK) return vc_fail(e, "lsim_async_event_get_status failed: %s", lsim_status_str(rc));
+    int h;
+    if ((h = vc_opt_str(ex, "state", ctx, &want_s, e)) < 0) return -1;
+    if (h) eq_str(r, "state", va_state_name(st.state), want_s);
+    if ((h = vc_opt_u64(ex, "attempts", ctx, &want, e)) < 0) return -1;
+    if (h) eq_u64(r, "attempts", st.attempts, want);
+    if ((h = vc_opt_u64(ex, "due_at_us", ctx, &want, e)) < 0) return -1;
+    if (h && st.state != LSIM_ASYNC_STATE_QUEUED) mismatch(r, "due_at_us: the event is %s, not queued", va_state_name(st.state));
+    else if (h) eq_u64(r, "due_at_us", st.due_at_us, want);
+    if ((h = vc_opt_str(ex, "reason", ctx, &want_s, e)) < 0) return -1;
+    if (h) eq_str(r, "reason", va_reason_name(st.reason), want_s);
+    return 0;
+}
+
+static int op_invoke_async(runner *r, const json_value *s, uint64_t at, const json_value *ex, const char *ctx) {
+    vc_error *e = &r->err;
+    const char *fname, *oname = "Success", *id = NULL, *want_error = NULL;
+    uint64_t handler_us = 0;
+    uint32_t failing = 255;
+    if (vc_req_str(s, "function", ctx, &fname, e) != 0 || vc_opt_u64(s, "handler_us", ctx, &handler_us, e) < 0 ||
+        vc_opt_str(s, "outcome", ctx, &oname, e) < 0 || vc_opt_u32(s, "failing_attempts", ctx, &failing, e) < 0 ||
+        vc_opt_str(s, "id", ctx, &id, e) < 0 || vc_opt_str(ex, "error", ctx, &want_error, e) < 0)
+        return -1;
+    int outcome = outcome_code(oname);
+    if (outcome < 0) return vc_fail(e, "unknown outcome `%s`", oname);
+    lsim_async_event ev;
+    lsim_status st =
+        lsim_invoke_async(r->region, at, function_handle(r, fname), handler_us, (uint32_t)outcome, failing, &ev);
+    if (st != LSIM_STATUS_OK && want_error != NULL) eq_str(r, "error", error_name(st), want_error);
+    else if (st != LSIM_STATUS_OK) mismatch(r, "invoke_async failed: %s", error_name(st));
+    else if (want_error != NULL) mismatch(r, "invoke_async accepted the event, expected error %s", want_error);
+    if (st != LSIM_STATUS_OK || want_error != NULL) return 0;
+    if (id != NULL) {
+        r->events = grow(r->events, &r->cap_events, r->n_events, sizeof *r->events);
+        r->events[r->n_events++] = (event_entry){id, ev};
+    }
+    return ex != NULL ? check_event(r, ev, ex, ctx) : 0;
+}
+
+static int op_async_event(runner *r, const json_value *s, uint64_t at, const json_value *ex, const char *ctx) {
+    vc_error *e = &r->err;
+    const char *id;
+    if (vc_req_str(s, "id", ctx, &id, e) != 0) return -1;
+    lsim_status st = lsim_advance(r->region, at);
+    if (st != LSIM_STATUS_OK) return vc_fail(e, "advance failed: %s", error_name(st));
+    for (size_t i = 0; i < r->n_events; i++)
+        if (strcmp(r->events[i].id, id) == 0) return check_event(r, r->events[i].event, ex, ctx);
+    return vc_fail(e, "no event has id `%s`", id);
+}
+
+static int check_async(runner *r, const json_value *v) {
+    vc_error *e = &r->err;
+    const char *ctx = "check expect.async";
+    lsim_async_stats s;
+    char what[96];
+    uint64_t want, got;
+    if (vc_object(v, ctx, e) != 0 || vc_allow_keys(v, VA_STATS_KEYS, ctx, e) != 0) return -1;
+    lsim_status st = lsim_region_async_stats(r->region, &s);
+    if (st != LSIM_STATUS_OK) return vc_fail(e, "lsim_region_async_stats failed: %s", lsim_status_str(st));
+    for (size_t i = 0; i < VA_STATS_COUNT; i++) {
+        int rc = vc_opt_u64(v, VA_STATS_KEYS[i], ctx, &want, e);
+        if (rc < 0) return -1;
+        if (rc == 0) continue;
+        memcpy(&got, (const char *)&s + VA_STATS_OFFSETS[i], sizeof got);
+        snprintf(what, sizeof what, "async.%s", VA_STATS_KEYS[i]);
+        eq_u64(r, what, got, want);
+    }
+    return 0;
+}
+
 static int check_stats(runner *r, const json_value *v) {
     vc_error *e = &r->err;
     const char *ctx = "check expect.stats";
@@ -636,6 +741,7 @@ static int op_check(runner *r, uint64_t at, const json_value *ex) {
     }
     if ((v = json_get(ex, "stats")) != NULL && check_stats(r, v) != 0) return -1;
     if ((v = json_get(ex, "functions")) != NULL && check_functions(r, v) != 0) return -1;
+    if ((v = json_get(ex, "async")) != NULL && check_async(r, v) != 0) return -1;
     return 0;
 }
 
@@ -945,7 +1051,14 @@ static const op_spec OPS[] = {
      {"lines", "total_cents", "exact_total", "error", NULL}},
     {"check", {STEP_KEYS, NULL},
      {"busy", "live", "unreserved_in_use", "unreserved_pool", "claimed", "next_deadline_us", "stats", "functions",
-      NULL}},
+      "async", NULL}},
+    {"put_async_config",
+     {STEP_KEYS, "function", "max_retry_attempts", "max_event_age_s", "dead_letter_queue", "on_failure", "on_success",
+      NULL},
+     {"error", NULL}},
+    {"invoke_async", {STEP_KEYS, "function", "handler_us", "outcome", "failing_attempts", "id", NULL},
+     {"state", "attempts", "due_at_us", "reason", "error", NULL}},
+    {"async_event", {STEP_KEYS, "id", NULL}, {"state", "attempts", "due_at_us", "reason", "error", NULL}},
 };
 
 /* Runs one step: 0, or -1 with the reason in r->err. Mismatches go to r->found. */
@@ -976,6 +1089,9 @@ static int step(runner *r, const json_value *s, uint64_t *last_at) {
     else if (strcmp(op, "finish_all") == 0) rc = op_finish_all(r, s, at, ex, ctx);
     else if (strcmp(op, "check") == 0) rc = op_check(r, at, ex);
     else if (strcmp(op, "bill") == 0) rc = op_bill(r, s, at, ex, ctx);
+    else if (strcmp(op, "put_async_config") == 0) rc = op_put_async_config(r, s, at, ex, ctx);
+    else if (strcmp(op, "invoke_async") == 0) rc = op_invoke_async(r, s, at, ex, ctx);
+    else if (strcmp(op, "async_event") == 0) rc = op_async_event(r, s, at, ex, ctx);
     else if (strcmp(op, "advance") == 0) {
         lsim_status st = lsim_advance(r->region, at);
         rc = st == LSIM_STATUS_OK ? 0 : vc_fail(e, "advance failed: %s", error_name(st));
@@ -1012,6 +1128,13 @@ static void run_vector(const json_value *root, vector_result *out) {
     lsim_status st = lsim_region_new(&rc, &r.region);
     if (st != LSIM_STATUS_OK) {
         vc_fail(e, "region rejected: %s", error_name(st));
+        goto failed;
+    }
+    uint32_t slots = 0;
+    int has_queue = va_queue(json_get(root, "region"), &slots, e);
+    if (has_queue < 0) goto failed;
+    if (has_queue && (st = lsim_region_attach_async_queue(r.region, slots)) != LSIM_STATUS_OK) {
+        vc_fail(e, "lsim_region_attach_async_queue(%" PRIu32 ") failed: %s", slots, error_name(st));
         goto failed;
     }
     const json_value *fns = json_get(root, "functions");
@@ -1083,6 +1206,7 @@ done:
     free(r.fns);
     free(r.invs);
     free(r.labels);
+    free(r.events);
     free(r.found.p);
 }
 
@@ -1100,6 +1224,10 @@ typedef struct self_check {
     const char *needle; /* what the message must name */
 } self_check;
 
+/* With an asynchronous queue and a function that starts instantly. */
+#define AHEAD                                                                                                  \
+    "{\"name\": \"self\", \"spec\": \"-\", \"description\": \"-\", \"region\": {\"async_queue\": 2}, "             \
+    "\"functions\": [{\"name\": \"f\", \"sandbox_us\": 0, \"package_mb\": 0, \"init_us\": 0}], \"steps\": ["
 #define HEAD "{\"name\": \"self\", \"spec\": \"-\", \"description\": \"-\", \"functions\": [{\"name\": \"f\"}], \"steps\": ["
 static const self_check SELF_CHECKS[] = {
     {"wrong-start.json",
@@ -1140,6 +1268,17 @@ static const self_check SELF_CHECKS[] = {
     {"bill-unknown-function.json",
      HEAD "{\"at_us\": 0, \"op\": \"bill\", \"function\": \"g\", \"expect\": {\"total_cents\": 0}}]}", 0,
      "UnknownFunction"},
+    {"async-due.json",
+     AHEAD "{\"at_us\": 0, \"op\": \"invoke_async\", \"function\": \"f\", \"handler_us\": 1000000, "
+           "\"outcome\": \"FunctionError\", \"id\": \"e\"},"
+           "{\"at_us\": 1000000, \"op\": \"async_event\", \"id\": \"e\", \"expect\": {\"due_at_us\": 60000000}}]}",
+     1, "due_at_us: got 61000000"},
+    {"async-typo.json", AHEAD "{\"at_us\": 0, \"op\": \"check\", \"expect\": {\"async\": {\"queue\": 0}}}]}", 0,
+     "queue"},
+    {"async-state.json",
+     AHEAD "{\"at_us\": 0, \"op\": \"invoke_async\", \"function\": \"f\", \"handler_us\": 1000000, "
+           "\"expect\": {\"state\": \"Queued\"}}]}",
+     0, "state"},
 };
 
 #define PHEAD "{\"name\": \"self\", \"free_tier\": true, "

@@ -109,7 +109,7 @@ int vc_req_str(const json_value *obj, const char *key, const char *ctx, const ch
 static const char *const REGION_KEYS[] = {
     "account_limit", "unreserved_min",  "scaling",     "request_rate_per_limit", "idle_timeout_us",
     "max_lifetime_us", "shutdown_us",   "warm_pick",   "memory_rule",            "provisioned_delay_us",
-    "provisioned_per_minute", "granularity", "bill_init", NULL,
+    "provisioned_per_minute", "granularity", "bill_init", "async_queue", NULL,
 };
 
 int vc_granularity(const char *name, uint32_t *out) {

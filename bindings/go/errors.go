@@ -16,73 +16,81 @@ type Status uint32
 
 // The status codes of the C ABI.
 const (
-	StatusOK                         Status = C.LSIM_STATUS_OK
-	StatusNullPointer                Status = C.LSIM_STATUS_NULL_POINTER
-	StatusStaleHandle                Status = C.LSIM_STATUS_STALE_HANDLE
-	StatusPoisoned                   Status = C.LSIM_STATUS_POISONED
-	StatusPanic                      Status = C.LSIM_STATUS_PANIC
-	StatusInvalidArgument            Status = C.LSIM_STATUS_INVALID_ARGUMENT
-	StatusBufferTooSmall             Status = C.LSIM_STATUS_BUFFER_TOO_SMALL
-	StatusTimeWentBackwards          Status = C.LSIM_STATUS_TIME_WENT_BACKWARDS
-	StatusCapacityExceeded           Status = C.LSIM_STATUS_CAPACITY_EXCEEDED
-	StatusUnknownFunction            Status = C.LSIM_STATUS_UNKNOWN_FUNCTION
-	StatusUnknownInvocation          Status = C.LSIM_STATUS_UNKNOWN_INVOCATION
-	StatusNotReady                   Status = C.LSIM_STATUS_NOT_READY
-	StatusTimedOut                   Status = C.LSIM_STATUS_TIMED_OUT
-	StatusFunctionBusy               Status = C.LSIM_STATUS_FUNCTION_BUSY
-	StatusMemoryBelowMinimum         Status = C.LSIM_STATUS_MEMORY_BELOW_MINIMUM
-	StatusMemoryAboveMaximum         Status = C.LSIM_STATUS_MEMORY_ABOVE_MAXIMUM
-	StatusMemoryNotOnStep            Status = C.LSIM_STATUS_MEMORY_NOT_ON_STEP
-	StatusTimeoutOutOfRange          Status = C.LSIM_STATUS_TIMEOUT_OUT_OF_RANGE
-	StatusPackageTooLarge            Status = C.LSIM_STATUS_PACKAGE_TOO_LARGE
-	StatusUnreservedBelowMinimum     Status = C.LSIM_STATUS_UNRESERVED_BELOW_MINIMUM
-	StatusProvisionedExceedsReserved Status = C.LSIM_STATUS_PROVISIONED_EXCEEDS_RESERVED
-	StatusAccountLimitTooLow         Status = C.LSIM_STATUS_ACCOUNT_LIMIT_TOO_LOW
-	StatusInvalidSetting             Status = C.LSIM_STATUS_INVALID_SETTING
-	StatusInternal                   Status = C.LSIM_STATUS_INTERNAL
-	StatusInvariantViolated          Status = C.LSIM_STATUS_INVARIANT_VIOLATED
-	StatusEphemeralOutOfRange        Status = C.LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE
-	StatusOverflow                   Status = C.LSIM_STATUS_OVERFLOW
-	StatusTooFewSamples              Status = C.LSIM_STATUS_TOO_FEW_SAMPLES
-	StatusInvalidScenario            Status = C.LSIM_STATUS_INVALID_SCENARIO
-	StatusSimulationFailed           Status = C.LSIM_STATUS_SIMULATION_FAILED
-	StatusUnknownEnv                 Status = C.LSIM_STATUS_UNKNOWN_ENV
+	StatusOK                             Status = C.LSIM_STATUS_OK
+	StatusNullPointer                    Status = C.LSIM_STATUS_NULL_POINTER
+	StatusStaleHandle                    Status = C.LSIM_STATUS_STALE_HANDLE
+	StatusPoisoned                       Status = C.LSIM_STATUS_POISONED
+	StatusPanic                          Status = C.LSIM_STATUS_PANIC
+	StatusInvalidArgument                Status = C.LSIM_STATUS_INVALID_ARGUMENT
+	StatusBufferTooSmall                 Status = C.LSIM_STATUS_BUFFER_TOO_SMALL
+	StatusTimeWentBackwards              Status = C.LSIM_STATUS_TIME_WENT_BACKWARDS
+	StatusCapacityExceeded               Status = C.LSIM_STATUS_CAPACITY_EXCEEDED
+	StatusUnknownFunction                Status = C.LSIM_STATUS_UNKNOWN_FUNCTION
+	StatusUnknownInvocation              Status = C.LSIM_STATUS_UNKNOWN_INVOCATION
+	StatusNotReady                       Status = C.LSIM_STATUS_NOT_READY
+	StatusTimedOut                       Status = C.LSIM_STATUS_TIMED_OUT
+	StatusFunctionBusy                   Status = C.LSIM_STATUS_FUNCTION_BUSY
+	StatusMemoryBelowMinimum             Status = C.LSIM_STATUS_MEMORY_BELOW_MINIMUM
+	StatusMemoryAboveMaximum             Status = C.LSIM_STATUS_MEMORY_ABOVE_MAXIMUM
+	StatusMemoryNotOnStep                Status = C.LSIM_STATUS_MEMORY_NOT_ON_STEP
+	StatusTimeoutOutOfRange              Status = C.LSIM_STATUS_TIMEOUT_OUT_OF_RANGE
+	StatusPackageTooLarge                Status = C.LSIM_STATUS_PACKAGE_TOO_LARGE
+	StatusUnreservedBelowMinimum         Status = C.LSIM_STATUS_UNRESERVED_BELOW_MINIMUM
+	StatusProvisionedExceedsReserved     Status = C.LSIM_STATUS_PROVISIONED_EXCEEDS_RESERVED
+	StatusAccountLimitTooLow             Status = C.LSIM_STATUS_ACCOUNT_LIMIT_TOO_LOW
+	StatusInvalidSetting                 Status = C.LSIM_STATUS_INVALID_SETTING
+	StatusInternal                       Status = C.LSIM_STATUS_INTERNAL
+	StatusInvariantViolated              Status = C.LSIM_STATUS_INVARIANT_VIOLATED
+	StatusEphemeralOutOfRange            Status = C.LSIM_STATUS_EPHEMERAL_OUT_OF_RANGE
+	StatusOverflow                       Status = C.LSIM_STATUS_OVERFLOW
+	StatusTooFewSamples                  Status = C.LSIM_STATUS_TOO_FEW_SAMPLES
+	StatusInvalidScenario                Status = C.LSIM_STATUS_INVALID_SCENARIO
+	StatusSimulationFailed               Status = C.LSIM_STATUS_SIMULATION_FAILED
+	StatusUnknownEnv                     Status = C.LSIM_STATUS_UNKNOWN_ENV
+	StatusQueueFull                      Status = C.LSIM_STATUS_QUEUE_FULL
+	StatusMaximumRetryAttemptsOutOfRange Status = C.LSIM_STATUS_MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE
+	StatusMaximumEventAgeOutOfRange      Status = C.LSIM_STATUS_MAXIMUM_EVENT_AGE_OUT_OF_RANGE
+	StatusUnknownAsyncEvent              Status = C.LSIM_STATUS_UNKNOWN_ASYNC_EVENT
 )
 
 // statusNames are the Rust variant names of the codes (lsim_status, and the
 // core's ConfigError/InvokeError/FinishError variants of the same name).
 var statusNames = [...]string{
-	StatusOK:                         "Ok",
-	StatusNullPointer:                "NullPointer",
-	StatusStaleHandle:                "StaleHandle",
-	StatusPoisoned:                   "Poisoned",
-	StatusPanic:                      "Panic",
-	StatusInvalidArgument:            "InvalidArgument",
-	StatusBufferTooSmall:             "BufferTooSmall",
-	StatusTimeWentBackwards:          "TimeWentBackwards",
-	StatusCapacityExceeded:           "CapacityExceeded",
-	StatusUnknownFunction:            "UnknownFunction",
-	StatusUnknownInvocation:          "UnknownInvocation",
-	StatusNotReady:                   "NotReady",
-	StatusTimedOut:                   "TimedOut",
-	StatusFunctionBusy:               "FunctionBusy",
-	StatusMemoryBelowMinimum:         "MemoryBelowMinimum",
-	StatusMemoryAboveMaximum:         "MemoryAboveMaximum",
-	StatusMemoryNotOnStep:            "MemoryNotOnStep",
-	StatusTimeoutOutOfRange:          "TimeoutOutOfRange",
-	StatusPackageTooLarge:            "PackageTooLarge",
-	StatusUnreservedBelowMinimum:     "UnreservedBelowMinimum",
-	StatusProvisionedExceedsReserved: "ProvisionedExceedsReserved",
-	StatusAccountLimitTooLow:         "AccountLimitTooLow",
-	StatusInvalidSetting:             "InvalidSetting",
-	StatusInternal:                   "Internal",
-	StatusInvariantViolated:          "InvariantViolated",
-	StatusEphemeralOutOfRange:        "EphemeralOutOfRange",
-	StatusOverflow:                   "Overflow",
-	StatusTooFewSamples:              "TooFewSamples",
-	StatusInvalidScenario:            "InvalidScenario",
-	StatusSimulationFailed:           "SimulationFailed",
-	StatusUnknownEnv:                 "UnknownEnv",
+	StatusOK:                             "Ok",
+	StatusNullPointer:                    "NullPointer",
+	StatusStaleHandle:                    "StaleHandle",
+	StatusPoisoned:                       "Poisoned",
+	StatusPanic:                          "Panic",
+	StatusInvalidArgument:                "InvalidArgument",
+	StatusBufferTooSmall:                 "BufferTooSmall",
+	StatusTimeWentBackwards:              "TimeWentBackwards",
+	StatusCapacityExceeded:               "CapacityExceeded",
+	StatusUnknownFunction:                "UnknownFunction",
+	StatusUnknownInvocation:              "UnknownInvocation",
+	StatusNotReady:                       "NotReady",
+	StatusTimedOut:                       "TimedOut",
+	StatusFunctionBusy:                   "FunctionBusy",
+	StatusMemoryBelowMinimum:             "MemoryBelowMinimum",
+	StatusMemoryAboveMaximum:             "MemoryAboveMaximum",
+	StatusMemoryNotOnStep:                "MemoryNotOnStep",
+	StatusTimeoutOutOfRange:              "TimeoutOutOfRange",
+	StatusPackageTooLarge:                "PackageTooLarge",
+	StatusUnreservedBelowMinimum:         "UnreservedBelowMinimum",
+	StatusProvisionedExceedsReserved:     "ProvisionedExceedsReserved",
+	StatusAccountLimitTooLow:             "AccountLimitTooLow",
+	StatusInvalidSetting:                 "InvalidSetting",
+	StatusInternal:                       "Internal",
+	StatusInvariantViolated:              "InvariantViolated",
+	StatusEphemeralOutOfRange:            "EphemeralOutOfRange",
+	StatusOverflow:                       "Overflow",
+	StatusTooFewSamples:                  "TooFewSamples",
+	StatusInvalidScenario:                "InvalidScenario",
+	StatusSimulationFailed:               "SimulationFailed",
+	StatusUnknownEnv:                     "UnknownEnv",
+	StatusQueueFull:                      "QueueFull",
+	StatusMaximumRetryAttemptsOutOfRange: "MaximumRetryAttemptsOutOfRange",
+	StatusMaximumEventAgeOutOfRange:      "MaximumEventAgeOutOfRange",
+	StatusUnknownAsyncEvent:              "UnknownAsyncEvent",
 }
 
 // Name returns the code's Rust variant name ("NotReady",
@@ -139,36 +147,40 @@ func (e *Error) Is(target error) bool {
 // Sentinels, one per C status code: errors.Is(err, ErrX) is true for every
 // *Error with that code.
 var (
-	ErrNullPointer                = &Error{Code: StatusNullPointer}
-	ErrStaleHandle                = &Error{Code: StatusStaleHandle}
-	ErrPoisoned                   = &Error{Code: StatusPoisoned}
-	ErrPanic                      = &Error{Code: StatusPanic}
-	ErrInvalidArgument            = &Error{Code: StatusInvalidArgument}
-	ErrBufferTooSmall             = &Error{Code: StatusBufferTooSmall}
-	ErrTimeWentBackwards          = &Error{Code: StatusTimeWentBackwards}
-	ErrCapacityExceeded           = &Error{Code: StatusCapacityExceeded}
-	ErrUnknownFunction            = &Error{Code: StatusUnknownFunction}
-	ErrUnknownInvocation          = &Error{Code: StatusUnknownInvocation}
-	ErrNotReady                   = &Error{Code: StatusNotReady}
-	ErrTimedOut                   = &Error{Code: StatusTimedOut}
-	ErrFunctionBusy               = &Error{Code: StatusFunctionBusy}
-	ErrMemoryBelowMinimum         = &Error{Code: StatusMemoryBelowMinimum}
-	ErrMemoryAboveMaximum         = &Error{Code: StatusMemoryAboveMaximum}
-	ErrMemoryNotOnStep            = &Error{Code: StatusMemoryNotOnStep}
-	ErrTimeoutOutOfRange          = &Error{Code: StatusTimeoutOutOfRange}
-	ErrPackageTooLarge            = &Error{Code: StatusPackageTooLarge}
-	ErrUnreservedBelowMinimum     = &Error{Code: StatusUnreservedBelowMinimum}
-	ErrProvisionedExceedsReserved = &Error{Code: StatusProvisionedExceedsReserved}
-	ErrAccountLimitTooLow         = &Error{Code: StatusAccountLimitTooLow}
-	ErrInvalidSetting             = &Error{Code: StatusInvalidSetting}
-	ErrInternal                   = &Error{Code: StatusInternal}
-	ErrInvariantViolated          = &Error{Code: StatusInvariantViolated}
-	ErrEphemeralOutOfRange        = &Error{Code: StatusEphemeralOutOfRange}
-	ErrOverflow                   = &Error{Code: StatusOverflow}
-	ErrTooFewSamples              = &Error{Code: StatusTooFewSamples}
-	ErrInvalidScenario            = &Error{Code: StatusInvalidScenario}
-	ErrSimulationFailed           = &Error{Code: StatusSimulationFailed}
-	ErrUnknownEnv                 = &Error{Code: StatusUnknownEnv}
+	ErrNullPointer                    = &Error{Code: StatusNullPointer}
+	ErrStaleHandle                    = &Error{Code: StatusStaleHandle}
+	ErrPoisoned                       = &Error{Code: StatusPoisoned}
+	ErrPanic                          = &Error{Code: StatusPanic}
+	ErrInvalidArgument                = &Error{Code: StatusInvalidArgument}
+	ErrBufferTooSmall                 = &Error{Code: StatusBufferTooSmall}
+	ErrTimeWentBackwards              = &Error{Code: StatusTimeWentBackwards}
+	ErrCapacityExceeded               = &Error{Code: StatusCapacityExceeded}
+	ErrUnknownFunction                = &Error{Code: StatusUnknownFunction}
+	ErrUnknownInvocation              = &Error{Code: StatusUnknownInvocation}
+	ErrNotReady                       = &Error{Code: StatusNotReady}
+	ErrTimedOut                       = &Error{Code: StatusTimedOut}
+	ErrFunctionBusy                   = &Error{Code: StatusFunctionBusy}
+	ErrMemoryBelowMinimum             = &Error{Code: StatusMemoryBelowMinimum}
+	ErrMemoryAboveMaximum             = &Error{Code: StatusMemoryAboveMaximum}
+	ErrMemoryNotOnStep                = &Error{Code: StatusMemoryNotOnStep}
+	ErrTimeoutOutOfRange              = &Error{Code: StatusTimeoutOutOfRange}
+	ErrPackageTooLarge                = &Error{Code: StatusPackageTooLarge}
+	ErrUnreservedBelowMinimum         = &Error{Code: StatusUnreservedBelowMinimum}
+	ErrProvisionedExceedsReserved     = &Error{Code: StatusProvisionedExceedsReserved}
+	ErrAccountLimitTooLow             = &Error{Code: StatusAccountLimitTooLow}
+	ErrInvalidSetting                 = &Error{Code: StatusInvalidSetting}
+	ErrInternal                       = &Error{Code: StatusInternal}
+	ErrInvariantViolated              = &Error{Code: StatusInvariantViolated}
+	ErrEphemeralOutOfRange            = &Error{Code: StatusEphemeralOutOfRange}
+	ErrOverflow                       = &Error{Code: StatusOverflow}
+	ErrTooFewSamples                  = &Error{Code: StatusTooFewSamples}
+	ErrInvalidScenario                = &Error{Code: StatusInvalidScenario}
+	ErrSimulationFailed               = &Error{Code: StatusSimulationFailed}
+	ErrUnknownEnv                     = &Error{Code: StatusUnknownEnv}
+	ErrQueueFull                      = &Error{Code: StatusQueueFull}
+	ErrMaximumRetryAttemptsOutOfRange = &Error{Code: StatusMaximumRetryAttemptsOutOfRange}
+	ErrMaximumEventAgeOutOfRange      = &Error{Code: StatusMaximumEventAgeOutOfRange}
+	ErrUnknownAsyncEvent              = &Error{Code: StatusUnknownAsyncEvent}
 )
 
 // Go-side errors (no C status code).

@@ -130,7 +130,8 @@ func TestStatusTable(t *testing.T) {
 		lambdasim.ErrAccountLimitTooLow, lambdasim.ErrInvalidSetting, lambdasim.ErrInternal,
 		lambdasim.ErrInvariantViolated, lambdasim.ErrEphemeralOutOfRange, lambdasim.ErrOverflow,
 		lambdasim.ErrTooFewSamples, lambdasim.ErrInvalidScenario, lambdasim.ErrSimulationFailed,
-		lambdasim.ErrUnknownEnv,
+		lambdasim.ErrUnknownEnv, lambdasim.ErrQueueFull, lambdasim.ErrMaximumRetryAttemptsOutOfRange,
+		lambdasim.ErrMaximumEventAgeOutOfRange, lambdasim.ErrUnknownAsyncEvent,
 	}
 	for code := 1; code < len(sentinels); code++ {
 		s := lambdasim.Status(code)

@@ -117,6 +117,13 @@ func TestVectorRunnerIsStrict(t *testing.T) {
 		"invoke_for still busy": `{"name": "x", ` + fn + `, "steps": [
 			{"at_us": 0, "op": "invoke_for", "function": "f", "handler_us": 1000},
 			{"at_us": 381000, "op": "check", "expect": {"busy": 1}}]}`,
+
+		// Asynchronous events: a wrong retry time or state, a counter typo.
+		"async wrong due": `{"name": "x", "region": {"async_queue": 2}, "functions": [{"name": "f", "sandbox_us": 0, "package_mb": 0, "init_us": 0}], "steps": [
+			{"at_us": 0, "op": "invoke_async", "function": "f", "handler_us": 1000000, "outcome": "FunctionError", "id": "e"},
+			{"at_us": 1000000, "op": "async_event", "id": "e", "expect": {"due_at_us": 60000000}}]}`,
+		"async wrong state":  `{"name": "x", "region": {"async_queue": 2}, ` + fn + `, "steps": [{"at_us": 0, "op": "invoke_async", "function": "f", "expect": {"state": "Queued"}}]}`,
+		"async counter typo": `{"name": "x", "region": {"async_queue": 2}, ` + fn + `, "steps": [{"at_us": 0, "op": "check", "expect": {"async": {"queue": 0}}}]}`,
 	}
 	names := make([]string, 0, len(cases))
 	for name := range cases {
@@ -534,6 +541,8 @@ type runner struct {
 	many       map[string][]lambdasim.Invocation
 	envByLabel map[string]lambdasim.Env
 	labelByEnv map[lambdasim.Env]string
+	// events: asynchronous events put with an `id`.
+	events     map[string]lambdasim.AsyncEvent
 	assertions int
 }
 
@@ -586,6 +595,10 @@ func runVector(text []byte) (vectorSummary, error) {
 		many:        map[string][]lambdasim.Invocation{},
 		envByLabel:  map[string]lambdasim.Env{},
 		labelByEnv:  map[lambdasim.Env]string{},
+		events:      map[string]lambdasim.AsyncEvent{},
+	}
+	if err := r.attachQueue(top.m["region"]); err != nil {
+		return sum, err
 	}
 	var functions []any
 	if fv, ok := top.m["functions"]; ok {
@@ -699,6 +712,12 @@ func (r *runner) step(v any, lastAt uint64) (uint64, error) {
 		}
 	case "put_reserved", "put_provisioned", "create_function":
 		err = r.configure(op, m, at, e, &mm)
+	case "put_async_config":
+		err = r.putAsyncConfig(m, at, e, &mm)
+	case "invoke_async":
+		err = r.invokeAsync(m, at, e, &mm)
+	case "async_event":
+		err = r.asyncEvent(m, at, e, &mm)
 	case "bill":
 		if err := r.region.Advance(at); err != nil {
 			return 0, fmt.Errorf("advance failed: %w", err)
@@ -1175,6 +1194,13 @@ func (r *runner) check(e jobj, mm *mismatches) error {
 			return fmt.Errorf("RegionStats: %w", err)
 		}
 		if err := checkStats(&stats, s, mm); err != nil {
+			return err
+		}
+	}
+	if a, ok, err := e.obj("async"); err != nil {
+		return err
+	} else if ok {
+		if err := r.checkAsync(a, mm); err != nil {
 			return err
 		}
 	}

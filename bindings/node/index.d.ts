@@ -81,7 +81,11 @@ export type StatusName =
   | 'TOO_FEW_SAMPLES'
   | 'INVALID_SCENARIO'
   | 'SIMULATION_FAILED'
-  | 'UNKNOWN_ENV';
+  | 'UNKNOWN_ENV'
+  | 'QUEUE_FULL'
+  | 'MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE'
+  | 'MAXIMUM_EVENT_AGE_OUT_OF_RANGE'
+  | 'UNKNOWN_ASYNC_EVENT';
 
 /** The numeric status codes of the C ABI, by name (stable forever). */
 export const Status: Readonly<{
@@ -137,6 +141,62 @@ export const StartKind: Readonly<{ Warm: 0; Provisioned: 1; PartialCold: 2; Full
 
 /** How an invocation ended. */
 export type OutcomeName = 'Success' | 'FunctionError' | 'Timeout' | 'Crash';
+
+/** A dead-letter queue or destination: none, reachable, or failing every send (fault injection). */
+export type DeliveryTargetName = 'None' | 'Available' | 'Failing';
+/** Where an asynchronous event is. */
+export type AsyncStateName = 'Queued' | 'Running' | 'Succeeded' | 'Dropped';
+/** Why an asynchronous event was dropped ('None': it was not). */
+export type DropReasonName = 'None' | 'RetriesExhausted' | 'Expired' | 'ReservedZero' | 'FunctionDeleted';
+
+/** A function's asynchronous settings (Lambda's defaults when absent). */
+export interface AsyncConfig {
+  /** MaximumRetryAttempts, 0..=2. Default 2. */
+  maxRetryAttempts?: number;
+  /** MaximumEventAgeInSeconds, 60..=21600. Default 21600. */
+  maxEventAgeS?: number;
+  deadLetterQueue?: DeliveryTargetName | number;
+  onFailure?: DeliveryTargetName | number;
+  onSuccess?: DeliveryTargetName | number;
+}
+
+/** An asynchronous event of a region. */
+export interface AsyncEventHandle {
+  readonly index: number;
+  readonly generation: number;
+  readonly regionTag: number;
+}
+
+/** Where an asynchronous event is. */
+export interface AsyncEventStatus {
+  state: AsyncStateName;
+  /** Attempts that ran so far (each an invocation). */
+  attempts: number;
+  /** Queued: its next attempt (or its expiry, if earlier), µs; else 0. */
+  dueAtUs: Micros;
+  reason: DropReasonName;
+}
+
+/** Asynchronous counters: received = queued + running + succeeded + dropped. */
+export interface AsyncStats {
+  received: U64;
+  rejected: U64;
+  queued: U64;
+  running: U64;
+  attempts: U64;
+  requeued: U64;
+  succeeded: U64;
+  dropped: U64;
+  retriesExhausted: U64;
+  expired: U64;
+  reservedZero: U64;
+  functionDeleted: U64;
+  deadLettered: U64;
+  deadLetterErrors: U64;
+  sentOnFailure: U64;
+  sentOnSuccess: U64;
+  destinationDeliveryFailures: U64;
+}
 export const Outcome: Readonly<{ Success: 0; FunctionError: 1; Timeout: 2; Crash: 3 }>;
 
 /** An execution environment's state. */
@@ -624,6 +684,22 @@ export class Region {
    * histograms for the last 5); about 380 KB per function slot.
    */
   attachMetrics(config?: { periodS?: number; periods?: number; histogramPeriods?: number }): void;
+  /** Attaches a queue of `capacity` asynchronous event slots (once). Errors: INVALID_ARGUMENT. */
+  attachAsyncQueue(capacity: number): void;
+  /** Sets a function's asynchronous settings. Errors: MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE, MAXIMUM_EVENT_AGE_OUT_OF_RANGE. */
+  putAsyncConfig(fn: FunctionHandle, config?: AsyncConfig): void;
+  /**
+   * An asynchronous invoke: accepted into the queue, first attempt at once,
+   * later ones by the region; the first `failingAttempts` (default 255: all)
+   * end with `handler.outcome`. Errors: QUEUE_FULL, INVALID_ARGUMENT (no queue).
+   */
+  invokeAsync(nowUs: Micros, fn: FunctionHandle, handler: Handler, failingAttempts?: number): AsyncEventHandle;
+  /** Where an event is. Errors: UNKNOWN_ASYNC_EVENT. */
+  asyncEventStatus(event: AsyncEventHandle): AsyncEventStatus;
+  /** The region's asynchronous counters. */
+  regionAsyncStats(): AsyncStats;
+  /** One function's asynchronous counters. */
+  functionAsyncStats(fn: FunctionHandle): AsyncStats;
   /** A period's datapoint of a metric for `fn` (null: region-wide), or null when missing. */
   metricDatapoint(metric: MetricName | number, fn: FunctionHandle | null, period: U64): MetricDatapoint | null;
   /** A statistic ('Sum', 'Maximum', 'p99', ...) over `count` periods from `firstPeriod`, or null when all are missing. */

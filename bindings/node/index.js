@@ -85,6 +85,10 @@ const STATUS_NAMES = Object.freeze([
   'INVALID_SCENARIO',
   'SIMULATION_FAILED',
   'UNKNOWN_ENV',
+  'QUEUE_FULL',
+  'MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE',
+  'MAXIMUM_EVENT_AGE_OUT_OF_RANGE',
+  'UNKNOWN_ASYNC_EVENT',
 ]);
 
 /** What each status means (from the C header), for error messages. */
@@ -123,7 +127,35 @@ const STATUS_TEXT = Object.freeze({
   INVALID_SCENARIO: 'the scenario text is not a valid scenario',
   SIMULATION_FAILED: 'the simulator rejected a checked scenario, or its thread could not start',
   UNKNOWN_ENV: 'the environment handle is unknown or stale (the environment terminated)',
+  QUEUE_FULL: 'the asynchronous event queue is full; the event was refused (counted in rejected)',
+  MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE: 'maxRetryAttempts (MaximumRetryAttempts) above 2',
+  MAXIMUM_EVENT_AGE_OUT_OF_RANGE: 'maxEventAgeS (MaximumEventAgeInSeconds) outside 60..=21600',
+  UNKNOWN_ASYNC_EVENT: 'the asynchronous event handle is unknown, of another region, or its slot was reused',
 });
+
+/** Asynchronous delivery targets, event states and drop reasons by code. */
+const DELIVERY_TARGETS = Object.freeze(['None', 'Available', 'Failing']);
+const ASYNC_STATES = Object.freeze(['Queued', 'Running', 'Succeeded', 'Dropped']);
+const DROP_REASONS = Object.freeze(['None', 'RetriesExhausted', 'Expired', 'ReservedZero', 'FunctionDeleted']);
+const ASYNC_STATS_FIELDS = Object.freeze([
+  ['received', 'received'],
+  ['rejected', 'rejected'],
+  ['queued', 'queued'],
+  ['running', 'running'],
+  ['attempts', 'attempts'],
+  ['requeued', 'requeued'],
+  ['succeeded', 'succeeded'],
+  ['dropped', 'dropped'],
+  ['retries_exhausted', 'retriesExhausted'],
+  ['expired', 'expired'],
+  ['reserved_zero', 'reservedZero'],
+  ['function_deleted', 'functionDeleted'],
+  ['dead_lettered', 'deadLettered'],
+  ['dead_letter_errors', 'deadLetterErrors'],
+  ['sent_on_failure', 'sentOnFailure'],
+  ['sent_on_success', 'sentOnSuccess'],
+  ['destination_delivery_failures', 'destinationDeliveryFailures'],
+]);
 
 const Status = Object.freeze(Object.fromEntries(STATUS_NAMES.map((name, code) => [name, code])));
 
@@ -492,6 +524,17 @@ const MetricsConfigT = koffi.struct({
 });
 const DatapointT = koffi.struct({ sum: u64, sample_count: u64, minimum: u64, maximum: u64 });
 const MetricLatencyT = koffi.struct({ sample_count: u64, p50: u64, p90: u64, p99: u64, maximum: u64 });
+const AsyncConfigT = koffi.struct({
+  struct_size: u32,
+  max_retry_attempts: u32,
+  max_event_age_s: u32,
+  dead_letter_queue: u32,
+  on_failure: u32,
+  on_success: u32,
+});
+const AsyncEventT = koffi.struct({ index: u32, generation: u32, region_tag: u32 });
+const AsyncEventStatusT = koffi.struct({ state: u32, attempts: u32, due_at_us: u64, reason: u32, reserved: u32 });
+const AsyncStatsT = koffi.struct(Object.fromEntries(ASYNC_STATS_FIELDS.map(([c]) => [c, u64])));
 
 const EXPECTED_SIZES = [
   ['lsim_metrics_config', MetricsConfigT, 16],
@@ -575,6 +618,13 @@ const C = (() => {
     region_stats: f('lsim_region_stats', u32, [RegionPtr, out(StatsT)]),
     metrics_config_default: f('lsim_metrics_config_default', u32, [out(MetricsConfigT)]),
     region_attach_metrics: f('lsim_region_attach_metrics', u32, [RegionPtr, koffi.pointer(MetricsConfigT)]),
+    async_config_default: f('lsim_async_config_default', u32, [out(AsyncConfigT)]),
+    region_attach_async_queue: f('lsim_region_attach_async_queue', u32, [RegionPtr, u32]),
+    function_put_async_config: f('lsim_function_put_async_config', u32, [RegionPtr, FunctionT, koffi.pointer(AsyncConfigT)]),
+    invoke_async: f('lsim_invoke_async', u32, [RegionPtr, u64, FunctionT, u64, u32, u32, out(AsyncEventT)]),
+    async_event_get_status: f('lsim_async_event_get_status', u32, [RegionPtr, AsyncEventT, out(AsyncEventStatusT)]),
+    region_async_stats: f('lsim_region_async_stats', u32, [RegionPtr, out(AsyncStatsT)]),
+    function_async_stats: f('lsim_function_async_stats', u32, [RegionPtr, FunctionT, out(AsyncStatsT)]),
     region_metric_datapoint: f('lsim_region_metric_datapoint', u32, [
       RegionPtr,
       u32,
@@ -887,6 +937,10 @@ function num(v, name) {
     throw new RangeError(`lambdasim: ${name} = ${v} is above Number.MAX_SAFE_INTEGER and cannot be returned exactly`);
   }
   return v;
+}
+
+function toAsyncStats(s) {
+  return Object.fromEntries(ASYNC_STATS_FIELDS.map(([c, js]) => [js, u64Out(s[c])]));
 }
 
 function nameOf(names, code, fallback) {
@@ -1580,6 +1634,92 @@ class Region {
     if (o.periods !== undefined) c.periods = u32Arg(o.periods, 'periods');
     if (o.histogramPeriods !== undefined) c.histogram_periods = u32Arg(o.histogramPeriods, 'histogramPeriods');
     check(C.region_attach_metrics(r, c), 'Region.attachMetrics');
+  }
+
+  /**
+   * Attaches a queue of `capacity` asynchronous event slots, shared by
+   * every function (once per region; see `invokeAsync`).
+   */
+  attachAsyncQueue(capacity) {
+    const r = this.#handle('attachAsyncQueue');
+    check(C.region_attach_async_queue(r, u32Arg(capacity, 'capacity')), 'Region.attachAsyncQueue');
+  }
+
+  /**
+   * Sets `fn`'s asynchronous settings: `{maxRetryAttempts: 2, maxEventAgeS:
+   * 21600, deadLetterQueue, onFailure, onSuccess}` (targets 'None' (the
+   * default), 'Available', or 'Failing': every send fails, the event is
+   * lost and counted).
+   */
+  putAsyncConfig(fn, config = {}) {
+    const r = this.#handle('putAsyncConfig');
+    const f = this.#fn(fn, 'putAsyncConfig');
+    const o = plainObjectArg(config, 'async config');
+    rejectUnknownKeys(o, ['maxRetryAttempts', 'maxEventAgeS', 'deadLetterQueue', 'onFailure', 'onSuccess'], 'async config');
+    const c = {};
+    check(C.async_config_default(c), 'lsim_async_config_default');
+    if (o.maxRetryAttempts !== undefined) c.max_retry_attempts = u32Arg(o.maxRetryAttempts, 'maxRetryAttempts');
+    if (o.maxEventAgeS !== undefined) c.max_event_age_s = u32Arg(o.maxEventAgeS, 'maxEventAgeS');
+    if (o.deadLetterQueue !== undefined) c.dead_letter_queue = enumArg(o.deadLetterQueue, DELIVERY_TARGETS, 'deadLetterQueue');
+    if (o.onFailure !== undefined) c.on_failure = enumArg(o.onFailure, DELIVERY_TARGETS, 'onFailure');
+    if (o.onSuccess !== undefined) c.on_success = enumArg(o.onSuccess, DELIVERY_TARGETS, 'onSuccess');
+    check(C.function_put_async_config(r, f, c), 'Region.putAsyncConfig');
+  }
+
+  /**
+   * An asynchronous (Event) invoke of `fn` at `nowUs`: the event is
+   * accepted into the queue and its first attempt made at once; the region
+   * makes later ones as its clock reaches them. Each attempt runs
+   * `handler.durationUs`; the first `failingAttempts` (default 255: all)
+   * end with `handler.outcome`, later ones succeed. Returns the event
+   * handle `{index, generation, regionTag}`.
+   */
+  invokeAsync(nowUs, fn, handler, failingAttempts = 255) {
+    const r = this.#handle('invokeAsync');
+    const now = microsArg(nowUs, 'nowUs');
+    const f = this.#fn(fn, 'invokeAsync');
+    const h = plainObjectArg(handler, 'handler');
+    rejectUnknownKeys(h, HANDLER_KEYS, 'handler');
+    const duration = microsArg(h.durationUs, 'handler.durationUs');
+    const outcome = h.outcome === undefined || h.outcome === null ? 0 : enumArg(h.outcome, OUTCOMES, 'handler.outcome');
+    const e = {};
+    check(C.invoke_async(r, now, f, duration, outcome, u32Arg(failingAttempts, 'failingAttempts'), e), 'Region.invokeAsync');
+    return Object.freeze({ index: e.index, generation: e.generation, regionTag: e.region_tag });
+  }
+
+  /**
+   * Where an event is: `{state: 'Queued'|'Running'|'Succeeded'|'Dropped',
+   * attempts, dueAtUs (Queued: the next attempt, or the expiry if earlier),
+   * reason ('None', or why it was dropped)}`.
+   */
+  asyncEventStatus(event) {
+    const r = this.#handle('asyncEventStatus');
+    if (!isHandle(event)) throw new TypeError(`lambdasim: Region.asyncEventStatus: expected an event handle, got ${describe(event)}`);
+    const s = {};
+    check(C.async_event_get_status(r, cHandle(event), s), 'Region.asyncEventStatus');
+    return {
+      state: nameOf(ASYNC_STATES, s.state, String),
+      attempts: s.attempts,
+      dueAtUs: u64Out(s.due_at_us),
+      reason: nameOf(DROP_REASONS, s.reason, String),
+    };
+  }
+
+  /** The region's asynchronous counters (zero without a queue). */
+  regionAsyncStats() {
+    const r = this.#handle('regionAsyncStats');
+    const s = {};
+    check(C.region_async_stats(r, s), 'Region.regionAsyncStats');
+    return toAsyncStats(s);
+  }
+
+  /** `fn`'s asynchronous counters. */
+  functionAsyncStats(fn) {
+    const r = this.#handle('functionAsyncStats');
+    const f = this.#fn(fn, 'functionAsyncStats');
+    const s = {};
+    check(C.function_async_stats(r, f, s), 'Region.functionAsyncStats');
+    return toAsyncStats(s);
   }
 
   /** The C function argument of a metric query: null is region-wide. */

@@ -46,6 +46,11 @@ pub enum ConfigError {
     CapacityExceeded,
     /// A region's capacity is zero or above `Capacity::MAX` slots.
     InvalidCapacity,
+    /// `max_retry_attempts` (Lambda's `MaximumRetryAttempts`) above 2.
+    MaximumRetryAttemptsOutOfRange,
+    /// `max_event_age` (Lambda's `MaximumEventAgeInSeconds`) outside
+    /// 60..=21600 s or not whole seconds.
+    MaximumEventAgeOutOfRange,
     /// An internal consistency check failed (a lambdasim bug; please report).
     Internal,
 }
@@ -80,6 +85,10 @@ impl fmt::Display for ConfigError {
             ConfigError::FunctionBusy => "function has invocations running",
             ConfigError::CapacityExceeded => "function or environment table full",
             ConfigError::InvalidCapacity => "region capacity zero or above 4294967293 slots",
+            ConfigError::MaximumRetryAttemptsOutOfRange => "max_retry_attempts (MaximumRetryAttempts) above 2",
+            ConfigError::MaximumEventAgeOutOfRange => {
+                "max_event_age (MaximumEventAgeInSeconds) outside 60..=21600 s or not whole seconds"
+            }
             ConfigError::Internal => "internal consistency check failed",
         })
     }

@@ -444,7 +444,7 @@ pub unsafe extern "C" fn lsim_prewarm(
 ///
 /// # Safety
 /// `out` is NULL or valid for writes of one `T`.
-unsafe fn read_into<T>(
+pub(crate) unsafe fn read_into<T>(
     region: *const lsim_region,
     out: *mut T,
     read: impl FnOnce(&mut CoreRegion, RegionTag) -> Result<T, lsim_status>,

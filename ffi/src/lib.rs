@@ -32,6 +32,7 @@ pub mod alarm;
 pub mod alarm_names;
 pub mod api;
 pub mod api_flat;
+pub mod async_invoke;
 pub mod cost;
 pub mod metrics;
 pub mod registry;
@@ -47,6 +48,8 @@ mod test_support;
 mod tests;
 #[cfg(test)]
 mod tests_alarm;
+#[cfg(test)]
+mod tests_async;
 #[cfg(test)]
 mod tests_cost;
 #[cfg(test)]
@@ -70,6 +73,7 @@ pub use alarm::*;
 pub use alarm_names::*;
 pub use api::*;
 pub use api_flat::*;
+pub use async_invoke::*;
 pub use cost::*;
 pub use metrics::*;
 pub use registry::lsim_region;

@@ -101,10 +101,20 @@ pub enum lsim_status {
     /// terminated and its slot was freed or reused, or it never existed), or
     /// belongs to another region.
     UnknownEnv = 30,
+    /// The asynchronous event queue is full; the event was refused (and
+    /// counted in `lsim_async_stats.rejected`).
+    QueueFull = 31,
+    /// `max_retry_attempts` (`MaximumRetryAttempts`) above 2.
+    MaximumRetryAttemptsOutOfRange = 32,
+    /// `max_event_age_s` (`MaximumEventAgeInSeconds`) outside 60..=21600.
+    MaximumEventAgeOutOfRange = 33,
+    /// The asynchronous event handle is unknown, belongs to another region,
+    /// or its queue slot was taken by a later event.
+    UnknownAsyncEvent = 34,
 }
 
 /// Every code, in numeric order.
-pub(crate) const ALL_STATUSES: [lsim_status; 31] = [
+pub(crate) const ALL_STATUSES: [lsim_status; 35] = [
     lsim_status::Ok,
     lsim_status::NullPointer,
     lsim_status::StaleHandle,
@@ -136,6 +146,10 @@ pub(crate) const ALL_STATUSES: [lsim_status; 31] = [
     lsim_status::InvalidScenario,
     lsim_status::SimulationFailed,
     lsim_status::UnknownEnv,
+    lsim_status::QueueFull,
+    lsim_status::MaximumRetryAttemptsOutOfRange,
+    lsim_status::MaximumEventAgeOutOfRange,
+    lsim_status::UnknownAsyncEvent,
 ];
 
 impl lsim_status {
@@ -173,6 +187,10 @@ impl lsim_status {
             lsim_status::InvalidScenario => c"LSIM_STATUS_INVALID_SCENARIO",
             lsim_status::SimulationFailed => c"LSIM_STATUS_SIMULATION_FAILED",
             lsim_status::UnknownEnv => c"LSIM_STATUS_UNKNOWN_ENV",
+            lsim_status::QueueFull => c"LSIM_STATUS_QUEUE_FULL",
+            lsim_status::MaximumRetryAttemptsOutOfRange => c"LSIM_STATUS_MAXIMUM_RETRY_ATTEMPTS_OUT_OF_RANGE",
+            lsim_status::MaximumEventAgeOutOfRange => c"LSIM_STATUS_MAXIMUM_EVENT_AGE_OUT_OF_RANGE",
+            lsim_status::UnknownAsyncEvent => c"LSIM_STATUS_UNKNOWN_ASYNC_EVENT",
         }
     }
 
@@ -207,6 +225,8 @@ impl From<ConfigError> for lsim_status {
             ConfigError::FunctionBusy => lsim_status::FunctionBusy,
             ConfigError::CapacityExceeded => lsim_status::CapacityExceeded,
             ConfigError::InvalidCapacity => lsim_status::InvalidArgument,
+            ConfigError::MaximumRetryAttemptsOutOfRange => lsim_status::MaximumRetryAttemptsOutOfRange,
+            ConfigError::MaximumEventAgeOutOfRange => lsim_status::MaximumEventAgeOutOfRange,
             ConfigError::Internal => lsim_status::Internal,
             // A variant added to the core later: not silently OK.
             _ => lsim_status::Internal,

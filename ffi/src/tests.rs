@@ -87,7 +87,7 @@ fn versions_and_names() {
     assert_eq!(cstr(lsim_status_str(28)), "LSIM_STATUS_INVALID_SCENARIO");
     assert_eq!(cstr(lsim_status_str(29)), "LSIM_STATUS_SIMULATION_FAILED");
     assert_eq!(cstr(lsim_status_str(30)), "LSIM_STATUS_UNKNOWN_ENV");
-    assert_eq!(cstr(lsim_status_str(31)), "unknown status");
+    assert_eq!(cstr(lsim_status_str(35)), "unknown status");
     assert_eq!(cstr(lsim_status_str(u32::MAX)), "unknown status");
     for r in lambdasim::ThrottleReason::ALL {
         assert_eq!(cstr(lsim_throttle_reason_str(r as u32)), r.name());

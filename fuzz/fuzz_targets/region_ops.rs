@@ -6,11 +6,14 @@
 //! are sometimes extreme. Any panic (an invariant broken, or a bug that
 //! panics) is a finding; so is a hang (libFuzzer's `-timeout`): every
 //! operation must cost work in proportion to the events it applies, never
-//! to the simulated time it spans.
+//! to the simulated time it spans. Asynchronous events go through a lent
+//! 8-slot queue: every accepted event is exactly one of queued, running,
+//! succeeded or dropped after every operation (`check_invariants`).
 #![no_main]
 
 use lambdasim::metrics::{Cell, Metric, MetricStore, PeriodSlot, RunHistogram, SeriesHeader, StoreConfig, StoreSizes};
 use lambdasim::pricing::PriceBook;
+use lambdasim::region::{AsyncConfig, AsyncInvoke, AsyncQueue, AsyncStorage, DeliveryTarget};
 use lambdasim::{
     ColdStartProfile, Duration, FunctionConfig, FunctionId, Handler, Instant, InvocationId, Invoked, Outcome, Region,
     RegionConfig, RegionStorage, ScalingRule, Slots, WarmPick,
@@ -103,6 +106,24 @@ fn function_config(b: &mut Bytes<'_>) -> FunctionConfig {
     }
 }
 
+fn target(b: &mut Bytes<'_>) -> DeliveryTarget {
+    [DeliveryTarget::None, DeliveryTarget::Available, DeliveryTarget::Failing][usize::from(b.u8() % 3)]
+}
+
+/// Asynchronous settings, out of range now and then (refused, naming the field).
+fn async_config(b: &mut Bytes<'_>) -> AsyncConfig {
+    AsyncConfig {
+        max_retry_attempts: b.u8() % 4,
+        max_event_age: match b.u8() % 4 {
+            0 => b.duration(1_000_000),
+            _ => Duration::from_secs(60 + u64::from(b.u32() % 21_541)),
+        },
+        dead_letter_queue: target(b),
+        on_failure: target(b),
+        on_success: target(b),
+    }
+}
+
 fn outcome(b: &mut Bytes<'_>) -> Outcome {
     [Outcome::Success, Outcome::FunctionError, Outcome::Timeout, Outcome::Crash][usize::from(b.u8() % 4)]
 }
@@ -122,7 +143,7 @@ fn op(
             open.push(s.invocation);
         }
     };
-    match (b.u8() % 13, f) {
+    match (b.u8() % 15, f) {
         (0, _) => {
             if let Ok(id) = region.create_function(now, &function_config(b)) {
                 functions.push(id);
@@ -158,6 +179,16 @@ fn op(
         (10, Some(f)) => {
             let _ = region.prewarm(now, f);
         }
+        (11, Some(f)) => {
+            let handler = Handler { duration: b.duration(10_000), outcome: outcome(b) };
+            let invoke = AsyncInvoke { handler, failing_attempts: b.u8() % 5 };
+            for _ in 0..1 + b.u8() % 4 {
+                let _ = region.invoke_async(now, f, invoke);
+            }
+        }
+        (12, Some(f)) => {
+            let _ = region.put_function_async_config(f, &async_config(b));
+        }
         _ => {
             if region.advance(now).is_ok() {
                 // Everything due by `now` has been applied.
@@ -173,7 +204,9 @@ fuzz_target!(|data: &[u8]| {
     let mut b = Bytes(data);
     // Lent storage (the no-heap path); the other targets run owned tables.
     let mut storage = Box::new(RegionStorage::<64, 4>::new());
+    let mut events = Box::new(AsyncStorage::<8>::new());
     let Ok(mut region) = Region::new_in(region_config(&mut b), &mut storage) else { return };
+    region.attach_async_queue(AsyncQueue::new_in(&mut events)).expect("no queue attached before");
     // Half the inputs also run with a metric store in lent tables (1 s or
     // 60 s periods, rings of 4), checked against the counters below.
     let sizes = StoreSizes::new(4, 4, 2);
@@ -211,6 +244,12 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(total(Metric::Invocations), stats.invocations, "Invocations");
             assert_eq!(total(Metric::Throttles), stats.throttles.iter().sum::<u64>(), "Throttles");
             assert_eq!(total(Metric::Errors), stats.errors, "Errors");
+            let a = region.async_stats();
+            let store = region.metrics().expect("attached");
+            let total = |m| store.recorded(m, None).expect("region-wide series").map_or(0, |d| d.sum);
+            assert_eq!(total(Metric::AsyncEventsReceived), a.received, "AsyncEventsReceived");
+            assert_eq!(total(Metric::AsyncEventsDropped), a.dropped, "AsyncEventsDropped");
+            assert_eq!(total(Metric::DeadLetterErrors), a.dead_letter_errors, "DeadLetterErrors");
         }
         let _ = region.usage();
         let _ = region.bill(&PriceBook::US_EAST_1, b.0.len() % 2 == 0);

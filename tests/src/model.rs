@@ -29,11 +29,18 @@
 //!   function timeout), checked after every operation; [`Harness::drain`]
 //!   ends everything and checks every busy count is zero.
 //!
+//! - Asynchronous events: every accepted event is exactly one of queued,
+//!   running, succeeded or dropped (the region's recount in
+//!   `check_invariants`, and its counters against the harness's count of
+//!   accepted events), its attempts are in each function's busy count, and
+//!   the async metrics equal the counters.
+//!
 //! Besides the invariants it predicts the answer of every operation it can:
 //! start kinds' init and ready times, finish results (`NotReady`, `TimedOut`,
 //! `UnknownInvocation`, durations), configuration errors, `FunctionBusy`.
 
 use lambdasim::metrics::{Metric, MetricStore, StoreConfig};
+use lambdasim::region::{AsyncConfig, AsyncError, AsyncInvoke, AsyncQueue, DeliveryTarget};
 use lambdasim::{
     Capacity, ColdStartProfile, ConfigError, EnvId, EnvState, FinishError, FunctionConfig, FunctionCounts, FunctionId,
     Handler, Instant, InvocationId, InvokeError, Invoked, Outcome, Region, RegionConfig, Rng, ScalingRule, StartKind,
@@ -183,6 +190,32 @@ pub enum Op {
         /// Function index.
         f: usize,
     },
+    /// An asynchronous invoke of `f` ([`Region::invoke_async`]).
+    InvokeAsync {
+        /// Function index.
+        f: usize,
+        /// Each attempt's handler time, µs.
+        handler_us: u64,
+        /// How a failing attempt ends.
+        outcome: Outcome,
+        /// How many leading attempts fail.
+        failing_attempts: u8,
+        /// How many such events, at one instant.
+        count: u8,
+    },
+    /// Set `f`'s asynchronous settings (out-of-range values included: they
+    /// must be refused, naming the field).
+    PutAsyncConfig {
+        /// Function index.
+        f: usize,
+        /// `MaximumRetryAttempts` (valid 0..=2).
+        max_retry_attempts: u8,
+        /// `MaximumEventAgeInSeconds` (valid 60..=21600).
+        max_event_age_s: u64,
+        /// Dead-letter queue, on-failure and on-success targets
+        /// (`DeliveryTarget as u8`, taken modulo 3).
+        targets: [u8; 3],
+    },
 }
 
 /// An operation and the time that passes before it.
@@ -226,6 +259,19 @@ pub struct Coverage {
     pub inv5_overcommitted: u64,
     /// Largest busy count seen.
     pub max_busy: u64,
+    /// Asynchronous events accepted.
+    pub async_received: u64,
+    /// Asynchronous events refused: queue full.
+    pub async_rejected: u64,
+    /// Of the accepted events: succeeded, dropped (and of those expired),
+    /// and attempts sent back to the queue (throttled).
+    pub async_succeeded: u64,
+    /// See `async_succeeded`.
+    pub async_dropped: u64,
+    /// See `async_succeeded`.
+    pub async_expired: u64,
+    /// See `async_succeeded`.
+    pub async_requeued: u64,
 }
 
 impl Coverage {
@@ -247,6 +293,12 @@ impl Coverage {
         self.deleted += o.deleted;
         self.inv5_overcommitted += o.inv5_overcommitted;
         self.max_busy = self.max_busy.max(o.max_busy);
+        self.async_received += o.async_received;
+        self.async_rejected += o.async_rejected;
+        self.async_succeeded += o.async_succeeded;
+        self.async_dropped += o.async_dropped;
+        self.async_expired += o.async_expired;
+        self.async_requeued += o.async_requeued;
     }
 }
 
@@ -255,6 +307,10 @@ struct FnModel {
     deleted: bool,
     /// Times of its full cold starts (current scaling rule).
     cold: Vec<u64>,
+    /// It received asynchronous events: their attempts reuse its
+    /// environments, which the harness does not follow, so a stale finish
+    /// may find the environment's sequence moved on.
+    async_used: bool,
     /// Provisioned environments seen serving since the allocation was last
     /// lowered or replaced: they serve until released, also while a raise
     /// is in progress and after recycling (a request never skips one that
@@ -287,6 +343,9 @@ impl Open {
 
 type Res = Result<(), String>;
 
+/// Slots of the harness's asynchronous event queue: small, so it fills.
+pub const ASYNC_EVENTS: usize = 4;
+
 /// Drives a region through [`Step`]s, checking after every one.
 pub struct Harness<const E: usize, const F: usize> {
     region: Box<Region<'static>>,
@@ -317,6 +376,8 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         let store = MetricStore::owned(StoreConfig { functions, ..StoreConfig::default() }, 8, 2)
             .map_err(|e| format!("metric store: {e:?}"))?;
         region.attach_metrics(store).map_err(|e| format!("attach_metrics: {e:?}"))?;
+        let queue = AsyncQueue::with_capacity(ASYNC_EVENTS).map_err(|e| format!("async queue: {e:?}"))?;
+        region.attach_async_queue(queue).map_err(|e| format!("attach_async_queue: {e:?}"))?;
         Ok(Harness {
             region: Box::new(region),
             config,
@@ -373,6 +434,12 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         self.apply_op(&Op::FinishAll).and_then(|()| self.check_all()).map_err(|e| format!("drain: {e}"))?;
         self.now += 3_600_000_000;
         self.advance()?;
+        if !self.region.async_queue().is_some_and(AsyncQueue::is_empty) {
+            // Queued events settle within their maximum age (6 h at most)
+            // plus a last attempt (15 min at most).
+            self.now += 7 * 3_600_000_000;
+            self.advance()?;
+        }
         self.check_all().map_err(|e| format!("drain: {e}"))?;
         let r = &self.region;
         if r.busy() != 0 || r.unreserved_in_use() != 0 {
@@ -484,7 +551,97 @@ impl<const E: usize, const F: usize> Harness<E, F> {
                 Some(fi) => self.delete(fi),
                 None => self.advance(),
             },
+            Op::InvokeAsync { f, handler_us, outcome, failing_attempts, count } => match self.pick_function(*f) {
+                Some(fi) => {
+                    let handler =
+                        Handler { duration: lambdasim::Duration::from_micros(*handler_us), outcome: *outcome };
+                    let invoke = AsyncInvoke { handler, failing_attempts: *failing_attempts };
+                    (0..*count).try_for_each(|_| self.invoke_async(fi, invoke))
+                }
+                None => self.advance(),
+            },
+            Op::PutAsyncConfig { f, max_retry_attempts, max_event_age_s, targets } => match self.pick_function(*f) {
+                Some(fi) => {
+                    let target = |k: usize| match targets[k] % 3 {
+                        0 => DeliveryTarget::None,
+                        1 => DeliveryTarget::Available,
+                        _ => DeliveryTarget::Failing,
+                    };
+                    let config = AsyncConfig {
+                        max_retry_attempts: *max_retry_attempts,
+                        max_event_age: lambdasim::Duration::from_secs(*max_event_age_s),
+                        dead_letter_queue: target(0),
+                        on_failure: target(1),
+                        on_success: target(2),
+                    };
+                    self.put_async_config(fi, &config)
+                }
+                None => self.advance(),
+            },
         }
+    }
+
+    // --- asynchronous invocation -------------------------------------------
+
+    fn invoke_async(&mut self, fi: usize, invoke: AsyncInvoke) -> Res {
+        let fm = &self.functions[fi];
+        let (id, deleted) = (fm.id, fm.deleted);
+        let before = self.region.async_stats();
+        let r = self.region.invoke_async(self.at(), id, invoke);
+        let after = self.region.async_stats();
+        match (deleted, r) {
+            (true, Err(AsyncError::UnknownFunction)) => Ok(()),
+            (false, Ok(e)) => {
+                self.coverage.async_received += 1;
+                self.functions[fi].async_used = true;
+                if after.received != before.received + 1 || self.region.async_event(e).is_none() {
+                    return Err(format!("accepted event {e:?} not counted: {before:?} -> {after:?}"));
+                }
+                Ok(())
+            }
+            (false, Err(AsyncError::QueueFull)) => {
+                self.coverage.async_rejected += 1;
+                let held = after.queued + after.running;
+                if held != ASYNC_EVENTS as u64 || after.rejected != before.rejected + 1 {
+                    return Err(format!("QueueFull with {held} of {ASYNC_EVENTS} events held ({after:?})"));
+                }
+                Ok(())
+            }
+            (deleted, r) => Err(format!("invoke_async answered {r:?} (function deleted: {deleted})")),
+        }
+    }
+
+    fn put_async_config(&mut self, fi: usize, config: &AsyncConfig) -> Res {
+        let fm = &self.functions[fi];
+        let (id, deleted) = (fm.id, fm.deleted);
+        let age_s = config.max_event_age.as_micros() / 1_000_000;
+        // The settings are checked before the function, as a new function's are.
+        let want = if config.max_retry_attempts > 2 {
+            Err(ConfigError::MaximumRetryAttemptsOutOfRange)
+        } else if !(60..=21_600).contains(&age_s) {
+            Err(ConfigError::MaximumEventAgeOutOfRange)
+        } else if deleted {
+            Err(ConfigError::UnknownFunction)
+        } else {
+            Ok(())
+        };
+        let r = self.region.put_function_async_config(id, config);
+        if r != want {
+            return Err(format!("put_function_async_config({config:?}) answered {r:?}, expected {want:?}"));
+        }
+        if r.is_ok() && self.region.function_async_config(id) != Some(config) {
+            return Err("put_function_async_config accepted but not applied".into());
+        }
+        self.advance()
+    }
+
+    /// Function `fi`'s asynchronous attempts running now.
+    fn async_running(&self, fi: usize) -> u32 {
+        let fm = &self.functions[fi];
+        if fm.deleted {
+            return 0;
+        }
+        self.region.function_async_stats(fm.id).map_or(0, |s| s.running as u32)
     }
 
     // --- configuration -----------------------------------------------------
@@ -543,7 +700,13 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         match self.region.create_function(self.at(), &config) {
             Ok(id) if errs.is_empty() => {
                 self.coverage.config_accepted += 1;
-                self.functions.push(FnModel { id, deleted: false, cold: Vec::new(), serving: Vec::new() });
+                self.functions.push(FnModel {
+                    id,
+                    deleted: false,
+                    cold: Vec::new(),
+                    async_used: false,
+                    serving: Vec::new(),
+                });
                 Ok(())
             }
             Ok(_) => Err(format!("create_function accepted, expected one of {errs:?}")),
@@ -615,6 +778,8 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         let fm = &self.functions[fi];
         let id = fm.id;
         let was_deleted = fm.deleted;
+        // Asynchronous attempts due by now start or end first.
+        self.advance()?;
         let busy = self.model_busy(fi);
         let r = self.region.delete_function(self.at(), id);
         match (was_deleted, busy, r) {
@@ -861,8 +1026,11 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         if o.ended_by_region(now, self.coverage.ops) {
             // The region ended it: at its timeout or its scheduled end.
             let want = self.stale_answer(&o);
+            // An asynchronous attempt the harness does not follow may have
+            // reused the environment since: its handle is unknown then.
+            let reused = self.functions[o.f].async_used && e_is(&r, FinishError::UnknownInvocation);
             return match r {
-                Err(e) if e == want => {
+                Err(e) if e == want || reused => {
                     self.coverage.timed_out += u64::from(e == FinishError::TimedOut);
                     self.ended.push(self.open.remove(i));
                     Ok(())
@@ -939,9 +1107,12 @@ impl<const E: usize, const F: usize> Harness<E, F> {
 
     // --- checks --------------------------------------------------------------
 
+    /// Function `fi`'s busy count in the harness's bookkeeping: its open
+    /// invocations and its asynchronous attempts.
     fn model_busy(&self, fi: usize) -> u32 {
         let ops = self.coverage.ops;
-        self.open.iter().filter(|o| o.f == fi && !o.ended_by_region(self.now, ops)).count() as u32
+        let open = self.open.iter().filter(|o| o.f == fi && !o.ended_by_region(self.now, ops)).count() as u32;
+        open + self.async_running(fi)
     }
 
     /// The metrics' region-wide totals agree with the region's counters:
@@ -949,12 +1120,32 @@ impl<const E: usize, const F: usize> Harness<E, F> {
     /// as invocations or errors), one duration per ended invocation.
     fn check_metrics(&mut self) -> Res {
         let stats = self.region.stats();
+        let a = self.region.async_stats();
+        self.coverage.async_succeeded = a.succeeded;
+        self.coverage.async_dropped = a.dropped;
+        self.coverage.async_expired = a.expired;
+        self.coverage.async_requeued = a.requeued;
+        if a.received != self.coverage.async_received || a.rejected != self.coverage.async_rejected {
+            return Err(format!(
+                "async: {} accepted and {} refused, the region counts {a:?}",
+                self.coverage.async_received, self.coverage.async_rejected
+            ));
+        }
         let store = self.region.metrics().ok_or("no metric store")?;
         let total = |m: Metric| -> Result<(u64, u64), String> {
             let d = store.recorded(m, None).map_err(|e| format!("{m:?}: {e:?}"))?;
             Ok(d.map_or((0, 0), |d| (d.sum, d.sample_count)))
         };
         let checks = [
+            ("AsyncEventsReceived", total(Metric::AsyncEventsReceived)?.0, a.received),
+            ("AsyncEventsDropped", total(Metric::AsyncEventsDropped)?.0, a.dropped),
+            ("DeadLetterErrors", total(Metric::DeadLetterErrors)?.0, a.dead_letter_errors),
+            (
+                "DestinationDeliveryFailures",
+                total(Metric::DestinationDeliveryFailures)?.0,
+                a.destination_delivery_failures,
+            ),
+            ("AsyncEventAge samples", total(Metric::AsyncEventAge)?.1, a.attempts),
             ("Invocations", total(Metric::Invocations)?.0, stats.invocations),
             ("Throttles", total(Metric::Throttles)?.0, stats.throttles.iter().sum::<u64>()),
             ("Errors", total(Metric::Errors)?.0, stats.errors),
@@ -993,6 +1184,9 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         for o in self.open.iter().filter(|o| !o.ended_by_region(self.now, ops)) {
             busy[o.f] += 1;
         }
+        for (fi, b) in busy.iter_mut().enumerate() {
+            *b += self.async_running(fi);
+        }
         let mut total = 0u64;
         for (i, fm) in self.functions.iter().enumerate().filter(|(_, f)| !f.deleted) {
             let c = r.function_counts(fm.id).ok_or_else(|| format!("function {i} has no counts"))?;
@@ -1020,6 +1214,10 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         }
         Ok(())
     }
+}
+
+fn e_is<T>(r: &Result<T, FinishError>, e: FinishError) -> bool {
+    matches!(r, Err(x) if *x == e)
 }
 
 fn expected(errs: &[ConfigError]) -> String {
@@ -1125,6 +1323,27 @@ pub fn random_dt(rng: &mut Rng) -> u64 {
     }
 }
 
+/// A random [`Op::InvokeAsync`].
+pub fn random_async_invoke(rng: &mut Rng) -> Op {
+    Op::InvokeAsync {
+        f: rng.below(1 << 16) as usize,
+        handler_us: pick(rng, &[0, 1, 50_000, 1_000_000, 3_000_000, 60_000_000]),
+        outcome: pick(rng, &[Outcome::FunctionError, Outcome::Timeout, Outcome::Crash, Outcome::Success]),
+        failing_attempts: pick(rng, &[0, 1, 2, 3, u8::MAX]),
+        count: pick(rng, &[1, 1, 2, 6]),
+    }
+}
+
+/// A random [`Op::PutAsyncConfig`] (one in eight out of range).
+pub fn random_async_config(rng: &mut Rng) -> Op {
+    Op::PutAsyncConfig {
+        f: rng.below(1 << 16) as usize,
+        max_retry_attempts: pick(rng, &[0, 1, 2, 2, 2, 2, 2, 3]),
+        max_event_age_s: pick(rng, &[59, 60, 61, 300, 3_600, 21_600, 21_600, 21_601]),
+        targets: [rng.below(3) as u8, rng.below(3) as u8, rng.below(3) as u8],
+    }
+}
+
 /// One random step.
 pub fn random_step(rng: &mut Rng, p: &GenParams) -> Step {
     let idx = |rng: &mut Rng| rng.below(1 << 16) as usize;
@@ -1135,10 +1354,12 @@ pub fn random_step(rng: &mut Rng, p: &GenParams) -> Step {
             handler_us: pick(rng, &[0, 1, 50_000, 1_000_000, 3_000_000, 60_000_000]),
             outcome: pick(rng, &[Outcome::Success, Outcome::Success, Outcome::FunctionError, Outcome::Crash]),
         },
-        8..=29 => Op::Invoke {
+        8..=24 => Op::Invoke {
             f: idx(rng),
             init_us: (rng.below(5) == 0).then(|| pick(rng, &[0, 1, 400_000, 2_000_000, 11_000_000])),
         },
+        25..=28 => random_async_invoke(rng),
+        29 => random_async_config(rng),
         30..=37 => Op::InvokeMany { f: idx(rng), count: 1 + rng.below(u64::from(p.max_many)) as u32 },
         38..=61 => Op::Finish {
             which: idx(rng),

@@ -18,6 +18,8 @@ use lambdasim::{
 };
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
+
+mod async_ops;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -229,6 +231,7 @@ const REGION_KEYS: &[&str] = &[
     "provisioned_per_minute",
     "granularity",
     "bill_init",
+    "async_queue",
 ];
 
 fn parse_region(v: Option<&Value>) -> Res<RegionConfig> {
@@ -363,6 +366,8 @@ struct Runner {
     many: HashMap<String, Vec<InvocationId>>,
     env_by_label: HashMap<String, EnvId>,
     label_by_env: HashMap<EnvId, String>,
+    /// Asynchronous events by label.
+    events: HashMap<String, lambdasim::region::AsyncEventId>,
     assertions: usize,
 }
 
@@ -386,8 +391,17 @@ impl Runner {
             many: HashMap::new(),
             env_by_label: HashMap::new(),
             label_by_env: HashMap::new(),
+            events: HashMap::new(),
             assertions: 0,
         };
+        let queue = match top.get("region") {
+            Some(r) => opt_u32(as_obj(r, "region").map_err(|e| fail(None, e))?, "async_queue", "region")
+                .map_err(|e| fail(None, e))?,
+            None => None,
+        };
+        if let Some(slots) = queue {
+            async_ops::attach_queue(&mut runner, slots).map_err(|e| fail(None, e))?;
+        }
         let empty = Vec::new();
         let functions = match top.get("functions") {
             None => &empty,
@@ -453,6 +467,14 @@ impl Runner {
             "put_reserved" => (&["function", "reserved"], &["error"]),
             "put_provisioned" => (&["function", "provisioned"], &["error"]),
             "create_function" => (&["function"], &["error"]),
+            "put_async_config" => (
+                &["function", "max_retry_attempts", "max_event_age_s", "dead_letter_queue", "on_failure", "on_success"],
+                &["error"],
+            ),
+            "invoke_async" => {
+                (&["function", "handler_us", "outcome", "failing_attempts", "id"], async_ops::EVENT_EXPECT_KEYS)
+            }
+            "async_event" => (&["id"], async_ops::EVENT_EXPECT_KEYS),
             "bill" => (&["function", "prices", "free_tier"], crate::bills::BILL_EXPECT_KEYS),
             "check" => (
                 &[],
@@ -465,6 +487,7 @@ impl Runner {
                     "next_deadline_us",
                     "stats",
                     "functions",
+                    "async",
                 ],
             ),
             _ => return Err(format!("unknown op `{op}`")),
@@ -487,6 +510,9 @@ impl Runner {
             "finish_all" => self.finish_all(m, at, e, &mut mm, &ctx)?,
             "advance" => self.region.advance(at).map_err(|e| format!("advance failed: {e:?}"))?,
             "put_reserved" | "put_provisioned" | "create_function" => self.configure(op, m, at, e, &mut mm, &ctx)?,
+            "put_async_config" => async_ops::put_config(self, m, at, e, &mut mm, &ctx)?,
+            "invoke_async" => async_ops::invoke(self, m, at, e, &mut mm, &ctx)?,
+            "async_event" => async_ops::event(self, m, at, e, &mut mm, &ctx)?,
             "bill" => {
                 self.region.advance(at).map_err(|e| format!("advance failed: {e:?}"))?;
                 self.bill(m, expect, &mut mm, &ctx)?;
@@ -799,6 +825,9 @@ impl Runner {
         }
         if let Some(v) = e.get("stats") {
             check_stats(&r.stats(), as_obj(v, "check expect.stats")?, mm)?;
+        }
+        if let Some(v) = e.get("async") {
+            async_ops::check_stats(self, v, mm)?;
         }
         if let Some(v) = e.get("functions") {
             for (name, want) in as_obj(v, "check expect.functions")? {

@@ -98,7 +98,11 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         4 => (f.clone(), prop::option::weighted(0.75, 0u32..=300)).prop_map(|(f, reserved)| Op::PutReserved { f, reserved }),
         4 => (f.clone(), 0u32..=40).prop_map(|(f, provisioned)| Op::PutProvisioned { f, provisioned }),
         3 => (f.clone(), fn_spec_strategy()).prop_map(|(f, spec)| Op::UpdateFunction { f, spec }),
-        2 => f.prop_map(|f| Op::DeleteFunction { f }),
+        2 => f.clone().prop_map(|f| Op::DeleteFunction { f }),
+        4 => (f.clone(), select(vec![0u64, 1, 50_000, 1_000_000, 3_000_000, 60_000_000]), outcome_strategy(), select(vec![0u8, 1, 2, 3, u8::MAX]), select(vec![1u8, 1, 2, 6]))
+            .prop_map(|(f, handler_us, outcome, failing_attempts, count)| Op::InvokeAsync { f, handler_us, outcome, failing_attempts, count }),
+        1 => (f.clone(), 0u8..=3, select(vec![59u64, 60, 61, 300, 3_600, 21_600, 21_601]), any::<[u8; 3]>())
+            .prop_map(|(f, max_retry_attempts, max_event_age_s, targets)| Op::PutAsyncConfig { f, max_retry_attempts, max_event_age_s, targets }),
         2 => fn_spec_strategy().prop_map(Op::CreateFunction),
     ]
 }
@@ -179,6 +183,9 @@ fn generated_cases_reach_every_situation() {
     assert!(total.config_rejected > 0 && total.config_accepted > 0, "{total:?}");
     assert!(total.delete_busy > 0 && total.deleted > 0, "{total:?}");
     assert!(total.finished > 1_000 && total.scheduled_ends > 100, "{total:?}");
+    assert!(total.async_received > 100 && total.async_rejected > 0, "{total:?}");
+    assert!(total.async_succeeded > 0 && total.async_dropped > 0 && total.async_requeued > 0, "{total:?}");
+    assert!(total.async_expired > 0, "{total:?}");
 }
 
 /// docs/model.md §2's rules meet head-on here, and the harness excuses exactly this

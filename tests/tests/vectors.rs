@@ -111,3 +111,35 @@ fn the_runner_runs_invoke_for() {
     let failure = vectors::run_str("on-invoke.json", &on_invoke).expect_err("`invoke` has no `handler_us`");
     assert!(failure.message.contains("handler_us"), "{failure}");
 }
+
+#[test]
+fn the_runner_checks_async_events() {
+    // The retry after a failed attempt is due 1 min after it ended: an
+    // expectation of any other time, state or counter must fail, and the
+    // async keys are checked for typos like every other.
+    let text = r#"{
+        "name": "async", "spec": "-", "description": "-",
+        "region": {"async_queue": 2},
+        "functions": [{"name": "f", "sandbox_us": 0, "package_mb": 0, "init_us": 0}],
+        "steps": [
+            {"at_us": 0, "op": "invoke_async", "function": "f", "handler_us": 1000000, "outcome": "FunctionError", "id": "e"},
+            {"at_us": 1000000, "op": "async_event", "id": "e", "expect": {"state": "Queued", "due_at_us": 61000000}},
+            {"at_us": 1000000, "op": "check", "expect": {"async": {"received": 1, "queued": 1}}}
+        ]
+    }"#;
+    vectors::run_str("async.json", text).expect("the expectations are right");
+    for (wrong, what) in [
+        (r#""due_at_us": 61000000"#, r#""due_at_us": 60000000"#),
+        (r#""state": "Queued""#, r#""state": "Running""#),
+        (r#""received": 1"#, r#""received": 2"#),
+    ] {
+        let failure = vectors::run_str("wrong.json", &text.replace(wrong, what)).expect_err(what);
+        assert!(failure.step.is_some(), "{failure}");
+    }
+    let typo = text.replace(r#""queued": 1"#, r#""queue": 1"#);
+    let failure = vectors::run_str("typo.json", &typo).expect_err("`queue` is not an async counter");
+    assert!(failure.message.contains("queue"), "{failure}");
+    let no_queue = text.replace(r#""region": {"async_queue": 2},"#, "");
+    let failure = vectors::run_str("no-queue.json", &no_queue).expect_err("no queue attached");
+    assert!(failure.message.contains("NoQueue"), "{failure}");
+}

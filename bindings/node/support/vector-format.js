@@ -91,6 +91,7 @@ const REGION_KEYS = [
   'provisioned_per_minute',
   'granularity',
   'bill_init',
+  'async_queue',
 ];
 
 /** A vector's `region` object → a config for `new Region(config)`. */

@@ -226,6 +226,12 @@ test('every method of a closed region throws STALE_HANDLE; close twice is fine',
     functionBusy: () => region.functionBusy(f),
     envFunction: () => region.envFunction(a.env),
     functionConfig: () => region.functionConfig(f),
+    attachAsyncQueue: () => region.attachAsyncQueue(4),
+    putAsyncConfig: () => region.putAsyncConfig(f, {}),
+    invokeAsync: () => region.invokeAsync(1, f, { durationUs: 5 }),
+    asyncEventStatus: () => region.asyncEventStatus({ index: 0, generation: 1, regionTag: f.regionTag }),
+    regionAsyncStats: () => region.regionAsyncStats(),
+    functionAsyncStats: () => region.functionAsyncStats(f),
   };
   const methods = Object.getOwnPropertyNames(Region.prototype).filter(
     (m) => m !== 'constructor' && m !== 'close' && m !== 'closed' && typeof Region.prototype[m] === 'function',

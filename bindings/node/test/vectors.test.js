@@ -52,7 +52,10 @@ const STEP_KEYS = {
   put_reserved: [['function', 'reserved'], ['error']],
   put_provisioned: [['function', 'provisioned'], ['error']],
   create_function: [['function'], ['error']],
-  check: [[], ['busy', 'live', 'unreserved_in_use', 'unreserved_pool', 'claimed', 'next_deadline_us', 'stats', 'functions']],
+  check: [[], ['busy', 'live', 'unreserved_in_use', 'unreserved_pool', 'claimed', 'next_deadline_us', 'stats', 'functions', 'async']],
+  put_async_config: [['function', 'max_retry_attempts', 'max_event_age_s', 'dead_letter_queue', 'on_failure', 'on_success'], ['error']],
+  invoke_async: [['function', 'handler_us', 'outcome', 'failing_attempts', 'id'], ['state', 'attempts', 'due_at_us', 'reason', 'error']],
+  async_event: [['id'], ['state', 'attempts', 'due_at_us', 'reason', 'error']],
   bill: [['function', 'prices', 'free_tier'], BILL_EXPECT_KEYS],
 };
 
@@ -122,6 +125,7 @@ class Runner {
     this.many = new Map();
     this.envByLabel = new Map();
     this.labelByEnv = new Map();
+    this.events = new Map();
     this.assertions = 0;
   }
 
@@ -129,6 +133,8 @@ class Runner {
     const top = this.top;
     this.region = new Region(parseRegion(top.region));
     try {
+      const queue = top.region === undefined ? undefined : optU32(top.region, 'async_queue', 'region');
+      if (queue !== undefined) this.region.attachAsyncQueue(queue);
       const functions = top.functions === undefined ? [] : top.functions;
       if (!Array.isArray(functions)) throw new VectorError('`functions` must be an array');
       functions.forEach((f, i) => {
@@ -201,6 +207,19 @@ class Runner {
         this.region.advance(at);
         this.bill(m, expect, mm, ctx);
         break;
+      case 'put_async_config':
+        this.putAsyncConfig(m, at, e, mm, ctx);
+        break;
+      case 'invoke_async':
+        this.invokeAsync(m, at, e, mm, ctx);
+        break;
+      case 'async_event': {
+        this.region.advance(at);
+        const id = reqStr(m, 'id', ctx);
+        if (!this.events.has(id)) throw new VectorError(`${ctx}: no event has id \`${id}\``);
+        this.checkEvent(this.events.get(id), e, mm, ctx);
+        break;
+      }
       case 'check':
         if (expect === undefined) throw new VectorError('a `check` step needs an `expect`');
         this.region.advance(at);
@@ -415,6 +434,70 @@ class Runner {
     checkBill(r, expect, mm, `${ctx} expect`);
   }
 
+  /** A call's error against an optional expected `error`; true when it succeeded as expected. */
+  errorMatches(r, e, mm, ctx, what) {
+    const want = optStr(e, 'error', ctx);
+    if (r.ok && want !== undefined) mm.fail(`${what} succeeded, expected error ${want}`);
+    else if (!r.ok && want !== undefined) mm.eq('error', variantName(r.error.status), want);
+    else if (!r.ok) mm.fail(`${what} failed: ${r.error.message}`);
+    return r.ok && want === undefined;
+  }
+
+  putAsyncConfig(m, at, e, mm, ctx) {
+    this.region.advance(at);
+    const f = this.fn(reqStr(m, 'function', ctx));
+    const config = {};
+    const n = (key, js) => {
+      const v = optU32(m, key, ctx);
+      if (v !== undefined) config[js] = v;
+    };
+    n('max_retry_attempts', 'maxRetryAttempts');
+    n('max_event_age_s', 'maxEventAgeS');
+    for (const [key, js] of [['dead_letter_queue', 'deadLetterQueue'], ['on_failure', 'onFailure'], ['on_success', 'onSuccess']]) {
+      const v = optStr(m, key, ctx);
+      if (v === undefined) continue;
+      if (!['None', 'Available', 'Failing'].includes(v)) throw new VectorError(`${ctx}: \`${key}\`: unknown target \`${v}\``);
+      config[js] = v;
+    }
+    this.errorMatches(attempt(() => this.region.putAsyncConfig(f, config)), e, mm, ctx, 'put_async_config');
+  }
+
+  invokeAsync(m, at, e, mm, ctx) {
+    const f = this.fn(reqStr(m, 'function', ctx));
+    const handler = { durationUs: optUint(m, 'handler_us', ctx) ?? 0, outcome: optStr(m, 'outcome', ctx) ?? 'Success' };
+    if (!OUTCOMES.includes(handler.outcome)) throw new VectorError(`unknown outcome \`${handler.outcome}\``);
+    const failing = optU32(m, 'failing_attempts', ctx) ?? 255;
+    const id = optStr(m, 'id', ctx);
+    const r = attempt(() => this.region.invokeAsync(at, f, handler, failing));
+    if (!this.errorMatches(r, e, mm, ctx, 'invoke_async')) return;
+    if (id !== undefined) this.events.set(id, r.value);
+    this.checkEvent(r.value, e, mm, ctx);
+  }
+
+  checkEvent(event, e, mm, ctx) {
+    const s = this.region.asyncEventStatus(event);
+    const state = optStr(e, 'state', ctx);
+    if (state !== undefined) mm.eq('state', s.state, state);
+    const attempts = optUint(e, 'attempts', ctx);
+    if (attempts !== undefined) mm.eq('attempts', s.attempts, attempts);
+    const due = optUint(e, 'due_at_us', ctx);
+    if (due !== undefined && s.state !== 'Queued') mm.fail(`due_at_us: the event is ${s.state}, not queued`);
+    else if (due !== undefined) mm.eq('due_at_us', s.dueAtUs, due);
+    const reason = optStr(e, 'reason', ctx);
+    if (reason !== undefined) mm.eq('reason', s.reason, reason);
+  }
+
+  checkAsync(e, mm) {
+    const ctx = 'check expect.async';
+    const s = this.region.regionAsyncStats();
+    const fields = Object.keys(s).map((js) => [js.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), js]);
+    allowKeys(e, fields.map(([k]) => k), ctx);
+    for (const [key, js] of fields) {
+      const want = optUint(e, key, ctx);
+      if (want !== undefined) mm.eq(`async.${key}`, s[js], want);
+    }
+  }
+
   check(e, mm) {
     const ctx = 'check expect';
     const counts = this.region.regionCounts();
@@ -433,6 +516,7 @@ class Runner {
       mm.eq('next_deadline_us', this.region.nextDeadline(), want);
     }
     if ('stats' in e) this.checkStats(this.region.regionStats(), asObject(e.stats, 'check expect.stats'), mm);
+    if ('async' in e) this.checkAsync(asObject(e.async, 'check expect.async'), mm);
     if ('functions' in e) {
       for (const [name, want] of Object.entries(asObject(e.functions, 'check expect.functions'))) {
         const f = this.functions.get(name);
@@ -582,4 +666,16 @@ test('the runner fails a vector whose expectation is wrong', () => {
     ],
   };
   assert.throws(() => new Runner('invoke-for-ends.json', v3).run(), /busy: got 0, expected 1/);
+  const v4 = {
+    name: 'async-due',
+    region: { async_queue: 2 },
+    functions: [{ name: 'f', sandbox_us: 0, package_mb: 0, init_us: 0 }],
+    steps: [
+      { at_us: 0, op: 'invoke_async', function: 'f', handler_us: 1_000_000, outcome: 'FunctionError', id: 'e' },
+      { at_us: 1_000_000, op: 'async_event', id: 'e', expect: { due_at_us: 60_000_000 } },
+    ],
+  };
+  assert.throws(() => new Runner('async-due.json', v4).run(), /due_at_us: got 61000000, expected 60000000/);
+  const v5 = { ...v4, steps: [{ at_us: 0, op: 'check', expect: { async: { queue: 0 } } }] };
+  assert.throws(() => new Runner('async-typo.json', v5).run(), /queue/);
 });

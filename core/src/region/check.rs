@@ -110,7 +110,7 @@ impl Region<'_> {
         if unreserved > self.ledger.unreserved_pool() && !self.unreserved_draining {
             return Err(Violation::UnreservedPool);
         }
-        Ok(())
+        self.check_async()
     }
 
     /// The environment counts of functions `first..first + RECOUNT_CHUNK`.

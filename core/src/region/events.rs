@@ -59,7 +59,8 @@ impl Region<'_> {
         loop {
             let (env, func, idle) =
                 (self.env_timers.first_order(), self.fn_timers.first_order(), self.idle_timers.first_order());
-            let first = env.min(func).min(idle);
+            let asynchronous = self.async_first;
+            let first = env.min(func).min(idle).min(asynchronous);
             // None left (`u128::MAX`), or the earliest deadline is after `now`.
             if first == u128::MAX || (first >> 64) as u64 > now.as_micros() {
                 break;
@@ -80,6 +81,12 @@ impl Region<'_> {
                 let t = self.idle_timers.pop_due(now).ok_or(TimeError::Internal)?;
                 self.now = self.now.max(t.at);
                 self.idle_expired(t.key)?;
+                self.quiet_since = self.now;
+                horizon = None;
+            } else if first == asynchronous {
+                let t = self.async_pop_due(now)?;
+                self.now = self.now.max(t.at);
+                self.async_timer_fired(t.key)?;
                 self.quiet_since = self.now;
                 horizon = None;
             } else {
@@ -311,6 +318,7 @@ impl Region<'_> {
     pub(super) fn detach(&mut self, i: u32, outcome: Outcome) -> Result<(), TimeError> {
         let slot = self.env_slot_mut(i)?;
         slot.end = None;
+        let event = core::mem::replace(&mut slot.async_event, NIL);
         let (fi, billable_from) = (slot.function, slot.billable_from);
         let (invoked_at, duration_from) = (slot.invoked_at, slot.duration_from);
         let on_pc = slot.env.kind() == EnvKind::Provisioned;
@@ -338,6 +346,9 @@ impl Region<'_> {
         }
         if self.metrics.is_some() {
             self.emit_end(fi, invoked_at, duration_from, outcome != Outcome::Success);
+        }
+        if event != NIL {
+            self.async_attempt_ended(event, outcome)?;
         }
         Ok(())
     }

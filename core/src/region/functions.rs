@@ -59,6 +59,8 @@ impl Region<'_> {
             occupancy: super::Tally::default(),
             keep_alive: None,
             metrics: super::metrics::Tally::default(),
+            async_config: super::AsyncConfig::DEFAULT,
+            async_stats: super::AsyncStats::default(),
         };
         let fi = match vacant {
             Some(v) => {
@@ -211,6 +213,7 @@ impl Region<'_> {
         self.fn_timers.cancel(fi);
         self.idle_timers.cancel(fi);
         self.close_provisioned_span(fi)?;
+        self.async_drop_function_events(fi)?;
         let stats = self.fn_slot(fi)?.stats;
         self.retired_stats.add(&stats);
         match self.retired_meter.checked_add(&self.fn_slot(fi)?.meter) {

@@ -143,6 +143,19 @@ impl Region<'_> {
     ) -> Result<Invoked, InvokeError> {
         self.advance(now)?;
         let fi = self.function_index(f).ok_or(InvokeError::UnknownFunction)?;
+        self.invoke_now(fi, init, handler)
+    }
+
+    /// docs/model.md §2's decision order for function slot `fi` at the
+    /// region's clock (events due already applied).
+    #[inline(always)]
+    pub(super) fn invoke_now(
+        &mut self,
+        fi: u32,
+        init: impl FnOnce() -> Duration,
+        handler: Option<Handler>,
+    ) -> Result<Invoked, InvokeError> {
+        let now = self.now;
         let took_request_token = match self.request_rate.as_mut().map(|bucket| bucket.try_take(now)) {
             Some(false) => return self.throttle(fi, ThrottleReason::RequestRateExceeded),
             Some(true) => true,

@@ -73,11 +73,15 @@ use crate::time::Instant;
 const PPM: u64 = 1_000_000;
 
 /// The counted metrics, in tally order.
-const COUNTS: [Metric; 4] = [
+const COUNTS: [Metric; 8] = [
     Metric::Invocations,
     Metric::Throttles,
     Metric::ProvisionedConcurrencyInvocations,
     Metric::ProvisionedConcurrencySpilloverInvocations,
+    Metric::AsyncEventsReceived,
+    Metric::AsyncEventsDropped,
+    Metric::DeadLetterErrors,
+    Metric::DestinationDeliveryFailures,
 ];
 const INVOCATIONS: usize = 0;
 const THROTTLES: usize = 1;
@@ -85,13 +89,33 @@ const PC_INVOCATIONS: usize = 2;
 const SPILLOVER: usize = 3;
 
 /// The distributions, in tally order.
-const SAMPLES: [Metric; 3] = [Metric::Duration, Metric::InitDuration, Metric::ResponseTime];
+const SAMPLES: [Metric; 4] = [Metric::Duration, Metric::InitDuration, Metric::ResponseTime, Metric::AsyncEventAge];
 const DURATION: usize = 0;
 const INIT: usize = 1;
 const RESPONSE: usize = 2;
+const EVENT_AGE: usize = 3;
+
+/// An asynchronous event's countable moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub(super) enum AsyncMetric {
+    /// `AsyncEventsReceived`.
+    Received = 4,
+    /// `AsyncEventsDropped`.
+    Dropped = 5,
+    /// `DeadLetterErrors`.
+    DeadLetterError = 6,
+    /// `DestinationDeliveryFailures`.
+    DestinationDeliveryFailure = 7,
+}
+
 /// Their indices among the store's distributions.
-const SAMPLE_DISTRIBUTIONS: [usize; 3] =
-    [distribution(Metric::Duration), distribution(Metric::InitDuration), distribution(Metric::ResponseTime)];
+const SAMPLE_DISTRIBUTIONS: [usize; 4] = [
+    distribution(Metric::Duration),
+    distribution(Metric::InitDuration),
+    distribution(Metric::ResponseTime),
+    distribution(Metric::AsyncEventAge),
+];
 
 const fn distribution(metric: Metric) -> usize {
     match metric.distribution_index() {
@@ -120,11 +144,11 @@ struct Level {
 pub(super) struct Tally {
     /// The open period's index.
     period: u64,
-    counts: [u64; 4],
+    counts: [u64; 8],
     /// `Errors` as Lambda publishes it: one sample per ended invocation,
     /// 1 for an error and 0 otherwise (so its Average is the error rate).
     errors: Samples,
-    samples: [Samples; 3],
+    samples: [Samples; 4],
     levels: [Level; 3],
 }
 
@@ -403,6 +427,21 @@ impl<'a> Region<'a> {
     pub(super) fn emit_throttle(&mut self, fi: u32) {
         if self.roll(fi).is_some() {
             self.tally_count(fi, THROTTLES);
+        }
+    }
+
+    /// An asynchronous event of function `fi` was counted now.
+    pub(super) fn emit_async(&mut self, fi: u32, metric: AsyncMetric) {
+        if self.roll(fi).is_some() {
+            self.tally_count(fi, metric as usize);
+        }
+    }
+
+    /// An attempt of an asynchronous event of function `fi` started now,
+    /// `age` after the event was accepted (`AsyncEventAge`).
+    pub(super) fn emit_async_age(&mut self, fi: u32, age: crate::time::Duration) {
+        if let Some(p) = self.roll(fi) {
+            self.tally_samples(fi, p, p, None, &[(EVENT_AGE, age.as_micros())]);
         }
     }
 

@@ -30,6 +30,9 @@
 //!   at the timeout (counted as timeouts); a later `finish` says
 //!   [`FinishError::TimedOut`].
 
+mod async_config;
+mod async_invoke;
+mod async_queue;
 mod billing;
 mod check;
 mod config;
@@ -43,6 +46,10 @@ mod provisioned;
 mod storage;
 mod types;
 
+pub use async_config::{
+    AsyncConfig, AsyncError, AsyncEventId, AsyncEventStatus, AsyncInvoke, AsyncStats, DeliveryTarget, DropReason,
+};
+pub use async_queue::{ASYNC_EVENT_BYTES, AsyncQueue, AsyncStorage};
 pub use config::{RegionConfig, WarmPick};
 pub use occupancy::Occupancy;
 use occupancy::Tally;
@@ -120,6 +127,9 @@ struct EnvSlot {
     /// event that is not provisioned recycling and fast-forward up to it.
     timer_at: Instant,
     timer_seq: u64,
+    /// The asynchronous event whose attempt the attached invocation is
+    /// (its queue slot), or `NIL`.
+    async_event: u32,
 }
 
 impl EnvSlot {
@@ -153,6 +163,7 @@ impl EnvSlot {
         idle_seq: 0,
         timer_at: Instant::ZERO,
         timer_seq: 0,
+        async_event: NIL,
     };
 }
 
@@ -215,6 +226,10 @@ struct FunctionSlot {
     keep_alive: Option<Duration>,
     /// Its metrics' open period (when a store is attached).
     metrics: metrics::Tally,
+    /// Its asynchronous invocation settings.
+    async_config: AsyncConfig,
+    /// Its asynchronous invocation counters.
+    async_stats: AsyncStats,
 }
 
 impl FunctionSlot {
@@ -244,6 +259,8 @@ impl FunctionSlot {
             occupancy: Tally::default(),
             keep_alive: None,
             metrics: metrics::Tally::default(),
+            async_config: AsyncConfig::DEFAULT,
+            async_stats: AsyncStats::default(),
         }
     }
 
@@ -327,6 +344,11 @@ pub struct Region<'a> {
     occupancy: Tally,
     /// Where the region emits its CloudWatch metrics, if attached.
     metrics: Option<metrics::Metrics<'a>>,
+    /// Where asynchronous events wait, if attached.
+    async_queue: Option<AsyncQueue<'a>>,
+    /// The order (deadline, sequence) of its first timer, `u128::MAX` for
+    /// none: `advance` merges it without looking into the queue.
+    async_first: u128,
 }
 
 #[cfg(feature = "alloc")]
@@ -410,6 +432,8 @@ impl<'a> Region<'a> {
             meter_overflow: false,
             occupancy: Tally::default(),
             metrics: None,
+            async_queue: None,
+            async_first: u128::MAX,
         })
     }
 
@@ -432,7 +456,7 @@ impl<'a> Region<'a> {
     /// When the next time-driven event is due, if any. Call
     /// [`Region::advance`] with it (or any later operation) to apply it.
     pub fn next_deadline(&self) -> Option<Instant> {
-        [self.env_timers.peek(), self.fn_timers.peek(), self.idle_timers.peek()]
+        [self.env_timers.peek(), self.fn_timers.peek(), self.idle_timers.peek(), self.async_timer_peek()]
             .into_iter()
             .flatten()
             .map(|t| t.at)
@@ -560,6 +584,8 @@ impl<'a> Region<'a> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_async;
 #[cfg(test)]
 mod tests_metrics;
 #[cfg(test)]

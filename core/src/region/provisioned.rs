@@ -113,7 +113,7 @@ impl Region<'_> {
     /// recycling (`u64::MAX + 1` when there is none). O(environment slots):
     /// called only when at least two recycling periods can be skipped.
     fn recycling_horizon(&self) -> u128 {
-        let queues = [self.fn_timers.peek(), self.idle_timers.peek()];
+        let queues = [self.fn_timers.peek(), self.idle_timers.peek(), self.async_timer_peek()];
         let mut horizon = queues.into_iter().flatten().map(|t| u128::from(t.at.as_micros())).min();
         for slot in self.envs.iter().filter(|s| s.timer_seq != 0 && !s.recycles()) {
             let at = u128::from(slot.timer_at.as_micros());

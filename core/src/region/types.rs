@@ -335,6 +335,9 @@ pub enum Violation {
         /// The environment's slot.
         env: u32,
     },
+    /// An asynchronous event is not exactly one of queued, running,
+    /// succeeded or dropped, or a counter differs from a recount of the queue.
+    AsyncEvents,
 }
 
 impl fmt::Display for Violation {
@@ -350,6 +353,9 @@ impl fmt::Display for Violation {
             }
             Violation::Counter { function } => write!(f, "counter of function {function} differs from a recount"),
             Violation::List { env } => write!(f, "environment {env} is in a list that does not match its state"),
+            Violation::AsyncEvents => {
+                f.write_str("an asynchronous event is not exactly one of queued, running, succeeded or dropped")
+            }
         }
     }
 }
