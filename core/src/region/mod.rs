@@ -30,6 +30,7 @@
 //!   at the timeout (counted as timeouts); a later `finish` says
 //!   [`FinishError::TimedOut`].
 
+mod alias_rate;
 mod billing;
 mod check;
 mod config;
@@ -203,6 +204,8 @@ struct FunctionSlot {
     /// RC was lowered below the busy count: busy may exceed RC while it drains.
     draining: bool,
     scaling: TokenBucket,
+    /// Its provisioned request rate (10 × allocated per second).
+    alias_rate: alias_rate::AliasRate,
     pc: Provisioning,
     stats: Stats,
     /// This function's usage, for its bill.
@@ -237,6 +240,7 @@ impl FunctionSlot {
             attached_pc: 0,
             draining: false,
             scaling: TokenBucket::UNUSED,
+            alias_rate: alias_rate::AliasRate::default(),
             pc: Provisioning::default(),
             stats: Stats::default(),
             meter: Meter::new(),
@@ -560,6 +564,8 @@ impl<'a> Region<'a> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_deploy;
 #[cfg(test)]
 mod tests_metrics;
 #[cfg(test)]
