@@ -11,6 +11,49 @@
 //!   same whenever the caller asks.
 //! - No heap; a [`Deployment`] is a small `Copy` value the caller keeps
 //!   per function, next to the [`Vpc`] its interfaces live in.
+//!
+//! # Examples
+//! ```
+//! use lambdasim::deployment::{Deployment, FunctionState, StateError};
+//! use lambdasim::vpc::{Ec2Permissions, Reachability, Route, Routes, SecurityGroups, Service, Subnets, Unreachable, Vpc, VpcConfig};
+//! use lambdasim::{Duration, Instant};
+//!
+//! // A private subnet: no NAT gateway, an S3 gateway endpoint.
+//! let mut vpc: Vpc<16> = Vpc::default();
+//! vpc.set_routes(0, Routes { s3_gateway_endpoint: true, ..Routes::default() });
+//! let config = VpcConfig {
+//!     subnets: Subnets::one(0).unwrap(),
+//!     security_groups: SecurityGroups::one(0).unwrap(),
+//!     permissions: Ec2Permissions::MANAGED_POLICY,
+//! };
+//! let idle = Deployment::DEFAULT_INACTIVE_AFTER; // 14 days
+//! let mut f = Deployment::create(Instant::ZERO, Some(config), &mut vpc, idle);
+//! // Pending while its Hyperplane ENI is made (90 s): invokes fail.
+//! assert_eq!(f.invoke(Instant::from_secs(30), &mut vpc, idle), Err(StateError::ResourceNotReady));
+//! assert_eq!(f.state(Instant::from_secs(90), &mut vpc, idle).0, FunctionState::Active);
+//! assert_eq!(f.invoke(Instant::from_secs(90), &mut vpc, idle), Ok(()));
+//! // A second function on the same subnet and security groups shares the ENI.
+//! let _g = Deployment::create(Instant::from_secs(90), Some(config), &mut vpc, idle);
+//! assert_eq!(vpc.eni_count(Instant::from_secs(90)), 1);
+//! // S3 through the gateway endpoint; no internet without a NAT gateway.
+//! assert_eq!(vpc.reach(f.vpc_config(), Service::S3), Reachability::Reachable(Route::GatewayEndpoint));
+//! assert_eq!(
+//!     vpc.reach(f.vpc_config(), Service::Internet),
+//!     Reachability::Unreachable { subnet: 0, why: Unreachable::NoNatGateway }
+//! );
+//! // Without the role's EC2 permissions the function is Failed.
+//! let denied = VpcConfig { permissions: Ec2Permissions::NONE, ..config };
+//! let mut h = Deployment::create(Instant::ZERO, Some(denied), &mut vpc, idle);
+//! assert_eq!(h.invoke(Instant::from_secs(90), &mut vpc, idle), Err(StateError::Ec2AccessDenied));
+//! // Both idle 14 days: Inactive, the ENI reclaimed; the next invoke fails
+//! // and the ENI is made again (Pending 90 s).
+//! let later = Instant::from_secs(90).saturating_add(idle);
+//! assert_eq!(f.state(later, &mut vpc, idle).0, FunctionState::Inactive);
+//! assert_eq!(vpc.eni_count(later), 0);
+//! assert_eq!(f.invoke(later, &mut vpc, idle), Err(StateError::FunctionInactive));
+//! assert_eq!(f.invoke(later.saturating_add(Duration::from_secs(89)), &mut vpc, idle), Err(StateError::ResourceNotReady));
+//! assert_eq!(f.invoke(later.saturating_add(Duration::from_secs(90)), &mut vpc, idle), Ok(()));
+//! ```
 
 use crate::time::{Duration, Instant};
 use crate::vpc::{Vpc, VpcConfig, VpcError};
@@ -105,7 +148,12 @@ impl Deployment {
     /// Creates a function at `now`: without a VPC it is Active at once;
     /// with one it is Pending until its interfaces are made in `vpc`, or
     /// Failed when they cannot be.
-    pub fn create<const E: usize>(now: Instant, config: Option<VpcConfig>, vpc: &mut Vpc<E>) -> Deployment {
+    pub fn create<const E: usize>(
+        now: Instant,
+        config: Option<VpcConfig>,
+        vpc: &mut Vpc<E>,
+        inactive_after: Duration,
+    ) -> Deployment {
         let mut d = Deployment {
             vpc: config,
             state: FunctionState::Active,
@@ -116,7 +164,7 @@ impl Deployment {
             last_update: LastUpdateStatus::Successful,
         };
         if let Some(c) = config {
-            match Self::make_interfaces(now, &c, vpc) {
+            match Self::make_interfaces(now, &c, vpc, inactive_after) {
                 Ok(ready_at) => (d.state, d.ready_at) = (FunctionState::Pending, ready_at),
                 Err(reason) => (d.state, d.reason, d.vpc) = (FunctionState::Failed, reason, None),
             }
@@ -128,11 +176,12 @@ impl Deployment {
         now: Instant,
         config: &VpcConfig,
         vpc: &mut Vpc<E>,
+        inactive_after: Duration,
     ) -> Result<Instant, StateReasonCode> {
         if !config.permissions.sufficient() {
             return Err(StateReasonCode::InsufficientRolePermissions);
         }
-        vpc.attach(now, config).map_err(|e| match e {
+        vpc.attach(now, config, inactive_after).map_err(|e| match e {
             VpcError::NoSubnet => StateReasonCode::InvalidSubnet,
             _ => StateReasonCode::EniLimitExceeded,
         })
@@ -205,12 +254,15 @@ impl Deployment {
         match (self.state, self.reason) {
             (FunctionState::Active, _) => {
                 self.active_since = now;
+                if let Some(c) = self.vpc {
+                    vpc.touch(now, &c, inactive_after);
+                }
                 Ok(())
             }
             (FunctionState::Pending, _) => Err(StateError::ResourceNotReady),
             (FunctionState::Inactive, _) => {
                 let config = self.vpc.ok_or(StateError::Internal)?;
-                match Self::make_interfaces(now, &config, vpc) {
+                match Self::make_interfaces(now, &config, vpc, inactive_after) {
                     Ok(ready_at) => {
                         (self.state, self.reason, self.ready_at) =
                             (FunctionState::Pending, StateReasonCode::Restoring, ready_at);
@@ -247,7 +299,7 @@ impl Deployment {
         }
         let ready_at = match config {
             None => now,
-            Some(c) => match Self::make_interfaces(now, &c, vpc) {
+            Some(c) => match Self::make_interfaces(now, &c, vpc, inactive_after) {
                 Ok(ready_at) => ready_at,
                 Err(_) => {
                     self.last_update = LastUpdateStatus::Failed;

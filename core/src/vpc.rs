@@ -186,10 +186,20 @@ pub enum VpcError {
 struct Eni {
     subnet: u8,
     security_groups: SecurityGroups,
-    /// Functions using it; 0 = a vacant slot.
+    /// Functions attached to it; 0 = a vacant slot.
     users: u32,
     /// When its creation ends.
     ready_at: Instant,
+    /// When every function using it will have idled long enough to be
+    /// Inactive: Lambda reclaims it then (a pure function of the clock,
+    /// whenever the idle functions notice).
+    idle_until: Instant,
+}
+
+impl Eni {
+    fn exists(&self, now: Instant) -> bool {
+        self.users > 0 && now < self.idle_until
+    }
 }
 
 /// One customer VPC: its subnets' routes, its interface endpoints and the
@@ -282,42 +292,64 @@ impl<const ENIS: usize> Vpc<ENIS> {
         }
     }
 
-    /// Hyperplane ENIs that exist (being created or ready).
-    pub fn eni_count(&self) -> usize {
-        self.enis.iter().filter(|e| e.users > 0).count()
+    /// Hyperplane ENIs that exist at `now` (being created or ready; not
+    /// those reclaimed because every function using them is Inactive).
+    pub fn eni_count(&self, now: Instant) -> usize {
+        self.enis.iter().filter(|e| e.exists(now)).count()
     }
 
     /// Attaches a function with `config` at `now`: it uses one ENI per
     /// subnet for its security-group set, sharing any that exists and
-    /// creating the others. Returns when the last of them is ready.
+    /// creating the others (again, for one reclaimed). Returns when the last
+    /// of them is ready; they stay at least `inactive_after` past that.
     ///
     /// # Errors
     /// [`VpcError::NoSubnet`]; [`VpcError::EniLimitExceeded`] or
     /// [`VpcError::CapacityExceeded`] when a new ENI does not fit (nothing
     /// is attached then).
-    pub fn attach(&mut self, now: Instant, config: &VpcConfig) -> Result<Instant, VpcError> {
+    pub fn attach(&mut self, now: Instant, config: &VpcConfig, inactive_after: Duration) -> Result<Instant, VpcError> {
         if config.subnets.is_empty() {
             return Err(VpcError::NoSubnet);
         }
-        let missing = config.subnets.ids().filter(|&s| self.find(s, config.security_groups).is_none()).count();
-        let existing = self.eni_count();
+        let sgs = config.security_groups;
+        let missing = config.subnets.ids().filter(|&s| !self.find(s, sgs).is_some_and(|i| self.exists(i, now))).count();
+        let existing = self.eni_count(now);
         if existing.saturating_add(missing) > Self::ENI_QUOTA {
             return Err(VpcError::EniLimitExceeded);
         }
-        if existing.saturating_add(missing) > ENIS {
+        let slotted = config.subnets.ids().filter(|&s| self.find(s, sgs).is_some()).count();
+        let free = self.enis.iter().filter(|e| e.users == 0).count();
+        if config.subnets.ids().count().saturating_sub(slotted) > free {
             return Err(VpcError::CapacityExceeded);
         }
         let mut ready_at = now;
         for subnet in config.subnets.ids() {
-            let i = match self.find(subnet, config.security_groups) {
+            let i = match self.find(subnet, sgs) {
                 Some(i) => i,
-                None => self.create(now, subnet, config.security_groups)?,
+                None => self.vacant().ok_or(VpcError::CapacityExceeded)?,
             };
+            let creation = self.eni_creation;
             let eni = self.enis.get_mut(i).ok_or(VpcError::Internal)?;
+            if !eni.exists(now) {
+                // New, or reclaimed while idle functions still hold it: made again.
+                (eni.subnet, eni.security_groups, eni.ready_at) = (subnet, sgs, now.saturating_add(creation));
+            }
             eni.users = eni.users.saturating_add(1);
+            eni.idle_until = eni.idle_until.max(eni.ready_at.saturating_add(inactive_after));
             ready_at = ready_at.max(eni.ready_at);
         }
         Ok(ready_at)
+    }
+
+    /// An invoke at `now` of a function with `config`: its ENIs stay at
+    /// least `inactive_after` more.
+    pub fn touch(&mut self, now: Instant, config: &VpcConfig, inactive_after: Duration) {
+        let until = now.saturating_add(inactive_after);
+        for subnet in config.subnets.ids() {
+            if let Some(eni) = self.find(subnet, config.security_groups).and_then(|i| self.enis.get_mut(i)) {
+                eni.idle_until = eni.idle_until.max(until);
+            }
+        }
     }
 
     /// Detaches a function with `config`: an ENI no function uses any more
@@ -334,15 +366,19 @@ impl<const ENIS: usize> Vpc<ENIS> {
         Ok(())
     }
 
+    /// The slot of (subnet, security groups) while a function holds it.
     fn find(&self, subnet: u8, security_groups: SecurityGroups) -> Option<usize> {
         self.enis.iter().position(|e| e.users > 0 && e.subnet == subnet && e.security_groups == security_groups)
     }
 
-    fn create(&mut self, now: Instant, subnet: u8, security_groups: SecurityGroups) -> Result<usize, VpcError> {
-        let i = self.enis.iter().position(|e| e.users == 0).ok_or(VpcError::CapacityExceeded)?;
-        let ready_at = now.saturating_add(self.eni_creation);
-        *self.enis.get_mut(i).ok_or(VpcError::Internal)? = Eni { subnet, security_groups, users: 0, ready_at };
-        Ok(i)
+    fn exists(&self, i: usize, now: Instant) -> bool {
+        self.enis.get(i).is_some_and(|e| e.exists(now))
+    }
+
+    fn vacant(&mut self) -> Option<usize> {
+        let i = self.enis.iter().position(|e| e.users == 0)?;
+        *self.enis.get_mut(i)? = Eni::default();
+        Some(i)
     }
 }
 
