@@ -253,7 +253,8 @@ impl Deployment {
         self.refresh(now, vpc, inactive_after);
         match (self.state, self.reason) {
             (FunctionState::Active, _) => {
-                self.active_since = now;
+                // A call with an earlier time never shortens the idle span.
+                self.active_since = self.active_since.max(now);
                 if let Some(c) = self.vpc {
                     vpc.touch(now, &c, inactive_after);
                 }

@@ -149,6 +149,8 @@ pub enum Unreachable {
     NoInterfaceEndpointOrNat,
     /// A service id past the 64 modelled.
     UnknownService,
+    /// The VPC configuration names no subnet.
+    NoSubnet,
 }
 
 /// The answer of [`Vpc::reach`]: reachable, and how; or not, from which
@@ -267,7 +269,7 @@ impl<const ENIS: usize> Vpc<ENIS> {
         }
         match first {
             Some(route) => Reachability::Reachable(route),
-            None => Reachability::Unreachable { subnet: 0, why: Unreachable::NoNatGateway },
+            None => Reachability::Unreachable { subnet: 0, why: Unreachable::NoSubnet },
         }
     }
 

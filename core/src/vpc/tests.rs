@@ -43,6 +43,8 @@ fn without_nat_no_internet_but_s3_through_its_gateway_endpoint() {
     vpc.add_interface_endpoint(3).unwrap();
     assert_eq!(vpc.reach(Some(&c), Service::Other(3)), Reachability::Reachable(Route::InterfaceEndpoint));
     assert_eq!(vpc.reach(Some(&c), Service::Other(64)), unreachable(Unreachable::UnknownService));
+    let nowhere = VpcConfig { subnets: Subnets::default(), ..c };
+    assert_eq!(vpc.reach(Some(&nowhere), Service::S3), unreachable(Unreachable::NoSubnet));
     // A function outside any customer VPC reaches everything through Lambda's.
     assert_eq!(vpc.reach(None, Service::Internet), Reachability::Reachable(Route::LambdaNetwork));
     // NAT on one subnet only: the other still fails, and is named.
