@@ -117,3 +117,21 @@ fn the_account_rate_comes_before_the_function_rate() {
     assert_eq!(outcome(&mut r, 1_100_000, f), None);
     assert_eq!(outcome(&mut r, 1_100_000, f), Some(ThrottleReason::RequestRateExceeded));
 }
+
+/// A request refused because the environment table is full gives its
+/// function-rate token back, like the account's.
+#[test]
+fn a_full_environment_table_gives_the_function_rate_token_back() {
+    let config = RegionConfig { provisioned_delay: Duration::ZERO, ..RegionConfig::default() };
+    let mut r = Region::with_capacity(config, Capacity { envs: 2, functions: 1 }).unwrap();
+    let f = provisioned(&mut r, 1);
+    let Invoked::Started(_on_pc) = r.invoke(us(2_000_000), f).unwrap() else { panic!("throttled") };
+    let Invoked::Started(spill) = r.invoke(us(2_000_000), f).unwrap() else { panic!("throttled") };
+    // 8 tokens left: without giving them back the 9th attempt would be throttled.
+    for i in 0..9 {
+        assert_eq!(r.invoke(us(2_000_000), f), Err(InvokeError::CapacityExceeded), "attempt {i}");
+    }
+    r.finish(us(2_000_000), spill.invocation, Outcome::Success).unwrap();
+    let Invoked::Started(warm) = r.invoke(us(2_000_000), f).unwrap() else { panic!("throttled") };
+    assert_eq!(warm.start, StartKind::Warm);
+}
