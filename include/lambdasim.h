@@ -440,8 +440,11 @@
  * Version 2 added `region_tag` to `lsim_function` and `lsim_env` (so
  * `lsim_invocation` and the results holding them grew too). Version 3
  * added `env_capacity` and `function_capacity` to `lsim_region_config`.
+ * Version 4 added a fifth throttle reason
+ * (`LSIM_THROTTLE_FUNCTION_INVOCATION_RATE_LIMIT_EXCEEDED`), so
+ * `lsim_stats.throttles` and `lsim_sim_summary.throttles_by_reason` grew.
  */
-#define LSIM_ABI_VERSION 3
+#define LSIM_ABI_VERSION 4
 
 /**
  * Environment slots of a region by default (`lsim_region_config.env_capacity`).
@@ -537,9 +540,16 @@
 #define LSIM_THROTTLE_SCALING_RATE_EXCEEDED 3
 
 /**
+ * Throttle reason: the synchronous request rate of a function with
+ * provisioned concurrency (10 × its allocated provisioned concurrency per
+ * second) is exhausted.
+ */
+#define LSIM_THROTTLE_FUNCTION_INVOCATION_RATE_LIMIT_EXCEEDED 4
+
+/**
  * Number of throttle reasons (the length of `lsim_stats.throttles`).
  */
-#define LSIM_THROTTLE_REASON_COUNT 4
+#define LSIM_THROTTLE_REASON_COUNT 5
 
 /**
  * Outcome: the handler returned normally.
@@ -2017,7 +2027,7 @@ typedef struct lsim_tune_result {
  *
  * Memory: about (`function_capacity` + 1) × (2.3 KB plus `periods` ×
  * 1.1 KB plus `histogram_periods` × 45 KB plus 90 KB), allocated at attach
- * (defaults: 380 KB per function slot): keep the region's
+ * (defaults: 384 KB per function slot): keep the region's
  * `function_capacity` to what you use.
  */
 typedef struct lsim_metrics_config {

@@ -20,7 +20,7 @@ LSIM_STATIC_ASSERT(sizeof(lsim_env) == 12, "lsim_env is index, generation, regio
 LSIM_STATIC_ASSERT(sizeof(lsim_invocation) == 16, "lsim_invocation is env + seq");
 LSIM_STATIC_ASSERT(sizeof(((lsim_stats *)0)->throttles) == LSIM_THROTTLE_REASON_COUNT * sizeof(uint64_t),
                    "one throttle counter per reason");
-LSIM_STATIC_ASSERT(LSIM_ABI_VERSION == 3, "this header is ABI version 3");
+LSIM_STATIC_ASSERT(LSIM_ABI_VERSION == 4, "this header is ABI version 4");
 LSIM_STATIC_ASSERT(sizeof(((lsim_sim_summary *)0)->throttles_by_reason) == LSIM_THROTTLE_REASON_COUNT * sizeof(uint64_t),
                    "one throttle count per reason");
 /* The layouts Go and Node (koffi) read: eight uint32_t, the double, four uint32_t. */
@@ -29,7 +29,7 @@ LSIM_STATIC_ASSERT(sizeof(lsim_alarm_transition) == 16, "lsim_alarm_transition i
 #if UINTPTR_MAX == UINT64_MAX && defined(__x86_64__)
 /* The sizes Rust (ffi/src/tests_sim.rs), Go and Node (koffi) lay out on x86_64. */
 LSIM_STATIC_ASSERT(sizeof(lsim_run_options) == 48, "lsim_run_options");
-LSIM_STATIC_ASSERT(sizeof(lsim_sim_summary) == 200, "lsim_sim_summary");
+LSIM_STATIC_ASSERT(sizeof(lsim_sim_summary) == 208, "lsim_sim_summary");
 LSIM_STATIC_ASSERT(sizeof(lsim_minute_point) == 88, "lsim_minute_point");
 LSIM_STATIC_ASSERT(sizeof(lsim_invoke_result) == 72, "lsim_invoke_result");
 LSIM_STATIC_ASSERT(sizeof(lsim_finish_result) == 40, "lsim_finish_result");

@@ -78,7 +78,7 @@ static int same_env(lsim_env a, lsim_env b) {
 
 static void test_versions(void) {
     CHECK(lsim_abi_version() == LSIM_ABI_VERSION);
-    CHECK(LSIM_ABI_VERSION == 3);
+    CHECK(LSIM_ABI_VERSION == 4);
     CHECK(lsim_version() != NULL && strlen(lsim_version()) > 0);
 }
 
@@ -145,7 +145,9 @@ static void test_enum_strings(void) {
                  "ReservedFunctionConcurrentInvocationLimitExceeded") == 0);
     CHECK(strcmp(lsim_throttle_reason_str(LSIM_THROTTLE_REQUEST_RATE_EXCEEDED), "RequestRateExceeded") == 0);
     CHECK(strcmp(lsim_throttle_reason_str(LSIM_THROTTLE_SCALING_RATE_EXCEEDED), "ScalingRateExceeded") == 0);
-    CHECK(strcmp(lsim_throttle_reason_str(4), "unknown") == 0);
+    CHECK(strcmp(lsim_throttle_reason_str(LSIM_THROTTLE_FUNCTION_INVOCATION_RATE_LIMIT_EXCEEDED),
+                 "FunctionInvocationRateLimitExceeded") == 0);
+    CHECK(strcmp(lsim_throttle_reason_str(5), "unknown") == 0);
     CHECK(strcmp(lsim_start_kind_str(LSIM_START_KIND_WARM), "Warm") == 0);
     CHECK(strcmp(lsim_start_kind_str(LSIM_START_KIND_PROVISIONED), "Provisioned") == 0);
     CHECK(strcmp(lsim_start_kind_str(LSIM_START_KIND_PARTIAL_COLD), "PartialCold") == 0);

@@ -120,6 +120,10 @@ const (
 	ThrottleRequestRateExceeded ThrottleReason = C.LSIM_THROTTLE_REQUEST_RATE_EXCEEDED
 	// ThrottleScalingRateExceeded: no scaling token for a new environment.
 	ThrottleScalingRateExceeded ThrottleReason = C.LSIM_THROTTLE_SCALING_RATE_EXCEEDED
+	// ThrottleFunctionInvocationRateLimitExceeded: the synchronous request
+	// rate of a function with provisioned concurrency (10 × its allocated
+	// provisioned concurrency per second) is exhausted.
+	ThrottleFunctionInvocationRateLimitExceeded ThrottleReason = C.LSIM_THROTTLE_FUNCTION_INVOCATION_RATE_LIMIT_EXCEEDED
 )
 
 // String returns AWS's name, e.g. "ReservedFunctionConcurrentInvocationLimitExceeded"

@@ -310,6 +310,7 @@ var throttleReasons = []lambdasim.ThrottleReason{
 	lambdasim.ThrottleReservedFunctionConcurrentInvocationLimitExceeded,
 	lambdasim.ThrottleRequestRateExceeded,
 	lambdasim.ThrottleScalingRateExceeded,
+	lambdasim.ThrottleFunctionInvocationRateLimitExceeded,
 }
 
 func throttleReason(name string) (lambdasim.ThrottleReason, error) {

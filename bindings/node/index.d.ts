@@ -30,7 +30,7 @@ export type Micros = number | bigint;
 export type U64 = number | bigint;
 
 /** The C ABI version this binding was written for (`LSIM_ABI_VERSION`). */
-export const ABI_VERSION: 3;
+export const ABI_VERSION: 4;
 /** Environment slots of a region by default (`LSIM_ENV_CAPACITY`; `envCapacity` changes it). */
 export const ENV_CAPACITY: 16384;
 /** The largest `envCapacity` (`LSIM_ENV_CAPACITY_MAX`). */
@@ -127,12 +127,14 @@ export type ThrottleReasonName =
   | 'ConcurrentInvocationLimitExceeded'
   | 'ReservedFunctionConcurrentInvocationLimitExceeded'
   | 'RequestRateExceeded'
-  | 'ScalingRateExceeded';
+  | 'ScalingRateExceeded'
+  | 'FunctionInvocationRateLimitExceeded';
 export const ThrottleReason: Readonly<{
   ConcurrentInvocationLimitExceeded: 0;
   ReservedFunctionConcurrentInvocationLimitExceeded: 1;
   RequestRateExceeded: 2;
   ScalingRateExceeded: 3;
+  FunctionInvocationRateLimitExceeded: 4;
 }>;
 
 /** How an invocation started. */
@@ -970,7 +972,7 @@ export interface SimSummary {
   readonly spillover: U64;
   /** Throttled requests (not in `invocations`). */
   readonly throttles: U64;
-  /** Throttles by AWS reason (all four present; they sum to `throttles`). */
+  /** Throttles by AWS reason (all five present; they sum to `throttles`). */
   readonly throttlesByReason: Readonly<Record<ThrottleReasonName, U64>>;
   /** Invocations that ended in an error (function error, crash, timeout, failed init). */
   readonly errors: U64;

@@ -33,7 +33,7 @@
 const koffi = require('koffi');
 
 /** The C ABI version this binding was written for (`LSIM_ABI_VERSION`). */
-const ABI_VERSION = 3;
+const ABI_VERSION = 4;
 /** Environment slots of a region by default (`LSIM_ENV_CAPACITY`; `envCapacity` changes it). */
 const ENV_CAPACITY = 16384;
 /** Function slots of a region by default (`LSIM_FUNCTION_CAPACITY`; `functionCapacity` changes it). */
@@ -164,6 +164,7 @@ const THROTTLE_REASONS = Object.freeze([
   'ReservedFunctionConcurrentInvocationLimitExceeded',
   'RequestRateExceeded',
   'ScalingRateExceeded',
+  'FunctionInvocationRateLimitExceeded',
 ]);
 const ThrottleReason = Object.freeze(Object.fromEntries(THROTTLE_REASONS.map((n, i) => [n, i])));
 
@@ -352,7 +353,7 @@ const StatsT = koffi.struct({
   partial_cold_starts: u64,
   full_cold_starts: u64,
   spillover: u64,
-  throttles: koffi.array(u64, 4, 'Array'),
+  throttles: koffi.array(u64, THROTTLE_REASONS.length, 'Array'),
   succeeded: u64,
   errors: u64,
   timeouts: u64,
@@ -471,7 +472,7 @@ const SimSummaryT = koffi.struct({
   provisioned_starts: u64,
   spillover: u64,
   throttles: u64,
-  throttles_by_reason: koffi.array(u64, 4, 'Array'),
+  throttles_by_reason: koffi.array(u64, THROTTLE_REASONS.length, 'Array'),
   errors: u64,
   timeouts: u64,
   cold_start_probability: 'double',
@@ -548,7 +549,7 @@ const EXPECTED_SIZES = [
   ['lsim_invoke_result', InvokeResultT, 72],
   ['lsim_finish_result', FinishResultT, 40],
   ['lsim_function_counts', FunctionCountsT, 52],
-  ['lsim_stats', StatsT, 136],
+  ['lsim_stats', StatsT, 144],
   ['lsim_region_counts', RegionCountsT, 40],
   ['lsim_occupancy', OccupancyT, 72],
   ['lsim_money', MoneyT, 16],
@@ -563,7 +564,7 @@ const EXPECTED_SIZES = [
   ['lsim_tune_candidate', CandidateT, 40],
   ['lsim_tune_result', TuneResultT, 96],
   ['lsim_run_options', RunOptionsT, 48],
-  ['lsim_sim_summary', SimSummaryT, 200],
+  ['lsim_sim_summary', SimSummaryT, 208],
   ['lsim_minute_point', MinutePointT, 88],
   ['lsim_alarm_config', AlarmConfigT, 56],
   ['lsim_percentiles', PercentilesT, 40],

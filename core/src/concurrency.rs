@@ -25,15 +25,23 @@ pub enum ThrottleReason {
     /// No scaling token for a new environment (1000 per 10 s per function,
     /// or the legacy account burst then 500 per minute).
     ScalingRateExceeded = 3,
+    /// The synchronous request rate of a function with provisioned
+    /// concurrency (the version or alias it is configured on) is exhausted:
+    /// 10 × its allocated provisioned concurrency per second.
+    FunctionInvocationRateLimitExceeded = 4,
 }
 
 impl ThrottleReason {
+    /// How many reasons there are (the length of per-reason arrays).
+    pub const COUNT: usize = 5;
+
     /// Every reason, in code order.
-    pub const ALL: [ThrottleReason; 4] = [
+    pub const ALL: [ThrottleReason; ThrottleReason::COUNT] = [
         ThrottleReason::ConcurrentInvocationLimitExceeded,
         ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded,
         ThrottleReason::RequestRateExceeded,
         ThrottleReason::ScalingRateExceeded,
+        ThrottleReason::FunctionInvocationRateLimitExceeded,
     ];
 
     /// The reason as AWS names it.
@@ -45,6 +53,7 @@ impl ThrottleReason {
             }
             ThrottleReason::RequestRateExceeded => "RequestRateExceeded",
             ThrottleReason::ScalingRateExceeded => "ScalingRateExceeded",
+            ThrottleReason::FunctionInvocationRateLimitExceeded => "FunctionInvocationRateLimitExceeded",
         }
     }
 }
@@ -150,6 +159,21 @@ impl TokenBucket {
         } else {
             false
         }
+    }
+
+    /// Changes the bucket to hold `capacity` tokens refilling `capacity` per
+    /// its period, from `now` on: credit earned before `now` is earned at the
+    /// old rate; added capacity arrives full (like a new bucket), removed
+    /// capacity takes its tokens with it.
+    pub(crate) fn resize(&mut self, capacity: u64, now: Instant) {
+        self.refill(now);
+        let capacity_units = capacity.saturating_mul(self.token_units);
+        if capacity_units > self.capacity_units {
+            self.units = self.units.saturating_add(capacity_units - self.capacity_units);
+        }
+        self.capacity_units = capacity_units;
+        self.units = self.units.min(capacity_units);
+        self.gain_per_us = capacity;
     }
 
     /// Returns a token taken by a request that then failed with an error.

@@ -32,6 +32,7 @@
 
 pub mod concurrency;
 pub mod cpu;
+pub mod deployment;
 pub mod environment;
 pub mod error;
 pub mod function;
@@ -46,6 +47,7 @@ pub mod storage;
 pub mod time;
 mod timer;
 pub mod tuning;
+pub mod vpc;
 mod wheel;
 
 pub use concurrency::{ScalingRule, ThrottleReason};

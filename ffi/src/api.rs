@@ -85,6 +85,7 @@ pub extern "C" fn lsim_throttle_reason_str(reason: u32) -> *const c_char {
         }
         Ok(ThrottleReason::RequestRateExceeded) => c"RequestRateExceeded",
         Ok(ThrottleReason::ScalingRateExceeded) => c"ScalingRateExceeded",
+        Ok(ThrottleReason::FunctionInvocationRateLimitExceeded) => c"FunctionInvocationRateLimitExceeded",
         Err(_) => c"unknown",
     };
     name.as_ptr()

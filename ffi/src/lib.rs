@@ -99,6 +99,10 @@ const _: () = {
     );
     assert!(ThrottleReason::RequestRateExceeded as u32 == LSIM_THROTTLE_REQUEST_RATE_EXCEEDED);
     assert!(ThrottleReason::ScalingRateExceeded as u32 == LSIM_THROTTLE_SCALING_RATE_EXCEEDED);
+    assert!(
+        ThrottleReason::FunctionInvocationRateLimitExceeded as u32
+            == LSIM_THROTTLE_FUNCTION_INVOCATION_RATE_LIMIT_EXCEEDED
+    );
     assert!(ThrottleReason::ALL.len() == LSIM_THROTTLE_REASON_COUNT);
     assert!(Outcome::Success as u32 == LSIM_OUTCOME_SUCCESS);
     assert!(Outcome::FunctionError as u32 == LSIM_OUTCOME_FUNCTION_ERROR);

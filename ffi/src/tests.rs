@@ -92,7 +92,7 @@ fn versions_and_names() {
     for r in lambdasim::ThrottleReason::ALL {
         assert_eq!(cstr(lsim_throttle_reason_str(r as u32)), r.name());
     }
-    assert_eq!(cstr(lsim_throttle_reason_str(4)), "unknown");
+    assert_eq!(cstr(lsim_throttle_reason_str(5)), "unknown");
     for k in [
         lambdasim::StartKind::Warm,
         lambdasim::StartKind::Provisioned,
@@ -404,7 +404,7 @@ fn reserved_zero_throttles_with_its_reason() {
     let mut stats = lsim_stats::default();
     // SAFETY: valid out-pointer.
     assert_eq!(unsafe { lsim_function_stats(r, f, &mut stats) }, S::Ok);
-    assert_eq!(stats.throttles, [0, 1, 0, 0]);
+    assert_eq!(stats.throttles, [0, 1, 0, 0, 0]);
     let mut counts = lsim_function_counts::default();
     // SAFETY: valid out-pointer.
     assert_eq!(unsafe { lsim_function_get_counts(r, f, &mut counts) }, S::Ok);

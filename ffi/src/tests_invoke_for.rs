@@ -226,7 +226,7 @@ fn a_throttle_is_an_answer() {
         assert_eq!(out.throttled, 1);
         assert_eq!(out.throttle_reason, LSIM_THROTTLE_RESERVED_FUNCTION_CONCURRENT_INVOCATION_LIMIT_EXCEEDED);
     }
-    assert_eq!(stats(r).throttles, [0, 2, 0, 0]);
+    assert_eq!(stats(r).throttles, [0, 2, 0, 0, 0]);
     assert_eq!(lsim_region_free(r), S::Ok);
 }
 

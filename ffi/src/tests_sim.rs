@@ -576,7 +576,7 @@ fn scenarios_run_from_small_stacks_and_many_threads() {
 #[test]
 fn struct_layouts_match_the_header() {
     assert_eq!(size_of::<lsim_run_options>(), 48);
-    assert_eq!(size_of::<lsim_sim_summary>(), 200);
+    assert_eq!(size_of::<lsim_sim_summary>(), 208);
     assert_eq!(size_of::<lsim_minute_point>(), 88);
 }
 

@@ -29,7 +29,10 @@ use lambdasim::{
 /// Version 2 added `region_tag` to `lsim_function` and `lsim_env` (so
 /// `lsim_invocation` and the results holding them grew too). Version 3
 /// added `env_capacity` and `function_capacity` to `lsim_region_config`.
-pub const LSIM_ABI_VERSION: u32 = 3;
+/// Version 4 added a fifth throttle reason
+/// (`LSIM_THROTTLE_FUNCTION_INVOCATION_RATE_LIMIT_EXCEEDED`), so
+/// `lsim_stats.throttles` and `lsim_sim_summary.throttles_by_reason` grew.
+pub const LSIM_ABI_VERSION: u32 = 4;
 
 /// Environment slots of a region by default (`lsim_region_config.env_capacity`).
 pub const LSIM_ENV_CAPACITY: usize = 16_384;
@@ -75,8 +78,12 @@ pub const LSIM_THROTTLE_RESERVED_FUNCTION_CONCURRENT_INVOCATION_LIMIT_EXCEEDED: 
 pub const LSIM_THROTTLE_REQUEST_RATE_EXCEEDED: u32 = 2;
 /// Throttle reason: no scaling token for a new environment.
 pub const LSIM_THROTTLE_SCALING_RATE_EXCEEDED: u32 = 3;
+/// Throttle reason: the synchronous request rate of a function with
+/// provisioned concurrency (10 × its allocated provisioned concurrency per
+/// second) is exhausted.
+pub const LSIM_THROTTLE_FUNCTION_INVOCATION_RATE_LIMIT_EXCEEDED: u32 = 4;
 /// Number of throttle reasons (the length of `lsim_stats.throttles`).
-pub const LSIM_THROTTLE_REASON_COUNT: usize = 4;
+pub const LSIM_THROTTLE_REASON_COUNT: usize = 5;
 
 /// Outcome: the handler returned normally.
 pub const LSIM_OUTCOME_SUCCESS: u32 = 0;

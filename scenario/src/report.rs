@@ -335,7 +335,7 @@ const MEAN_FIELDS: [fn(&FunctionSummary) -> f64; 18] = [
 pub struct MeanSums {
     runs: u64,
     fields: [f64; 18],
-    throttles_by_reason: [f64; 4],
+    throttles_by_reason: [f64; ThrottleReason::COUNT],
     atoms: u128,
     cents: u128,
 }
@@ -344,7 +344,7 @@ impl Default for MeanSums {
     fn default() -> Self {
         // The empty sum of floats is −0.0: an empty mean prints as before.
         let zero: f64 = std::iter::empty::<f64>().sum();
-        MeanSums { runs: 0, fields: [zero; 18], throttles_by_reason: [zero; 4], atoms: 0, cents: 0 }
+        MeanSums { runs: 0, fields: [zero; 18], throttles_by_reason: [zero; ThrottleReason::COUNT], atoms: 0, cents: 0 }
     }
 }
 

@@ -235,7 +235,7 @@ pub struct Coverage {
     /// Starts by kind (Warm, Provisioned, PartialCold, FullCold).
     pub starts: [u64; 4],
     /// Throttles by reason (`ThrottleReason as usize`).
-    pub throttles: [u64; 4],
+    pub throttles: [u64; ThrottleReason::COUNT],
     /// Invocations ended by the region at their scheduled end.
     pub scheduled_ends: u64,
     /// Finishes that succeeded.
@@ -278,9 +278,11 @@ impl Coverage {
     /// Adds another run's coverage.
     pub fn add(&mut self, o: &Coverage) {
         self.ops += o.ops;
-        for i in 0..4 {
-            self.starts[i] += o.starts[i];
-            self.throttles[i] += o.throttles[i];
+        for (sum, n) in self.starts.iter_mut().zip(o.starts) {
+            *sum += n;
+        }
+        for (sum, n) in self.throttles.iter_mut().zip(o.throttles) {
+            *sum += n;
         }
         self.scheduled_ends += o.scheduled_ends;
         self.finished += o.finished;
@@ -941,6 +943,15 @@ impl<const E: usize, const F: usize> Harness<E, F> {
         match reason {
             ThrottleReason::RequestRateExceeded if self.config.request_rate_per_limit == 0 => {
                 Err("RequestRateExceeded with the request-rate limit off".into())
+            }
+            // The function rate applies only while provisioned concurrency is allocated.
+            ThrottleReason::FunctionInvocationRateLimitExceeded
+                if self.config.request_rate_per_limit == 0 || counts.provisioned_allocated == 0 =>
+            {
+                Err(format!(
+                    "FunctionInvocationRateLimitExceeded with rate per limit {} and {} provisioned allocated",
+                    self.config.request_rate_per_limit, counts.provisioned_allocated
+                ))
             }
             ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded => match c.reserved {
                 // Invariant 5 (and decision step 3).

@@ -41,7 +41,7 @@ function setup(config) {
 // Loading and versions.
 
 test('the ABI version of the loaded library is the one this binding expects', () => {
-  assert.equal(lsim.ABI_VERSION, 3);
+  assert.equal(lsim.ABI_VERSION, 4);
   assert.equal(lsim.abiVersion(), lsim.ABI_VERSION);
   assert.match(lsim.version(), /^\d+\.\d+\.\d+/);
   assert.equal(lsim.koffiVersion, '3.3.4');

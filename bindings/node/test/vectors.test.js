@@ -32,6 +32,7 @@ const THROTTLE_REASONS = [
   'ReservedFunctionConcurrentInvocationLimitExceeded',
   'RequestRateExceeded',
   'ScalingRateExceeded',
+  'FunctionInvocationRateLimitExceeded',
 ];
 const START_KINDS = ['Warm', 'Provisioned', 'PartialCold', 'FullCold'];
 const OUTCOMES = ['Success', 'FunctionError', 'Timeout', 'Crash'];

@@ -52,6 +52,7 @@ impl Region<'_> {
             attached_pc: 0,
             draining: false,
             scaling,
+            alias_rate: super::alias_rate::AliasRate::default(),
             pc: Provisioning::default(),
             stats: Stats::default(),
             meter: crate::pricing::Meter::new(),

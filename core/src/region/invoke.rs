@@ -29,7 +29,8 @@ impl Region<'_> {
     /// A synchronous invoke of `f` at `now`, with the function's configured
     /// init duration.
     ///
-    /// Follows docs/model.md §2's decision order: request rate, reserved
+    /// Follows docs/model.md §2's decision order: request rate (the
+    /// account's, then a function with provisioned concurrency's), reserved
     /// concurrency, account limit, an idle provisioned environment, the
     /// unreserved pool, an idle on-demand environment (most or least
     /// recently used, per [`RegionConfig::warm_pick`](super::RegionConfig::warm_pick)),
@@ -161,6 +162,11 @@ impl Region<'_> {
             Some(true) => true,
             None => false,
         };
+        let took_alias_token = match self.take_alias_token(fi, now)? {
+            Some(false) => return self.throttle(fi, ThrottleReason::FunctionInvocationRateLimitExceeded),
+            Some(true) => true,
+            None => false,
+        };
         let (reserved, attached) = {
             let f = self.fn_slot(fi)?;
             (f.config.reserved, f.attached)
@@ -187,6 +193,9 @@ impl Region<'_> {
         if !self.has_free_env() {
             if took_request_token && let Some(bucket) = self.request_rate.as_mut() {
                 bucket.give_back();
+            }
+            if took_alias_token {
+                self.fn_slot_mut(fi)?.alias_rate.give_back();
             }
             return Err(InvokeError::CapacityExceeded);
         }
@@ -233,6 +242,16 @@ impl Region<'_> {
         self.list_push(fi, i, ListTag::Prewarming)?;
         self.set_env_timer(i, now.saturating_add(create));
         Ok(Some(env))
+    }
+
+    /// A token of function `fi`'s provisioned request rate (10 × its ready
+    /// provisioned environments per second, the same factor as the
+    /// account's): `None` when no limit applies.
+    fn take_alias_token(&mut self, fi: u32, now: Instant) -> Result<Option<bool>, TimeError> {
+        let per_pc = self.config.request_rate_per_limit;
+        let f = self.fn_slot_mut(fi)?;
+        let ready = f.pc.allocated.saturating_sub(f.pc.warming);
+        Ok(f.alias_rate.try_take(now, ready, per_pc))
     }
 
     fn throttle(&mut self, fi: u32, reason: ThrottleReason) -> Result<Invoked, InvokeError> {

@@ -30,6 +30,7 @@
 //!   at the timeout (counted as timeouts); a later `finish` says
 //!   [`FinishError::TimedOut`].
 
+mod alias_rate;
 mod async_config;
 mod async_invoke;
 mod async_queue;
@@ -214,6 +215,8 @@ struct FunctionSlot {
     /// RC was lowered below the busy count: busy may exceed RC while it drains.
     draining: bool,
     scaling: TokenBucket,
+    /// Its provisioned request rate (10 × allocated per second).
+    alias_rate: alias_rate::AliasRate,
     pc: Provisioning,
     stats: Stats,
     /// This function's usage, for its bill.
@@ -252,6 +255,7 @@ impl FunctionSlot {
             attached_pc: 0,
             draining: false,
             scaling: TokenBucket::UNUSED,
+            alias_rate: alias_rate::AliasRate::default(),
             pc: Provisioning::default(),
             stats: Stats::default(),
             meter: Meter::new(),
@@ -586,6 +590,7 @@ impl<'a> Region<'a> {
 mod tests;
 #[cfg(test)]
 mod tests_async;
+mod tests_deploy;
 #[cfg(test)]
 mod tests_metrics;
 #[cfg(test)]

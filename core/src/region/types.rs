@@ -205,7 +205,7 @@ pub struct Stats {
     /// on-demand environments.
     pub spillover: u64,
     /// Throttles by reason, indexed by `ThrottleReason as usize`.
-    pub throttles: [u64; 4],
+    pub throttles: [u64; ThrottleReason::COUNT],
     /// Invocations that ended successfully.
     pub succeeded: u64,
     /// Invocations that ended in error (function error, timeout, crash,

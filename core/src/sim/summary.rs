@@ -2,6 +2,7 @@
 //! per-minute time series.
 
 use super::latency::LatencySummary;
+use crate::concurrency::ThrottleReason;
 use crate::pricing::{Bill, BillError, Meter, PriceBook};
 use crate::region::{Occupancy, Stats};
 use crate::time::Duration;
@@ -32,7 +33,7 @@ pub struct FunctionSummary {
     /// Throttled requests.
     pub throttles: u64,
     /// Throttles by reason, indexed by `ThrottleReason as usize`.
-    pub throttles_by_reason: [u64; 4],
+    pub throttles_by_reason: [u64; ThrottleReason::COUNT],
     /// Invocations that ended in error.
     pub errors: u64,
     /// Of those, timeouts.
@@ -77,7 +78,7 @@ impl FunctionSummary {
     ) -> Self {
         let d = |a: u64, b: u64| a.saturating_sub(b);
         let requests = d(stats.requests, base.requests);
-        let throttles_by_reason: [u64; 4] = core::array::from_fn(|i| {
+        let throttles_by_reason: [u64; ThrottleReason::COUNT] = core::array::from_fn(|i| {
             d(stats.throttles.get(i).copied().unwrap_or(0), base.throttles.get(i).copied().unwrap_or(0))
         });
         let throttles = throttles_by_reason.iter().sum();
