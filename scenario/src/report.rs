@@ -197,6 +197,10 @@ pub struct RunJson {
     /// when it declares none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<crate::alarms::AlarmOutcome>,
+    /// Concurrency changes made by scheduled actions and target tracking
+    /// (absent when there were none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scaling_actions: Vec<crate::pc_schedule::ScalingJson>,
 }
 
 /// Bills of a run: each function alone without the free tier (it is an
@@ -222,6 +226,11 @@ pub fn try_bills(p: &Prepared, r: &RunResult) -> Result<Bills, BillError> {
 
 fn secs(d: Duration) -> f64 {
     d.as_micros() as f64 / 1e6
+}
+
+fn scaling_json(p: &Prepared, r: &RunResult) -> Vec<crate::pc_schedule::ScalingJson> {
+    let names: Vec<String> = p.functions.iter().map(|f| f.name.clone()).collect();
+    r.scaling.iter().map(|a| crate::pc_schedule::ScalingJson::new(a, &names)).collect()
 }
 
 pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
@@ -255,6 +264,7 @@ pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
         bucket_s: (r.bucket_minutes > 1).then(|| r.bucket_minutes.saturating_mul(60)),
         minutes: r.minutes.clone(),
         alarms: r.alarms.clone(),
+        scaling_actions: scaling_json(p, r),
     }
 }
 
@@ -782,6 +792,10 @@ pub fn run_text(p: &Prepared, r: &RunResult, b: &Bills) -> String {
     out.push('\n');
     if !r.alarms.is_empty() {
         out.push_str(&crate::alarms::text(&r.alarms));
+        out.push('\n');
+    }
+    if !r.scaling.is_empty() {
+        out.push_str(&crate::pc_schedule::text(&scaling_json(p, r)));
         out.push('\n');
     }
     let tier = if p.free_tier { "free tier applied to the total" } else { "no free tier" };

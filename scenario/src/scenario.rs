@@ -291,6 +291,12 @@ pub struct FunctionSpec {
     pub crash_rate: f64,
     #[serde(default)]
     pub keep_alive: KeepAliveSpec,
+    /// Scheduled changes of provisioned and reserved concurrency.
+    #[serde(default)]
+    pub provisioned_schedule: Vec<crate::pc_schedule::ScheduleSpec>,
+    /// Target tracking of provisioned concurrency utilization.
+    #[serde(default)]
+    pub provisioned_autoscaling: Option<crate::pc_schedule::AutoscalingSpec>,
 }
 
 /// When requests arrive.
@@ -404,6 +410,8 @@ pub struct Loaded {
     pub keep_alive: KeepAlive,
     /// How the function's trace rows were used (trace workloads only).
     pub trace: Option<traces::TraceRows>,
+    /// Scheduled actions or target tracking of its concurrency, if any.
+    pub control: Option<crate::pc_schedule::Control>,
 }
 
 impl Loaded {
@@ -738,7 +746,15 @@ impl Checker<'_> {
             Some((workload, rows)) => (workload, Some(rows)),
             None => (self.workload(i, &f.workload)?, None),
         };
+        let control = crate::pc_schedule::check(
+            &f.provisioned_schedule,
+            f.provisioned_autoscaling.as_ref(),
+            f.provisioned,
+            f.reserved,
+        )
+        .map_err(|(key, msg)| self.fn_err(i, &key, msg))?;
         Ok(Loaded {
+            control,
             name: f.name.clone(),
             config,
             workload,
