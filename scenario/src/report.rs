@@ -693,11 +693,16 @@ pub fn ideas(p: &Prepared, r: &RunResult) -> Vec<String> {
         }
         let rc = f.config.reserved;
         let reserved_throttles = throttled(s, ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded);
-        if f.config.provisioned > 0 {
+        if f.config.provisioned > 0 || s.provisioned_starts > 0 {
             let share = if s.invocations > 0 { s.provisioned_starts as f64 / s.invocations as f64 } else { 0.0 };
+            // With a schedule or autoscaling the level changed during the run.
+            let level = match &f.control {
+                None => f.config.provisioned.to_string(),
+                Some(c) if c.autoscaling.is_some() => format!("(autoscaled from {})", f.config.provisioned),
+                Some(_) => format!("(scheduled, {} at the start)", f.config.provisioned),
+            };
             let mut line = format!(
-                "{name}: provisioned concurrency {} served {} of {} invocations ({}) with no cold start; {} spilled over to on-demand environments ({} cold starts)",
-                f.config.provisioned,
+                "{name}: provisioned concurrency {level} served {} of {} invocations ({}) with no cold start; {} spilled over to on-demand environments ({} cold starts)",
                 g(s.provisioned_starts),
                 g(s.invocations),
                 pct(share),

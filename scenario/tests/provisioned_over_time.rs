@@ -55,6 +55,7 @@ fn runs_report_each_change_in_text_and_json() {
     let b = bills(&p, &r).unwrap();
     let out = run_text(&p, &r, &b);
     assert!(out.contains("  00:03:00 api: provisioned 5 → 8, utilization high (utilization 100 %)\n"), "{out}");
+    assert!(out.contains("api: provisioned concurrency (autoscaled from 5) served "), "{out}");
     let json = serde_json::to_value(run_json(&p, &r, &b)).unwrap();
     let a = &json["scaling_actions"][0];
     assert_eq!((a["at_s"].as_f64(), a["from"].as_u64(), a["to"].as_u64()), (Some(180.0), Some(5), Some(8)));
