@@ -222,7 +222,7 @@ enum Next {
 /// live in lent storage ([`Sim::new_in`] with a [`SimStorage`]) or, with the
 /// `alloc` feature, in owned tables grown on demand (`Sim::with_capacity`).
 ///
-/// About `FUNCTIONS` × 1.3 KB plus a few hundred bytes by value; what grows
+/// About `FUNCTIONS` × 1.7 KB plus a few hundred bytes by value; what grows
 /// with environments, and each function's latency histograms
 /// ([`FUNCTION_LATENCY_BYTES`]), are in the storage.
 #[derive(Debug)]
