@@ -368,6 +368,21 @@
 #define LSIM_ASYNC_QUEUE_MAX (1 << 22)
 
 /**
+ * No change.
+ */
+#define LSIM_SCALING_NONE 0
+
+/**
+ * Scale out: utilization above the target for 3 minutes.
+ */
+#define LSIM_SCALING_OUT 1
+
+/**
+ * Scale in: utilization below 90 % of the target for 15 minutes.
+ */
+#define LSIM_SCALING_IN 2
+
+/**
  * The most `periods` of `lsim_metrics_config`.
  */
 #define LSIM_METRICS_PERIODS_MAX 100000
@@ -1688,6 +1703,51 @@ typedef struct lsim_async_stats {
    */
   uint64_t destination_delivery_failures;
 } lsim_async_stats;
+
+/**
+ * A target-tracking policy: `target_ppm` in 100000..=900000 (0.1..=0.9),
+ * `1 ≤ min ≤ max`. Set `struct_size = sizeof(lsim_target_tracking)`.
+ */
+typedef struct lsim_target_tracking {
+  /**
+   * `sizeof(lsim_target_tracking)`.
+   */
+  uint32_t struct_size;
+  /**
+   * Target utilization, parts per million.
+   */
+  uint32_t target_ppm;
+  /**
+   * Lowest provisioned concurrency.
+   */
+  uint32_t min;
+  /**
+   * Highest provisioned concurrency.
+   */
+  uint32_t max;
+} lsim_target_tracking;
+
+/**
+ * What the policy asks for.
+ */
+typedef struct lsim_scaling_decision {
+  /**
+   * `LSIM_SCALING_NONE`, `LSIM_SCALING_OUT` or `LSIM_SCALING_IN`.
+   */
+  uint32_t action;
+  /**
+   * Capacity before (the `current` passed in).
+   */
+  uint32_t from;
+  /**
+   * Capacity to set (`from` when the action is NONE).
+   */
+  uint32_t to;
+  /**
+   * Mean utilization of the datapoints that fired the alarm, ppm (0 for NONE).
+   */
+  uint32_t utilization_ppm;
+} lsim_scaling_decision;
 
 /**
  * A batch of invocations with the same shape, for `lsim_bill_usage`.
@@ -3232,6 +3292,31 @@ lsim_status lsim_region_async_stats(const struct lsim_region *region, struct lsi
  * `out` is NULL or valid for writes of one `lsim_async_stats`.
  */
 lsim_status lsim_function_async_stats(const struct lsim_region *region, struct lsim_function function, struct lsim_async_stats *out);
+
+/**
+ * Decides after the newest of `count` one-minute datapoints (oldest
+ * first; `present[i] == 0` marks a minute without a datapoint, `present`
+ * NULL means all are present) what a target-tracking policy does, given
+ * the configured capacity `current` and whether its allocation is
+ * `in_progress` (0/1). Pass the datapoints since the last action taken
+ * (only the newest 15 matter): the answer is then the one the stateful
+ * policy gives. Scale-out after 3 datapoints above the target, to
+ * `ceil(current × u / target)` at most `max`; scale-in after 15 below 90 %
+ * of it, by at most 10 % (at least 1) per action, not below `min`; a
+ * missing minute restarts both counts; nothing while in progress.
+ *
+ * # Errors
+ * `LSIM_STATUS_NULL_POINTER` (`config`, `out`, or `utilization_ppm` with
+ * `count > 0`); `LSIM_STATUS_INVALID_ARGUMENT` for a bad `struct_size`,
+ * target, min or max, a datapoint above 1000000, or a flag not 0/1.
+ * `*out` is written only on success.
+ *
+ * # Safety
+ * `config` is NULL or a readable `lsim_target_tracking`; `utilization_ppm`
+ * and `present` (when non-NULL) point to `count` readable elements; `out`
+ * is NULL or valid for writes of one `lsim_scaling_decision`.
+ */
+lsim_status lsim_target_tracking_decide(const struct lsim_target_tracking *config, const uint32_t *utilization_ppm, const uint8_t *present, size_t count, uint32_t current, uint8_t in_progress, struct lsim_scaling_decision *out);
 
 /**
  * Fills `*out` with the default invocation usage (x86_64, 128 MB, 512 MB

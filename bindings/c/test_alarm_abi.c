@@ -3,7 +3,8 @@
  * (lsim_alarm_config_default, lsim_alarm_evaluate, lsim_alarm_config_check
  * and the name functions) and a region's metrics (lsim_region_attach_metrics,
  * lsim_region_metric_*): NULL pointers, a bad struct_size, unknown codes,
- * values out of range, the buffer convention. In the style of test_abi.c
+ * values out of range, the buffer convention; and target tracking of
+ * provisioned concurrency (lsim_target_tracking_decide). In the style of test_abi.c
  * (kept apart to keep that file readable).
  *
  * The last line printed is "N passed, M failed"; the exit status is
@@ -326,6 +327,48 @@ static void test_region_metrics(void) {
                  LSIM_STATUS_STALE_HANDLE);
 }
 
+/* Target tracking of provisioned concurrency (lsim_target_tracking_decide). */
+static void test_target_tracking(void) {
+    lsim_target_tracking c = {sizeof(lsim_target_tracking), 700000, 1, 100};
+    uint32_t high[3] = {1000000, 1000000, 1000000};
+    lsim_scaling_decision d = {99, 0, 0, 0};
+    /* Three minutes above 0.7 at 10: ceil(10 / 0.7) = 15. */
+    CHECK_OK(lsim_target_tracking_decide(&c, high, NULL, 3, 10, 0, &d));
+    CHECK(d.action == LSIM_SCALING_OUT && d.from == 10 && d.to == 15 && d.utilization_ppm == 1000000);
+    /* Two minutes (a burst) or an allocation in progress: nothing. */
+    CHECK_OK(lsim_target_tracking_decide(&c, high, NULL, 2, 10, 0, &d));
+    CHECK(d.action == LSIM_SCALING_NONE && d.to == 10);
+    CHECK_OK(lsim_target_tracking_decide(&c, high, NULL, 3, 10, 1, &d));
+    CHECK(d.action == LSIM_SCALING_NONE);
+    /* Fifteen low minutes: down by at most 10 %; a missing one: nothing. */
+    uint32_t low[15];
+    uint8_t present[15];
+    for (int i = 0; i < 15; i++) {
+        low[i] = 100000;
+        present[i] = 1;
+    }
+    CHECK_OK(lsim_target_tracking_decide(&c, low, present, 15, 100, 0, &d));
+    CHECK(d.action == LSIM_SCALING_IN && d.to == 90);
+    present[7] = 0;
+    CHECK_OK(lsim_target_tracking_decide(&c, low, present, 15, 100, 0, &d));
+    CHECK(d.action == LSIM_SCALING_NONE);
+    /* Bad input gets a status and leaves *out alone. */
+    d.action = 99;
+    CHECK_STATUS(lsim_target_tracking_decide(NULL, high, NULL, 3, 10, 0, &d), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_target_tracking_decide(&c, NULL, NULL, 3, 10, 0, &d), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_target_tracking_decide(&c, high, NULL, 3, 10, 0, NULL), LSIM_STATUS_NULL_POINTER);
+    CHECK_STATUS(lsim_target_tracking_decide(&c, high, NULL, 3, 10, 2, &d), LSIM_STATUS_INVALID_ARGUMENT);
+    lsim_target_tracking bad = c;
+    bad.target_ppm = 950000;
+    CHECK_STATUS(lsim_target_tracking_decide(&bad, high, NULL, 3, 10, 0, &d), LSIM_STATUS_INVALID_ARGUMENT);
+    bad = c;
+    bad.struct_size = 4;
+    CHECK_STATUS(lsim_target_tracking_decide(&bad, high, NULL, 3, 10, 0, &d), LSIM_STATUS_INVALID_ARGUMENT);
+    high[0] = 1000001;
+    CHECK_STATUS(lsim_target_tracking_decide(&c, high, NULL, 3, 10, 0, &d), LSIM_STATUS_INVALID_ARGUMENT);
+    CHECK(d.action == 99);
+}
+
 int main(void) {
     if (lsim_abi_version() != LSIM_ABI_VERSION) {
         fprintf(stderr, "ABI version mismatch\n");
@@ -338,6 +381,7 @@ int main(void) {
     test_buffer_too_small();
     test_names();
     test_region_metrics();
+    test_target_tracking();
     printf("%u passed, %u failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

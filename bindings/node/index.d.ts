@@ -1299,6 +1299,35 @@ export function evaluateAlarm(
   values?: ReadonlyArray<number | null | undefined>,
 ): AlarmEvaluation;
 
+/** A target-tracking policy for provisioned concurrency: targetPpm in 100000..=900000, 1 <= min <= max. */
+export interface TargetTrackingPolicy {
+  targetPpm: number;
+  min: number;
+  max: number;
+}
+
+/** What target tracking asks for: `to` is the capacity to set (`from` for 'none'). */
+export interface ScalingDecision {
+  action: 'none' | 'out' | 'in';
+  from: number;
+  to: number;
+  /** Mean utilization of the datapoints that fired the alarm, ppm (0 for 'none'). */
+  utilizationPpm: number;
+}
+
+/**
+ * Target tracking of provisioned concurrency (`lsim_target_tracking_decide`):
+ * the decision after the newest one-minute utilization datapoint (ppm,
+ * oldest first, null = none) since the last action taken. Throws a
+ * LambdasimError (INVALID_ARGUMENT) for a bad policy or a datapoint above 1000000.
+ */
+export function decideTargetTracking(
+  policy: TargetTrackingPolicy,
+  utilizationPpm: ReadonlyArray<number | null | undefined>,
+  current: number,
+  inProgress?: boolean,
+): ScalingDecision;
+
 export function libraryName(
   kind:
     | 'status'

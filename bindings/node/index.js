@@ -421,6 +421,8 @@ const TuneSamplesRequestT = koffi.struct({
   configured_timeout_ms: u32,
 });
 const CandidateT = koffi.struct({ memory_mb: u32, duration_us: u64, billed_ms: u64, cost: MoneyT });
+const TargetTrackingT = koffi.struct({ struct_size: u32, target_ppm: u32, min: u32, max: u32 });
+const ScalingDecisionT = koffi.struct({ action: u32, from: u32, to: u32, utilization_ppm: u32 });
 const AlarmConfigT = koffi.struct({
   struct_size: u32,
   metric: u32,
@@ -567,6 +569,8 @@ const EXPECTED_SIZES = [
   ['lsim_sim_summary', SimSummaryT, 208],
   ['lsim_minute_point', MinutePointT, 88],
   ['lsim_alarm_config', AlarmConfigT, 56],
+  ['lsim_target_tracking', TargetTrackingT, 16],
+  ['lsim_scaling_decision', ScalingDecisionT, 16],
   ['lsim_percentiles', PercentilesT, 40],
   ['lsim_latency', LatencyT, 136],
 ];
@@ -746,6 +750,15 @@ const C = (() => {
       out(u32),
     ]),
     alarm_error_str: f('lsim_alarm_error_str', 'const char *', [u32]),
+    target_tracking_decide: f('lsim_target_tracking_decide', u32, [
+      koffi.pointer(TargetTrackingT),
+      'void *',
+      'void *',
+      'size_t',
+      u32,
+      'uint8_t',
+      out(ScalingDecisionT),
+    ]),
     metric_str: f('lsim_metric_str', 'const char *', [u32]),
     metric_from_name: f('lsim_metric_from_name', u32, ['const char *', out(u32)]),
     statistic_from_name: f('lsim_statistic_from_name', u32, ['const char *', out(u32), out(u32)]),
@@ -2849,6 +2862,44 @@ function checkAlarm(config) {
  * range, and a `LambdasimError` with `.problem` for a definition the
  * library refuses.
  */
+const SCALING_ACTIONS = Object.freeze(['none', 'out', 'in']);
+
+/**
+ * Target tracking of provisioned concurrency (`lsim_target_tracking_decide`):
+ * what the policy `{ targetPpm, min, max }` does after the newest of the
+ * one-minute utilization datapoints (ppm, oldest first; `null` = no
+ * datapoint) since the last action taken, at capacity `current`, with the
+ * allocation `inProgress` or not. Returns `{ action: 'none'|'out'|'in', from,
+ * to, utilizationPpm }`. Throws a LambdasimError (INVALID_ARGUMENT) for a bad
+ * policy or a datapoint above 1000000.
+ */
+function decideTargetTracking(policy, utilizationPpm, current, inProgress = false) {
+  if (policy === null || typeof policy !== 'object') throw new TypeError(`lambdasim: policy must be an object, got ${describe(policy)}`);
+  rejectUnknownKeys(policy, ['targetPpm', 'min', 'max'], 'target tracking policy');
+  const c = {
+    struct_size: 16,
+    target_ppm: u32Arg(policy.targetPpm, 'targetPpm'),
+    min: u32Arg(policy.min, 'min'),
+    max: u32Arg(policy.max, 'max'),
+  };
+  if (!Array.isArray(utilizationPpm)) {
+    throw new TypeError(`lambdasim: utilizationPpm must be an array of integers or nulls, got ${describe(utilizationPpm)}`);
+  }
+  if (typeof inProgress !== 'boolean') throw new TypeError(`lambdasim: inProgress must be a boolean, got ${describe(inProgress)}`);
+  const n = utilizationPpm.length;
+  const v = new Uint32Array(Math.max(n, 1));
+  const present = new Uint8Array(Math.max(n, 1));
+  for (let i = 0; i < n; i++) {
+    const x = utilizationPpm[i];
+    if (x === null || x === undefined) continue;
+    v[i] = u32Arg(x, `utilizationPpm[${i}]`);
+    present[i] = 1;
+  }
+  const d = {};
+  check(C.target_tracking_decide(c, v, present, n, u32Arg(current, 'current'), inProgress ? 1 : 0, d), 'decideTargetTracking');
+  return { action: SCALING_ACTIONS[d.action] ?? d.action, from: d.from, to: d.to, utilizationPpm: d.utilization_ppm };
+}
+
 function evaluateAlarm(config, startUs = 0, values = []) {
   const c = toCAlarmConfig(config, 'evaluateAlarm');
   const start = microsArg(startUs, 'startUs');
@@ -2931,6 +2982,7 @@ module.exports = {
   defaultAlarmConfig,
   checkAlarm,
   evaluateAlarm,
+  decideTargetTracking,
   libraryName,
   koffiVersion: koffi.version,
 };

@@ -54,6 +54,7 @@ export const {
   defaultAlarmConfig,
   checkAlarm,
   evaluateAlarm,
+  decideTargetTracking,
   libraryName,
   koffiVersion,
 } = lambdasim;

@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+pub mod autoscaling;
 pub mod concurrency;
 pub mod cpu;
 pub mod deployment;

@@ -652,3 +652,26 @@ fn check_and_run_agree_on_extreme_workloads() {
         }
     }
 }
+
+#[test]
+fn provisioned_schedules_and_autoscaling_run_from_c() {
+    // Target tracking and schedules are scenario fields, so C (and Go and
+    // Node through it) runs them; the JSON lists the changes as the CLI does.
+    let text = "horizon_s = 600\n[[functions]]\nname = \"api\"\nprovisioned = 5\n\
+        workload = { type = \"constant\", rate_per_s = 40 }\nhandler = { type = \"fixed\", ms = 500 }\n\
+        provisioned_autoscaling = { target = 0.7, min = 1, max = 50 }\n";
+    let h = run_text(text);
+    let from_c: serde_json::Value = serde_json::from_str(&json(h).unwrap()).unwrap();
+    assert_eq!(lsim_sim_result_free(h), S::Ok);
+    let (p, r, b) = reference("(scenario)", text, None, 0);
+    let expected = serde_json::to_value(report::run_json(&p, &r, &b)).unwrap();
+    assert_eq!(from_c["scaling_actions"], expected["scaling_actions"]);
+    assert_eq!(from_c["scaling_actions"][0]["to"], 8, "{from_c}");
+    let bad = text.replace("target = 0.7", "target = 0.95");
+    let (s, message) = check(bad.as_bytes(), LSIM_SCENARIO_FORMAT_AUTO);
+    assert_eq!(s, S::InvalidScenario);
+    assert!(
+        message.contains("functions[0].provisioned_autoscaling.target: function \"api\": must be in 0.1..=0.9"),
+        "{message}"
+    );
+}

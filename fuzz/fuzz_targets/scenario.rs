@@ -18,7 +18,7 @@
 #[path = "common.rs"]
 mod common;
 
-use lambdasim::sim::{MinuteSeries, Sim, SimConfig, SimError, SimFunction};
+use lambdasim::sim::{MinutePoint, MinuteSeries, Observer, ScalingAction, Sim, SimConfig, SimError, SimFunction};
 use lambdasim_scenario::doc::{self, Format};
 use lambdasim_scenario::report::{self, StudyJson};
 use lambdasim_scenario::run::{self, MAX_MINUTE_POINTS, RunResult};
@@ -66,12 +66,18 @@ fn render(p: &Prepared, results: Vec<RunResult>) {
     if runs.len() > 1 {
         let mean = report::means(p, &runs);
         let _ = report::means_text(p, &mean);
+        let mut spread = lambdasim_scenario::confidence::StudySpread::new(p);
+        for (r, b) in &runs {
+            spread.add(r, b);
+        }
+        let _ = spread.text(p);
         let study = StudyJson {
             scenario: p.source.clone(),
             replications: p.scenario.replications,
             shard: None,
             runs: runs.iter().map(|(r, b)| report::run_json(p, r, b)).collect(),
             mean,
+            confidence: spread.json(p),
         };
         let _ = report::json_text(&study);
     }
@@ -90,6 +96,12 @@ fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
     let parts = scenario::workload_parts(&p.functions);
     let functions: Vec<SimFunction<'_>> = scenario::sim_functions(&p.functions, &parts);
     let mut sim: Box<Sim<'_, MAX_FUNCTIONS>> = Box::new(Sim::with_capacity(config, &functions, FUZZ_ENVS)?);
+    // Scheduled actions and target tracking, as the CLI applies them.
+    for (index, f) in p.functions.iter().enumerate() {
+        if let Some(control) = &f.control {
+            sim.set_provisioned_control(index, control.get())?;
+        }
+    }
     // `[[alarms]]`: the store the run needs (checked to fit when prepared).
     let functions_n = u32::try_from(functions.len()).unwrap_or(u32::MAX);
     let store = lambdasim_scenario::alarms::store_for(&p.alarms, functions_n, config.horizon)
@@ -98,8 +110,10 @@ fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
         sim.attach_metrics(store).expect("the store covers the run's functions");
     }
     // The bounded series the CLI keeps (coarser buckets past its points).
-    let mut series: Box<MinuteSeries<MAX_MINUTE_POINTS>> = Box::new(MinuteSeries::new(config.horizon));
-    let summary = sim.run(&mut *series)?;
+    let series: Box<MinuteSeries<MAX_MINUTE_POINTS>> = Box::new(MinuteSeries::new(config.horizon));
+    let mut observer = Collect { series, scaling: Vec::new() };
+    let summary = sim.run(&mut observer)?;
+    let Collect { series, scaling } = observer;
     if let Err(v) = sim.region().check_invariants() {
         panic!("invariant broken after the run: {v}");
     }
@@ -111,7 +125,22 @@ fn run_one(p: &Prepared, replication: u32) -> Result<RunResult, SimError> {
             .expect("every period of the horizon is in the store"),
         None => Vec::new(),
     };
-    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes, latency, alarms, bins: None })
+    Ok(RunResult { replication, seed, summary, minutes, bucket_minutes, latency, alarms, bins: None, scaling })
+}
+
+/// The minute series plus the concurrency changes of the run.
+struct Collect {
+    series: Box<MinuteSeries<MAX_MINUTE_POINTS>>,
+    scaling: Vec<ScalingAction>,
+}
+
+impl Observer for Collect {
+    fn minute(&mut self, point: &MinutePoint) {
+        self.series.minute(point);
+    }
+    fn scaling(&mut self, action: &ScalingAction) {
+        self.scaling.push(*action);
+    }
 }
 
 /// Runs every replication one after the other, as a CLI thread does.

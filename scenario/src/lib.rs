@@ -19,6 +19,7 @@ mod lists;
 pub mod metrics;
 pub mod money;
 pub mod overrides;
+pub mod pc_schedule;
 pub mod pick;
 pub mod progress;
 pub mod projection;

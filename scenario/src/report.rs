@@ -197,6 +197,10 @@ pub struct RunJson {
     pub warnings: Vec<String>,
     /// The bill's window against the counts', and the 30-day projection.
     pub money: crate::projection::MoneyJson,
+    /// Concurrency changes made by scheduled actions and target tracking
+    /// (absent when there were none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scaling_actions: Vec<crate::pc_schedule::ScalingJson>,
 }
 
 /// Bills of a run: each function alone without the free tier (it is an
@@ -222,6 +226,11 @@ pub fn try_bills(p: &Prepared, r: &RunResult) -> Result<Bills, BillError> {
 
 fn secs(d: Duration) -> f64 {
     d.as_micros() as f64 / 1e6
+}
+
+fn scaling_json(p: &Prepared, r: &RunResult) -> Vec<crate::pc_schedule::ScalingJson> {
+    let names: Vec<String> = p.functions.iter().map(|f| f.name.clone()).collect();
+    r.scaling.iter().map(|a| crate::pc_schedule::ScalingJson::new(a, &names)).collect()
 }
 
 pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
@@ -257,6 +266,7 @@ pub fn run_json(p: &Prepared, r: &RunResult, b: &Bills) -> RunJson {
         alarms: r.alarms.clone(),
         warnings: crate::workloads::prepared_warnings(p),
         money: crate::projection::money_json(p, r),
+        scaling_actions: scaling_json(p, r),
     }
 }
 
@@ -685,11 +695,16 @@ pub fn ideas(p: &Prepared, r: &RunResult) -> Vec<String> {
         }
         let rc = f.config.reserved;
         let reserved_throttles = throttled(s, ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded);
-        if f.config.provisioned > 0 {
+        if f.config.provisioned > 0 || s.provisioned_starts > 0 {
             let share = if s.invocations > 0 { s.provisioned_starts as f64 / s.invocations as f64 } else { 0.0 };
+            // With a schedule or autoscaling the level changed during the run.
+            let level = match &f.control {
+                None => f.config.provisioned.to_string(),
+                Some(c) if c.autoscaling.is_some() => format!("(autoscaled from {})", f.config.provisioned),
+                Some(_) => format!("(scheduled, {} at the start)", f.config.provisioned),
+            };
             let mut line = format!(
-                "{name}: provisioned concurrency {} served {} of {} invocations ({}) with no cold start; {} spilled over to on-demand environments ({} cold starts)",
-                f.config.provisioned,
+                "{name}: provisioned concurrency {level} served {} of {} invocations ({}) with no cold start; {} spilled over to on-demand environments ({} cold starts)",
                 g(s.provisioned_starts),
                 g(s.invocations),
                 pct(share),
@@ -788,6 +803,10 @@ pub fn run_text(p: &Prepared, r: &RunResult, b: &Bills) -> String {
     out.push('\n');
     if !r.alarms.is_empty() {
         out.push_str(&crate::alarms::text(&r.alarms));
+        out.push('\n');
+    }
+    if !r.scaling.is_empty() {
+        out.push_str(&crate::pc_schedule::text(&scaling_json(p, r)));
         out.push('\n');
     }
     let tier = if p.free_tier { "free tier applied to the total" } else { "no free tier" };

@@ -53,6 +53,8 @@ pub struct RunResult {
     /// The per-bin series, for the replication the chart draws
     /// ([`Prepared::chart_replication`]) only.
     pub bins: Option<crate::bins::RunBins>,
+    /// Concurrency changes made by scheduled actions and target tracking.
+    pub scaling: Vec<lambdasim::sim::ScalingAction>,
 }
 
 struct Collect<'a, const POINTS: usize> {
@@ -60,6 +62,7 @@ struct Collect<'a, const POINTS: usize> {
     progress: &'a AtomicU64,
     /// Time spent adding minutes to the series, when timed.
     push_time: Option<Duration>,
+    scaling: Vec<lambdasim::sim::ScalingAction>,
 }
 
 impl<const POINTS: usize> Observer for Collect<'_, POINTS> {
@@ -73,6 +76,9 @@ impl<const POINTS: usize> Observer for Collect<'_, POINTS> {
             None => self.series.push(point),
         }
         self.progress.fetch_add(1, Ordering::Relaxed);
+    }
+    fn scaling(&mut self, action: &lambdasim::sim::ScalingAction) {
+        self.scaling.push(*action);
     }
 }
 
@@ -150,6 +156,11 @@ pub fn try_run_one_timed(
         Ok(sim) => sim,
         Err(e) => return Err(*e),
     };
+    for (index, f) in p.functions.iter().enumerate() {
+        if let Some(control) = &f.control {
+            sim.set_provisioned_control(index, control.get())?;
+        }
+    }
     // Alarms need the run's CloudWatch metrics: a store (checked to fit
     // when the scenario was prepared and its horizon set).
     let functions_n = u32::try_from(functions.len()).unwrap_or(u32::MAX);
@@ -170,7 +181,7 @@ pub fn try_run_one_timed(
     // A run that never coarsens its series gives the same points in a small
     // table as in the big one.
     let minutes = config.horizon.as_micros().div_ceil(60_000_000);
-    let (summary, minutes, bucket_minutes) = if minutes <= SMALL_SERIES_POINTS as u64 {
+    let (summary, minutes, bucket_minutes, scaling) = if minutes <= SMALL_SERIES_POINTS as u64 {
         collect::<SMALL_SERIES_POINTS>(sim, config, horizon_minutes_done, timed, &mut phases)?
     } else {
         collect::<MAX_MINUTE_POINTS>(sim, config, horizon_minutes_done, timed, &mut phases)?
@@ -188,7 +199,7 @@ pub fn try_run_one_timed(
         ),
         None => (Vec::new(), None),
     };
-    Ok((RunResult { replication, seed, summary, minutes, bucket_minutes, latency, alarms, bins }, phases))
+    Ok((RunResult { replication, seed, summary, minutes, bucket_minutes, latency, alarms, bins, scaling }, phases))
 }
 
 /// The simulator, written straight into its heap slot: `Box::new(Sim::new(..)?)`
@@ -208,10 +219,10 @@ fn collect<const POINTS: usize>(
     progress: &AtomicU64,
     timed: bool,
     phases: &mut RunPhases,
-) -> Result<(Summary<MAX_FUNCTIONS>, Vec<MinutePoint>, u64), SimError> {
+) -> Result<(Summary<MAX_FUNCTIONS>, Vec<MinutePoint>, u64, Vec<lambdasim::sim::ScalingAction>), SimError> {
     let start = Instant::now();
     let series: Box<MinuteSeries<POINTS>> = Box::write(Box::new_uninit(), MinuteSeries::new(config.horizon));
-    let mut observer = Collect { series, progress, push_time: timed.then_some(Duration::ZERO) };
+    let mut observer = Collect { series, progress, push_time: timed.then_some(Duration::ZERO), scaling: Vec::new() };
     let series_built = start.elapsed();
     let loop_start = Instant::now();
     let summary = sim.run(&mut observer)?;
@@ -222,7 +233,7 @@ fn collect<const POINTS: usize>(
         phases.simulate = loop_time.saturating_sub(pushes);
         phases.series = series_built.saturating_add(pushes).saturating_add(copy_start.elapsed());
     }
-    Ok((summary, minutes, bucket_minutes))
+    Ok((summary, minutes, bucket_minutes, observer.scaling))
 }
 
 /// Runs one replication on the current thread (which needs a big stack).
@@ -479,7 +490,7 @@ mod tests {
                 let mut built = build(p.config, &functions);
                 let sim = built.as_mut().as_mut().unwrap();
                 let mut phases = RunPhases::default();
-                let (_, big, _) = collect::<MAX_MINUTE_POINTS>(sim, p.config, &done, true, &mut phases).unwrap();
+                let (_, big, _, _) = collect::<MAX_MINUTE_POINTS>(sim, p.config, &done, true, &mut phases).unwrap();
                 (r.minutes, big)
             };
             std::thread::Builder::new().stack_size(STACK_BYTES).spawn_scoped(s, run).unwrap().join().unwrap()

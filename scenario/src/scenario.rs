@@ -292,6 +292,12 @@ pub struct FunctionSpec {
     pub crash_rate: f64,
     #[serde(default)]
     pub keep_alive: KeepAliveSpec,
+    /// Scheduled changes of provisioned and reserved concurrency.
+    #[serde(default)]
+    pub provisioned_schedule: Vec<crate::pc_schedule::ScheduleSpec>,
+    /// Target tracking of provisioned concurrency utilization.
+    #[serde(default)]
+    pub provisioned_autoscaling: Option<crate::pc_schedule::AutoscalingSpec>,
 }
 
 /// When requests arrive.
@@ -419,6 +425,8 @@ pub struct Loaded {
     pub keep_alive: KeepAlive,
     /// How the function's trace rows were used (trace workloads only).
     pub trace: Option<traces::TraceRows>,
+    /// Scheduled actions or target tracking of its concurrency, if any.
+    pub control: Option<crate::pc_schedule::Control>,
 }
 
 impl Loaded {
@@ -760,7 +768,15 @@ impl Checker<'_> {
             return Err((self.fn_err(i, "crash_rate", "error_rate + crash_rate above 1")).into());
         }
         let (workload, trace) = self.load_workload(i, "workload", &f.workload, &f.name, dir)?;
+        let control = crate::pc_schedule::check(
+            &f.provisioned_schedule,
+            f.provisioned_autoscaling.as_ref(),
+            f.provisioned,
+            f.reserved,
+        )
+        .map_err(|(key, msg)| self.fn_err(i, &key, msg))?;
         Ok(Loaded {
+            control,
             name: f.name.clone(),
             config,
             workload,

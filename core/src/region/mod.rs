@@ -590,6 +590,7 @@ impl<'a> Region<'a> {
 mod tests;
 #[cfg(test)]
 mod tests_async;
+#[cfg(test)]
 mod tests_deploy;
 #[cfg(test)]
 mod tests_metrics;

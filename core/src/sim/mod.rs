@@ -26,6 +26,7 @@
 pub mod dist;
 pub mod keepalive;
 pub mod latency;
+pub mod pc_control;
 pub mod summary;
 pub mod workload;
 mod workload_rate;
@@ -33,6 +34,7 @@ mod workload_rate;
 pub use dist::DurationDist;
 pub use keepalive::{HybridPolicy, IdleHistogram, KeepAlive, Windows};
 pub use latency::{FUNCTION_LATENCY_BYTES, FunctionLatency, LatencySummary, Percentiles};
+pub use pc_control::{ProvisionedControl, ScaledSetting, ScalingAction, ScheduledAction};
 pub use summary::{FunctionSummary, MinutePoint, MinuteSeries, Observer, Summary};
 pub use workload::{Arrivals, MAX_PARTS, RatePoint, Spacing, Trace, TraceEvent, Workload};
 
@@ -140,6 +142,12 @@ pub enum SimError {
     BillOverflow,
     /// An internal consistency check failed (a lambdasim bug; please report).
     Internal,
+    /// Function `index`'s provisioned control is invalid (unknown function,
+    /// or a daily action not below a day).
+    InvalidProvisionedControl {
+        /// Position in the function list.
+        index: usize,
+    },
 }
 
 impl fmt::Display for SimError {
@@ -155,6 +163,9 @@ impl fmt::Display for SimError {
             SimError::WarmupTooLong => f.write_str("warm-up not shorter than the horizon"),
             SimError::BillOverflow => f.write_str("usage too large to bill exactly"),
             SimError::Internal => f.write_str("internal consistency check failed"),
+            SimError::InvalidProvisionedControl { index } => {
+                write!(f, "function {index}: invalid provisioned control (daily actions must be below a day)")
+            }
         }
     }
 }
@@ -187,6 +198,8 @@ struct FnState<'a> {
     peak: u32,
     base_stats: Stats,
     base_occupancy: Occupancy,
+    /// Scheduled actions and target tracking, if any.
+    control: Option<pc_control::ControlState<'a>>,
 }
 
 /// An invocation waiting for its completion event.
@@ -210,7 +223,7 @@ enum Next {
 /// live in lent storage ([`Sim::new_in`] with a [`SimStorage`]) or, with the
 /// `alloc` feature, in owned tables grown on demand (`Sim::with_capacity`).
 ///
-/// About `FUNCTIONS` × 1.3 KB plus a few hundred bytes by value; what grows
+/// About `FUNCTIONS` × 1.7 KB plus a few hundred bytes by value; what grows
 /// with environments, and each function's latency histograms
 /// ([`FUNCTION_LATENCY_BYTES`]), are in the storage.
 #[derive(Debug)]
@@ -239,6 +252,8 @@ pub struct Sim<'a, const FUNCTIONS: usize> {
     pre_warmup_window: u32,
     base_stats: Stats,
     base_occupancy: Occupancy,
+    /// Whether any function has a provisioned control.
+    controls: bool,
 }
 
 /// A seed for stream `stream` of function `index`.
@@ -397,6 +412,7 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
                 peak: 0,
                 base_stats: Stats::default(),
                 base_occupancy: Occupancy::default(),
+                control: None,
             };
             states.push(state).map_err(|_| SimError::TooManyFunctions)?;
         }
@@ -419,6 +435,7 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
             pre_warmup_window: 0,
             base_stats: Stats::default(),
             base_occupancy: Occupancy::default(),
+            controls: false,
         })
     }
 
@@ -511,6 +528,9 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
         let horizon = Instant::ZERO.saturating_add(self.config.horizon);
         let warmup = Instant::ZERO.saturating_add(self.config.warmup);
         let mut warmed = self.config.warmup.is_zero();
+        if self.controls {
+            self.drive_controls(Instant::ZERO, observer)?;
+        }
         loop {
             let (at, next) = self.peek_next();
             if !warmed && at >= warmup {
@@ -554,6 +574,9 @@ impl<'a, const FUNCTIONS: usize> Sim<'a, FUNCTIONS> {
     fn end_minute(&mut self, at: Instant, observer: &mut impl Observer) -> Result<(), SimError> {
         self.region.advance(at)?;
         self.emit_minute(observer);
+        if self.controls {
+            self.drive_controls(at, observer)?;
+        }
         self.minute += 1;
         self.minute_end = self.minute_end.saturating_add(MINUTE);
         Ok(())
@@ -778,3 +801,5 @@ fn record_latency(l: &mut FunctionLatency, s: &Started, handler: Duration, timeo
 mod tests;
 #[cfg(test)]
 mod tests_latency;
+#[cfg(test)]
+mod tests_pc_control;

@@ -167,6 +167,9 @@ pub struct MinutePoint {
 pub trait Observer {
     /// Called at the end of every simulated minute (and at the horizon).
     fn minute(&mut self, point: &MinutePoint);
+    /// Called when a scheduled action or target tracking changes (or fails
+    /// to change) a function's concurrency settings.
+    fn scaling(&mut self, _action: &super::ScalingAction) {}
 }
 
 /// An observer that ignores everything.
