@@ -20,7 +20,8 @@ pub const MAX_BINS: u64 = 240;
 
 /// Bin widths to choose from, seconds: CloudWatch periods a person reads
 /// easily (1 s to a day).
-pub const WIDTHS_S: [u32; 16] = [1, 5, 10, 30, 60, 120, 300, 600, 900, 1_800, 3_600, 7_200, 10_800, 21_600, 43_200, 86_400];
+pub const WIDTHS_S: [u32; 16] =
+    [1, 5, 10, 30, 60, 120, 300, 600, 900, 1_800, 3_600, 7_200, 10_800, 21_600, 43_200, 86_400];
 
 /// The bin width for a run of `horizon`: the narrowest of [`WIDTHS_S`]
 /// giving at most [`MAX_BINS`] bins (a minute's run in seconds, an hour's
