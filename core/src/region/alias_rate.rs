@@ -25,10 +25,15 @@ impl AliasRate {
     /// provisioned environments are allocated and `per_pc` requests per
     /// second are allowed per environment. `None`: no limit applies (no
     /// allocation, or the limit is off); `Some(false)`: throttled.
+    #[inline(always)]
     pub(crate) fn try_take(&mut self, now: Instant, ready: u32, per_pc: u32) -> Option<bool> {
         let per_second = u64::from(ready).saturating_mul(u64::from(per_pc));
         if per_second == 0 {
-            *self = AliasRate::default();
+            // The common case (no provisioned concurrency): no store unless
+            // a bucket is to be dropped.
+            if self.bucket.is_some() {
+                *self = AliasRate::default();
+            }
             return None;
         }
         match self.bucket.as_mut() {

@@ -247,6 +247,7 @@ impl Region<'_> {
     /// A token of function `fi`'s provisioned request rate (10 × its ready
     /// provisioned environments per second, the same factor as the
     /// account's): `None` when no limit applies.
+    #[inline(always)]
     fn take_alias_token(&mut self, fi: u32, now: Instant) -> Result<Option<bool>, TimeError> {
         let per_pc = self.config.request_rate_per_limit;
         let f = self.fn_slot_mut(fi)?;
