@@ -1142,13 +1142,13 @@ typedef struct lsim_region_config {
    * The most environments (not yet terminated) the region holds at once,
    * 1..=`LSIM_ENV_CAPACITY_MAX`. Default `LSIM_ENV_CAPACITY` (16 384).
    * Memory follows use: the tables start small and grow by doubling up
-   * to this (about 200 bytes per environment slot in use).
+   * to this (about 220 bytes per environment slot in use).
    */
   uint32_t env_capacity;
   /**
    * The most functions the region holds at once,
    * 1..=`LSIM_FUNCTION_CAPACITY_MAX`. Default `LSIM_FUNCTION_CAPACITY`
-   * (256); about 900 bytes per function slot in use.
+   * (256); about 1.3 KB per function slot in use.
    */
   uint32_t function_capacity;
 } lsim_region_config;

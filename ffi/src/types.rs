@@ -229,11 +229,11 @@ pub struct lsim_region_config {
     /// The most environments (not yet terminated) the region holds at once,
     /// 1..=`LSIM_ENV_CAPACITY_MAX`. Default `LSIM_ENV_CAPACITY` (16 384).
     /// Memory follows use: the tables start small and grow by doubling up
-    /// to this (about 200 bytes per environment slot in use).
+    /// to this (about 220 bytes per environment slot in use).
     pub env_capacity: u32,
     /// The most functions the region holds at once,
     /// 1..=`LSIM_FUNCTION_CAPACITY_MAX`. Default `LSIM_FUNCTION_CAPACITY`
-    /// (256); about 900 bytes per function slot in use.
+    /// (256); about 1.3 KB per function slot in use.
     pub function_capacity: u32,
 }
 
