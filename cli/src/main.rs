@@ -393,14 +393,24 @@ fn run_svg(p: &Prepared, r: &run::RunResult) -> anyhow::Result<String> {
     if rows.len() > 1 {
         rows.push(("total".to_owned(), r.summary.total.latency));
     }
+    // The changes the run made (refused ones changed nothing).
+    let made = |i: usize, setting: lambdasim::sim::ScaledSetting| {
+        r.scaling
+            .iter()
+            .filter(move |a| a.function == i && a.setting == setting && a.refused.is_none())
+            .map(|a| (a.at.as_micros() as f64 / 1e6, a.to))
+    };
     let functions = p
         .functions
         .iter()
         .zip(&bills.functions)
-        .map(|(f, bill)| svg_run::FunctionView {
+        .enumerate()
+        .map(|(i, (f, bill))| svg_run::FunctionView {
             name: &f.name,
             reserved: f.config.reserved,
             provisioned: f.config.provisioned,
+            reserved_changes: made(i, lambdasim::sim::ScaledSetting::Reserved).map(|(t, v)| (t, Some(v))).collect(),
+            provisioned_changes: made(i, lambdasim::sim::ScaledSetting::Provisioned).collect(),
             bill,
         })
         .collect();

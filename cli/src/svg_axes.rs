@@ -96,7 +96,45 @@ pub struct Level {
     pub colour: &'static str,
     pub style: Style,
     pub label: String,
+    /// The level (its highest, when it changes over time: what the axis
+    /// must reach).
     pub value: f64,
+    /// A level that changes: `(time_s, value)` from time 0 on, `None`
+    /// where it is unset; empty for a constant level.
+    pub steps: Vec<(f64, Option<f64>)>,
+}
+
+impl Level {
+    /// A level that holds for the whole run.
+    pub fn constant(colour: &'static str, style: Style, label: String, value: f64) -> Level {
+        Level { colour, style, label, value, steps: Vec::new() }
+    }
+
+    /// The level's runs over `[0, span_s]` as `(time_s, value)` polylines:
+    /// one horizontal run for a constant level, steps for a changing one.
+    pub fn runs(&self, span_s: f64) -> Vec<Vec<(f64, f64)>> {
+        if self.steps.is_empty() {
+            return vec![vec![(0.0, self.value), (span_s, self.value)]];
+        }
+        let mut runs = Vec::new();
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        for (k, &(at, value)) in self.steps.iter().enumerate() {
+            let until = self.steps.get(k + 1).map_or(span_s, |&(next, _)| next).min(span_s);
+            let at = at.clamp(0.0, span_s);
+            match value {
+                Some(v) => {
+                    run.push((at, v));
+                    run.push((until, v));
+                }
+                None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+                None => {}
+            }
+        }
+        if !run.is_empty() {
+            runs.push(run);
+        }
+        runs
+    }
 }
 
 /// The top of a y axis showing data up to `data_max` and each of `levels`
@@ -194,8 +232,20 @@ mod tests {
     }
 
     #[test]
+    fn a_changing_level_is_drawn_as_steps_and_gaps() {
+        let constant = Level::constant("#000", Style::Dot, String::new(), 5.0);
+        assert_eq!(constant.runs(100.0), vec![vec![(0.0, 5.0), (100.0, 5.0)]]);
+        let steps = vec![(0.0, Some(5.0)), (30.0, Some(8.0)), (60.0, None), (80.0, Some(2.0))];
+        let changing = Level { steps, ..constant };
+        assert_eq!(
+            changing.runs(100.0),
+            vec![vec![(0.0, 5.0), (30.0, 5.0), (30.0, 8.0), (60.0, 8.0)], vec![(80.0, 2.0), (100.0, 2.0)]]
+        );
+    }
+
+    #[test]
     fn levels_far_above_the_data_are_off_scale() {
-        let level = |value: f64| Level { colour: "#000", style: Style::Dash, label: String::new(), value };
+        let level = |value: f64| Level::constant("#000", Style::Dash, String::new(), value);
         // 35 busy: reserved 40 is drawn, the account limit of 1000 is not.
         let (top, shown) = fit_levels(35.0, &[level(40.0), level(1_000.0)]);
         assert_eq!((top, shown), (40.0, vec![true, false]));

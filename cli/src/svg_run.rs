@@ -34,8 +34,13 @@ fn colour_of(i: usize) -> &'static str {
 /// One function as the chart needs it.
 pub struct FunctionView<'a> {
     pub name: &'a str,
+    /// Reserved and provisioned concurrency at the start of the run.
     pub reserved: Option<u32>,
     pub provisioned: u32,
+    /// Changes made during the run (scheduled actions, target tracking):
+    /// `(time_s, value after)`, in time order.
+    pub reserved_changes: Vec<(f64, Option<u32>)>,
+    pub provisioned_changes: Vec<(f64, u32)>,
     /// Its bill for the horizon (no free tier).
     pub bill: &'a Bill,
 }
@@ -205,6 +210,28 @@ fn framed(out: &mut String, top: f64, height: f64, axis: &TimeAxis, y_top: f64, 
     panel
 }
 
+/// A setting's value over the run: its start, then each change.
+fn changing(start: Option<u32>, changes: &[(f64, Option<u32>)]) -> Vec<(f64, Option<u32>)> {
+    core::iter::once((0.0, start)).chain(changes.iter().copied()).collect()
+}
+
+/// The level of a setting over time (`None` when it is never set): flat and
+/// labelled with its value when it never changes, else steps labelled with
+/// its first and last values and how many changes.
+fn level_over_time(colour: &'static str, style: Style, what: &str, steps: &[(f64, Option<u32>)]) -> Option<Level> {
+    let highest = steps.iter().filter_map(|&(_, v)| v).max()?;
+    let (first, last) = (steps.first().and_then(|s| s.1), steps.last().and_then(|s| s.1));
+    let show = |v: Option<u32>| v.map_or_else(|| "unset".to_owned(), |n| n.to_string());
+    if steps.len() == 1 {
+        return Some(Level::constant(colour, style, format!("{what} {highest}"), f64::from(highest)));
+    }
+    let changes = steps.len() - 1;
+    let label =
+        format!("{what} {} → {} ({changes} change{})", show(first), show(last), if changes == 1 { "" } else { "s" });
+    let steps = steps.iter().map(|&(t, v)| (t, v.map(f64::from))).collect();
+    Some(Level { colour, style, label, value: f64::from(highest), steps })
+}
+
 fn concurrency(out: &mut String, y: f64, v: &RunView<'_>, axis: &TimeAxis) -> f64 {
     let bins = v.bins;
     let peak = |s: &Series| s.busy_max.iter().copied().fold(0.0, f64::max);
@@ -217,34 +244,31 @@ fn concurrency(out: &mut String, y: f64, v: &RunView<'_>, axis: &TimeAxis) -> f6
     if !rest.is_empty() {
         data_max = data_max.max(others.iter().copied().fold(0.0, f64::max));
     }
-    let mut levels = vec![Level {
-        colour: ACCOUNT,
-        style: Style::Dash,
-        label: format!("account limit {}", v.account_limit),
-        value: f64::from(v.account_limit),
-    }];
+    let mut levels = vec![Level::constant(
+        ACCOUNT,
+        Style::Dash,
+        format!("account limit {}", v.account_limit),
+        f64::from(v.account_limit),
+    )];
     if let Some(pool) = v.unreserved_pool {
-        levels.push(Level {
-            colour: POOL,
-            style: Style::Dash,
-            label: format!("unreserved pool {pool}"),
-            value: pool as f64,
-        });
+        levels.push(Level::constant(POOL, Style::Dash, format!("unreserved pool {pool}"), pool as f64));
     }
     for (i, fv) in top.iter().filter_map(|&f| v.functions.get(f)).enumerate() {
         let colour = colour_of(i);
         let who = if several { format!("{} ", fv.name) } else { String::new() };
-        if let Some(rc) = fv.reserved {
-            levels.push(Level {
-                colour,
-                style: Style::Dash,
-                label: format!("{who}reserved {rc}"),
-                value: f64::from(rc),
-            });
+        let reserved = changing(fv.reserved, &fv.reserved_changes);
+        if let Some(level) = level_over_time(colour, Style::Dash, &format!("{who}reserved"), &reserved) {
+            levels.push(level);
         }
-        if fv.provisioned > 0 {
-            let label = format!("{who}provisioned {}", fv.provisioned);
-            levels.push(Level { colour, style: Style::Dot, label, value: f64::from(fv.provisioned) });
+        let provisioned: Vec<(f64, Option<u32>)> = changing(
+            Some(fv.provisioned),
+            &fv.provisioned_changes.iter().map(|&(t, v)| (t, Some(v))).collect::<Vec<_>>(),
+        )
+        .into_iter()
+        .map(|(t, v)| (t, v.filter(|&n| n > 0)))
+        .collect();
+        if let Some(level) = level_over_time(colour, Style::Dot, &format!("{who}provisioned"), &provisioned) {
+            levels.push(level);
         }
     }
     let (y_top, shown) = fit_levels(data_max, &levels);
@@ -284,8 +308,11 @@ fn concurrency(out: &mut String, y: f64, v: &RunView<'_>, axis: &TimeAxis) -> f6
     }
     for (l, on) in levels.iter().zip(&shown) {
         if *on {
-            let yl = panel.y(l.value);
-            line(out, &[(panel.x(0.0), yl), (panel.x(axis.span), yl)], l.colour, l.style, 1.5);
+            for run in l.runs(v.horizon_s) {
+                let points: Vec<(f64, f64)> =
+                    run.iter().map(|&(t, value)| (panel.x(axis.at(t).min(axis.span)), panel.y(value))).collect();
+                line(out, &points, l.colour, l.style, 1.5);
+            }
             keys.push(Key { colour: l.colour, style: l.style, label: l.label.clone() });
         } else {
             keys.push(Key { colour: l.colour, style: l.style, label: format!("{} (off scale)", l.label) });
@@ -447,6 +474,18 @@ fn mark_alarms(out: &mut String, panel: &Panel, axis: &TimeAxis, alarms: &[Alarm
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_setting_that_changes_is_labelled_by_its_first_and_last_values() {
+        let steps = [(0.0, Some(5)), (180.0, Some(8)), (720.0, Some(24))];
+        let l = level_over_time("#000", Style::Dot, "provisioned", &steps).unwrap();
+        assert_eq!((l.label.as_str(), l.value, l.steps.len()), ("provisioned 5 → 24 (2 changes)", 24.0, 3));
+        let flat = level_over_time("#000", Style::Dot, "provisioned", &[(0.0, Some(7))]).unwrap();
+        assert_eq!((flat.label.as_str(), flat.steps.len()), ("provisioned 7", 0));
+        assert!(level_over_time("#000", Style::Dot, "reserved", &[(0.0, None)]).is_none());
+        let set_later = level_over_time("#000", Style::Dash, "reserved", &[(0.0, None), (60.0, Some(3))]).unwrap();
+        assert_eq!(set_later.label, "reserved unset → 3 (1 change)");
+    }
     use lambdasim::Duration;
     use lambdasim::pricing::{Architecture, Granularity, InvocationUsage, Meter, PriceBook};
 
@@ -483,8 +522,18 @@ mod tests {
         let names: Vec<String> = (0..peaks.len()).map(|i| format!("f{i}")).collect();
         let bills: Vec<Bill> = peaks.iter().map(|_| bill(40)).collect();
         let b = bins(peaks);
-        let functions =
-            names.iter().zip(&bills).map(|(name, bill)| FunctionView { name, reserved, provisioned, bill }).collect();
+        let functions = names
+            .iter()
+            .zip(&bills)
+            .map(|(name, bill)| FunctionView {
+                name,
+                reserved,
+                provisioned,
+                reserved_changes: Vec::new(),
+                provisioned_changes: Vec::new(),
+                bill,
+            })
+            .collect();
         let view = RunView {
             title: "t",
             horizon_s: 240.0,
@@ -550,8 +599,17 @@ mod tests {
         );
         let b = bins(&[4.0, 6.0]);
         let bills = [bill(40), bill(40)];
-        let functions: Vec<FunctionView<'_>> =
-            bills.iter().map(|bill| FunctionView { name: "f", reserved: None, provisioned: 0, bill }).collect();
+        let functions: Vec<FunctionView<'_>> = bills
+            .iter()
+            .map(|bill| FunctionView {
+                name: "f",
+                reserved: None,
+                provisioned: 0,
+                reserved_changes: Vec::new(),
+                provisioned_changes: Vec::new(),
+                bill,
+            })
+            .collect();
         let per_bin = cost_per_bin(&functions, &b, 240.0);
         let total: u128 = bills.iter().map(|b| b.exact_total().atoms()).sum();
         assert_eq!(per_bin.iter().sum::<u128>(), total);
